@@ -1,0 +1,298 @@
+"""The embedded référentiel holds the 2016 call exactly, and a broken one is refused."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from cdv_check.referentiel import Referentiel, ReferentielError, embedded_path, load
+
+HAS_LOADER = importlib.util.find_spec("cdv_check.loading") is not None
+
+
+def _raw() -> dict[str, Any]:
+    with embedded_path().open(encoding="utf-8") as f:
+        data = yaml.load(f, Loader=yaml.SafeLoader)
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.fixture(scope="module")
+def ref() -> Referentiel:
+    if HAS_LOADER:
+        return load()
+    return Referentiel.model_validate(_raw())
+
+
+def _fins(ref: Referentiel, axis: str) -> list[tuple[str, str]]:
+    return [
+        (fin.code, fin.libelle)
+        for axe in ref.annexe1
+        if axe.code == axis
+        for strat in axe.objectifs_strategiques
+        for op in strat.objectifs_operationnels
+        for fin in op.objectifs
+    ]
+
+
+def test_identity(ref: Referentiel) -> None:
+    assert ref.id == "metz-metropole-2016"
+    assert ref.appel.titre == "Appel à projets 2016"
+    assert ref.appel.contrat == "Contrat de Ville de Metz Métropole 2015-2020"
+    assert ref.appel.date_signature == date(2015, 7, 3)
+    assert len(ref.appel.signataires) == 19
+    assert [p.id for p in ref.appel.piliers] == [
+        "cohesion_sociale",
+        "cadre_de_vie_renouvellement_urbain",
+        "developpement_economique_emploi",
+    ]
+    assert [a.id for a in ref.appel.axes_transversaux] == [
+        "egalite_femmes_hommes",
+        "lutte_discriminations",
+        "jeunesse",
+    ]
+
+
+def test_qpv_and_their_figures(ref: Referentiel) -> None:
+    figures = {q.slug: (q.nom, q.commune, q.habitants, q.revenu_median) for q in ref.qpv}
+    assert figures == {
+        "borny": ("Borny", "Metz", 10140, 7400),
+        "bellecroix": ("Bellecroix", "Metz", 3230, 8300),
+        "hauts-de-vallieres": ("Hauts-de-Vallières", "Metz", 1302, 9400),
+        "sablon-sud": ("Sablon Sud", "Metz", 1350, 8900),
+        "patrotte-metz-nord": ("La Patrotte/Metz Nord", "Metz", 3080, 10300),
+        "saint-eloy-boileau-pre-genie": ("Saint Eloy-Boileau Pré Génie", "Woippy/Metz", 8300, 9700),
+    }
+    assert sum(q.habitants for q in ref.qpv) == ref.population.habitants == 27402
+    assert ref.population.part_agglomeration_pct == Decimal("12.3")
+    assert "CGET" in ref.population.source
+
+
+@pytest.mark.parametrize(
+    ("typed", "slug"),
+    [
+        ("HAUTS DE VALLIERES", "hauts-de-vallieres"),
+        ("borny", "borny"),
+        ("Borny", "borny"),
+        ("Metz Nord", "patrotte-metz-nord"),
+        ("La Patrotte/Metz Nord", "patrotte-metz-nord"),
+        ("patrotte", "patrotte-metz-nord"),
+        ("Saint-Éloy", "saint-eloy-boileau-pre-genie"),
+        ("Boileau", "saint-eloy-boileau-pre-genie"),
+        ("pré génie", "saint-eloy-boileau-pre-genie"),
+        ("sablon sud", "sablon-sud"),
+    ],
+)
+def test_qpv_by_spelling(ref: Referentiel, typed: str, slug: str) -> None:
+    found = ref.qpv_by_spelling(typed)
+    assert found is not None and found.slug == slug
+
+
+def test_qpv_by_spelling_unknown(ref: Referentiel) -> None:
+    assert ref.qpv_by_spelling("Montigny-lès-Metz") is None
+    assert ref.qpv_by_spelling("Metz") is None
+
+
+def test_annexe1_counts(ref: Referentiel) -> None:
+    assert [a.code for a in ref.annexe1] == ["1", "2", "3", "4"]
+    # Section 2 of the call says « 14 objectifs stratégiques »; its Annexe 1 table holds 15
+    # (4 + 4 + 3 + 4). The référentiel follows the table.
+    strategic = [len(a.objectifs_strategiques) for a in ref.annexe1]
+    assert strategic == [4, 4, 3, 4]
+    assert sum(strategic) == 15
+    operational = [
+        [op.code for s in a.objectifs_strategiques for op in s.objectifs_operationnels]
+        for a in ref.annexe1
+    ]
+    assert [len(ops) for ops in operational] == [10, 13, 9, 14]
+    for axe, ops in zip(ref.annexe1, operational, strict=True):
+        assert ops == [f"{axe.code}.{i}" for i in range(1, len(ops) + 1)]
+    assert [len(_fins(ref, a)) for a in "1234"] == [31, 36, 37, 0]
+    codes = ref.objective_codes()
+    assert len(codes) == 46 + 103  # 104 finer objectives, 1.5.3 twice
+
+
+def test_operational_children_counts(ref: Referentiel) -> None:
+    counts = {
+        op.code: len(op.objectifs)
+        for a in ref.annexe1
+        for s in a.objectifs_strategiques
+        for op in s.objectifs_operationnels
+    }
+    assert counts["1.4"] == 4  # 1.4.3 and 1.4.4 are printed in the wrong column
+    assert counts["1.5"] == 5  # 1.5.1, 1.5.2, 1.5.3 twice, 1.5.4
+    assert counts["2.5"] == 3  # 2.5.3 printed in the wrong column
+    assert counts["2.10"] == 2  # 2.10.2 likewise
+    assert counts["2.13"] == 3  # 2.13.3 likewise
+    assert counts["3.9"] == 8
+    assert all(counts[f"4.{i}"] == 0 for i in range(1, 15))
+
+
+def test_rejoined_labels(ref: Referentiel) -> None:
+    assert ref.objective_codes()["1.5.3"][0] == (
+        "Réaliser des aménagements urbains de qualité prenant en compte les usages, les enjeux "
+        "de gestion et de sûreté et anticipant les évolutions et mutations futures"
+    )
+    op = ref.operational("3.9")
+    assert op is not None
+    assert op.libelle == (
+        "En accompagnant et pérennisant les aménagements réalisés et ceux à venir "
+        "(par une gestion urbaine et sociale de proximité)"
+    )
+
+
+def test_code_153_printed_twice(ref: Referentiel) -> None:
+    entries = [f for f in (ref.operational("1.5") or pytest.fail()).objectifs if f.code == "1.5.3"]
+    assert len(entries) == 2
+    assert entries[0].note is None
+    assert entries[1].libelle == "Développer et diffuser des contenus médiatiques"
+    assert entries[1].note
+    assert len(ref.objective_codes()["1.5.3"]) == 2
+    assert ref.objective_codes()["1.5.4"] == ["En valorisant les talents et réussites des habitants"]
+
+
+def test_labels_have_no_code_prefix(ref: Referentiel) -> None:
+    for code, labels in ref.objective_codes().items():
+        for label in labels:
+            assert label[:1].isupper(), (code, label)
+            assert label == label.strip()
+
+
+def test_priorities(ref: Referentiel) -> None:
+    slugs = {q.slug for q in ref.qpv}
+    assert all(p.qpv is None or p.qpv in slugs for p in ref.priorites)
+    per_qpv = {slug: sum(p.qpv == slug for p in ref.priorites) for slug in [None, *slugs]}
+    assert per_qpv == {
+        None: 16,
+        "borny": 5,
+        "bellecroix": 3,
+        "hauts-de-vallieres": 1,
+        "sablon-sud": 2,
+        "patrotte-metz-nord": 3,
+        "saint-eloy-boileau-pre-genie": 6,
+    }
+    by_id = {p.id: p for p in ref.priorites}
+    aide = by_id["borny-aide-aux-devoirs"]
+    assert aide.qpv == "borny"
+    assert aide.texte == "Aide aux devoirs pour le quartier Michelet-Bergson."
+    for p in ref.priorites:
+        prefix = "tous" if p.qpv is None else p.qpv
+        assert p.id.startswith(prefix + "-"), p.id
+    # Same text, different QPV, different ids.
+    debris = [p for p in ref.priorites if "jet de débris" in p.texte]
+    assert [p.qpv for p in debris] == ["borny", "patrotte-metz-nord"]
+    assert [p.id for p in ref.priorities_for({"sablon-sud"})][-2:] == [
+        "sablon-sud-place-sans-nom",
+        "sablon-sud-entrees-immeuble",
+    ]
+
+
+def test_calendar_and_pieces(ref: Referentiel) -> None:
+    cal = ref.calendrier
+    assert cal.date_limite == date(2016, 1, 10)
+    assert (cal.annee_action.debut, cal.annee_action.fin) == (date(2016, 1, 1), date(2016, 12, 31))
+    assert [(p.debut, p.fin) for p in cal.annees_scolaires] == [
+        (date(2015, 9, 1), date(2016, 8, 31)),
+        (date(2016, 9, 1), date(2017, 8, 31)),
+    ]
+    assert [(p.id, p.regle, p.condition) for p in ref.pieces] == [
+        ("cerfa", "PCE01", "toujours"),
+        ("fiche_synthese", "PCE02", "toujours"),
+        ("rib", "PCE03", "toujours"),
+        ("rapport_activite", "PCE04", "toujours"),
+        ("statuts_bureau", "PCE05", "premiere_demande_ou_changement_statuts"),
+        ("bilan_precedent", "PCE06", "renouvellement"),
+        ("bilan_intermediaire", "PCE06", "renouvellement"),
+    ]
+    assert [p.id for p in ref.pieces if p.pdf] == ["cerfa"]
+    assert ref.depot.cerfa == "12156*03"
+    assert ref.depot.saisie_en_ligne == "extranet.lacse.fr"
+    assert ref.depot.courriel == "contratdeville@metzmetropole.fr"
+    assert ref.depot.contact_codes_extranet == "Préfecture de Moselle"
+
+
+def test_statuts_criteres_contacts(ref: Referentiel) -> None:
+    assert {s.id: s.eligible for s in ref.statuts_porteur} == {
+        "association": True,
+        "bailleur": True,
+        "collectivite": True,
+        "etablissement_public": True,
+        "autre": False,
+    }
+    assert len(ref.criteres_eligibilite) == 3
+    assert len(ref.criteres_examen) == 5
+    assert [c.nom for c in ref.contacts] == [
+        "Patricia METZEN",
+        "Jennifer NICOLAS",
+        "Sandy ARON",
+        "Alexis LAMBERT",
+        "Brigitte ARNOULD",
+    ]
+    assert ref.contacts[3].telephone == "03 87 55 56 48"
+    assert ref.seuils.besoin_longueur_min == 80
+
+
+# --- a broken référentiel is refused ---------------------------------------------------------
+
+
+def _broken_priority(data: dict[str, Any]) -> None:
+    data["priorites"][0]["qpv"] = "montigny"
+
+
+def _orphan_finer(data: dict[str, Any]) -> None:
+    op = data["annexe1"][0]["objectifs_strategiques"][0]["objectifs_operationnels"][0]
+    op["objectifs"].append({"code": "1.99.1", "libelle": "Sous un objectif absent"})
+
+
+def _operational_twice(data: dict[str, Any]) -> None:
+    ops = data["annexe1"][1]["objectifs_strategiques"][0]["objectifs_operationnels"]
+    ops.append(copy.deepcopy(ops[0]))
+
+
+def _unknown_field(data: dict[str, Any]) -> None:
+    data["qpv"][0]["habitant"] = 3
+
+
+def _code_as_number(data: dict[str, Any]) -> None:
+    data["annexe1"][0]["objectifs_strategiques"][0]["objectifs_operationnels"][0]["code"] = 1.1
+
+
+BREAKAGES = {
+    "priority-unknown-qpv": (_broken_priority, "montigny"),
+    "finer-under-missing-operational": (_orphan_finer, "1.99.1"),
+    "operational-twice": (_operational_twice, "2.1"),
+    "unknown-field": (_unknown_field, "habitant"),
+    "code-as-number": (_code_as_number, "code"),
+}
+
+
+@pytest.mark.parametrize("name", BREAKAGES)
+def test_broken_referentiel_is_refused(name: str) -> None:
+    breakage, mentioned = BREAKAGES[name]
+    data = _raw()
+    breakage(data)
+    with pytest.raises(ValidationError, match=mentioned):
+        Referentiel.model_validate(data)
+
+
+def test_duplicate_finer_code_is_accepted() -> None:
+    # The call prints 1.5.3 twice; only x.y codes must be unique.
+    Referentiel.model_validate(_raw())
+
+
+@pytest.mark.skipif(not HAS_LOADER, reason="cdv_check.loading is not written yet")
+def test_load_reports_a_broken_file(tmp_path: Path) -> None:
+    data = _raw()
+    _broken_priority(data)
+    broken = tmp_path / "referentiel.yaml"
+    broken.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ReferentielError, match="montigny"):
+        load(broken)
