@@ -1,0 +1,330 @@
+"""The dossier (one grant request) as a pydantic model: the input contract of `spec/dossier.md`.
+
+The loader hands over text scalars; the types below read them the French way (`oui`/`non`,
+`08/01/2016`, `4 000,50 €`). Every field is optional at the type level so that the rules can run
+on whatever is present; the fields the contract requires carry a marker, checked by
+`missing_required` (SCH03) and written into the JSON Schema's `required` lists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+
+_REQUIRED = "x-requis"
+_MAX_AMOUNT = Decimal("1000000000")
+_MAX_COUNT = 10_000_000
+
+
+def _parse_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().casefold()
+        if word in ("oui", "true"):
+            return True
+        if word in ("non", "false"):
+            return False
+    raise ValueError("« oui » ou « non » attendu")
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_AMOUNT = re.compile(r"-?\d+(?:[.,]\d{1,2})?")
+_GROUPED = re.compile(r"-?\d{1,3}(?:[\s\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?")
+
+
+def _parse_amount(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("un montant en euros est attendu")
+    if isinstance(value, (int, Decimal)):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip().removesuffix("€").removesuffix("EUR").strip()
+    else:
+        raise ValueError("un montant en euros est attendu (ex. 4000 ou « 4 000,50 € »)")
+    if _GROUPED.fullmatch(text):
+        text = _SPACES.sub("", text)
+    if not _AMOUNT.fullmatch(text):
+        raise ValueError(
+            "montant illisible : écrivez des chiffres, avec au plus deux décimales "
+            "(ex. 4000, 4 000,50 ou « 4 000,50 € »)"
+        )
+    try:
+        amount = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise ValueError("montant illisible") from None
+    if abs(amount) >= _MAX_AMOUNT:
+        raise ValueError("montant invraisemblable (un milliard d'euros ou plus)")
+    return amount
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_FR_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if m := _ISO_DATE.fullmatch(text):
+            year, month, day = (int(g) for g in m.groups())
+        elif m := _FR_DATE.fullmatch(text):
+            day, month, year = (int(g) for g in m.groups())
+        else:
+            raise ValueError("date attendue au format 2016-01-08 ou 08/01/2016")
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise ValueError(f"cette date n'existe pas ({text})") from None
+    raise ValueError("date attendue au format 2016-01-08 ou 08/01/2016")
+
+
+def _parse_count(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("un nombre entier est attendu")
+    text = _SPACES.sub("", value) if isinstance(value, str) else str(value)
+    if not re.fullmatch(r"\d{1,9}", text):
+        raise ValueError("un nombre entier positif est attendu (ex. 60)")
+    count = int(text)
+    if count > _MAX_COUNT:
+        raise ValueError("nombre invraisemblable")
+    return count
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    raise ValueError("un texte est attendu")
+
+
+def _as_list(value: Any) -> Any:
+    """A single value where a list is expected is read as a list of one."""
+    if isinstance(value, (list, tuple)):
+        return value
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+Booleen = Annotated[bool, BeforeValidator(_parse_bool)]
+Montant = Annotated[Decimal, BeforeValidator(_parse_amount)]
+Date = Annotated[date, BeforeValidator(_parse_date)]
+Nombre = Annotated[int, BeforeValidator(_parse_count)]
+Texte = Annotated[str, BeforeValidator(_as_text)]
+Textes = Annotated[list[Texte], BeforeValidator(_as_list)]
+
+
+def required(description: str) -> Any:
+    """A field the contract requires: absent, it is reported as SCH03 (see `missing_required`)."""
+    return Field(default=None, description=description, json_schema_extra={_REQUIRED: True})
+
+
+def optional(description: str) -> Any:
+    return Field(default=None, description=description)
+
+
+def _schema_required(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    names = [name for name, f in cls.model_fields.items() if _is_required(f.json_schema_extra)]
+    for prop in schema.get("properties", {}).values():
+        prop.pop(_REQUIRED, None)
+    if names:
+        schema["required"] = names
+
+
+def _is_required(extra: Any) -> bool:
+    return isinstance(extra, dict) and bool(extra.get(_REQUIRED))
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_schema_required)
+
+
+class RegistreTribunal(_Part):
+    """Inscription au registre des associations du tribunal (droit local d'Alsace-Moselle)."""
+
+    tribunal: Texte | None = required("Tribunal d'instance du registre (ex. Metz)")
+    volume: Texte | None = required("Volume du registre")
+    folio: Texte | None = required("Folio du registre")
+
+
+class Personne(_Part):
+    nom: Texte | None = required("Nom et prénom")
+    qualite: Texte | None = required("Qualité ou fonction (ex. Présidente)")
+    courriel: Texte | None = required("Adresse électronique")
+    telephone: Texte | None = optional("Téléphone (numéro français)")
+
+
+class Porteur(_Part):
+    nom: Texte | None = required("Nom de la structure qui porte l'action")
+    sigle: Texte | None = optional("Sigle")
+    statut: Texte | None = required(
+        "Type de structure : association, bailleur, collectivite, etablissement_public ou autre"
+    )
+    siret: Texte | None = optional("Numéro SIRET (14 chiffres, espaces permis)")
+    rna: Texte | None = optional("Numéro RNA des associations loi 1901 : W + 9 chiffres")
+    registre_tribunal: RegistreTribunal | None = optional(
+        "Associations de droit local (Alsace-Moselle) : inscription au registre du tribunal"
+    )
+    adresse: Texte | None = required("Adresse du siège")
+    representant_legal: Personne | None = required("Représentant légal")
+    contact: Personne | None = optional("Personne chargée du dossier")
+    premiere_demande: Booleen | None = required(
+        "Première demande au titre de la politique de la ville (oui/non)"
+    )
+    changement_statuts: Booleen | None = optional(
+        "Statuts ou bureau modifiés depuis la dernière demande (oui/non, non par défaut)"
+    )
+
+    @field_validator("statut")
+    @classmethod
+    def _known_statut(cls, value: str | None, info: ValidationInfo) -> str | None:
+        known = _context_ids(info, "statuts")
+        if value is not None and known is not None and value not in known:
+            raise ValueError(f"statut inconnu ; valeurs possibles : {', '.join(sorted(known))}")
+        return value
+
+
+class PublicVise(_Part):
+    description: Texte | None = required("Public visé")
+    scolaire: Booleen | None = required("Public scolaire et/ou action en milieu scolaire (oui/non)")
+    beneficiaires: Nombre | None = required("Nombre de personnes touchées")
+    beneficiaires_qpv: Nombre | None = optional("Dont habitants des QPV")
+
+
+class Evaluation(_Part):
+    modalites: Texte | None = optional("Modalités d'évaluation de l'action")
+    indicateurs: Textes | None = optional("Indicateurs suivis")
+
+
+class Action(_Part):
+    intitule: Texte | None = required("Intitulé de l'action")
+    nouvelle: Booleen | None = required(
+        "oui : action nouvelle ; non : action existante ou déjà financée par la politique de la ville"
+    )
+    quartiers: Textes | None = optional("QPV concernés (un ou plusieurs)")
+    objectifs: Textes | None = optional("Codes des objectifs opérationnels de l'Annexe 1 (x.y ou x.y.z)")
+    axes_transversaux: Textes | None = optional(
+        "Axes transversaux : egalite_femmes_hommes, lutte_discriminations, jeunesse"
+    )
+    priorites: Textes | None = optional("Identifiants des priorités 2016 des QPV visées")
+    besoin: Texte | None = optional("Besoin avéré du territoire auquel l'action répond")
+    description: Texte | None = required("Description de l'action")
+    public: PublicVise | None = required("Public visé")
+    debut: Date | None = required("Date de début de l'action")
+    fin: Date | None = required("Date de fin de l'action")
+    lieu: Texte | None = optional("Lieu de l'action")
+    partenaires: Textes | None = optional("Partenaires de l'action")
+    evaluation: Evaluation | None = optional("Évaluation de l'action")
+    lien_contrat_de_ville: Texte | None = optional(
+        "En quoi l'action répond au nouveau Contrat de Ville (obligatoire pour un renouvellement)"
+    )
+
+    @field_validator("axes_transversaux")
+    @classmethod
+    def _known_axes(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        known = _context_ids(info, "axes")
+        for axis in value or []:
+            if known is not None and axis not in known:
+                raise ValueError(
+                    f"axe transversal « {axis} » inconnu ; valeurs possibles : "
+                    f"{', '.join(sorted(known))}"
+                )
+        return value
+
+
+class LigneBudget(_Part):
+    compte: Texte | None = required("Compte du plan comptable du CERFA (60 à 68, 86 ; 70 à 79, 87)")
+    libelle: Texte | None = required("Libellé de la ligne")
+    montant: Montant | None = required("Montant en euros")
+    politique_de_la_ville: Booleen | None = optional(
+        "Produit demandé au titre de la politique de la ville (oui/non)"
+    )
+
+
+class Budget(_Part):
+    charges: list[LigneBudget] | None = required("Charges (comptes 60 à 68 et 86)")
+    produits: list[LigneBudget] | None = required("Produits (comptes 70 à 79 et 87)")
+    subvention_demandee: Montant | None = required("Total demandé au titre du Contrat de Ville")
+
+
+class Pieces(_Part):
+    cerfa: Texte | None = optional("Dossier CERFA 12156*03 rempli, en PDF")
+    fiche_synthese: Texte | None = optional("Fiche de synthèse renseignée")
+    rib: Texte | None = optional("Relevé d'identité bancaire")
+    rapport_activite: Texte | None = optional("Dernier rapport d'activité de la structure")
+    statuts_bureau: Texte | None = optional(
+        "Copie des statuts et du bureau (première demande ou changement)"
+    )
+    bilan_precedent: Texte | None = optional(
+        "Bilan financier et qualitatif de l'année précédente (renouvellement)"
+    )
+    bilan_intermediaire: Texte | None = optional(
+        "Bilan intermédiaire, si l'action de l'année précédente n'est pas terminée"
+    )
+
+
+class Dossier(_Part):
+    """Demande de subvention au Contrat de Ville de Metz Métropole (CERFA 12156*03)."""
+
+    date_depot: Date | None = optional(
+        "Date d'envoi du dossier ; à défaut --date-depot, sinon la date du jour"
+    )
+    porteur: Porteur | None = required("La structure qui porte l'action")
+    action: Action | None = required("L'action pour laquelle la subvention est demandée")
+    budget: Budget | None = required("Budget prévisionnel de l'action (CERFA)")
+    pieces: Pieces | None = optional("Chemins des pièces jointes, relatifs au dossier du fichier")
+
+
+def _context_ids(info: ValidationInfo, name: str) -> set[str] | None:
+    context = info.context
+    if isinstance(context, dict) and name in context:
+        return set(context[name])
+    return None
+
+
+def missing_required(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """Paths of the required fields left empty, in the model's order."""
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        here = (*path, name)
+        if value is None:
+            if _is_required(info.json_schema_extra):
+                yield here
+        elif isinstance(value, BaseModel):
+            yield from missing_required(value, here)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from missing_required(item, (*here, index))
+
+
+def known_keys(loc: tuple[str | int, ...]) -> list[str]:
+    """The keys the model accepts in the mapping at `loc` (for "did you mean" suggestions)."""
+    cls: Any = Dossier
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = cls.model_fields.get(part) if isinstance(cls, type) else None
+        if field is None:
+            return []
+        cls = _model_in(field.annotation)
+    return list(cls.model_fields) if isinstance(cls, type) and issubclass(cls, BaseModel) else []
+
+
+def _model_in(annotation: Any) -> Any:
+    """The BaseModel class inside `X | None` or `list[X] | None`, if any."""
+    from typing import get_args
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,32 @@
+"""Bounds on reading untrusted input: one place, each named in the SCH07 finding it causes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    file_bytes: int = 2 * 1024 * 1024
+    """A dossier is a few kilobytes; 2 MiB leaves room for long texts."""
+    depth: int = 32
+    """Nesting of mappings and lists; the dossier format needs 4."""
+    nodes: int = 50_000
+    """Scalars, mappings and lists, counting each alias as the size of what it repeats."""
+    aliases: int = 100
+    scalar_chars: int = 100_000
+    findings_per_dossier: int = 200
+    """Beyond this, a dossier's report is cut and the rest counted."""
+    piece_header_bytes: int = 8
+    """How much of a piece is read: enough for the `%PDF-` signature."""
+
+
+DEFAULT_LIMITS = Limits()
+
+LIMIT_LABELS = {
+    "file_bytes": "taille du fichier (octets)",
+    "depth": "profondeur d'imbrication",
+    "nodes": "nombre d'éléments (alias développés)",
+    "aliases": "nombre d'alias YAML",
+    "scalar_chars": "longueur d'une valeur (caractères)",
+}

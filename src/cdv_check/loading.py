@@ -1,0 +1,563 @@
+"""Bytes → text → plain data with line:column, for untrusted YAML and JSON.
+
+A YAML 1.1 loader guesses types (`1.10` → 1.1, `0312` → octal, `NO` → False) and lets the last
+duplicate key win. Here scalars stay the text the user typed (the dossier model types them), a
+duplicate key is a problem, and every value keeps its position. The tree is built from the
+parser's event stream without recursion, so depth, size and alias expansion are bounded as it
+is read. JSON is read by the same parser (JSON is, for a dossier's purposes, a subset of YAML).
+
+Problems never raise: they come back in `Document.problems`, with the SCH rule they belong to.
+"""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cdv_check.limits import DEFAULT_LIMITS, LIMIT_LABELS, Limits
+
+Loc = tuple[str | int, ...]
+Position = tuple[int | None, int | None]
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TAG_PREFIX = "tag:yaml.org,2002:"
+_ACCEPTED_TAGS = frozenset(
+    {None, "!"} | {_TAG_PREFIX + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadProblem:
+    """Something wrong found while reading, before the dossier model sees the data."""
+
+    rule: str
+    message: str
+    advice: str
+    path: Loc = ()
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """What was read from one file: plain data (text scalars), positions and problems."""
+
+    source: str
+    data: Any = None
+    encoding: str | None = None
+    problems: list[ReadProblem] = field(default_factory=list)
+    value_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    dropped: set[Loc] = field(default_factory=set)
+    """Paths whose value was left out because a problem about it was already reported."""
+
+    @property
+    def readable(self) -> bool:
+        """False when the file could not be read or parsed: there is no data to check."""
+        return not any(p.rule in _FATAL for p in self.problems)
+
+    def locate(self, loc: Loc, *, key: bool = False) -> Position:
+        """Line and column (1-based) of a path, or of its nearest ancestor present in the file."""
+        loc = tuple(loc)
+        if key and loc in self.key_marks:
+            return self.key_marks[loc]
+        while True:
+            if loc in self.value_marks:
+                return self.value_marks[loc]
+            if not loc:
+                return None, None
+            loc = loc[:-1]
+
+    def was_dropped(self, loc: Loc) -> bool:
+        return any(loc[:n] in self.dropped for n in range(len(loc) + 1))
+
+
+_FATAL = frozenset({"SCH01", "SCH02", "SCH07"})
+
+
+class InputRefused(Exception):
+    """A file that cannot be read at all; carries the problem to report."""
+
+    def __init__(self, problem: ReadProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+# --- bytes -----------------------------------------------------------------------------------
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """Read a regular file, never blocking on a pipe or device, never more than `limit` bytes."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise InputRefused(_unreadable("le fichier n'existe pas (ou est un lien brisé)")) from None
+    except IsADirectoryError:
+        raise InputRefused(_unreadable("c'est un dossier, pas un fichier")) from None
+    except OSError as exc:
+        raise InputRefused(_unreadable(f"impossible de l'ouvrir ({exc.strerror})")) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputRefused(_unreadable("c'est un dossier, pas un fichier"))
+        if not stat.S_ISREG(info.st_mode):
+            raise InputRefused(_unreadable("ce n'est pas un fichier ordinaire (tube, périphérique…)"))
+        if info.st_size > limit:
+            raise InputRefused(_too_large(info.st_size, limit))
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 16, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise InputRefused(_unreadable(f"erreur de lecture ({exc.strerror})")) from None
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    if len(raw) > limit:
+        raise InputRefused(_too_large(len(raw), limit))
+    return raw
+
+
+def read_stream_bounded(stream: Any, limit: int) -> bytes:
+    """Read standard input, never more than `limit` bytes."""
+    raw: bytes = stream.read(limit + 1)
+    if len(raw) > limit:
+        raise InputRefused(_too_large(len(raw), limit))
+    return raw
+
+
+def _unreadable(why: str) -> ReadProblem:
+    return ReadProblem(
+        "SCH01",
+        f"Fichier illisible : {why}.",
+        "Vérifiez le chemin et donnez un fichier YAML ou JSON ordinaire.",
+    )
+
+
+def _too_large(size: int, limit: int) -> ReadProblem:
+    return ReadProblem(
+        "SCH07",
+        f"Fichier trop gros : {size} octets, au-delà de la limite de sécurité "
+        f"« {LIMIT_LABELS['file_bytes']} » ({limit}).",
+        "Un dossier tient en quelques kilo-octets : joignez les documents comme pièces, "
+        "pas dans le fichier.",
+    )
+
+
+# --- text ------------------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode(raw: bytes) -> tuple[str, str, list[ReadProblem]]:
+    """Text, the encoding used, and a SCH08 warning when it was not UTF-8."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding), encoding, []
+            except UnicodeDecodeError as exc:
+                raise InputRefused(_undecodable(encoding, exc)) from None
+    if b"\x00" in raw:
+        raise InputRefused(_binary(raw))
+    try:
+        return raw.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise InputRefused(_undecodable("cp1252", exc)) from None
+    warning = ReadProblem(
+        "SCH08",
+        "Le fichier n'est pas en UTF-8 : il a été lu comme du Windows-1252 (cp1252).",
+        "Enregistrez-le en UTF-8 (« Enregistrer sous… », codage UTF-8) pour éviter les accents "
+        "mal lus.",
+    )
+    return text, "cp1252", [warning]
+
+
+def _undecodable(encoding: str, exc: UnicodeDecodeError) -> ReadProblem:
+    return ReadProblem(
+        "SCH01",
+        f"Fichier illisible : l'octet n° {exc.start + 1} n'est pas valide en {encoding}.",
+        "Enregistrez le fichier en UTF-8.",
+    )
+
+
+def _binary(raw: bytes) -> ReadProblem:
+    offset = raw.index(b"\x00")
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return ReadProblem(
+        "SCH01",
+        "Fichier illisible : il contient un octet nul, ce n'est pas un texte YAML ou JSON.",
+        "Donnez le fichier texte du dossier, pas un document binaire (PDF, traitement de texte…).",
+        line=line,
+        column=column,
+    )
+
+
+# --- structure -------------------------------------------------------------------------------
+
+
+class _Stop(Exception):
+    """Reading cannot go on; the problem is already recorded."""
+
+
+@dataclass(slots=True)
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    path: Loc
+    anchor: str | None
+    nodes_at_start: int
+    key: str | None = None
+    keep_value: bool = True
+
+
+class _Builder:
+    """Builds plain data from parser events, with positions, limits and duplicate detection."""
+
+    def __init__(self, doc: Document, limits: Limits) -> None:
+        self.doc = doc
+        self.limits = limits
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.nodes = 0
+        self.aliases = 0
+        self.documents = 0
+
+    # Problems
+
+    def problem(self, rule: str, message: str, advice: str, path: Loc, mark: Any) -> None:
+        self.doc.problems.append(
+            ReadProblem(rule, message, advice, path, mark.line + 1, mark.column + 1)
+        )
+
+    def over_limit(self, name: str, value: int, path: Loc, mark: Any) -> _Stop:
+        limit = getattr(self.limits, name)
+        self.problem(
+            "SCH07",
+            f"Limite de sécurité dépassée : {LIMIT_LABELS[name]} ({value} > {limit}).",
+            "Simplifiez le fichier : un dossier n'a besoin ni d'alias en cascade ni "
+            "d'imbrications profondes.",
+            path,
+            mark,
+        )
+        return _Stop()
+
+    # Events
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.problem(
+                    "SCH02",
+                    "Le fichier contient plusieurs documents YAML (séparés par « --- »).",
+                    "Un fichier = un dossier : gardez un seul document.",
+                    (),
+                    event.start_mark,
+                )
+                raise _Stop()
+        elif isinstance(event, yaml.ScalarEvent):
+            self.scalar(event)
+        elif isinstance(event, yaml.AliasEvent):
+            self.alias(event)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self.open(event)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.close()
+
+    def count(self, amount: int, path: Loc, mark: Any) -> None:
+        self.nodes += amount
+        if self.nodes > self.limits.nodes:
+            raise self.over_limit("nodes", self.nodes, path, mark)
+
+    def check_tag(self, tag: str | None, path: Loc, mark: Any) -> bool:
+        if tag in _ACCEPTED_TAGS:
+            return True
+        shown = tag.replace(_TAG_PREFIX, "!!") if tag else ""
+        self.problem(
+            "SCH04",
+            f"Étiquette YAML « {shown} » refusée : la valeur n'est pas lue.",
+            "Retirez l'étiquette et écrivez la valeur en texte simple.",
+            path,
+            mark,
+        )
+        self.doc.dropped.add(path)
+        return False
+
+    def place(self, mark: Any) -> tuple[Loc, bool]:
+        """Path of the value that starts here, and whether it is kept in the data."""
+        if not self.stack:
+            return (), True
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            return (*top.path, len(top.container)), True
+        assert top.key is not None
+        path = (*top.path, top.key)
+        keep = top.keep_value
+        top.key, top.keep_value = None, True
+        return path, keep
+
+    def attach(self, path: Loc, value: Any, mark: Any) -> None:
+        self.doc.value_marks.setdefault(path, (mark.line + 1, mark.column + 1))
+        if not self.stack:
+            self.doc.data = value
+            return
+        container = self.stack[-1].container
+        if isinstance(container, list):
+            container.append(value)
+        else:
+            container[path[-1]] = value  # type: ignore[index]
+
+    def expecting_key(self) -> bool:
+        return bool(self.stack) and isinstance(self.stack[-1].container, dict) and (
+            self.stack[-1].key is None
+        )
+
+    def scalar(self, event: yaml.ScalarEvent) -> None:
+        mark = event.start_mark
+        if self.expecting_key():
+            self.key(event)
+            return
+        path, keep = self.place(mark)
+        self.count(1, path, mark)
+        if len(event.value) > self.limits.scalar_chars:
+            raise self.over_limit("scalar_chars", len(event.value), path, mark)
+        value: str | None = event.value
+        if not event.style and event.value in _NULLS and event.tag is None:
+            value = None
+        if not self.check_tag(event.tag, path, mark):
+            if isinstance(self.stack[-1].container if self.stack else None, list):
+                self.attach(path, None, mark)
+            return
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+        if keep:
+            self.attach(path, value, mark)
+
+    def key(self, event: yaml.ScalarEvent) -> None:
+        top = self.stack[-1]
+        assert isinstance(top.container, dict)
+        mark = event.start_mark
+        name = event.value
+        path = (*top.path, name)
+        self.count(1, path, mark)
+        if len(name) > self.limits.scalar_chars:
+            raise self.over_limit("scalar_chars", len(name), path, mark)
+        top.key, top.keep_value = name, True
+        if name == "<<" and not event.style:
+            self.problem(
+                "SCH05",
+                "Clé de fusion YAML « << » refusée : ce qu'elle fusionnerait n'est pas lu.",
+                "Recopiez les clés voulues en toutes lettres dans ce tableau.",
+                path,
+                mark,
+            )
+            top.keep_value = False
+            self.doc.dropped.add(path)
+        elif name in top.container or path in self.doc.key_marks:
+            first_line, first_col = self.doc.key_marks.get(path, (None, None))
+            self.problem(
+                "SCH06",
+                f"Clé « {name} » en double : déjà écrite ligne {first_line}, colonne {first_col}. "
+                "Seule la première est lue, la seconde est ignorée.",
+                "Gardez une seule fois cette clé, avec la bonne valeur.",
+                path,
+                mark,
+            )
+            top.keep_value = False
+        else:
+            self.doc.key_marks[path] = (mark.line + 1, mark.column + 1)
+
+    def alias(self, event: yaml.AliasEvent) -> None:
+        mark = event.start_mark
+        if self.expecting_key():
+            self.problem(
+                "SCH04",
+                "Un alias YAML est utilisé comme clé.",
+                "Écrivez la clé en toutes lettres.",
+                self.stack[-1].path,
+                mark,
+            )
+            raise _Stop()
+        path, keep = self.place(mark)
+        name = event.anchor
+        if name in self.open_anchors:
+            self.problem(
+                "SCH07",
+                f"Alias « *{name} » récursif : il se contient lui-même.",
+                "Retirez l'alias et écrivez la valeur en toutes lettres.",
+                path,
+                mark,
+            )
+            raise _Stop()
+        if name not in self.anchors:
+            self.problem(
+                "SCH02",
+                f"Alias « *{name} » sans ancre « &{name} » définie avant lui.",
+                "Définissez l'ancre avant l'alias, ou écrivez la valeur en toutes lettres.",
+                path,
+                mark,
+            )
+            raise _Stop()
+        self.aliases += 1
+        if self.aliases > self.limits.aliases:
+            raise self.over_limit("aliases", self.aliases, path, mark)
+        value, size = self.anchors[name]
+        self.count(size, path, mark)
+        if keep:
+            self.attach(path, copy.deepcopy(value), mark)
+
+    def open(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
+        mark = event.start_mark
+        if self.expecting_key():
+            self.problem(
+                "SCH04",
+                "Une liste ou un tableau est utilisé comme clé.",
+                "Une clé est un mot simple, suivi de « : ».",
+                self.stack[-1].path,
+                mark,
+            )
+            raise _Stop()
+        path, keep = self.place(mark)
+        if len(self.stack) + 1 > self.limits.depth:
+            raise self.over_limit("depth", len(self.stack) + 1, path, mark)
+        self.count(1, path, mark)
+        container: dict[str, Any] | list[Any] = (
+            {} if isinstance(event, yaml.MappingStartEvent) else []
+        )
+        if self.check_tag(event.tag, path, mark) and keep:
+            self.attach(path, container, mark)
+        elif self.stack and isinstance(self.stack[-1].container, list) and keep:
+            self.attach(path, None, mark)
+        if event.anchor is not None:
+            self.open_anchors.add(event.anchor)
+        self.stack.append(_Frame(container, path, event.anchor, self.nodes))
+
+    def close(self) -> None:
+        frame = self.stack.pop()
+        if frame.anchor is not None:
+            self.open_anchors.discard(frame.anchor)
+            self.anchors[frame.anchor] = (frame.container, self.nodes - frame.nodes_at_start + 1)
+
+
+def parse_text(text: str, doc: Document, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Fill `doc` with the data of `text`, or with the problem that stopped reading it."""
+    builder = _Builder(doc, limits)
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            builder.feed(loader.get_event())
+    except _Stop:
+        doc.data = None
+    except yaml.MarkedYAMLError as exc:
+        doc.data = None
+        doc.problems.append(_syntax_problem(exc, text, limits))
+    except yaml.YAMLError as exc:  # ReaderError: a character YAML does not accept
+        doc.data = None
+        doc.problems.append(_reader_problem(exc, text))
+    finally:
+        loader.dispose()
+
+
+_SYNTAX_HINTS = {
+    "mapping values are not allowed here": (
+        "un « : » inattendu",
+        "Une valeur qui contient « : » doit être entre guillemets ; sinon vérifiez l'indentation.",
+    ),
+    "could not find expected ':'": (
+        "un « : » manque après une clé",
+        "Écrivez « clé: valeur », avec une espace après les deux-points.",
+    ),
+}
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, limits: Limits) -> ReadProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    problem = exc.problem or ""
+    if "maximum nesting depth" in problem:  # libyaml's own bound, beyond ours
+        return ReadProblem(
+            "SCH07",
+            f"Limite de sécurité dépassée : {LIMIT_LABELS['depth']} (> {limits.depth}).",
+            "Simplifiez le fichier : un dossier n'a pas besoin d'imbrications profondes.",
+            line=line,
+            column=column,
+        )
+    detail = problem + (f", {exc.context}" if exc.context else "")
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        return ReadProblem(
+            "SCH02",
+            f"Erreur de syntaxe : une tabulation sert d'indentation ({detail}).",
+            "YAML n'accepte que des espaces pour indenter : remplacez les tabulations par des "
+            "espaces.",
+            line=line,
+            column=column,
+        )
+    what, advice = _SYNTAX_HINTS.get(
+        problem,
+        ("", "Vérifiez l'indentation, les guillemets et les crochets autour de cette position."),
+    )
+    message = f"Erreur de syntaxe : {what} ({detail})." if what else f"Erreur de syntaxe ({detail})."
+    return ReadProblem("SCH02", message, advice, line=line, column=column)
+
+
+def _reader_problem(exc: yaml.YAMLError, text: str) -> ReadProblem:
+    position = getattr(exc, "position", None)
+    character = getattr(exc, "character", None)
+    line = column = None
+    if isinstance(position, int) and 0 <= position <= len(text):
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+    shown = f"U+{character:04X}" if isinstance(character, int) else str(character)
+    return ReadProblem(
+        "SCH02",
+        f"Caractère de contrôle {shown} non accepté dans un fichier YAML ou JSON.",
+        "Retirez ce caractère invisible (souvent venu d'un copier-coller depuis un traitement "
+        "de texte).",
+        line=line,
+        column=column,
+    )
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+
+def read_structured(path: Path | str, limits: Limits = DEFAULT_LIMITS, *, stdin: Any = None) -> Document:
+    """Read one YAML or JSON file (or standard input when `path` is "-") into a Document."""
+    doc = Document(source=str(path))
+    try:
+        if str(path) == "-":
+            raw = read_stream_bounded(stdin, limits.file_bytes)
+        else:
+            raw = read_bounded(Path(path), limits.file_bytes)
+        text, doc.encoding, warnings = decode(raw)
+    except InputRefused as refused:
+        doc.problems.append(refused.problem)
+        return doc
+    doc.problems.extend(warnings)
+    parse_text(text, doc, limits)
+    return doc

@@ -1,0 +1,264 @@
+"""The call for projects as data: pydantic models of `data/referentiel.yaml` and its loading.
+
+Everything specific to one year's call (QPV, Annexe 1, calendar, pieces, contacts, thresholds) lives in the YAML file; this module only knows its shape and its invariants.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form used to compare names typed by users."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(kept.split())
+
+
+class Pilier(_Frozen):
+    id: str
+    libelle: str
+
+
+class AxeTransversal(_Frozen):
+    id: str
+    libelle: str
+
+
+class Appel(_Frozen):
+    id: str
+    titre: str
+    contrat: str
+    date_signature: date
+    signataires: list[str]
+    piliers: list[Pilier]
+    axes_transversaux: list[AxeTransversal]
+
+
+class Qpv(_Frozen):
+    slug: str
+    nom: str
+    commune: str
+    habitants: int = Field(gt=0)
+    revenu_median: int = Field(gt=0)
+    variantes: list[str] = []
+
+    def spellings(self) -> set[str]:
+        return {fold(s) for s in (self.slug, self.nom, *self.variantes)}
+
+
+class Population(_Frozen):
+    habitants: int
+    part_agglomeration_pct: Decimal
+    source: str
+
+
+class Priorite(_Frozen):
+    id: str
+    qpv: str | None = Field(description="slug of the QPV, or null for « Tous QPV »")
+    texte: str
+
+
+class ObjectifFin(_Frozen):
+    code: str
+    libelle: str
+    note: str | None = None
+
+
+class ObjectifOperationnel(_Frozen):
+    code: str
+    libelle: str
+    objectifs: list[ObjectifFin] = []
+
+
+class ObjectifStrategique(_Frozen):
+    libelle: str
+    objectifs_operationnels: list[ObjectifOperationnel]
+
+
+class Axe(_Frozen):
+    code: str
+    libelle: str
+    introduction: str
+    objectifs_strategiques: list[ObjectifStrategique]
+
+
+class Periode(_Frozen):
+    debut: date
+    fin: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Periode:
+        if self.fin < self.debut:
+            raise ValueError(f"fin ({self.fin}) avant debut ({self.debut})")
+        return self
+
+    def contains(self, start: date, end: date) -> bool:
+        return self.debut <= start and end <= self.fin
+
+
+class Calendrier(_Frozen):
+    date_limite: date
+    annee_action: Periode
+    annees_scolaires: list[Periode]
+
+
+class StatutPorteur(_Frozen):
+    id: str
+    libelle: str
+    eligible: bool
+
+
+PieceCondition = Literal["toujours", "premiere_demande_ou_changement_statuts", "renouvellement"]
+
+
+class Piece(_Frozen):
+    id: str
+    libelle: str
+    condition: PieceCondition
+    regle: str
+    pdf: bool = False
+
+
+class Contact(_Frozen):
+    institution: str
+    nom: str
+    fonction: str
+    telephone: str
+    courriel: str
+
+
+class Depot(_Frozen):
+    saisie_en_ligne: str
+    courriel: str
+    cerfa: str
+    contact_codes_extranet: str = Field(description="institution to ask for extranet codes")
+
+
+class Seuils(_Frozen):
+    besoin_longueur_min: int = Field(ge=0)
+
+
+class Referentiel(_Frozen):
+    id: str
+    appel: Appel
+    qpv: list[Qpv]
+    population: Population
+    priorites: list[Priorite]
+    annexe1: list[Axe]
+    calendrier: Calendrier
+    statuts_porteur: list[StatutPorteur]
+    criteres_eligibilite: list[str]
+    criteres_examen: list[str]
+    pieces: list[Piece]
+    depot: Depot
+    contacts: list[Contact]
+    seuils: Seuils
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Referentiel:
+        _unique("qpv.slug", [q.slug for q in self.qpv])
+        _unique("priorites.id", [p.id for p in self.priorites])
+        _unique("pieces.id", [p.id for p in self.pieces])
+        _unique("statuts_porteur.id", [s.id for s in self.statuts_porteur])
+        _unique("appel.axes_transversaux.id", [a.id for a in self.appel.axes_transversaux])
+        slugs = {q.slug for q in self.qpv}
+        for p in self.priorites:
+            if p.qpv is not None and p.qpv not in slugs:
+                raise ValueError(f"la priorité « {p.id} » vise le QPV inconnu « {p.qpv} »")
+        operational: list[str] = []
+        for axe in self.annexe1:
+            for strat in axe.objectifs_strategiques:
+                for op in strat.objectifs_operationnels:
+                    if op.code.split(".")[0] != axe.code:
+                        raise ValueError(f"l'objectif {op.code} n'est pas sous l'axe {axe.code}")
+                    operational.append(op.code)
+                    for fin in op.objectifs:
+                        if fin.code.rsplit(".", 1)[0] != op.code:
+                            raise ValueError(f"l'objectif {fin.code} n'est pas sous {op.code}")
+        _unique("annexe1 objectifs opérationnels", operational)
+        return self
+
+    # Lookups used by the rules and the commands.
+
+    def qpv_by_spelling(self, text: str) -> Qpv | None:
+        key = fold(text)
+        for q in self.qpv:
+            if key in q.spellings():
+                return q
+        return None
+
+    def objective_codes(self) -> dict[str, list[str]]:
+        """Every valid objective code (x.y and x.y.z) with its label(s); 1.5.3 has two."""
+        codes: dict[str, list[str]] = {}
+        for axe in self.annexe1:
+            for strat in axe.objectifs_strategiques:
+                for op in strat.objectifs_operationnels:
+                    codes.setdefault(op.code, []).append(op.libelle)
+                    for fin in op.objectifs:
+                        codes.setdefault(fin.code, []).append(fin.libelle)
+        return codes
+
+    def operational(self, code: str) -> ObjectifOperationnel | None:
+        for axe in self.annexe1:
+            for strat in axe.objectifs_strategiques:
+                for op in strat.objectifs_operationnels:
+                    if op.code == code:
+                        return op
+        return None
+
+    def priorities_for(self, slugs: set[str]) -> list[Priorite]:
+        """The priorities of « Tous QPV » and of the given QPV, in the call's order."""
+        return [p for p in self.priorites if p.qpv is None or p.qpv in slugs]
+
+
+def _unique(what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"{what} : « {v} » apparaît deux fois")
+        seen.add(v)
+
+
+def embedded_path() -> Path:
+    """The référentiel shipped in the wheel, or the source tree's copy in a development checkout."""
+    packaged = Path(__file__).parent / "data" / "referentiel.yaml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "referentiel.yaml"
+
+
+class ReferentielError(Exception):
+    """A référentiel that cannot be read or validated; the message is French and names the place."""
+
+
+@cache
+def load(path: Path | None = None) -> Referentiel:
+    """Load and validate a référentiel once per process (the embedded one by default)."""
+    from cdv_check.loading import read_structured
+
+    source = path or embedded_path()
+    document = read_structured(source)
+    if document.problems:
+        first = document.problems[0]
+        raise ReferentielError(f"{source}:{first.line}:{first.column}: {first.message}")
+    try:
+        return Referentiel.model_validate(document.data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors(include_url=False)[:10]:
+            line, column = document.locate(err["loc"])
+            where = ".".join(str(p) for p in err["loc"]) or "(racine)"
+            lines.append(f"{source}:{line}:{column}: {where} : {err['msg']}")
+        raise ReferentielError("référentiel invalide :\n" + "\n".join(lines)) from None
