@@ -1,0 +1,280 @@
+"""One dossier, one way: path → loading → model → rules → located findings → `DossierResult`."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from cdv_check.dossier import Dossier, known_keys, missing_required
+from cdv_check.engine import (
+    SEVERITY_ORDER,
+    Context,
+    Finding,
+    Issue,
+    Loc,
+    Severity,
+    all_rules,
+    selected,
+)
+from cdv_check.limits import DEFAULT_LIMITS, Limits
+from cdv_check.loading import Document, read_structured
+from cdv_check.referentiel import Referentiel
+
+_PRUNE_ROUNDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What the command line (or a configuration file) asks of a check run."""
+
+    today: date
+    deposit_date: date | None = None
+    """`--date-depot`: used when the dossier gives no `date_depot`."""
+    check_files: bool = True
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    strict: bool = False
+    limits: Limits = DEFAULT_LIMITS
+
+
+@dataclass(frozen=True, slots=True)
+class DossierResult:
+    """Everything the reporters need to know about one checked dossier."""
+
+    file: str
+    findings: tuple[Finding, ...]
+    omitted: int = 0
+    """Findings beyond the per-dossier cap, counted but not listed."""
+    omitted_counts: dict[str, int] = field(default_factory=dict)
+    deposit_date: date | None = None
+    deadline: date | None = None
+    title: str | None = None
+    quartiers: tuple[str, ...] = ()
+    """Slugs of the QPV the dossier names (for batch summaries)."""
+    requested: Decimal | None = None
+    priority_ideas: tuple[str, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Severity}
+        for f in self.findings:
+            counts[f.severity.value] += 1
+        for severity, n in self.omitted_counts.items():
+            counts[severity] += n
+        return counts
+
+    def passed(self, *, strict: bool = False) -> bool:
+        counts = self.counts()
+        return counts["error"] == 0 and not (strict and counts["warning"] > 0)
+
+
+def check_path(
+    path: Path | str, ref: Referentiel, settings: Settings, *, stdin: Any = None
+) -> DossierResult:
+    document = read_structured(path, settings.limits, stdin=stdin)
+    folder = None if str(path) == "-" else Path(path).parent
+    return check_document(document, ref, settings, folder)
+
+
+def check_document(
+    document: Document, ref: Referentiel, settings: Settings, folder: Path | None
+) -> DossierResult:
+    raw: list[tuple[str, Severity, Issue]] = []
+    positions: dict[int, tuple[int | None, int | None]] = {}
+    rules = all_rules()
+
+    def add(rule_id: str, issue: Issue, severity: Severity | None = None) -> None:
+        rule = rules[rule_id]
+        level = severity or issue.severity or rule.severity
+        if level not in rule.severities:
+            raise ValueError(f"{rule_id} cannot report with severity {level}")
+        raw.append((rule_id, level, issue))
+
+    for problem in document.problems:
+        issue = Issue(problem.message, problem.advice, problem.path)
+        add(problem.rule, issue)
+        positions[id(issue)] = (problem.line, problem.column)
+
+    model: Dossier | None = None
+    if document.readable:
+        model = _build_model(document, ref, add)
+
+    context = None
+    if model is not None:
+        deposit = model.date_depot or settings.deposit_date or settings.today
+        context = Context(model, ref, deposit, folder, settings.check_files)
+        for rule in rules.values():
+            if rule.check is not None and selected(rule.id, settings.select, settings.ignore):
+                for issue in rule.check(context):
+                    add(rule.id, issue)
+
+    findings = [
+        _locate(rule_id, severity, issue, document, positions.get(id(issue)))
+        for rule_id, severity, issue in raw
+        if selected(rule_id, settings.select, settings.ignore)
+    ]
+    shown, omitted = _cap(findings, settings.limits.findings_per_dossier)
+    omitted_counts: dict[str, int] = {}
+    for f in omitted:
+        omitted_counts[f.severity.value] = omitted_counts.get(f.severity.value, 0) + 1
+    return DossierResult(
+        file=document.source,
+        findings=tuple(shown),
+        omitted=len(omitted),
+        omitted_counts=omitted_counts,
+        deposit_date=context.deposit_date if context else None,
+        deadline=ref.calendrier.date_limite,
+        title=model.action.intitule if model and model.action else None,
+        quartiers=_qpv_slugs(model, ref),
+        requested=model.budget.subvention_demandee if model and model.budget else None,
+    )
+
+
+def _build_model(document: Document, ref: Referentiel, add: Any) -> Dossier | None:
+    data = document.data
+    if data is None:
+        add("SCH03", Issue(
+            "Le fichier est vide.",
+            "Écrivez le dossier : porteur, action, budget et pieces (cdv-check init en donne un "
+            "modèle commenté).",
+        ))
+        return None
+    if not isinstance(data, dict):
+        add("SCH04", Issue(
+            "Le dossier doit être un ensemble de clés (porteur:, action:, budget:, pieces:), "
+            "pas une liste ni une valeur seule.",
+            "Partez du modèle donné par cdv-check init.",
+        ))
+        return None
+    context = {
+        "statuts": [s.id for s in ref.statuts_porteur],
+        "axes": [a.id for a in ref.appel.axes_transversaux],
+    }
+    for _ in range(_PRUNE_ROUNDS):
+        try:
+            model = Dossier.model_validate(data, context=context)
+        except ValidationError as exc:
+            for loc, issue, rule_id in _schema_issues(exc, document):
+                add(rule_id, issue)
+                _prune(data, loc)
+                document.dropped.add(loc)
+            continue
+        for loc in missing_required(model):
+            if not document.was_dropped(loc):
+                add("SCH03", _missing(loc))
+        return model
+    return None
+
+
+def _schema_issues(exc: ValidationError, document: Document) -> Iterator[tuple[Loc, Issue, str]]:
+    for err in exc.errors(include_url=False):
+        loc: Loc = tuple(err["loc"])
+        if document.was_dropped(loc):
+            continue
+        if err["type"] == "extra_forbidden":
+            yield loc, _unknown_key(loc), "SCH05"
+        else:
+            yield loc, _wrong_value(loc, err), "SCH04"
+
+
+def _unknown_key(loc: Loc) -> Issue:
+    name = str(loc[-1])
+    known = known_keys(loc[:-1])
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    where = f"dans « {dotted(loc[:-1])} »" if loc[:-1] else "au premier niveau"
+    advice = f"Vouliez-vous dire « {close[0]} » ? " if close else ""
+    advice += "Sinon retirez-la : elle ne serait pas lue. Clés possibles : " + ", ".join(known) + "."
+    return Issue(f"Clé « {name} » inconnue {where}.", advice, loc, on_key=True)
+
+
+_TYPE_MESSAGES = {
+    "string_type": "un texte est attendu",
+    "list_type": "une liste est attendue (ex. [a, b], ou une ligne « - a » par élément)",
+    "model_type": "un ensemble de clés est attendu (« clé: valeur », en retrait)",
+    "model_attributes_type": "un ensemble de clés est attendu (« clé: valeur », en retrait)",
+    "dict_type": "un ensemble de clés est attendu (« clé: valeur », en retrait)",
+}
+
+
+def _wrong_value(loc: Loc, err: Any) -> Issue:
+    message = _TYPE_MESSAGES.get(err["type"]) or str(err["msg"]).removeprefix("Value error, ")
+    shown = err.get("input")
+    value = f" « {_short(shown)} »" if isinstance(shown, str) else ""
+    return Issue(
+        f"Valeur{value} refusée pour « {dotted(loc)} » : {message}.",
+        "Corrigez la valeur ; elle n'est pas prise en compte par les autres vérifications.",
+        loc,
+    )
+
+
+def _missing(loc: Loc) -> Issue:
+    parent = f"« {dotted(loc[:-1])} »" if loc[:-1] else "le dossier"
+    return Issue(
+        f"Clé obligatoire « {loc[-1]} » absente de {parent}.",
+        f"Ajoutez « {loc[-1]}: … » (voir cdv-check schema ou cdv-check init).",
+        loc,
+    )
+
+
+def _prune(data: Any, loc: Loc) -> None:
+    """Remove the value at `loc` so that the model can be built from the rest."""
+    parent = data
+    for part in loc[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return
+    last = loc[-1] if loc else None
+    if isinstance(parent, dict) and last in parent:
+        del parent[last]
+    elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+        del parent[last]
+
+
+def _short(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def dotted(loc: Loc) -> str:
+    """`("budget", "charges", 1, "montant")` → `budget.charges[1].montant`."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _locate(
+    rule_id: str,
+    severity: Severity,
+    issue: Issue,
+    document: Document,
+    known: tuple[int | None, int | None] | None,
+) -> Finding:
+    line, column = known if known else document.locate(issue.path, key=issue.on_key)
+    return Finding(rule_id, severity, issue.message, issue.advice, dotted(issue.path), line, column)
+
+
+def _position_key(f: Finding) -> tuple[bool, int, int, str]:
+    return (f.line is None, f.line or 0, f.column or 0, f.rule)
+
+
+def _cap(findings: list[Finding], cap: int) -> tuple[list[Finding], list[Finding]]:
+    ordered = sorted(findings, key=_position_key)
+    if len(ordered) <= cap:
+        return ordered, []
+    by_weight = sorted(ordered, key=lambda f: (SEVERITY_ORDER[f.severity], _position_key(f)))
+    kept = by_weight[:cap]
+    return sorted(kept, key=_position_key), by_weight[cap:]
+
+
+def _qpv_slugs(model: Dossier | None, ref: Referentiel) -> tuple[str, ...]:
+    if model is None or model.action is None:
+        return ()
+    found = (ref.qpv_by_spelling(name) for name in model.action.quartiers or [])
+    return tuple(dict.fromkeys(q.slug for q in found if q is not None))

@@ -1,0 +1,3 @@
+"""Rules: to be written."""
+
+from __future__ import annotations

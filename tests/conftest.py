@@ -1,0 +1,80 @@
+"""Shared test helpers: dossiers made from the complete example, with textual edits."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from cdv_check.checker import DossierResult, Settings, check_path
+from cdv_check.engine import Finding
+from cdv_check.referentiel import Referentiel, load
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+VALID_EXAMPLE = EXAMPLES / "nouvelle-action"
+TODAY = date(2016, 1, 5)
+"""A fixed "today" before the 2016 deadline, so that results do not depend on the test date."""
+
+
+@pytest.fixture(scope="session")
+def ref() -> Referentiel:
+    return load()
+
+
+@dataclass
+class Case:
+    path: Path
+    text: str
+
+    def line_of(self, needle: str) -> int:
+        """1-based line of the first line containing `needle`."""
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if needle in line:
+                return number
+        raise AssertionError(f"{needle!r} not in the dossier")
+
+    def check(self, **settings: Any) -> DossierResult:
+        settings.setdefault("today", TODAY)
+        return check_path(self.path, load(), Settings(**settings))
+
+    def findings(self, rule: str, **settings: Any) -> list[Finding]:
+        return [f for f in self.check(**settings).findings if f.rule == rule]
+
+
+MakeCase = Callable[..., Case]
+
+
+@pytest.fixture
+def make_case(tmp_path: Path) -> MakeCase:
+    """Copy the complete example (with its pieces) and apply textual edits to its dossier.
+
+    `make_case({"old text": "new text"})` replaces each old text (which must occur exactly once);
+    `make_case(text="...")` writes a dossier of its own beside the example's pieces.
+    """
+    counter = iter(range(1000))
+
+    def make(
+        replacements: dict[str, str] | None = None,
+        *,
+        text: str | None = None,
+        name: str = "dossier.yaml",
+    ) -> Case:
+        folder = tmp_path / f"case{next(counter)}"
+        shutil.copytree(VALID_EXAMPLE, folder)
+        if text is None:
+            text = (VALID_EXAMPLE / "dossier.yaml").read_text(encoding="utf-8")
+            for old, new in (replacements or {}).items():
+                assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+                text = text.replace(old, new)
+        path = folder / name
+        if name != "dossier.yaml":
+            (folder / "dossier.yaml").unlink()
+        path.write_text(text, encoding="utf-8")
+        return Case(path, text)
+
+    return make
