@@ -191,9 +191,8 @@ def test_qpv_json(ref: Referentiel) -> None:
         10140,
         7400,
     )
-    assert {"id": "borny-aide-aux-devoirs", "texte": "Aide aux devoirs pour le quartier Michelet-Bergson."} in borny[
-        "priorites"
-    ]
+    aide = {"id": "borny-aide-aux-devoirs", "texte": "Aide aux devoirs pour le quartier Michelet-Bergson."}
+    assert aide in borny["priorites"]
     assert len(data["tous_qpv"]["priorites"]) == 16
     listed = len(data["tous_qpv"]["priorites"]) + sum(len(q["priorites"]) for q in data["qpv"])
     assert listed == len(ref.priorites) == 36
