@@ -67,7 +67,7 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _FR_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
-def _parse_date(value: Any) -> Any:
+def parse_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -114,7 +114,7 @@ def _as_list(value: Any) -> Any:
 
 Booleen = Annotated[bool, BeforeValidator(_parse_bool)]
 Montant = Annotated[Decimal, BeforeValidator(_parse_amount)]
-Date = Annotated[date, BeforeValidator(_parse_date)]
+Date = Annotated[date, BeforeValidator(parse_date)]
 Nombre = Annotated[int, BeforeValidator(_parse_count)]
 Texte = Annotated[str, BeforeValidator(_as_text)]
 Textes = Annotated[list[Texte], BeforeValidator(_as_list)]

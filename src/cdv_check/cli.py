@@ -1,0 +1,277 @@
+"""The command line: typer commands declare their options and call the core; nothing else."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import typer._click.formatting
+import typer.core
+
+from cdv_check import __version__
+from cdv_check.reporters import FORMATS
+
+Format = StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[misc]
+
+
+_SECTIONS = {"Options": "Options", "Arguments": "Arguments", "Commands": "Commandes"}
+
+
+class FrenchHelpFormatter(typer._click.formatting.HelpFormatter):
+    """Click writes "Usage:" and its section titles in English."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix or "Utilisation : ")
+
+    def section(self, name: str) -> Any:
+        return super().section(_SECTIONS.get(name, name))
+
+
+class FrenchContext(typer._click.Context):
+    formatter_class = FrenchHelpFormatter
+
+
+class FrenchCommand(typer.core.TyperCommand):
+    context_class = FrenchContext
+
+
+class DefaultCommandGroup(typer.core.TyperGroup):
+    """`cdv-check PATH...` means `cdv-check check PATH...` (typer has no default command)."""
+
+    context_class = FrenchContext
+
+    default_command = "check"
+    group_options = frozenset({"--help", "--version", "--install-completion", "--show-completion"})
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0].split("=")[0] not in self.group_options:
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)  # type: ignore[no-any-return]
+
+
+app = typer.Typer(
+    cls=DefaultCommandGroup,
+    name="cdv-check",
+    help="Vérifie les demandes de subvention au Contrat de Ville de Metz Métropole "
+    "(appel à projets 2016) avant leur dépôt.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cdv-check {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Affiche la version."),
+    ] = False,
+) -> None:
+    """Vérifie les demandes de subvention au Contrat de Ville de Metz Métropole (appel à projets
+    2016) avant leur dépôt. Exemple : cdv-check dossier.yaml"""
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"cdv-check : {message}", err=True)
+    return typer.Exit(code)
+
+
+def _load_referentiel(path: Path | None) -> Any:
+    from cdv_check.referentiel import ReferentielError, load
+
+    try:
+        return load(path)
+    except ReferentielError as exc:
+        raise _fail(f"référentiel illisible : {exc}") from None
+
+
+def _ids(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip().upper() for part in (value or "").split(",") if part.strip())
+
+
+def _default_format() -> str:
+    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS:
+        return "github"
+    return "rich" if sys.stdout.isatty() or os.environ.get("FORCE_COLOR") else "text"
+
+
+@app.command("check", cls=FrenchCommand)
+def check(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="CHEMIN...",
+            help="Dossiers à vérifier : fichiers .yaml/.yml/.json, dossiers (parcourus "
+            "récursivement), motifs (*.yaml), ou - pour l'entrée standard.",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Format du rapport : " + ", ".join(FORMATS)
+            + " (par défaut : rich dans un terminal, text sinon).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FICHIER", help="Écrit le rapport dans ce fichier (qui ne doit pas exister).",
+                     dir_okay=False),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Les avertissements font aussi échouer.")] = False,
+    select: Annotated[
+        str | None,
+        typer.Option("--select", metavar="ID,...", help="Règles à appliquer seulement (ID ou préfixes : PCE,BUD03)."),
+    ] = None,
+    ignore: Annotated[
+        str | None, typer.Option("--ignore", metavar="ID,...", help="Règles à ne pas appliquer (ID ou préfixes).")
+    ] = None,
+    date_depot: Annotated[
+        str | None,
+        typer.Option("--date-depot", metavar="DATE", help="Date de dépôt si le dossier n'en donne pas "
+                     "(2016-01-08 ou 08/01/2016 ; par défaut : aujourd'hui)."),
+    ] = None,
+    no_files: Annotated[
+        bool, typer.Option("--no-files", help="N'ouvre pas les pièces : vérifie seulement qu'elles sont déclarées.")
+    ] = False,
+    referentiel: Annotated[
+        Path | None,
+        typer.Option("--referentiel", metavar="FICHIER", help="Un autre référentiel que celui de 2016, intégré.",
+                     dir_okay=False),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, metavar="N", help="Dossiers vérifiés en parallèle (par défaut : nombre de cœurs)."),
+    ] = None,
+) -> None:
+    """Vérifie un ou plusieurs dossiers et rend un rapport en français."""
+    from cdv_check.batch import expand, run
+    from cdv_check.checker import Settings
+    from cdv_check.dossier import parse_date
+    from cdv_check.reporters import make
+    from cdv_check.summary import Summary
+
+    if not paths:
+        raise _fail("donnez au moins un dossier à vérifier (ex. cdv-check dossier.yaml).")
+    deposit = None
+    if date_depot is not None:
+        try:
+            deposit = parse_date(date_depot)
+        except ValueError as exc:
+            raise _fail(f"--date-depot « {date_depot} » : {exc}.") from None
+    ref = _load_referentiel(referentiel)
+    expansion = expand(paths)
+    if expansion.missing:
+        raise _fail("chemin introuvable : " + ", ".join(expansion.missing) + ".")
+    if not expansion.files:
+        raise _fail("aucun fichier .yaml, .yml ou .json dans " + ", ".join(paths) + ".")
+    settings = Settings(
+        today=date.today(),
+        deposit_date=deposit,
+        check_files=not no_files,
+        select=_ids(select),
+        ignore=_ids(ignore),
+        strict=strict,
+    )
+    chosen = format.value if format is not None else _default_format()
+    reporter = make(chosen, ref_id=ref.id, version=__version__, strict=strict, ref=ref)
+    summary = Summary(strict=strict)
+    results = run(
+        expansion.files, ref=ref, referentiel=referentiel, settings=settings,
+        jobs=jobs or os.cpu_count() or 1,
+    )
+    from cdv_check.output import open_report
+
+    with open_report(output) as out:
+        out.write(reporter.begin())
+        try:
+            for result in results:
+                summary.add(result)
+                out.write(reporter.dossier(result))
+                out.flush()
+        except KeyboardInterrupt:
+            summary.interrupted = True
+        out.write(reporter.end(summary))
+    if summary.interrupted:
+        raise typer.Exit(130)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command("rules", cls=FrenchCommand)
+def rules(
+    rule_id: Annotated[str | None, typer.Argument(metavar="ID", help="Une règle (ex. BUD01) ; sans ID, tout le catalogue.", show_default=False)] = None,
+) -> None:
+    """Le catalogue des règles ; avec un ID, son explication et la section de l'appel."""
+    import difflib
+
+    from cdv_check.engine import all_rules
+
+    catalogue = all_rules()
+    if rule_id is None:
+        for r in catalogue.values():
+            levels = "/".join(s.label for s in r.severities)
+            typer.echo(f"{r.id}  {levels:<24} {r.title}  [{r.section}]")
+        return
+    key = rule_id.strip().upper()
+    if key not in catalogue:
+        close = difflib.get_close_matches(key, list(catalogue), n=3)
+        hint = f" Règles proches : {', '.join(close)}." if close else ""
+        raise _fail(f"règle « {rule_id} » inconnue.{hint} La liste : cdv-check rules.")
+    r = catalogue[key]
+    typer.echo(f"{r.id} — {r.title}")
+    typer.echo(f"Gravité : {' ou '.join(s.label for s in r.severities)}")
+    typer.echo(f"Section de l'appel : {r.section}")
+    typer.echo("")
+    typer.echo(r.explanation)
+
+
+_FRENCH_HELP = {
+    "--help": "Affiche cette aide et quitte.",
+    "--install-completion": "Installe la complétion pour le shell courant.",
+    "--show-completion": "Affiche le script de complétion pour le shell courant.",
+}
+
+
+def _frenchify(command: Any) -> None:
+    """Typer and click write their own options' help in English; these are ours in French."""
+    for param in command.get_params(command.context_class(command)):
+        for name in param.opts:
+            if name in _FRENCH_HELP:
+                param.help = _FRENCH_HELP[name]
+    for sub in getattr(command, "commands", {}).values():
+        _frenchify(sub)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Entry point: runs the app with French usage errors and the exit codes of cli.md."""
+    from cdv_check.usage_errors import french_usage_error
+
+    command = typer.main.get_command(app)
+    _frenchify(command)
+    try:
+        code = command.main(args=argv, prog_name="cdv-check", standalone_mode=False)
+    except KeyboardInterrupt:
+        typer.echo("\ncdv-check : interrompu.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001  (usage errors of click, turned into French)
+        message = french_usage_error(exc)
+        if message is None:
+            raise
+        typer.echo(message, err=True)
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

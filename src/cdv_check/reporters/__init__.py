@@ -1,0 +1,35 @@
+"""Report formats: one module each, chosen by name; `--format`'s choices come from FORMATS.
+
+A reporter returns text and never reads files or re-runs checks: `begin()` once, `dossier(result)`
+as each dossier finishes (in the batch's stable order), `end(summary)` once. Modules are imported
+only when chosen, so that a JSON run never pays for rich.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Protocol
+
+from cdv_check.checker import DossierResult
+from cdv_check.summary import Summary
+
+FORMATS: dict[str, str] = {
+    "rich": "cdv_check.reporters.rich_report:RichReporter",
+    "text": "cdv_check.reporters.text:TextReporter",
+    "json": "cdv_check.reporters.json_report:JsonReporter",
+    "jsonl": "cdv_check.reporters.json_report:JsonLinesReporter",
+}
+
+
+class Reporter(Protocol):
+    def begin(self) -> str: ...
+    def dossier(self, result: DossierResult) -> str: ...
+    def end(self, summary: Summary) -> str: ...
+
+
+def make(name: str, **options: Any) -> Reporter:
+    """The reporter for format `name`; options: ref_id, version, strict, width, color."""
+    module_name, class_name = FORMATS[name].split(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    reporter: Reporter = cls(**options)
+    return reporter

@@ -1,0 +1,69 @@
+"""`json` (one document, written as dossiers finish) and `jsonl` (one dossier object per line)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cdv_check.checker import DossierResult
+from cdv_check.summary import Summary
+
+
+def dossier_object(result: DossierResult, *, strict: bool) -> dict[str, Any]:
+    obj: dict[str, Any] = {
+        "file": result.file,
+        "passed": result.passed(strict=strict),
+        "counts": result.counts(),
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "message": f.text,
+                "path": f.path,
+                "line": f.line,
+                "column": f.column,
+            }
+            for f in result.findings
+        ],
+    }
+    if result.omitted:
+        obj["omitted"] = result.omitted
+    return obj
+
+
+def _dumps(value: Any) -> str:
+    # ensure_ascii keeps every control or bidi character of a dossier escaped in the output.
+    return json.dumps(value, ensure_ascii=True)
+
+
+class JsonReporter:
+    def __init__(self, *, ref_id: str, version: str, strict: bool = False, **_: Any) -> None:
+        self.header = {"tool": "cdv-check", "version": version, "referentiel": ref_id}
+        self.strict = strict
+        self.first = True
+
+    def begin(self) -> str:
+        return _dumps(self.header)[:-1] + ', "dossiers": [\n'
+
+    def dossier(self, result: DossierResult) -> str:
+        sep = "" if self.first else ",\n"
+        self.first = False
+        return sep + _dumps(dossier_object(result, strict=self.strict))
+
+    def end(self, summary: Summary) -> str:
+        extra = ', "interrupted": true' if summary.interrupted else ""
+        return f'\n], "summary": {_dumps(summary.as_dict())}{extra}}}\n'
+
+
+class JsonLinesReporter:
+    def __init__(self, *, strict: bool = False, **_: Any) -> None:
+        self.strict = strict
+
+    def begin(self) -> str:
+        return ""
+
+    def dossier(self, result: DossierResult) -> str:
+        return _dumps(dossier_object(result, strict=self.strict)) + "\n"
+
+    def end(self, summary: Summary) -> str:
+        return ""

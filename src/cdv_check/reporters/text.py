@@ -1,0 +1,36 @@
+"""`text`: one line per finding, `file:line:col: ID severity message`, for logs and editors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cdv_check.checker import DossierResult
+from cdv_check.summary import Summary
+from cdv_check.textsafety import clean
+
+
+class TextReporter:
+    def __init__(self, **_: Any) -> None:
+        pass
+
+    def begin(self) -> str:
+        return ""
+
+    def dossier(self, result: DossierResult) -> str:
+        lines = []
+        file = clean(result.file)
+        for f in result.findings:
+            where = f"{file}:{f.line or 0}:{f.column or 0}"
+            lines.append(f"{where}: {f.rule} {f.severity.value} {clean(f.text)}")
+        if result.omitted:
+            lines.append(f"{file}:0:0: … {result.omitted} autres constats non affichés")
+        return "".join(line + "\n" for line in lines)
+
+    def end(self, summary: Summary) -> str:
+        s = summary.as_dict()
+        verdict = "interrompu : " if summary.interrupted else ""
+        return (
+            f"{verdict}{s['dossiers']} dossier(s) : {s['passed']} conforme(s), "
+            f"{s['failed']} à corriger ; {s['error']} erreur(s), {s['warning']} avertissement(s), "
+            f"{s['info']} conseil(s)\n"
+        )
