@@ -1,3 +1,316 @@
-"""Rules: to be written."""
+"""ELG: the eligibility criteria of section 3.1 (carrier, QPV, objectives, need, deadline)."""
 
 from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from cdv_check.engine import Context, Issue, Severity, rule
+from cdv_check.referentiel import Axe, Qpv, Referentiel, StatutPorteur, fold
+from cdv_check.rules._fr import french_date, join_fr, plural, quoted, shorten
+
+_SECTION = "3.1 Critères d'éligibilité"
+_MAX_SUGGESTED_CODES = 6
+
+
+def referent(ref: Referentiel) -> str:
+    """The referent who receives the dossiers, as « Nom (institution, courriel) », if listed."""
+    for contact in ref.contacts:
+        if contact.courriel == ref.depot.courriel:
+            return f"{contact.nom} ({contact.institution}, {contact.courriel})"
+    return "un référent (liste des contacts au point 5 de l'appel)"
+
+
+# --- ELG01 -----------------------------------------------------------------------------------
+
+
+def _status_name(status: StatutPorteur) -> str:
+    return status.id if status.libelle == status.id else f"{status.id} ({status.libelle})"
+
+
+@rule("ELG01", Severity.WARNING, section=_SECTION, title="Statut du porteur à confirmer")
+def carrier_status(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (3.1) dit : « Les porteurs de projets de la Politique de la Ville sont des
+    associations, des bailleurs, des collectivités territoriales ou des établissements publics,...
+    dans la mesure où leur action intervient au bénéfice des habitants et habitantes des QPV ».
+    La règle se déclenche quand porteur.statut est « autre » : un type de structure que l'appel ne
+    nomme pas. Il n'est pas exclu (la liste finit par « ... »), mais l'éligibilité est à confirmer.
+    Que faire : si la structure relève d'un des types cités, indiquez-le ; sinon vérifiez votre
+    éligibilité avec un référent avant l'envoi.
+    """
+    porteur = ctx.dossier.porteur
+    if porteur is None or porteur.statut is None:
+        return
+    statuses = {s.id: s for s in ctx.ref.statuts_porteur}
+    status = statuses.get(porteur.statut)
+    if status is None or status.eligible:
+        return
+    eligible = [_status_name(s) for s in ctx.ref.statuts_porteur if s.eligible]
+    yield Issue(
+        f"Statut « {status.id} » : ce type de structure n'est pas cité par l'appel à projets.",
+        f"Si la structure est l'un des types cités, indiquez-le : {join_fr(eligible, 'ou')}. "
+        f"Sinon, confirmez votre éligibilité avec {referent(ctx.ref)} avant l'envoi.",
+        ("porteur", "statut"),
+    )
+
+
+# --- ELG02 -----------------------------------------------------------------------------------
+
+
+@rule("ELG02", Severity.ERROR, section=_SECTION, title="Bénéficiaires habitant les QPV")
+def qpv_beneficiaries(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (3.1) n'admet que des actions qui interviennent « au bénéfice des habitants et
+    habitantes des QPV ».
+    La règle se déclenche quand action.public.beneficiaires_qpv (dont habitants des QPV) est absent
+    ou vaut 0, ou quand il dépasse le nombre total de personnes touchées
+    (action.public.beneficiaires).
+    Que faire : indiquez combien des personnes touchées habitent un QPV, sans dépasser le total.
+    """
+    action = ctx.dossier.action
+    public = action.public if action else None
+    if public is None:
+        return
+    path = ("action", "public", "beneficiaires_qpv")
+    total = public.beneficiaires
+    in_qpv = public.beneficiaires_qpv
+    of_total = f"des {total} personnes touchées " if total else "des personnes touchées "
+    if in_qpv is None:
+        yield Issue(
+            "Le nombre de bénéficiaires habitant un QPV (beneficiaires_qpv) n'est pas indiqué.",
+            f"L'action doit bénéficier aux habitants des QPV : indiquez combien {of_total}"
+            "y habitent (« beneficiaires_qpv: … » sous « public »).",
+            path,
+        )
+    elif in_qpv == 0:
+        yield Issue(
+            "Aucun bénéficiaire n'habite un QPV (beneficiaires_qpv vaut 0).",
+            "L'appel ne finance que des actions au bénéfice des habitants des QPV : corrigez le "
+            "nombre si c'est une erreur, sinon l'action n'est pas éligible.",
+            path,
+        )
+    elif total is not None and in_qpv > total:
+        yield Issue(
+            f"{in_qpv} bénéficiaires habitant un QPV, plus que les {total} personnes touchées.",
+            "Les habitants des QPV font partie du total : corrigez beneficiaires_qpv ou "
+            "beneficiaires.",
+            path,
+        )
+
+
+# --- ELG03 -----------------------------------------------------------------------------------
+
+
+def closest_qpv(ref: Referentiel, text: str) -> Qpv | None:
+    """The QPV whose spelling (slug, name, variants; folded) is nearest to an unknown one."""
+    by_spelling = {spelling: q for q in ref.qpv for spelling in q.spellings()}
+    close = difflib.get_close_matches(fold(text), list(by_spelling), n=1, cutoff=0.6)
+    return by_spelling[close[0]] if close else None
+
+
+def _qpv_names(ref: Referentiel) -> str:
+    return join_fr([q.nom for q in ref.qpv])
+
+
+@rule("ELG03", Severity.ERROR, section=_SECTION, title="QPV absent ou inconnu")
+def qpv_known(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (3.1) dit : « Le projet concerne un QPV ou plusieurs QPV ». Ce sont les six quartiers
+    prioritaires de la politique de la ville de Metz Métropole (cdv-check qpv les présente).
+    La règle se déclenche quand action.quartiers est absent ou vide, ou quand un quartier n'est
+    pas un des six. Un QPV s'écrit par son nom ou son identifiant, sans souci de majuscules ni
+    d'accents (Borny, borny, HAUTS DE VALLIERES).
+    Que faire : nommez le ou les QPV où l'action se déroule ; une action hors QPV n'est pas
+    éligible.
+    """
+    action = ctx.dossier.action
+    if action is None:
+        return
+    names = _qpv_names(ctx.ref)
+    if not action.quartiers:
+        yield Issue(
+            "Aucun QPV n'est indiqué (action.quartiers).",
+            f"Le projet doit concerner un ou plusieurs QPV : indiquez-les, parmi {names} "
+            "(ex. « quartiers: [Borny] »).",
+            ("action", "quartiers"),
+        )
+        return
+    for index, name in enumerate(action.quartiers):
+        if ctx.ref.qpv_by_spelling(name) is not None:
+            continue
+        close = closest_qpv(ctx.ref, name)
+        hint = f"Vouliez-vous dire « {close.nom} » ? " if close else ""
+        yield Issue(
+            f"Quartier « {shorten(name, 40)} » inconnu : ce n'est pas un des QPV de l'appel.",
+            f"{hint}Les QPV sont : {names}.",
+            ("action", "quartiers", index),
+        )
+
+
+# --- ELG04 -----------------------------------------------------------------------------------
+
+
+def closest_objective_codes(ref: Referentiel, code: str) -> list[str]:
+    """Valid codes near an unknown one: its family (same x.y, or same axis), then look-alikes."""
+    codes = list(ref.objective_codes())
+    parent = code.rsplit(".", 1)[0] if "." in code else ""
+    family = [c for c in codes if parent and (c == parent or c.startswith(parent + "."))]
+    alike = difflib.get_close_matches(code, codes, n=_MAX_SUGGESTED_CODES, cutoff=0.5)
+    merged = list(dict.fromkeys([*family, *alike]))
+    return merged[:_MAX_SUGGESTED_CODES]
+
+
+def _labelled(ref: Referentiel, code: str) -> str:
+    labels = ref.objective_codes().get(code, [])
+    return f"{code} {quoted(shorten(labels[0], 60))}" if labels else code
+
+
+def _axis(ref: Referentiel, code: str) -> Axe | None:
+    return next((a for a in ref.annexe1 if a.code == code), None)
+
+
+def _axis_issue(axe: Axe, index: int) -> Issue:
+    operational = [
+        op.code for strat in axe.objectifs_strategiques for op in strat.objectifs_operationnels
+    ]
+    return Issue(
+        f"« {axe.code} » désigne l'axe stratégique {axe.code} {quoted(axe.libelle)}, "
+        "pas un objectif opérationnel.",
+        f"Choisissez un ou plusieurs de ses objectifs opérationnels : {join_fr(operational, 'ou')} "
+        f"(cdv-check objectives {axe.code} les détaille).",
+        ("action", "objectifs", index),
+    )
+
+
+@rule("ELG04", Severity.ERROR, section=_SECTION, title="Objectif opérationnel absent ou inconnu")
+def objectives_known(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (3.1) dit : le projet « répond aux objectifs opérationnels énoncés en point 2 », et
+    (point 2) « les porteurs de projets doivent se reporter aux objectifs opérationnels du
+    Contrat de Ville, mentionnés dans le tableau en Annexe 1 ».
+    La règle se déclenche quand action.objectifs est absent ou vide, ou quand un code n'est pas
+    dans l'Annexe 1 (les codes proches sont proposés). Un axe seul (« 2 ») n'est pas un objectif.
+    Les codes x.y et x.y.z sont admis ; 1.5.3, imprimé deux fois dans l'appel, est admis.
+    Que faire : choisissez les codes dans l'Annexe 1 (cdv-check objectives, ou
+    cdv-check objectives --search MOT).
+    """
+    action = ctx.dossier.action
+    if action is None:
+        return
+    if not action.objectifs:
+        yield Issue(
+            "Aucun objectif opérationnel n'est indiqué (action.objectifs).",
+            "Le projet doit répondre aux objectifs opérationnels de l'Annexe 1 : indiquez leurs "
+            "codes (ex. « objectifs: [2.1.2] ») ; cdv-check objectives --search MOT aide à les "
+            "trouver.",
+            ("action", "objectifs"),
+        )
+        return
+    valid = ctx.ref.objective_codes()
+    for index, raw in enumerate(action.objectifs):
+        code = raw.strip()
+        if code in valid:
+            continue
+        axe = _axis(ctx.ref, code)
+        if axe is not None:
+            yield _axis_issue(axe, index)
+            continue
+        close = closest_objective_codes(ctx.ref, code)
+        hint = (
+            f"Codes proches : {' ; '.join(_labelled(ctx.ref, c) for c in close)}. "
+            if close
+            else ""
+        )
+        yield Issue(
+            f"L'objectif « {shorten(raw, 30)} » n'existe pas dans l'Annexe 1.",
+            f"{hint}Vérifiez le code avec cdv-check objectives.",
+            ("action", "objectifs", index),
+        )
+
+
+# --- ELG05 -----------------------------------------------------------------------------------
+
+
+@rule(
+    "ELG05",
+    (Severity.ERROR, Severity.WARNING),
+    section=_SECTION,
+    title="Besoin avéré non décrit",
+)
+def need_described(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (3.1) dit : le projet « répond à un besoin avéré du/des territoire(s) concerné(s) ».
+    La règle se déclenche quand action.besoin est absent ou vide (erreur), ou plus court que le
+    minimum fixé par cdv-check dans le référentiel (avertissement) : un besoin en une ligne ne
+    montre pas qu'il est avéré.
+    Que faire : décrivez le besoin et d'où vient le constat (diagnostic, chiffres, partenaires
+    qui le signalent).
+    """
+    action = ctx.dossier.action
+    if action is None:
+        return
+    path = ("action", "besoin")
+    text = " ".join((action.besoin or "").split())
+    minimum = ctx.ref.seuils.besoin_longueur_min
+    if not text:
+        yield Issue(
+            "Le besoin auquel répond l'action n'est pas décrit (action.besoin).",
+            "Le projet doit répondre à un besoin avéré du territoire : décrivez-le, avec ce qui "
+            "le prouve (diagnostic, chiffres, partenaires qui le constatent).",
+            path,
+        )
+    elif len(text) < minimum:
+        yield Issue(
+            f"Le besoin est décrit en {plural(len(text), 'caractère')} seulement "
+            f"(minimum conseillé : {minimum}).",
+            "Montrez que le besoin est avéré : d'où vient le constat, combien d'habitants sont "
+            "concernés, qui le signale.",
+            path,
+            severity=Severity.WARNING,
+        )
+
+
+# --- ELG06 -----------------------------------------------------------------------------------
+
+
+@rule(
+    "ELG06",
+    (Severity.ERROR, Severity.INFO),
+    section=_SECTION,
+    title="Date limite de dépôt",
+)
+def deadline(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (3.1) exige que « le dossier a été déposé dans les délais mentionnés en point 4 », et
+    le point 4 dit : « Date limite de dépôt des dossiers : le 10 janvier 2016 » et « Tout dossier
+    incomplet ou hors délais ne sera pas instruit ».
+    La date de dépôt est date_depot dans le dossier, sinon l'option --date-depot, sinon la date du
+    jour. Après la date limite : erreur. Sinon : un conseil qui donne les jours qui restent.
+    Que faire : envoyez le dossier complet avant la date limite ; en retard, prenez contact avec
+    un référent.
+    """
+    limit = ctx.ref.calendrier.date_limite
+    deposit = ctx.deposit_date
+    path = ("date_depot",) if ctx.dossier.date_depot is not None else ()
+    days = (limit - deposit).days
+    if days < 0:
+        yield Issue(
+            f"Dépôt le {french_date(deposit)}, {plural(-days, 'jour')} après la date limite du "
+            f"{french_date(limit)} : le dossier ne sera pas instruit.",
+            "Tout dossier hors délais ne sera pas instruit. Si la date de dépôt est fausse, "
+            "corrigez date_depot (ou --date-depot) ; sinon prenez contact avec "
+            f"{referent(ctx.ref)}.",
+            path,
+        )
+        return
+    countdown = "Jour J" if days == 0 else f"J-{days}"
+    yield Issue(
+        f"{countdown} : dépôt au plus tard le {french_date(limit)} "
+        f"(date de dépôt retenue : {french_date(deposit)}).",
+        f"Saisissez la demande sur {ctx.ref.depot.saisie_en_ligne}, puis envoyez le CERFA en PDF "
+        f"et les pièces à {ctx.ref.depot.courriel} : tout dossier incomplet ou hors délais ne "
+        "sera pas instruit.",
+        path,
+        severity=Severity.INFO,
+    )

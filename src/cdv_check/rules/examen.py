@@ -1,3 +1,208 @@
-"""Rules: to be written."""
+"""EXA: the examination criteria of section 3.2 (dates, evaluation, renewal, partnership).
+
+The completeness of the dossier (first criterion of 3.2) is checked by the PCE rules.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from cdv_check.engine import Context, Issue, Loc, Severity, rule
+from cdv_check.referentiel import Periode
+from cdv_check.rules._fr import french_date, join_fr
+
+_SECTION = "3.2 Critères d'examen des dossiers"
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or not text.strip()
+
+
+# --- EXA01 -----------------------------------------------------------------------------------
+
+
+def period_fr(period: Periode) -> str:
+    """« du 1er janvier 2016 au 31 décembre 2016 »."""
+    return f"du {french_date(period.debut)} au {french_date(period.fin)}"
+
+
+def _school_periods(periods: list[Periode]) -> str:
+    return join_fr([period_fr(p) for p in periods], "ou")
+
+
+def _outside_date(debut: date, fin: date, allowed: list[Periode]) -> Loc:
+    """Point at `debut` when no allowed period contains it, else at `fin` (which overshoots)."""
+    starts_inside = any(p.debut <= debut <= p.fin for p in allowed)
+    return ("action", "fin") if starts_inside else ("action", "debut")
+
+
+@rule(
+    "EXA01",
+    Severity.ERROR,
+    section=_SECTION,
+    title="Dates de l'action hors de la période admise",
+)
+def action_dates(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (3.2) dit : « L'action doit se dérouler entre le 1er janvier et le 31 décembre 2016.
+    Le budget prévisionnel de l'action est présenté sur l'année civile à l'exception,
+    exclusivement, des actions liées au calendrier scolaire et à la vie scolaire, c'est-à-dire se
+    déroulant pour un public scolaire et/ou en milieu scolaire ».
+    La règle se déclenche quand action.fin précède action.debut, ou quand l'action déborde de
+    l'année civile. Une action scolaire (public.scolaire: oui) peut à la place tenir dans une
+    année scolaire qui touche l'année de l'appel (du 1er septembre au 31 août).
+    Que faire : ne présentez que la partie de l'action qui tombe dans la période admise (dates et
+    budget), ou découpez l'action en plusieurs demandes.
+    """
+    action = ctx.dossier.action
+    if action is None or action.debut is None or action.fin is None:
+        return
+    debut, fin = action.debut, action.fin
+    if fin < debut:
+        yield Issue(
+            f"L'action finit le {french_date(fin)}, avant son début le {french_date(debut)}.",
+            "Corrigez les dates (jour et mois inversés ?) : fin doit suivre debut.",
+            ("action", "fin"),
+        )
+        return
+    calendar = ctx.ref.calendrier
+    civil = calendar.annee_action
+    if civil.contains(debut, fin):
+        return
+    school = bool(action.public and action.public.scolaire)
+    if school and any(p.contains(debut, fin) for p in calendar.annees_scolaires):
+        return
+    span = f"L'action va du {french_date(debut)} au {french_date(fin)}"
+    if school:
+        yield Issue(
+            f"{span} : hors de l'année civile ({period_fr(civil)}) et de chaque année scolaire "
+            f"admise ({_school_periods(calendar.annees_scolaires)}).",
+            "Découpez l'action par année scolaire (une demande par année), ou présentez sa partie "
+            f"{period_fr(civil)}, avec un budget sur l'année civile.",
+            _outside_date(debut, fin, [civil, *calendar.annees_scolaires]),
+        )
+        return
+    would_fit_school = any(p.contains(debut, fin) for p in calendar.annees_scolaires)
+    school_hint = (
+        " Si l'action s'adresse à un public scolaire ou se déroule en milieu scolaire, indiquez "
+        "« scolaire: oui » sous « public » : elle peut alors suivre l'année scolaire."
+        if would_fit_school
+        else ""
+    )
+    yield Issue(
+        f"{span} : hors de la période admise ({period_fr(civil)}).",
+        f"Ne présentez que la partie de l'action qui se déroule {period_fr(civil)} (dates et "
+        f"budget sur l'année civile) ; le reste relève d'une autre demande.{school_hint}",
+        _outside_date(debut, fin, [civil]),
+    )
+
+
+# --- EXA02 -----------------------------------------------------------------------------------
+
+
+@rule(
+    "EXA02",
+    (Severity.ERROR, Severity.WARNING),
+    section=_SECTION,
+    title="Modalités d'évaluation absentes",
+)
+def evaluation(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (3.2) dit : « Chaque action fera l'objet d'une évaluation annuelle, le porteur de
+    projet mentionnera clairement dans son dossier les modalités d'évaluation choisies pour
+    l'action ».
+    La règle se déclenche quand action.evaluation.modalites est absent ou vide (erreur), ou quand
+    aucun indicateur n'est donné dans action.evaluation.indicateurs (avertissement).
+    Que faire : dites qui évalue, quand et comment (bilans, réunions, questionnaires), et quels
+    indicateurs chiffrés seront suivis.
+    """
+    action = ctx.dossier.action
+    if action is None:
+        return
+    modalities_advice = (
+        "Chaque action fait l'objet d'une évaluation annuelle : décrivez les modalités choisies "
+        "(qui évalue, quand, comment)"
+    )
+    found = action.evaluation
+    if found is None:
+        yield Issue(
+            "Les modalités d'évaluation de l'action ne sont pas indiquées (action.evaluation).",
+            f"{modalities_advice} sous « evaluation: » avec « modalites: … », et les indicateurs "
+            "suivis avec « indicateurs: [...] ».",
+            ("action", "evaluation"),
+        )
+        return
+    if _blank(found.modalites):
+        yield Issue(
+            "Les modalités d'évaluation de l'action ne sont pas décrites (evaluation.modalites).",
+            f"{modalities_advice} dans « modalites: … ».",
+            ("action", "evaluation", "modalites"),
+        )
+    if not [i for i in found.indicateurs or [] if i.strip()]:
+        yield Issue(
+            "Aucun indicateur d'évaluation n'est donné (evaluation.indicateurs).",
+            "Indiquez ce qui sera mesuré (ex. « indicateurs: [Nombre de participants assidus, "
+            "Nombre d'entrées en formation] ») : le référent les demandera au bilan.",
+            ("action", "evaluation", "indicateurs"),
+            severity=Severity.WARNING,
+        )
+
+
+# --- EXA03 -----------------------------------------------------------------------------------
+
+
+@rule(
+    "EXA03",
+    Severity.ERROR,
+    section=_SECTION,
+    title="Renouvellement sans lien avec le nouveau Contrat de Ville",
+)
+def renewal_link(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (3.2) dit : « Si votre action est un projet existant ou ayant déjà été financé par la
+    Politique de la Ville : […] Expliquer en quoi le projet répond aux orientations du nouveau
+    Contrat de Ville ».
+    La règle se déclenche quand l'action n'est pas nouvelle (action.nouvelle: non) et que
+    action.lien_contrat_de_ville est absent ou vide.
+    Que faire : expliquez, dans lien_contrat_de_ville, en quoi l'action répond aux axes et
+    objectifs du nouveau Contrat de Ville (cdv-check objectives).
+    """
+    action = ctx.dossier.action
+    if action is None or action.nouvelle is not False:
+        return
+    if not _blank(action.lien_contrat_de_ville):
+        return
+    yield Issue(
+        "Action existante (nouvelle: non) sans explication de son lien avec le nouveau Contrat "
+        "de Ville (lien_contrat_de_ville).",
+        "Expliquez dans « lien_contrat_de_ville: … » en quoi l'action répond aux orientations du "
+        "nouveau Contrat de Ville (axes et objectifs de l'Annexe 1 : cdv-check objectives).",
+        ("action", "lien_contrat_de_ville"),
+    )
+
+
+# --- EXA04 -----------------------------------------------------------------------------------
+
+
+@rule("EXA04", Severity.WARNING, section=_SECTION, title="Aucun partenaire")
+def partners(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (3.2) dit : « Le porteur de projet veillera à s'inscrire dans la dynamique
+    partenariale du Contrat de Ville ».
+    La règle se déclenche quand action.partenaires est absent ou vide.
+    Que faire : nommez les partenaires de l'action (établissements scolaires, centres sociaux,
+    bailleurs, services de l'emploi, autres associations…), ceux qui orientent le public comme
+    ceux qui financent ou prêtent des locaux.
+    """
+    action = ctx.dossier.action
+    if action is None:
+        return
+    if [p for p in action.partenaires or [] if p.strip()]:
+        return
+    yield Issue(
+        "Aucun partenaire n'est indiqué (action.partenaires).",
+        "Le porteur doit s'inscrire dans la dynamique partenariale du Contrat de Ville : nommez "
+        "les partenaires de l'action (ex. « partenaires: [Centre social, Collège] »).",
+        ("action", "partenaires"),
+    )

@@ -1,3 +1,199 @@
-"""Rules: to be written."""
+"""OBJ: the orientation of the action, section 2 (objectives, transversal axes, QPV priorities)."""
 
 from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from cdv_check.dossier import Action
+from cdv_check.engine import Context, Issue, Severity, rule
+from cdv_check.referentiel import ObjectifOperationnel, Priorite, Qpv, Referentiel
+from cdv_check.rules._fr import join_fr, plural, quoted, shorten
+
+_SECTION = "2 Les priorités de l'appel à projets (Annexe 1)"
+_MAX_IDEAS = 6
+_ALL_QPV = "Tous QPV"
+
+
+def known_qpv(ref: Referentiel, action: Action) -> list[Qpv]:
+    """The QPV the action names and the référentiel knows, once each, in the dossier's order."""
+    found: dict[str, Qpv] = {}
+    for name in action.quartiers or []:
+        q = ref.qpv_by_spelling(name)
+        if q is not None:
+            found.setdefault(q.slug, q)
+    return list(found.values())
+
+
+def _qpv_name(ref: Referentiel, slug: str | None) -> str:
+    if slug is None:
+        return _ALL_QPV
+    return next((q.nom for q in ref.qpv if q.slug == slug), slug)
+
+
+# --- OBJ01 -----------------------------------------------------------------------------------
+
+
+def _finer_issue(op: ObjectifOperationnel, index: int, chosen: set[str]) -> Issue:
+    codes = list(dict.fromkeys(f.code for f in op.objectifs))
+    already = [c for c in codes if c in chosen]
+    path = ("action", "objectifs", index)
+    if already:
+        return Issue(
+            f"{op.code} est déjà précisé par {join_fr(already)}, cité aussi.",
+            f"Vous pouvez retirer {op.code} : l'objectif plus fin suffit.",
+            path,
+        )
+    labelled = " ; ".join(f"{f.code} {quoted(shorten(f.libelle, 60))}" for f in op.objectifs)
+    return Issue(
+        f"{op.code} a des objectifs plus fins : {join_fr(codes)}.",
+        f"Choisissez celui (ou ceux) qui décrit le mieux l'action : {labelled}.",
+        path,
+    )
+
+
+@rule("OBJ01", Severity.INFO, section=_SECTION, title="Objectif à préciser")
+def finer_objectives(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (point 2) dit : « Les 14 objectifs stratégiques se scindent en objectifs
+    opérationnels : ce sont les champs d'interventions prioritaires du Contrat de Ville ». Dans
+    l'Annexe 1, la plupart des objectifs opérationnels x.y se déclinent en objectifs plus fins
+    x.y.z.
+    La règle (un conseil) se déclenche pour chaque code x.y cité qui a des objectifs plus fins :
+    elle les nomme. Un code plus fin dit mieux au référent ce que fait l'action.
+    Que faire : remplacez x.y par le ou les x.y.z qui décrivent l'action (cdv-check objectives
+    x.y les montre).
+    """
+    action = ctx.dossier.action
+    if action is None or not action.objectifs:
+        return
+    chosen = {code.strip() for code in action.objectifs}
+    seen: set[str] = set()
+    for index, raw in enumerate(action.objectifs):
+        code = raw.strip()
+        if code in seen:
+            continue
+        seen.add(code)
+        op = ctx.ref.operational(code)
+        if op is not None and op.objectifs:
+            yield _finer_issue(op, index, chosen)
+
+
+# --- OBJ02 -----------------------------------------------------------------------------------
+
+
+@rule("OBJ02", Severity.WARNING, section=_SECTION, title="Aucun axe transversal")
+def transversal_axes(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (point 1) dit que le Contrat de Ville « doit également concourir à trois axes
+    transversaux : l'égalité entre les hommes et les femmes, la lutte contre les
+    discriminations, la prise en compte de la jeunesse ». La première priorité « Tous QPV » de l'appel (point 2) demande de
+    « prendre en compte dans la mesure du possible la lutte contre les discriminations et
+    l'égalité Femmes/Hommes dans l'ensemble des projets ».
+    La règle se déclenche quand action.axes_transversaux est absent ou vide.
+    Que faire : indiquez le ou les axes que l'action prend en compte, et dites comment dans la
+    description.
+    """
+    action = ctx.dossier.action
+    if action is None or action.axes_transversaux:
+        return
+    axes = [f"{a.id} ({a.libelle})" for a in ctx.ref.appel.axes_transversaux]
+    yield Issue(
+        "Aucun axe transversal n'est indiqué (action.axes_transversaux).",
+        f"Indiquez le ou les axes que l'action prend en compte : {join_fr(axes, 'ou')}, "
+        "et dites comment dans la description.",
+        ("action", "axes_transversaux"),
+    )
+
+
+# --- OBJ03 -----------------------------------------------------------------------------------
+
+
+def closest_priorities(ref: Referentiel, text: str, n: int = 3) -> list[str]:
+    by_folded = {p.id.casefold(): p.id for p in ref.priorites}
+    close = difflib.get_close_matches(text.strip().casefold(), list(by_folded), n=n, cutoff=0.6)
+    return [by_folded[c] for c in close]
+
+
+@rule("OBJ03", Severity.WARNING, section=_SECTION, title="Priorité inconnue ou d'un autre QPV")
+def priorities_known(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (point 2) dit : « des priorités ont été définies par QPV. Les porteurs de projet
+    peuvent également se reporter à ces priorités par QPV ». cdv-check qpv les liste, avec leurs
+    identifiants.
+    La règle se déclenche quand un identifiant de action.priorites n'est pas une priorité 2016
+    (les identifiants proches sont proposés), ou quand la priorité est celle d'un QPV que
+    l'action ne vise pas (action.quartiers).
+    Que faire : corrigez l'identifiant ; pour une priorité d'un autre QPV, ajoutez ce quartier si
+    l'action s'y déroule, sinon retirez la priorité.
+    """
+    action = ctx.dossier.action
+    if action is None or not action.priorites:
+        return
+    by_id = {p.id: p for p in ctx.ref.priorites}
+    covered = {q.slug for q in known_qpv(ctx.ref, action)}
+    for index, raw in enumerate(action.priorites):
+        path = ("action", "priorites", index)
+        priority = by_id.get(raw.strip())
+        if priority is None:
+            close = closest_priorities(ctx.ref, raw)
+            hint = f"Vouliez-vous dire {join_fr([quoted(c) for c in close], 'ou')} ? " if close else ""
+            yield Issue(
+                f"Priorité « {shorten(raw, 50)} » inconnue.",
+                f"{hint}Les identifiants des priorités sont donnés par cdv-check qpv.",
+                path,
+            )
+        elif covered and priority.qpv is not None and priority.qpv not in covered:
+            name = _qpv_name(ctx.ref, priority.qpv)
+            yield Issue(
+                f"La priorité « {priority.id} » est une priorité de {name}, quartier que l'action "
+                "ne vise pas.",
+                f"Ajoutez {name} à action.quartiers si l'action s'y déroule, sinon retirez cette "
+                "priorité.",
+                path,
+            )
+
+
+# --- OBJ04 -----------------------------------------------------------------------------------
+
+
+def unclaimed_priorities(ref: Referentiel, action: Action) -> list[Priorite]:
+    """Priorities of the action's QPV, then of « Tous QPV », that the action does not claim."""
+    slugs = [q.slug for q in known_qpv(ref, action)]
+    claimed = {p.strip() for p in action.priorites or []}
+    candidates = ref.priorities_for(set(slugs))
+    ordered = sorted(candidates, key=lambda p: p.qpv is None)  # the QPV's own first (stable)
+    return [p for p in ordered if p.id not in claimed]
+
+
+@rule("OBJ04", Severity.INFO, section=_SECTION, title="Priorités des QPV à considérer")
+def priority_ideas(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel (point 2) donne des priorités 2016 pour chaque QPV et pour « Tous QPV » ; « les
+    porteurs de projet peuvent également se reporter à ces priorités ».
+    Ce conseil liste les priorités des QPV visés par l'action (et de « Tous QPV ») que le dossier
+    ne cite pas dans action.priorites : des idées, pas une obligation. Il ne paraît que si au
+    moins un QPV du dossier est reconnu.
+    Que faire : si l'action répond à l'une d'elles, ajoutez son identifiant à action.priorites et
+    montrez-le dans la description.
+    """
+    action = ctx.dossier.action
+    if action is None or not known_qpv(ctx.ref, action):
+        return
+    ideas = unclaimed_priorities(ctx.ref, action)
+    if not ideas:
+        return
+    shown = [
+        f"{p.id} ({_qpv_name(ctx.ref, p.qpv)} : {quoted(shorten(p.texte, 60))})"
+        for p in ideas[:_MAX_IDEAS]
+    ]
+    more = len(ideas) - len(shown)
+    rest = f" ; et {plural(more, 'autre')} (cdv-check qpv les liste toutes)" if more else ""
+    yield Issue(
+        f"{plural(len(ideas), 'priorité')} de vos quartiers ne "
+        f"{'sont' if len(ideas) > 1 else 'est'} pas citée{'s' if len(ideas) > 1 else ''} : "
+        "des idées pour l'action.",
+        f"Si l'action répond à l'une d'elles, ajoutez son identifiant à action.priorites : "
+        f"{' ; '.join(shown)}{rest}.",
+        ("action", "priorites"),
+    )
