@@ -1,3 +1,219 @@
-"""Rules: to be written."""
+"""BUD: the action's budget as the CERFA 12156*03 presents it (charges and produits by account).
+
+The accounts are those of the CERFA's budget table (plan comptable associatif), not a fact of one
+year's call: they are constants here, not référentiel data.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from cdv_check.dossier import Budget, LigneBudget
+from cdv_check.engine import Context, Issue, Severity, rule
+from cdv_check.rules._money import french_amount
+
+_SECTION = "CERFA 12156*03 : budget prévisionnel"
+
+CHARGES_ACCOUNTS = frozenset({"60", "61", "62", "63", "64", "65", "66", "67", "68"})
+PRODUITS_ACCOUNTS = frozenset({"70", "71", "72", "73", "74", "75", "76", "77", "78", "79"})
+IN_KIND_CHARGES = "86"
+IN_KIND_PRODUITS = "87"
+ACCEPTED = {
+    "charges": CHARGES_ACCOUNTS | {IN_KIND_CHARGES},
+    "produits": PRODUITS_ACCOUNTS | {IN_KIND_PRODUITS},
+}
+_ACCOUNT = re.compile(r"\d{2,}")
+_SIDE_RANGE = {"charges": "60 à 68 et 86", "produits": "70 à 79 et 87"}
+
+
+def account_class(compte: str | None) -> str | None:
+    """The two-digit CERFA account of `compte` (« 6064 » → « 60 »); None if not all digits."""
+    if compte is None:
+        return None
+    text = compte.strip()
+    return text[:2] if _ACCOUNT.fullmatch(text) else None
+
+
+def _total(lines: Iterable[LigneBudget], accounts: frozenset[str]) -> Decimal | None:
+    """Sum of the lines whose account is in `accounts`; None if one of them (or a line whose
+    account is unknown) has no amount: the total cannot be known, and SCH already said why."""
+    total = Decimal(0)
+    for line in lines:
+        if line.compte is None:
+            return None
+        if account_class(line.compte) not in accounts:
+            continue
+        if line.montant is None:
+            return None
+        total += line.montant
+    return total
+
+
+def _budget(ctx: Context) -> Budget | None:
+    return ctx.dossier.budget
+
+
+def _operating_totals(budget: Budget) -> tuple[Decimal | None, Decimal | None]:
+    if budget.charges is None or budget.produits is None:
+        return None, None
+    return _total(budget.charges, CHARGES_ACCOUNTS), _total(budget.produits, PRODUITS_ACCOUNTS)
+
+
+@rule("BUD01", Severity.ERROR, section=_SECTION, title="Budget non équilibré")
+def balanced(ctx: Context) -> Iterator[Issue]:
+    """Le budget prévisionnel du CERFA 12156*03 est présenté à l'équilibre : le total des
+    charges (comptes 60 à 68) est égal au total des produits (comptes 70 à 79). Les
+    contributions volontaires en nature (86 et 87) sont comparées à part (BUD02).
+    La règle additionne les lignes de chaque côté (un sous-compte comme 6064 compte dans 60) et
+    signale deux totaux différents, avec l'écart. Elle ne dit rien si un montant est illisible
+    (déjà signalé).
+    Que faire : ajustez les charges ou les produits (une autre ressource, une charge surestimée)
+    jusqu'à ce que les deux totaux soient égaux.
+    """
+    budget = _budget(ctx)
+    if budget is None:
+        return
+    charges, produits = _operating_totals(budget)
+    if charges is None or produits is None or charges == produits:
+        return
+    gap = french_amount(abs(charges - produits))
+    larger = "les charges dépassent les produits" if charges > produits else (
+        "les produits dépassent les charges"
+    )
+    yield Issue(
+        f"Budget déséquilibré : charges (60 à 68) {french_amount(charges)}, produits (70 à 79) "
+        f"{french_amount(produits)} ; {larger} de {gap}.",
+        "Le budget prévisionnel doit être équilibré : ajustez les charges ou les produits pour que "
+        "les deux totaux soient égaux.",
+        ("budget",),
+    )
+
+
+@rule("BUD02", Severity.ERROR, section=_SECTION, title="Contributions en nature déséquilibrées")
+def in_kind_balanced(ctx: Context) -> Iterator[Issue]:
+    """Dans le CERFA 12156*03, les contributions volontaires en nature apparaissent des deux
+    côtés : leur emploi en charges (compte 86 : mise à disposition de locaux, de personnel,
+    bénévolat) et leur origine en produits (compte 87), pour le même montant.
+    La règle signale un total 86 différent du total 87 (sous-comptes compris).
+    Que faire : inscrivez chaque contribution en nature deux fois, au même montant : en 86 dans
+    les charges et en 87 dans les produits.
+    """
+    budget = _budget(ctx)
+    if budget is None or budget.charges is None or budget.produits is None:
+        return
+    used = _total(budget.charges, frozenset({IN_KIND_CHARGES}))
+    given = _total(budget.produits, frozenset({IN_KIND_PRODUITS}))
+    if used is None or given is None or used == given:
+        return
+    yield Issue(
+        f"Contributions en nature : total 86 (charges) {french_amount(used)}, total 87 "
+        f"(produits) {french_amount(given)} ; écart de {french_amount(abs(used - given))}.",
+        "Chaque contribution en nature s'inscrit au même montant en 86 (charges) et en 87 "
+        "(produits) : corrigez l'un des deux totaux.",
+        ("budget",),
+    )
+
+
+@rule("BUD03", Severity.ERROR, section=_SECTION, title="Subvention demandée incohérente")
+def requested_consistent(ctx: Context) -> Iterator[Issue]:
+    """Le montant demandé au titre du Contrat de Ville (budget.subvention_demandee) doit se
+    retrouver dans les produits du budget du CERFA.
+    La règle signale, chacun à part, avec les montants : une subvention demandée nulle ou
+    négative ; une subvention différente de la somme des produits marqués
+    « politique_de_la_ville: oui » ; une subvention supérieure au total des charges de l'action
+    (comptes 60 à 68, sans les contributions en nature du compte 86, qui ne se financent pas par
+    une subvention).
+    Que faire : marquez « politique_de_la_ville: oui » chaque financement demandé au titre du
+    Contrat de Ville (État, Ville…), et faites que leur somme soit la subvention demandée.
+    """
+    budget = _budget(ctx)
+    if budget is None or budget.subvention_demandee is None:
+        return
+    asked = budget.subvention_demandee
+    where = ("budget", "subvention_demandee")
+    if asked <= 0:
+        yield Issue(
+            f"Subvention demandée de {french_amount(asked)} : elle doit être positive.",
+            "Indiquez le total demandé au titre du Contrat de Ville.",
+            where,
+        )
+    marked = _marked_total(budget.produits)
+    if marked is not None and marked != asked:
+        yield Issue(
+            f"Subvention demandée {french_amount(asked)}, mais les produits marqués "
+            f"« politique_de_la_ville: oui » totalisent {french_amount(marked)}.",
+            "Marquez « politique_de_la_ville: oui » chaque ligne de produit demandée au titre du "
+            "Contrat de Ville, et faites que leur somme égale la subvention demandée.",
+            where,
+        )
+    charges = _total(budget.charges, CHARGES_ACCOUNTS) if budget.charges is not None else None
+    if charges is not None and asked > charges:
+        yield Issue(
+            f"Subvention demandée {french_amount(asked)}, supérieure au total des charges "
+            f"(60 à 68) de {french_amount(charges)}.",
+            "Une subvention ne peut pas dépasser le coût de l'action : revoyez le montant demandé "
+            "ou les charges.",
+            where,
+        )
+
+
+def _marked_total(produits: list[LigneBudget] | None) -> Decimal | None:
+    if produits is None:
+        return None
+    total = Decimal(0)
+    for line in produits:
+        if line.politique_de_la_ville is True:
+            if line.montant is None:
+                return None
+            total += line.montant
+    return total
+
+
+@rule("BUD04", Severity.ERROR, section=_SECTION, title="Compte ou montant invalide")
+def accounts_valid(ctx: Context) -> Iterator[Issue]:
+    """Le budget du CERFA 12156*03 range les charges dans les comptes 60 à 68 et 86
+    (contributions en nature), les produits dans les comptes 70 à 79 et 87.
+    La règle signale une ligne dont le compte n'est pas un compte du CERFA de son côté (un 7x
+    dans les charges, un 65 dans les produits, « 99 »), ou dont le montant est négatif. Un
+    compte s'écrit avec ses deux chiffres (« 64 ») ; un sous-compte plus long (« 6064 ») est
+    accepté quand ses deux premiers chiffres sont permis.
+    Que faire : placez la ligne du bon côté, sous un compte du CERFA, avec un montant positif.
+    """
+    budget = _budget(ctx)
+    if budget is None:
+        return
+    for side, lines in (("charges", budget.charges), ("produits", budget.produits)):
+        for index, line in enumerate(lines or []):
+            yield from _line_issues(side, index, line)
+
+
+def _line_issues(side: str, index: int, line: LigneBudget) -> Iterator[Issue]:
+    here = ("budget", side, index)
+    if line.compte is not None and account_class(line.compte) not in ACCEPTED[side]:
+        yield Issue(
+            f"Compte « {line.compte} » inconnu dans les {side} : le CERFA y utilise "
+            f"les comptes {_SIDE_RANGE[side]}.",
+            _account_advice(side, line.compte),
+            (*here, "compte"),
+        )
+    if line.montant is not None and line.montant < 0:
+        yield Issue(
+            f"Montant négatif ({french_amount(line.montant)}) "
+            f"pour « {line.libelle or line.compte} ».",
+            "Écrivez un montant positif : une ressource se met dans les produits, une dépense dans "
+            "les charges.",
+            (*here, "montant"),
+        )
+
+
+def _account_advice(side: str, compte: str) -> str:
+    other = "produits" if side == "charges" else "charges"
+    if account_class(compte) in ACCEPTED[other]:
+        return (
+            f"Un compte {compte.strip()} est un compte de {other} : déplacez la ligne "
+            f"sous « {other}: »."
+        )
+    example = min(ACCEPTED[side])
+    return f"Choisissez un compte du CERFA ({_SIDE_RANGE[side]}), en chiffres (ex. « {example} »)."

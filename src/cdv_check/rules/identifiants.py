@@ -1,3 +1,235 @@
-"""Rules: to be written."""
+"""IDN: the carrier's identifiers (CERFA 12156*03, identification): SIRET, RNA, e-mails, phones."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from email_validator import EmailNotValidError, validate_email
+from stdnum.fr import siret as stdnum_siret
+
+from cdv_check.dossier import Personne, Porteur
+from cdv_check.engine import Context, Issue, Loc, Severity, rule
+
+_SECTION = "CERFA 12156*03 : identification"
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_RNA = re.compile(r"W\d{9}")
+_PHONE_SEPARATORS = re.compile(r"[\s\u00a0\u202f.\-]+")
+_FRENCH_PHONE = re.compile(r"0[1-9]\d{8}|(?:\+33|0033)[1-9]\d{8}")
+_PEOPLE = (("representant_legal", "représentant légal"), ("contact", "contact"))
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+@rule("IDN01", Severity.ERROR, section=_SECTION, title="SIRET absent ou invalide")
+def siret_valid(ctx: Context) -> Iterator[Issue]:
+    """Le CERFA 12156*03 demande le numéro SIRET de la structure : sans lui, pas de paiement.
+    La règle signale un SIRET absent, qui n'a pas 14 chiffres (les espaces sont permis), ou dont
+    la clé de contrôle est fausse (algorithme de Luhn sur le SIRET et sur le SIREN, avec
+    l'exception des établissements de La Poste) : c'est le signe d'une faute de frappe.
+    Que faire : recopiez le SIRET depuis l'avis de situation au répertoire SIRENE de l'INSEE
+    (14 chiffres : SIREN à 9 chiffres + numéro d'établissement à 5 chiffres).
+    """
+    porteur = ctx.dossier.porteur
+    if porteur is None:
+        return
+    where: Loc = ("porteur", "siret")
+    if _blank(porteur.siret):
+        yield Issue(
+            "Numéro SIRET absent.",
+            "Ajoutez « siret: » sous « porteur: » : les 14 chiffres de l'avis de situation SIRENE "
+            "de la structure.",
+            where,
+        )
+        return
+    shown = (porteur.siret or "").strip()
+    digits = _SPACES.sub("", shown)
+    if not digits.isdigit() or not digits.isascii():
+        yield Issue(
+            f"SIRET « {shown} » : seuls des chiffres (et des espaces) sont permis.",
+            "Recopiez les 14 chiffres du SIRET depuis l'avis de situation SIRENE.",
+            where,
+        )
+    elif len(digits) != 14:
+        yield Issue(
+            f"SIRET « {shown} » : {len(digits)} chiffres au lieu de 14.",
+            "Un SIRET a 14 chiffres (SIREN à 9 chiffres + établissement à 5) : recopiez-le depuis "
+            "l'avis de situation SIRENE.",
+            where,
+        )
+    elif not stdnum_siret.is_valid(digits):
+        yield Issue(
+            f"SIRET « {shown} » invalide : sa clé de contrôle ne correspond pas "
+            "(faute de frappe ?).",
+            "Vérifiez chaque chiffre sur l'avis de situation SIRENE (ou sur annuaire-entreprises."
+            "data.gouv.fr).",
+            where,
+        )
+
+
+@rule(
+    "IDN02",
+    (Severity.ERROR, Severity.WARNING),
+    section=_SECTION,
+    title="RNA invalide ou association sans immatriculation",
+)
+def rna_valid(ctx: Context) -> Iterator[Issue]:
+    """Le CERFA 12156*03 demande, pour une association, son numéro au Répertoire national des
+    associations (RNA) : la lettre W suivie de 9 chiffres (ex. W572004321).
+    Erreur : un RNA donné qui n'a pas cette forme exacte (W majuscule, sans espace ; le message
+    propose la forme corrigée quand elle est évidente). Avertissement : une association
+    (porteur.statut: association) sans « rna » ni « registre_tribunal » ; les associations de
+    droit local d'Alsace-Moselle n'ont pas de RNA mais une inscription au registre du tribunal.
+    Que faire : recopiez le RNA depuis le récépissé de la préfecture ; en Moselle, pour une
+    association de droit local, donnez « registre_tribunal » (tribunal, volume, folio).
+    """
+    porteur = ctx.dossier.porteur
+    if porteur is None:
+        return
+    if not _blank(porteur.rna):
+        yield from _rna_format(porteur.rna or "")
+    elif porteur.statut == "association" and porteur.registre_tribunal is None:
+        yield Issue(
+            "Association sans numéro RNA ni inscription au registre du tribunal.",
+            "Indiquez « rna: » (W + 9 chiffres) pour une association loi 1901, ou "
+            "« registre_tribunal: » (tribunal, volume, folio) pour une association de droit "
+            "local d'Alsace-Moselle.",
+            ("porteur", "rna"),
+            severity=Severity.WARNING,
+        )
+
+
+def _rna_format(rna: str) -> Iterator[Issue]:
+    shown = rna.strip()
+    if _RNA.fullmatch(shown):
+        return
+    fixed = _SPACES.sub("", shown).upper()
+    advice = (
+        f"Écrivez « {fixed} »."
+        if _RNA.fullmatch(fixed)
+        else "Recopiez le numéro RNA du récépissé de la préfecture : W suivi de 9 chiffres."
+    )
+    yield Issue(
+        f"Numéro RNA « {shown} » invalide : W majuscule suivi de 9 chiffres attendu.",
+        advice,
+        ("porteur", "rna"),
+    )
+
+
+def _people(porteur: Porteur) -> Iterator[tuple[str, str, Personne]]:
+    for key, label in _PEOPLE:
+        person = getattr(porteur, key)
+        if isinstance(person, Personne):
+            yield key, label, person
+
+
+# email_validator explains in English: its usual reasons, in French, found by regular expression.
+_EMAIL_REASONS = (
+    (r"An email address must have an @-sign", "il manque le « @ »"),
+    (r"There must be something before the @-sign", "rien avant le « @ »"),
+    (r"There must be something after the @-sign", "rien après le « @ »"),
+    (r"The part after the @-sign is not valid\. It should have a period",
+     "le domaine après le « @ » n'a pas de point (ex. .fr)"),
+    (r"The part after the @-sign is not valid\. It is not within a valid top-level",
+     "le domaine après le « @ » n'a pas d'extension valide (ex. .fr)"),
+    (r"The part after the @-sign is a special-use",
+     "le domaine après le « @ » est réservé et ne reçoit pas de courriel"),
+    (r"An email address cannot have two periods in a row", "deux points se suivent"),
+    (r"An email address cannot start with a (?P<sign>period|hyphen)", "{sign} au début"),
+    (r"An email address cannot end with a (?P<sign>period|hyphen)", "{sign} à la fin"),
+    (r"An email address cannot have a (?P<sign>period|hyphen) immediately before the @-sign",
+     "{sign} juste avant le « @ »"),
+    (r"An email address cannot have a (?P<sign>period|hyphen) immediately after the @-sign",
+     "{sign} juste après le « @ »"),
+    (r"The email address contains invalid characters before the @-sign(?:: (?P<chars>.*))?",
+     "caractère interdit avant le « @ »{chars}"),
+    (r"The part after the @-sign contains invalid characters(?:: (?P<chars>.*))?",
+     "caractère interdit après le « @ »{chars}"),
+    (r"Internationalized characters before the @-sign", "caractère non permis avant le « @ »"),
+    (r"The email address is too long", "adresse trop longue"),
+    (r"The email address contains unsafe characters", "caractère invisible ou interdit"),
+    (r"A display name and angle brackets",
+     "un nom et des chevrons « < > » entourent l'adresse : gardez l'adresse seule"),
+)
+_SIGNS = {"period": "un point", "hyphen": "un tiret"}
+
+
+def _french_reason(english: str) -> str:
+    for pattern, french in _EMAIL_REASONS:
+        match = re.match(pattern, english)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        sign = _SIGNS.get(groups.get("sign") or "", "")
+        chars = groups.get("chars")
+        listed = f" ({chars.rstrip('.').replace('SPACE', 'espace')})" if chars else ""
+        return french.format(sign=sign, chars=listed)
+    return "forme non reconnue"
+
+
+def email_reason(address: str) -> str | None:
+    """Why `address` is not a valid e-mail address (in French), or None if it is valid."""
+    if not address.strip():
+        return "adresse vide"
+    if address.count("@") > 1:
+        return "plusieurs « @ » (une seule adresse par champ)"
+    try:
+        validate_email(address.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        return _french_reason(str(exc))
+    return None
+
+
+@rule("IDN03", Severity.ERROR, section=_SECTION, title="Adresse électronique invalide")
+def emails_valid(ctx: Context) -> Iterator[Issue]:
+    """Le CERFA 12156*03 demande le courriel du représentant légal et de la personne chargée du
+    dossier : c'est par là que les référents répondent.
+    La règle vérifie la forme de chaque adresse (porteur.representant_legal.courriel,
+    porteur.contact.courriel) : un seul « @ », un domaine avec une extension, pas de caractère
+    interdit. Elle ne vérifie pas que la boîte existe.
+    Que faire : recopiez l'adresse exacte (par exemple presidente@association.fr).
+    """
+    porteur = ctx.dossier.porteur
+    if porteur is None:
+        return
+    for key, label, person in _people(porteur):
+        if person.courriel is None:
+            continue
+        reason = email_reason(person.courriel)
+        if reason is not None:
+            yield Issue(
+                f"Courriel du {label} « {person.courriel.strip()} » invalide : {reason}.",
+                "Recopiez l'adresse exacte, de la forme nom@domaine.fr.",
+                ("porteur", key, "courriel"),
+            )
+
+
+def is_french_phone(number: str) -> bool:
+    """10 digits starting 0[1-9], or +33 / 0033 and 9 digits; spaces, dots and dashes allowed."""
+    return _FRENCH_PHONE.fullmatch(_PHONE_SEPARATORS.sub("", number.strip())) is not None
+
+
+@rule("IDN04", Severity.WARNING, section=_SECTION, title="Numéro de téléphone non français")
+def phones_french(ctx: Context) -> Iterator[Issue]:
+    """Le CERFA 12156*03 demande le téléphone du représentant légal et de la personne chargée du
+    dossier ; les référents de Metz Métropole rappellent des numéros français.
+    La règle signale un numéro (porteur.representant_legal.telephone,
+    porteur.contact.telephone) qui n'est ni 10 chiffres commençant par 01 à 09, ni +33 ou 0033
+    suivi de 9 chiffres (le premier n'étant pas 0) ; les espaces, points et tirets sont permis.
+    Que faire : écrivez le numéro comme 03 87 74 12 34 ou +33 3 87 74 12 34.
+    """
+    porteur = ctx.dossier.porteur
+    if porteur is None:
+        return
+    for key, label, person in _people(porteur):
+        if person.telephone is None or is_french_phone(person.telephone):
+            continue
+        yield Issue(
+            f"Téléphone du {label} « {person.telephone.strip()} » : ce n'est pas un numéro "
+            "français.",
+            "Écrivez 10 chiffres commençant par 0 (ex. 03 87 74 12 34), ou +33 suivi de "
+            "9 chiffres (ex. +33 3 87 74 12 34).",
+            ("porteur", key, "telephone"),
+        )

@@ -1,3 +1,282 @@
-"""Rules: to be written."""
+"""PCE: the pieces sent with the request (sections 3.2 and 4 of the call).
+
+Which pieces, under which condition and under which rule ID, comes from the référentiel
+(`pieces`); this module only knows how to read the conditions and the files.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cdv_check.dossier import Dossier
+from cdv_check.engine import Context, Issue, Severity, rule
+from cdv_check.files import PieceCheck, inspect_piece
+from cdv_check.limits import DEFAULT_LIMITS
+from cdv_check.referentiel import Piece, Referentiel
+
+_SECTION = "4 La démarche à suivre (pièces)"
+_PDF_SIGNATURE = b"%PDF-"
+# What a CERFA wrongly saved in another format usually starts with.
+_SIGNATURES = (
+    (b"PK\x03\x04", "un document Word ou OpenOffice (.docx, .odt) ou une archive ZIP"),
+    (b"\xd0\xcf\x11\xe0", "un ancien document Word ou Excel (.doc, .xls)"),
+    (b"{\\rtf", "un document RTF"),
+    (b"\xff\xd8\xff", "une image JPEG"),
+    (b"\x89PNG", "une image PNG"),
+)
+
+
+def _declared(dossier: Dossier, piece_id: str) -> str | None:
+    """The path given for a piece, or None when it is absent or blank."""
+    value = getattr(dossier.pieces, piece_id, None) if dossier.pieces is not None else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _condition_applies(condition: str, dossier: Dossier) -> bool:
+    porteur, action = dossier.porteur, dossier.action
+    if condition == "toujours":
+        return True
+    if condition == "premiere_demande_ou_changement_statuts":
+        return porteur is not None and (
+            porteur.premiere_demande is True or porteur.changement_statuts is True
+        )
+    if condition == "renouvellement":
+        return action is not None and action.nouvelle is False
+    return False
+
+
+def _why(condition: str) -> str:
+    return {
+        "premiere_demande_ou_changement_statuts": (
+            " (première demande, ou statuts ou bureau modifiés)"
+        ),
+        "renouvellement": " (action existante ou déjà financée)",
+    }.get(condition, "")
+
+
+def _missing_pieces(ctx: Context, rule_id: str) -> Iterator[Issue]:
+    """The pieces of the référentiel listed under `rule_id`, required here and not declared."""
+    for piece in ctx.ref.pieces:
+        if piece.regle != rule_id or not _condition_applies(piece.condition, ctx.dossier):
+            continue
+        if _declared(ctx.dossier, piece.id) is None:
+            yield Issue(
+                f"Pièce manquante{_why(piece.condition)} : {piece.libelle}.",
+                f"Ajoutez « {piece.id}: chemin/du/fichier » sous « pieces: » et envoyez la pièce "
+                f"à {ctx.ref.depot.courriel} avec le dossier : tout dossier incomplet ne sera pas "
+                "instruit.",
+                ("pieces", piece.id),
+            )
+
+
+@rule("PCE01", Severity.ERROR, section=_SECTION, title="Dossier CERFA absent")
+def cerfa_present(ctx: Context) -> Iterator[Issue]:
+    """La section 4 de l'appel demande de renvoyer par courriel « le dossier CERFA rempli en
+    PDF », après l'avoir saisi en ligne sur l'extranet ; « tout dossier incomplet ou hors délais
+    ne sera pas instruit ».
+    La règle signale un dossier dont « pieces » ne donne pas le chemin du CERFA (clé « cerfa »).
+    Que faire : imprimez en PDF le CERFA 12156*03 saisi en ligne et indiquez son chemin sous
+    « pieces: », par exemple « cerfa: pieces/cerfa-12156.pdf ».
+    """
+    yield from _missing_pieces(ctx, "PCE01")
+
+
+@rule("PCE02", Severity.ERROR, section=_SECTION, title="Fiche de synthèse absente")
+def fiche_synthese_present(ctx: Context) -> Iterator[Issue]:
+    """La section 4 de l'appel demande de renvoyer « la fiche de synthèse renseignée » avec le
+    CERFA ; « tout dossier incomplet ou hors délais ne sera pas instruit ».
+    La règle signale un dossier dont « pieces » ne donne pas la fiche de synthèse
+    (clé « fiche_synthese »).
+    Que faire : remplissez la fiche de synthèse et indiquez son chemin sous « pieces: ».
+    """
+    yield from _missing_pieces(ctx, "PCE02")
+
+
+@rule("PCE03", Severity.ERROR, section=_SECTION, title="RIB absent")
+def rib_present(ctx: Context) -> Iterator[Issue]:
+    """La section 4 de l'appel demande de renvoyer « un RIB » avec le CERFA ; « tout dossier
+    incomplet ou hors délais ne sera pas instruit ».
+    La règle signale un dossier dont « pieces » ne donne pas de RIB (clé « rib »).
+    Que faire : joignez le relevé d'identité bancaire de la structure et indiquez son chemin
+    sous « pieces: ».
+    """
+    yield from _missing_pieces(ctx, "PCE03")
+
+
+@rule("PCE04", Severity.ERROR, section=_SECTION, title="Rapport d'activité absent")
+def rapport_activite_present(ctx: Context) -> Iterator[Issue]:
+    """La section 4 de l'appel demande de renvoyer « le dernier rapport d'activité de la
+    structure » ; « tout dossier incomplet ou hors délais ne sera pas instruit ».
+    La règle signale un dossier dont « pieces » ne donne pas ce rapport
+    (clé « rapport_activite »).
+    Que faire : joignez le dernier rapport d'activité approuvé et indiquez son chemin sous
+    « pieces: ».
+    """
+    yield from _missing_pieces(ctx, "PCE04")
+
+
+@rule("PCE05", Severity.ERROR, section=_SECTION, title="Statuts et bureau absents")
+def statuts_present(ctx: Context) -> Iterator[Issue]:
+    """La section 4 de l'appel demande « une copie des statuts et du bureau (si changement ou
+    s'il s'agit d'une première demande de subvention) ».
+    La règle signale une première demande (porteur.premiere_demande: oui) ou un changement de
+    statuts ou de bureau (porteur.changement_statuts: oui) sans la clé « statuts_bureau » sous
+    « pieces ».
+    Que faire : joignez la copie des statuts et de la composition du bureau, et indiquez son
+    chemin sous « pieces: ».
+    """
+    yield from _missing_pieces(ctx, "PCE05")
+
+
+def _libelle(ref: Referentiel, piece_id: str, default: str) -> str:
+    return next((p.libelle for p in ref.pieces if p.id == piece_id), default)
+
+
+@rule(
+    "PCE06",
+    (Severity.ERROR, Severity.WARNING),
+    section="3.2 Critères d'examen (renouvellement)",
+    title="Bilan de l'année précédente absent",
+)
+def bilan_present(ctx: Context) -> Iterator[Issue]:
+    """Section 3.2 : pour une action existante ou déjà financée par la politique de la ville, le
+    porteur qui demande un renouvellement fournit le compte rendu financier « à l'appui de son
+    dossier de demande de subvention ou si l'action n'est pas terminée, fournir un bilan
+    intermédiaire (et envoyer le bilan définitif dès que possible) » ; la section 4 demande
+    d'« envoyer également le bilan financier et qualitatif de l'année précédente ».
+    La règle s'applique quand action.nouvelle vaut non : erreur s'il n'y a ni
+    « bilan_precedent » ni « bilan_intermediaire » sous « pieces » ; avertissement s'il n'y a
+    que le bilan intermédiaire.
+    Que faire : joignez le bilan de l'année précédente ; à défaut, le bilan intermédiaire, puis
+    envoyez le bilan définitif dès que possible.
+    """
+    action = ctx.dossier.action
+    if action is None or action.nouvelle is not False:
+        return
+    final = _declared(ctx.dossier, "bilan_precedent")
+    interim = _declared(ctx.dossier, "bilan_intermediaire")
+    if final is not None:
+        return
+    if interim is None:
+        wanted = _libelle(ctx.ref, "bilan_precedent", "le bilan de l'année précédente")
+        yield Issue(
+            f"Renouvellement sans bilan : {wanted} manque.",
+            "Ajoutez « bilan_precedent: chemin/du/fichier » sous « pieces: » ; si l'action de "
+            "l'an dernier n'est pas terminée, joignez un bilan intermédiaire "
+            "(« bilan_intermediaire: … »).",
+            ("pieces", "bilan_precedent"),
+        )
+    else:
+        yield Issue(
+            "Seul un bilan intermédiaire est joint : le bilan définitif de l'année précédente "
+            "reste dû.",
+            f"Envoyez le bilan définitif dès que possible à {ctx.ref.depot.courriel}, puis "
+            "ajoutez « bilan_precedent: … » sous « pieces: ».",
+            ("pieces", "bilan_intermediaire"),
+            severity=Severity.WARNING,
+        )
+
+
+def _declared_paths(ctx: Context) -> Iterator[tuple[str, str]]:
+    """(piece key, declared path) for every piece the dossier names, in the model's order."""
+    pieces = ctx.dossier.pieces
+    if pieces is None:
+        return
+    for name in type(pieces).model_fields:
+        path = _declared(ctx.dossier, name)
+        if path is not None:
+            yield name, path
+
+
+def _inspect(ctx: Context, declared: str) -> PieceCheck | None:
+    """The file check, or None when files are not checked (`--no-files`, standard input)."""
+    if not ctx.check_files or ctx.folder is None:
+        return None
+    return inspect_piece(ctx.folder, declared, DEFAULT_LIMITS.piece_header_bytes)
+
+
+@rule("PCE07", Severity.ERROR, section=_SECTION, title="Fichier de pièce introuvable ou invalide")
+def piece_files(ctx: Context) -> Iterator[Issue]:
+    """« Tout dossier incomplet ou hors délais ne sera pas instruit » (section 4) : une pièce
+    annoncée mais introuvable manque au dossier.
+    Chaque chemin donné sous « pieces » est lu relativement au répertoire du fichier du dossier
+    et doit nommer un fichier ordinaire, non vide, dans ce répertoire. Sont refusés : un fichier
+    absent, un répertoire, un chemin absolu ou qui remonte (« .. »), un chemin Windows (C:\\,
+    \\\\serveur, « \\ »), tout lien symbolique (jamais suivi), un tube, un périphérique, un
+    fichier vide. Un nom écrit avec des accents composés ou décomposés (macOS) est reconnu.
+    La règle ne s'applique pas quand les fichiers ne sont pas vérifiés (--no-files, ou dossier
+    lu sur l'entrée standard).
+    Que faire : placez la pièce dans le répertoire du dossier (ou un sous-répertoire) et
+    écrivez son chemin relatif avec des « / », par exemple « pieces/rib.pdf ».
+    """
+    for name, declared in _declared_paths(ctx):
+        result = _inspect(ctx, declared)
+        if result is not None and not result.ok:
+            yield Issue(f"Pièce « {name} » : {result.reason}.", result.advice, ("pieces", name))
+
+
+def _looks_like(header: bytes) -> str:
+    for signature, what in _SIGNATURES:
+        if header.startswith(signature):
+            return f" : on dirait {what}"
+    return ""
+
+
+@rule("PCE08", Severity.ERROR, section=_SECTION, title="Le CERFA n'est pas un PDF")
+def cerfa_is_pdf(ctx: Context) -> Iterator[Issue]:
+    """La section 4 de l'appel demande d'« imprimer en PDF le document CERFA rempli » et de
+    renvoyer « le dossier CERFA rempli en PDF ».
+    La règle lit les premiers octets des pièces que le référentiel veut en PDF (le CERFA) :
+    un PDF commence par « %PDF- ». Elle ne s'applique qu'à un fichier trouvé (voir PCE07) et
+    quand les fichiers sont vérifiés.
+    Que faire : saisissez le CERFA en ligne, imprimez-le en PDF (« Imprimer » puis
+    « Enregistrer au format PDF »), et indiquez ce fichier ; un document Word renommé en .pdf
+    reste un document Word.
+    """
+    for piece in ctx.ref.pieces:
+        if not piece.pdf:
+            continue
+        declared = _declared(ctx.dossier, piece.id)
+        result = _inspect(ctx, declared) if declared is not None else None
+        if result is not None and result.ok and not result.header.startswith(_PDF_SIGNATURE):
+            yield _not_pdf(ctx, piece, declared or "", result.header)
+
+
+def _not_pdf(ctx: Context, piece: Piece, declared: str, header: bytes) -> Issue:
+    return Issue(
+        f"« {declared} » n'est pas un PDF (il ne commence pas par « %PDF- »){_looks_like(header)}.",
+        f"Envoyez {piece.libelle} : saisissez-le sur {ctx.ref.depot.saisie_en_ligne}, "
+        "imprimez-le en PDF et indiquez ce fichier.",
+        ("pieces", piece.id),
+    )
+
+
+@rule(
+    "PCE09",
+    Severity.INFO,
+    section="4 La démarche à suivre (1ère demande)",
+    title="Première demande : codes de l'extranet",
+)
+def extranet_codes(ctx: Context) -> Iterator[Issue]:
+    """Section 4 : « Dans le cas d'une 1ère demande de subvention au titre de la politique de la
+    Ville, les nouveaux porteurs devront se rapprocher de la Préfecture de Moselle pour faire une
+    demande de codes, indispensable à la saisie en ligne (Cf. Point 5) ».
+    La règle rappelle cette démarche quand porteur.premiere_demande vaut oui, avec les contacts
+    de la section 5.
+    Que faire : demandez les codes d'accès à l'extranet au plus tôt, avant la date limite, pour
+    pouvoir saisir le CERFA en ligne.
+    """
+    porteur = ctx.dossier.porteur
+    if porteur is None or porteur.premiere_demande is not True:
+        return
+    depot = ctx.ref.depot
+    contacts = [c for c in ctx.ref.contacts if c.institution == depot.contact_codes_extranet]
+    people = " ou ".join(f"{c.nom} ({c.telephone}, {c.courriel})" for c in contacts)
+    advice = f"Demandez-les d'abord ({depot.contact_codes_extranet})"
+    advice += f" : {people}." if people else "."
+    yield Issue(
+        f"Première demande : la saisie en ligne sur {depot.saisie_en_ligne} demande des codes "
+        "d'accès.",
+        advice,
+        ("porteur", "premiere_demande"),
+    )

@@ -1,0 +1,200 @@
+"""Safe inspection of the piece files a dossier declares.
+
+Dossiers come from third parties: a declared path may try to leave the dossier's folder
+(`../../etc/passwd`, `/dev/zero`, a symbolic link), name a pipe that would block a read forever,
+or a device that never ends. `inspect_piece` refuses all of these, first from the string alone,
+then component by component without following any link, and reads at most a few bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_RELATIVE_ADVICE = (
+    "Écrivez un chemin relatif au répertoire du fichier du dossier, avec des « / » "
+    "(ex. pieces/rib.pdf), et placez-y le fichier."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PieceCheck:
+    """The outcome of inspecting one declared piece: its first bytes, or why it is refused."""
+
+    ok: bool
+    header: bytes = b""
+    reason: str = ""
+    """French clause saying what is wrong (« le fichier est vide »), empty when ok."""
+    advice: str = ""
+    """French sentence saying what to do, empty when ok."""
+
+
+def _refused(reason: str, advice: str = _RELATIVE_ADVICE) -> PieceCheck:
+    return PieceCheck(False, reason=reason, advice=advice)
+
+
+def inspect_piece(folder: Path, declared: str, header_bytes: int) -> PieceCheck:
+    """Check that `declared` names a regular, non-empty file inside `folder`; read its first bytes.
+
+    Symbolic links are refused altogether, wherever they are in the path: following one could
+    leave the folder, and a dossier sent by e-mail never needs one.
+    """
+    parts = _parts_or_refusal(declared)
+    if isinstance(parts, PieceCheck):
+        return parts
+    try:
+        found = _walk(folder, parts)
+        if isinstance(found, PieceCheck):
+            return found
+        return _read_header(found, os.lstat(found), header_bytes)
+    except PermissionError:
+        return _refused(
+            "le fichier ou un répertoire du chemin n'est pas lisible (permission refusée)",
+            "Donnez le droit de lecture sur le fichier, ou copiez-le ailleurs dans le répertoire.",
+        )
+    except OSError as exc:
+        return _refused(f"le fichier ne peut pas être lu (erreur système {exc.errno})")
+
+
+def _parts_or_refusal(declared: str) -> list[str] | PieceCheck:
+    """The path's components, or a refusal decided from the string alone (no filesystem call)."""
+    if "\x00" in declared:
+        return _refused("le chemin contient un caractère nul")
+    text = declared.strip()
+    if not text:
+        return _refused("le chemin est vide")
+    if text.startswith("\\\\"):
+        return _refused(f"« {text} » est un chemin réseau Windows (partage UNC)")
+    if _DRIVE.match(text):
+        return _refused(f"« {text} » est un chemin Windows absolu (lecteur {text[:2]})")
+    if "\\" in text:
+        return _refused(
+            f"« {text} » contient des barres obliques inverses « \\ »",
+            f"Écrivez « {text.replace(chr(92), '/')} » : les chemins s'écrivent avec des « / », "
+            "relatifs au répertoire du fichier du dossier.",
+        )
+    if text.startswith("/"):
+        return _refused(
+            f"« {text} » est un chemin absolu : seules les pièces du répertoire du dossier "
+            "sont lues"
+        )
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        return _refused(f"« {text} » remonte hors du répertoire du dossier (« .. »)")
+    if not parts:
+        return _refused(f"« {text} » ne nomme pas un fichier")
+    return parts
+
+
+def _walk(folder: Path, parts: list[str]) -> Path | PieceCheck:
+    """Follow `parts` from `folder` with lstat only; refuse links, missing or odd components."""
+    current = folder
+    for index, part in enumerate(parts):
+        entry = _entry(current, part)
+        shown = "/".join([*parts[:index], part])
+        if entry is None:
+            last = index == len(parts) - 1
+            what = "le fichier" if last else "le répertoire"
+            return _refused(
+                f"{what} « {shown} » est introuvable dans le répertoire du dossier",
+                "Vérifiez le nom (majuscules, accents, extension) ; le chemin est relatif au "
+                "répertoire du fichier du dossier.",
+            )
+        current = current / entry
+        mode = os.lstat(current).st_mode
+        if stat.S_ISLNK(mode):
+            return _refused(
+                f"« {shown} » est un lien symbolique : les liens ne sont jamais suivis",
+                "Copiez le fichier lui-même dans le répertoire du dossier.",
+            )
+        if index < len(parts) - 1 and not stat.S_ISDIR(mode):
+            return _refused(f"« {shown} » n'est pas un répertoire")
+    return current
+
+
+def _entry(directory: Path, name: str) -> str | None:
+    """The directory entry named `name`, or one equal to it once Unicode-normalized.
+
+    macOS writes names decomposed (NFD), most other systems and editors composed (NFC): « é »
+    typed in the dossier must find « é » on disk either way.
+    """
+    try:
+        os.lstat(directory / name)
+        return name
+    except FileNotFoundError:
+        pass
+    except NotADirectoryError:
+        return None
+    wanted = unicodedata.normalize("NFC", name)
+    if wanted == name and unicodedata.normalize("NFD", name) == name:
+        return None
+    try:
+        entries = os.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    for entry in entries:
+        if unicodedata.normalize("NFC", entry) == wanted:
+            return entry
+    return None
+
+
+def _read_header(path: Path, seen: os.stat_result, header_bytes: int) -> PieceCheck:
+    kind = _kind_refusal(seen.st_mode)
+    if kind:
+        return _refused(kind)
+    if seen.st_size == 0:
+        return _refused(
+            "le fichier est vide (0 octet)",
+            "Enregistrez de nouveau la pièce ; un fichier vide vient souvent d'un envoi "
+            "interrompu.",
+        )
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        opened = os.fstat(fd)
+        # The entry may have been replaced between lstat and open.
+        same = (opened.st_dev, opened.st_ino) == (seen.st_dev, seen.st_ino)
+        if not same or not stat.S_ISREG(opened.st_mode):
+            return _refused("le fichier a changé pendant la vérification")
+        if opened.st_size == 0:
+            return _refused("le fichier est vide (0 octet)")
+        return PieceCheck(True, header=_read_at_most(fd, header_bytes))
+    finally:
+        os.close(fd)
+
+
+def _kind_refusal(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "c'est un répertoire, pas un fichier"
+    if stat.S_ISFIFO(mode):
+        return "c'est un tube nommé (FIFO), pas un fichier"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "c'est un périphérique, pas un fichier"
+    if stat.S_ISSOCK(mode):
+        return "c'est une socket, pas un fichier"
+    return "ce n'est pas un fichier ordinaire"
+
+
+def _read_at_most(fd: int, size: int) -> bytes:
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = os.read(fd, left)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
