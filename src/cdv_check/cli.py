@@ -106,6 +106,21 @@ def _default_format() -> str:
     return "rich" if sys.stdout.isatty() or os.environ.get("FORCE_COLOR") else "text"
 
 
+def _color_wanted(output: Path | None) -> bool:
+    """NO_COLOR and FORCE_COLOR first (no-color.org, force-color.org), then: a terminal."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return output is None and sys.stdout.isatty()
+
+
+def _width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
+
+
 @app.command("check", cls=FrenchCommand)
 def check(
     paths: Annotated[
@@ -189,7 +204,10 @@ def check(
         strict=strict,
     )
     chosen = format.value if format is not None else _default_format()
-    reporter = make(chosen, ref_id=ref.id, version=__version__, strict=strict, ref=ref)
+    reporter = make(
+        chosen, ref_id=ref.id, version=__version__, strict=strict, ref=ref,
+        color=_color_wanted(output), width=_width(),
+    )
     summary = Summary(strict=strict)
     results = run(
         expansion.files, ref=ref, referentiel=referentiel, settings=settings,

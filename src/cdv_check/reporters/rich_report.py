@@ -1,0 +1,207 @@
+"""`rich`: the report a carrier reads in a terminal, grouped by section of the call.
+
+Every text that comes from a dossier is put in a `Text` (never parsed as markup) after `clean()`
+(no control or bidi characters), so a dossier cannot drive the terminal.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.rule import Rule as Line
+from rich.table import Table
+from rich.text import Text
+
+from cdv_check.checker import DossierResult
+from cdv_check.engine import Finding, Severity, all_rules
+from cdv_check.referentiel import Referentiel
+from cdv_check.rules._fr import french_date, plural
+from cdv_check.rules._money import french_amount
+from cdv_check.summary import Summary
+from cdv_check.textsafety import clean
+
+_FAMILY_ORDER = ("SCH", "ELG", "EXA", "PCE", "OBJ", "BUD", "IDN")
+_IDEAS = "OBJ04"
+_STYLE = {
+    Severity.ERROR: ("✗", "bold red"),
+    Severity.WARNING: ("!", "bold yellow"),
+    Severity.INFO: ("i", "cyan"),
+}
+
+
+class RichReporter:
+    def __init__(
+        self,
+        *,
+        ref: Referentiel,
+        strict: bool = False,
+        color: bool = False,
+        width: int = 100,
+        **_: Any,
+    ) -> None:
+        self.ref = ref
+        self.strict = strict
+        self.color = color
+        self.width = width
+        self.rules = all_rules()
+
+    def _render(self, *renderables: RenderableType) -> str:
+        buffer = io.StringIO()
+        console = Console(
+            file=buffer,
+            width=self.width,
+            force_terminal=self.color,
+            no_color=not self.color,
+            color_system="standard" if self.color else None,
+            highlight=False,
+            emoji=False,
+            markup=False,
+        )
+        for renderable in renderables:
+            console.print(renderable)
+        return buffer.getvalue()
+
+    def begin(self) -> str:
+        return ""
+
+    def dossier(self, result: DossierResult) -> str:
+        parts: list[RenderableType] = [self._header(result)]
+        ideas = [f for f in result.findings if f.rule == _IDEAS]
+        for section, findings in self._sections(result):
+            parts.append(Text(section, style="bold underline"))
+            parts.append(self._table(findings))
+        if result.omitted:
+            parts.append(Text(
+                f"… et {plural(result.omitted, 'autre constat')} non affiché(s) "
+                "(trop de constats : corrigez d'abord les premiers).",
+                style="dim",
+            ))
+        if ideas:
+            parts.append(Text("Des idées : les priorités 2016 de vos quartiers", style="bold underline"))
+            for f in ideas:
+                parts.append(Text(clean(f.text), style="dim"))
+        parts.append(Text(""))
+        return self._render(*parts)
+
+    def _header(self, result: DossierResult) -> Panel:
+        counts = result.counts()
+        errors, warnings = counts["error"], counts["warning"]
+        title = Text(clean(result.title or "(action sans intitulé)"), style="bold")
+        verdict = Text()
+        deadline = result.deadline
+        days = (deadline - result.deposit_date).days if deadline and result.deposit_date else None
+        if result.passed(strict=self.strict):
+            verdict.append("✓ Prêt à être déposé", style="bold green")
+            if warnings:
+                verdict.append(f" ({plural(warnings, 'avertissement')} à regarder)", style="yellow")
+        else:
+            verdict.append(f"✗ {plural(errors, 'erreur')} à corriger", style="bold red")
+            if self.strict and not errors:
+                verdict = Text(f"✗ {plural(warnings, 'avertissement')} (mode strict)", style="bold red")
+            elif deadline:
+                verdict.append(f" avant le {french_date(deadline)}", style="bold red")
+        if days is not None and deadline:
+            if days >= 0:
+                verdict.append(f" — J-{days}, dépôt au plus tard le {french_date(deadline)}")
+            else:
+                verdict.append(f" — hors délais de {plural(-days, 'jour')}", style="red")
+        info = Text(f"{counts['info']} conseil(s)", style="dim")
+        border = "green" if result.passed(strict=self.strict) else "red"
+        return Panel(
+            Group(title, verdict, info),
+            title=Text(clean(result.file)),
+            title_align="left",
+            border_style=border,
+        )
+
+    def _sections(self, result: DossierResult) -> list[tuple[str, list[Finding]]]:
+        grouped: dict[str, list[Finding]] = {}
+        for f in result.findings:
+            if f.rule == _IDEAS:
+                continue
+            grouped.setdefault(f.rule.rstrip("0123456789"), []).append(f)
+        ordered = sorted(grouped, key=lambda fam: _FAMILY_ORDER.index(fam) if fam in _FAMILY_ORDER else 99)
+        sections = []
+        for family in ordered:
+            findings = grouped[family]
+            section = self.rules[findings[0].rule].section if findings[0].rule in self.rules else family
+            sections.append((section, findings))
+        return sections
+
+    def _table(self, findings: list[Finding]) -> Table:
+        table = Table(show_header=False, box=None, pad_edge=False, padding=(0, 1), expand=False)
+        table.add_column("gravité", no_wrap=True)
+        table.add_column("règle", no_wrap=True, style="bold")
+        table.add_column("où", no_wrap=True, style="dim")
+        table.add_column("constat", ratio=1)
+        for f in findings:
+            symbol, style = _STYLE[f.severity]
+            where = f"{f.line}:{f.column}" if f.line else "—"
+            body = Text(clean(f.message))
+            if f.path:
+                body.append(f"  ({clean(f.path)})", style="dim")
+            if f.advice:
+                body.append("\n→ " + clean(f.advice), style="italic")
+            table.add_row(Text(f"{symbol} {f.severity.label}", style=style), f.rule, where, body)
+        return table
+
+    def end(self, summary: Summary) -> str:
+        parts: list[RenderableType] = [Line("Bilan", style="dim")]
+        verdict = Text(
+            f"{plural(summary.dossiers, 'dossier')} : {summary.passed} prêt(s), "
+            f"{summary.failed} à corriger — {plural(summary.counts['error'], 'erreur')}, "
+            f"{plural(summary.counts['warning'], 'avertissement')}, "
+            f"{plural(summary.counts['info'], 'conseil')}",
+            style="bold green" if summary.failed == 0 else "bold red",
+        )
+        if summary.interrupted:
+            verdict.append(" (interrompu : dossiers vérifiés jusque-là)", style="yellow")
+        parts.append(verdict)
+        if summary.dossiers > 1:
+            parts.extend(self._frequent_rules(summary))
+            parts.extend(self._qpv_chart(summary))
+        return self._render(*parts)
+
+    def _frequent_rules(self, summary: Summary) -> list[RenderableType]:
+        frequent = [(r, n) for r, n in summary.rules.most_common(5) if r != _IDEAS]
+        if not frequent:
+            return []
+        table = Table(title="Règles les plus fréquentes", title_justify="left", box=None)
+        table.add_column("règle")
+        table.add_column("constats", justify="right")
+        table.add_column("intitulé")
+        for rule_id, n in frequent:
+            title = self.rules[rule_id].title if rule_id in self.rules else ""
+            table.add_row(rule_id, str(n), title)
+        return [Text(""), table]
+
+    def _qpv_chart(self, summary: Summary) -> list[RenderableType]:
+        if not summary.qpv:
+            return []
+        table = Table(title="Demandes par quartier", title_justify="left", box=None)
+        table.add_column("QPV")
+        table.add_column("demandes", justify="right")
+        table.add_column("total demandé", justify="right")
+        table.add_column("habitants", justify="right")
+        table.add_column("€ / habitant", justify="right")
+        table.add_column("", min_width=20)
+        top = max((t.requested for t in summary.qpv.values()), default=Decimal(0)) or Decimal(1)
+        for qpv in self.ref.qpv:
+            totals = summary.qpv.get(qpv.slug)
+            if totals is None:
+                continue
+            bar = "█" * max(1, int(20 * totals.requested / top)) if totals.requested > 0 else ""
+            per_head = totals.requested / qpv.habitants
+            table.add_row(
+                qpv.nom,
+                str(totals.requests),
+                french_amount(totals.requested),
+                f"{qpv.habitants:,}".replace(",", " "),
+                french_amount(per_head),
+                Text(bar, style="cyan"),
+            )
+        return [Text(""), table]
