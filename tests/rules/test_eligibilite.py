@@ -113,7 +113,14 @@ def test_closest_name_found_through_a_variant(make_case: MakeCase) -> None:
 
 @pytest.mark.parametrize(
     "spelling",
-    ["borny", "HAUTS DE VALLIERES", "hauts-de-vallieres", "Sablon sud", "Boileau Pré Génie", "belle-croix"],
+    [
+        "borny",
+        "HAUTS DE VALLIERES",
+        "hauts-de-vallieres",
+        "Sablon sud",
+        "Boileau Pré Génie",
+        "belle-croix",
+    ],
 )
 def test_qpv_spellings_are_accepted(make_case: MakeCase, spelling: str) -> None:
     assert make_case({QUARTIERS: f"quartiers: [{spelling}]"}).findings("ELG03") == []

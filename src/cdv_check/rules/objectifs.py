@@ -87,9 +87,9 @@ def transversal_axes(ctx: Context) -> Iterator[Issue]:
     """
     L'appel (point 1) dit que le Contrat de Ville « doit également concourir à trois axes
     transversaux : l'égalité entre les hommes et les femmes, la lutte contre les
-    discriminations, la prise en compte de la jeunesse ». La première priorité « Tous QPV » de l'appel (point 2) demande de
-    « prendre en compte dans la mesure du possible la lutte contre les discriminations et
-    l'égalité Femmes/Hommes dans l'ensemble des projets ».
+    discriminations, la prise en compte de la jeunesse ». La première priorité « Tous QPV » de
+    l'appel (point 2) demande de « prendre en compte dans la mesure du possible la lutte contre
+    les discriminations et l'égalité Femmes/Hommes dans l'ensemble des projets ».
     La règle se déclenche quand action.axes_transversaux est absent ou vide.
     Que faire : indiquez le ou les axes que l'action prend en compte, et dites comment dans la
     description.
@@ -137,7 +137,8 @@ def priorities_known(ctx: Context) -> Iterator[Issue]:
         priority = by_id.get(raw.strip())
         if priority is None:
             close = closest_priorities(ctx.ref, raw)
-            hint = f"Vouliez-vous dire {join_fr([quoted(c) for c in close], 'ou')} ? " if close else ""
+            names = join_fr([quoted(c) for c in close], "ou")
+            hint = f"Vouliez-vous dire {names} ? " if close else ""
             yield Issue(
                 f"Priorité « {shorten(raw, 50)} » inconnue.",
                 f"{hint}Les identifiants des priorités sont donnés par cdv-check qpv.",

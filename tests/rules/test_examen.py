@@ -1,0 +1,167 @@
+"""EXA01–EXA04: the examination criteria of section 3.2."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import MakeCase
+
+from cdv_check.engine import Severity
+
+DATES = "  debut: 2016-02-01\n  fin: 2016-12-15\n"
+SCOLAIRE = "scolaire: non"
+EVALUATION = (
+    "  evaluation:\n"
+    "    modalites: Bilan à mi-parcours et en fin d'année avec les partenaires ; "
+    "entretien avec chaque participante.\n"
+    "    indicateurs: [Nombre de participantes assidues, "
+    "Nombre d'entrées en formation ou en emploi]\n"
+)
+MODALITES, INDICATEURS = (line + "\n" for line in EVALUATION.splitlines()[1:])
+PARTENAIRES = (
+    "  partenaires: [Centre social de Bellecroix, Pôle Emploi Metz Borny, "
+    "Mission locale du Pays Messin]\n"
+)
+
+
+def dates(debut: str, fin: str) -> dict[str, str]:
+    return {DATES: f"  debut: {debut}\n  fin: {fin}\n"}
+
+
+def test_valid_example_meets_the_examination_criteria(make_case: MakeCase) -> None:
+    findings = make_case().check().findings
+    assert [f for f in findings if f.rule.startswith("EXA")] == []
+
+
+# --- EXA01 -------------------------------------------------------------------------------------
+
+
+def test_end_before_start(make_case: MakeCase) -> None:
+    case = make_case(dates("2016-06-01", "2016-03-01"))
+    [finding] = case.findings("EXA01")
+    assert finding.severity is Severity.ERROR
+    assert finding.line == case.line_of("fin: 2016-03-01")
+    assert "1er mars 2016" in finding.message and "1er juin 2016" in finding.message
+
+
+def test_action_starting_before_the_year(make_case: MakeCase) -> None:
+    case = make_case(dates("2015-11-02", "2016-06-30"))
+    [finding] = case.findings("EXA01")
+    assert finding.severity is Severity.ERROR
+    assert finding.line == case.line_of("debut: 2015-11-02")
+    assert "du 2 novembre 2015 au 30 juin 2016" in finding.message
+    assert "du 1er janvier 2016 au 31 décembre 2016" in finding.message
+    assert "partie de l'action" in finding.advice
+
+
+def test_action_ending_after_the_year(make_case: MakeCase) -> None:
+    case = make_case(dates("2016-03-01", "2017-02-28"))
+    [finding] = case.findings("EXA01")
+    assert finding.line == case.line_of("fin: 2017-02-28")
+
+
+def test_non_school_action_on_a_school_year_gets_a_hint(make_case: MakeCase) -> None:
+    [finding] = make_case(dates("2015-09-01", "2016-07-05")).findings("EXA01")
+    assert "scolaire: oui" in finding.advice
+
+
+@pytest.mark.parametrize(
+    ("debut", "fin"),
+    [("2015-09-01", "2016-07-05"), ("2016-09-05", "2017-06-30"), ("2016-01-04", "2016-06-30")],
+)
+def test_school_action_may_follow_a_school_year(make_case: MakeCase, debut: str, fin: str) -> None:
+    case = make_case({SCOLAIRE: "scolaire: oui", **dates(debut, fin)})
+    assert case.findings("EXA01") == []
+
+
+def test_school_action_across_two_school_years(make_case: MakeCase) -> None:
+    case = make_case({SCOLAIRE: "scolaire: oui", **dates("2015-09-01", "2016-10-15")})
+    [finding] = case.findings("EXA01")
+    assert finding.severity is Severity.ERROR
+    assert finding.line == case.line_of("fin: 2016-10-15")
+    school_years = "du 1er septembre 2015 au 31 août 2016 ou du 1er septembre 2016 au 31 août 2017"
+    assert school_years in finding.message
+    assert "Découpez l'action" in finding.advice
+
+
+def test_school_action_before_any_allowed_period(make_case: MakeCase) -> None:
+    case = make_case({SCOLAIRE: "scolaire: oui", **dates("2015-03-01", "2015-06-30")})
+    [finding] = case.findings("EXA01")
+    assert finding.line == case.line_of("debut: 2015-03-01")
+
+
+def test_whole_year_is_fine(make_case: MakeCase) -> None:
+    assert make_case(dates("01/01/2016", "31/12/2016")).findings("EXA01") == []
+
+
+# --- EXA02 -------------------------------------------------------------------------------------
+
+
+def test_missing_evaluation(make_case: MakeCase) -> None:
+    case = make_case({EVALUATION: ""})
+    [finding] = case.findings("EXA02")
+    assert finding.severity is Severity.ERROR
+    assert finding.path == "action.evaluation"
+    assert finding.line == case.line_of("intitule:")
+    assert "modalités d'évaluation" in finding.message
+
+
+def test_missing_modalities(make_case: MakeCase) -> None:
+    case = make_case({MODALITES: ""})
+    [finding] = case.findings("EXA02")
+    assert finding.severity is Severity.ERROR
+    assert finding.path == "action.evaluation.modalites"
+    assert finding.line == case.line_of("indicateurs:")
+
+
+def test_blank_modalities(make_case: MakeCase) -> None:
+    case = make_case({MODALITES: '    modalites: " "\n'})
+    [finding] = case.findings("EXA02")
+    assert finding.severity is Severity.ERROR
+    assert finding.line == case.line_of('modalites: " "')
+
+
+def test_no_indicator_is_a_warning(make_case: MakeCase) -> None:
+    case = make_case({INDICATEURS: "    indicateurs: []\n"})
+    [finding] = case.findings("EXA02")
+    assert finding.severity is Severity.WARNING
+    assert finding.line == case.line_of("indicateurs: []")
+    assert "indicateur" in finding.message
+
+
+# --- EXA03 -------------------------------------------------------------------------------------
+
+
+def test_renewal_without_link_to_the_new_contract(make_case: MakeCase) -> None:
+    case = make_case({"nouvelle: oui": "nouvelle: non"})
+    [finding] = case.findings("EXA03")
+    assert finding.severity is Severity.ERROR
+    assert finding.path == "action.lien_contrat_de_ville"
+    assert finding.line == case.line_of("intitule:")
+    assert "nouveau Contrat de Ville" in finding.message
+
+
+def test_renewal_with_blank_link(make_case: MakeCase) -> None:
+    blank = '  lien_contrat_de_ville: ""\n'
+    case = make_case({"nouvelle: oui": "nouvelle: non", PARTENAIRES: PARTENAIRES + blank})
+    [finding] = case.findings("EXA03")
+    assert finding.line == case.line_of("lien_contrat_de_ville:")
+
+
+def test_renewal_with_link(make_case: MakeCase) -> None:
+    link = "  lien_contrat_de_ville: Répond à l'objectif 2.1.2 du nouveau Contrat de Ville.\n"
+    case = make_case({"nouvelle: oui": "nouvelle: non", PARTENAIRES: PARTENAIRES + link})
+    assert case.findings("EXA03") == []
+
+
+# --- EXA04 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("replacement", ["", "  partenaires: []\n"])
+def test_no_partner(make_case: MakeCase, replacement: str) -> None:
+    case = make_case({PARTENAIRES: replacement})
+    [finding] = case.findings("EXA04")
+    assert finding.severity is Severity.WARNING
+    assert finding.path == "action.partenaires"
+    expected = case.line_of("partenaires: []") if replacement else case.line_of("intitule:")
+    assert finding.line == expected
+    assert "Aucun partenaire" in finding.message
