@@ -1,0 +1,129 @@
+"""OBJ01–OBJ04: the orientation of the action (section 2 and Annexe 1)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import MakeCase
+
+from cdv_check.engine import Severity
+
+OBJECTIVES = "objectifs: [2.1.2, 2.12.2]"
+QUARTIERS = "quartiers: [Bellecroix]"
+AXES = "  axes_transversaux: [egalite_femmes_hommes]\n"
+PRIORITES = "priorites: [bellecroix-emploi-femmes]"
+
+
+def test_valid_example_has_only_priority_ideas(make_case: MakeCase) -> None:
+    findings = [f for f in make_case().check().findings if f.rule.startswith("OBJ")]
+    assert [(f.rule, f.severity) for f in findings] == [("OBJ04", Severity.INFO)]
+
+
+# --- OBJ01 -------------------------------------------------------------------------------------
+
+
+def test_operational_objective_with_finer_ones(make_case: MakeCase) -> None:
+    case = make_case({OBJECTIVES: "objectifs: [2.1.2, 2.7]"})
+    [finding] = case.findings("OBJ01")
+    assert finding.severity is Severity.INFO
+    assert finding.path == "action.objectifs[1]"
+    assert finding.line == case.line_of("objectifs:")
+    assert finding.message == "2.7 a des objectifs plus fins : 2.7.1, 2.7.2, 2.7.3 et 2.7.4."
+    assert "2.7.3 « Prévenir le décrochage scolaire jusqu'à 16 ans »" in finding.advice
+
+
+def test_one_issue_per_code(make_case: MakeCase) -> None:
+    findings = make_case({OBJECTIVES: "objectifs: [2.7, 1.5, 2.7]"}).findings("OBJ01")
+    assert [f.path for f in findings] == ["action.objectifs[0]", "action.objectifs[1]"]
+    assert "1.5.3 « Développer et diffuser des contenus médiatiques »" in findings[1].advice
+
+
+def test_operational_objective_already_refined(make_case: MakeCase) -> None:
+    [finding] = make_case({OBJECTIVES: "objectifs: [2.7, 2.7.3]"}).findings("OBJ01")
+    assert "déjà précisé par 2.7.3" in finding.message
+    assert "retirer 2.7" in finding.advice
+
+
+@pytest.mark.parametrize("codes", ["[2.1.2, 2.12.2]", "[4.1, 4.14]", "[2]", "[9.9]"])
+def test_no_finer_objective_to_suggest(make_case: MakeCase, codes: str) -> None:
+    assert make_case({OBJECTIVES: f"objectifs: {codes}"}).findings("OBJ01") == []
+
+
+# --- OBJ02 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("replacement", ["", "  axes_transversaux: []\n"])
+def test_no_transversal_axis(make_case: MakeCase, replacement: str) -> None:
+    case = make_case({AXES: replacement})
+    [finding] = case.findings("OBJ02")
+    assert finding.severity is Severity.WARNING
+    assert finding.path == "action.axes_transversaux"
+    expected = case.line_of("axes_transversaux: []") if replacement else case.line_of("intitule:")
+    assert finding.line == expected
+    assert "jeunesse (la prise en compte de la jeunesse)" in finding.advice
+    assert "egalite_femmes_hommes (l’égalité entre les hommes et les femmes)" in finding.advice
+
+
+def test_any_transversal_axis_is_enough(make_case: MakeCase) -> None:
+    case = make_case({AXES: "  axes_transversaux: [jeunesse]\n"})
+    assert case.findings("OBJ02") == []
+
+
+# --- OBJ03 -------------------------------------------------------------------------------------
+
+
+def test_unknown_priority_with_closest_ids(make_case: MakeCase) -> None:
+    case = make_case({PRIORITES: "priorites: [bellecroix-emploi-femme]"})
+    [finding] = case.findings("OBJ03")
+    assert finding.severity is Severity.WARNING
+    assert finding.path == "action.priorites[0]"
+    assert finding.line == case.line_of("priorites:")
+    assert "« bellecroix-emploi-femme » inconnue" in finding.message
+    assert "Vouliez-vous dire « bellecroix-emploi-femmes »" in finding.advice
+
+
+def test_priority_of_another_qpv(make_case: MakeCase) -> None:
+    case = make_case({PRIORITES: "priorites: [bellecroix-emploi-femmes, borny-aide-aux-devoirs]"})
+    [finding] = case.findings("OBJ03")
+    assert finding.path == "action.priorites[1]"
+    assert "priorité de Borny" in finding.message
+    assert "Ajoutez Borny à action.quartiers" in finding.advice
+
+
+def test_priority_of_a_covered_qpv_or_of_all(make_case: MakeCase) -> None:
+    case = make_case(
+        {
+            QUARTIERS: "quartiers: [Bellecroix, borny]",
+            PRIORITES: "priorites: [borny-aide-aux-devoirs, tous-mediations]",
+        }
+    )
+    assert case.findings("OBJ03") == []
+
+
+# --- OBJ04 -------------------------------------------------------------------------------------
+
+
+def test_priority_ideas(make_case: MakeCase) -> None:
+    case = make_case()
+    [finding] = case.findings("OBJ04")
+    assert finding.severity is Severity.INFO
+    assert finding.path == "action.priorites"
+    assert finding.line == case.line_of("priorites:")
+    # 16 for all QPV and 3 for Bellecroix, one of which is claimed
+    assert finding.message.startswith("18 priorités de vos quartiers")
+    assert finding.advice.index("bellecroix-hors-les-murs (Bellecroix") < finding.advice.index(
+        "tous-discriminations-egalite (Tous QPV"
+    )
+    assert "bellecroix-emploi-femmes" not in finding.advice
+    assert "et 12 autres" in finding.advice
+
+
+def test_priority_ideas_follow_the_qpv(make_case: MakeCase) -> None:
+    case = make_case({QUARTIERS: "quartiers: [Hauts de Vallières]", PRIORITES: "priorites: []"})
+    [finding] = case.findings("OBJ04")
+    assert finding.message.startswith("17 priorités")
+    assert "hauts-de-vallieres-espace-public (Hauts-de-Vallières" in finding.advice
+    assert "bellecroix" not in finding.advice
+
+
+def test_no_priority_ideas_without_a_known_qpv(make_case: MakeCase) -> None:
+    assert make_case({QUARTIERS: "quartiers: [Nulle-part]"}).findings("OBJ04") == []
