@@ -258,6 +258,78 @@ def rules(
     typer.echo(r.explanation)
 
 
+
+# --- browse commands ---
+class BrowseFormat(StrEnum):
+    rich = "rich"
+    json = "json"
+
+
+_BROWSE_FORMAT_HELP = "Format : rich (arbre ou tableau, par défaut) ou json."
+
+
+def _show(renderable: Any) -> None:
+    from rich.console import Console
+
+    Console(no_color=not _color_wanted(None), highlight=False, width=_width()).print(renderable)
+
+
+def _show_json(data: Any) -> None:
+    import json
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command("objectives", cls=FrenchCommand)
+def objectives(
+    code: Annotated[
+        str | None,
+        typer.Argument(metavar="CODE", help="Un axe (2), un objectif opérationnel (2.7) ou un objectif (2.7.3) ; "
+                       "sans CODE, tout l'arbre.", show_default=False),
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-s", metavar="TEXTE", help="Cherche les objectifs dont le libellé contient tous "
+                     "ces mots (sans tenir compte des majuscules ni des accents)."),
+    ] = None,
+    format: Annotated[BrowseFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_BROWSE_FORMAT_HELP, show_default=False)] = BrowseFormat.rich,
+) -> None:
+    """L'arbre des objectifs de l'Annexe 1 (axes, objectifs stratégiques, opérationnels et leurs déclinaisons)."""
+    from cdv_check import browse
+
+    if code is not None and search is not None:
+        raise _fail("donnez un CODE ou --search, pas les deux.")
+    ref = _load_referentiel(None)
+    json_wanted = format is BrowseFormat.json
+    data: Any
+    try:
+        if search is not None:
+            data = browse.search_json(ref, search) if json_wanted else browse.search_tree(ref, search)
+        else:
+            data = browse.objectives_json(ref, code) if json_wanted else browse.objectives_tree(ref, code)
+    except browse.UnknownObjectiveError as exc:
+        hint = f" Codes proches : {', '.join(exc.closest)}." if exc.closest else ""
+        raise _fail(f"code « {exc.code} » absent de l'Annexe 1.{hint} L'arbre complet : cdv-check objectives.") from None
+    if json_wanted:
+        _show_json(data)
+    else:
+        _show(data)
+
+
+@app.command("qpv", cls=FrenchCommand)
+def qpv(
+    format: Annotated[BrowseFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_BROWSE_FORMAT_HELP, show_default=False)] = BrowseFormat.rich,
+) -> None:
+    """Les six quartiers prioritaires : commune, habitants, revenu médian et priorités 2016."""
+    from cdv_check import browse
+
+    ref = _load_referentiel(None)
+    if format is BrowseFormat.json:
+        _show_json(browse.qpv_json(ref))
+    else:
+        _show(browse.qpv_table(ref))
+# --- end of browse commands ---
+
 _FRENCH_HELP = {
     "--help": "Affiche cette aide et quitte.",
     "--install-completion": "Installe la complétion pour le shell courant.",
