@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import Case, MakeCase
+
+from cdv_check.engine import Severity
+
+CERFA = "  cerfa: pieces/cerfa-12156.pdf\n"
+FIRST_REQUEST = "  premiere_demande: oui"
+RENEWAL = "  nouvelle: oui"
+
+
+def pieces_line(case: Case) -> int:
+    """Where an absent piece is reported: the `pieces` mapping, which starts on its first entry."""
+    return case.line_of("pieces:") + 1
+
+
+@pytest.mark.parametrize(
+    ("line", "rule", "named"),
+    [
+        (CERFA, "PCE01", "CERFA 12156*03"),
+        ("  fiche_synthese: pieces/fiche-synthese.pdf\n", "PCE02", "fiche de synthèse"),
+        ("  rib: pieces/rib.pdf\n", "PCE03", "RIB"),
+        ("  rapport_activite: pieces/rapport-activite-2014.pdf\n", "PCE04", "rapport d'activité"),
+        ("  statuts_bureau: pieces/statuts-bureau.pdf\n", "PCE05", "statuts et du bureau"),
+    ],
+)
+def test_missing_piece_is_an_error_at_pieces(
+    make_case: MakeCase, line: str, rule: str, named: str
+) -> None:
+    case = make_case({line: ""})
+    [finding] = case.findings(rule)
+    assert finding.severity is Severity.ERROR
+    assert finding.line == pieces_line(case)
+    assert named in finding.message
+    assert "contratdeville@metzmetropole.fr" in finding.advice
+
+
+def test_blank_piece_counts_as_missing_and_points_at_it(make_case: MakeCase) -> None:
+    case = make_case({CERFA: '  cerfa: ""\n'})
+    [finding] = case.findings("PCE01")
+    assert finding.line == case.line_of('cerfa: ""')
+    assert case.findings("PCE07") == []
+
+
+def test_no_pieces_at_all_gives_one_finding_per_required_piece(make_case: MakeCase) -> None:
+    case = make_case()
+    text = case.text.split("pieces:\n")[0]
+    case = make_case(text=text)
+    rules = sorted(f.rule for f in case.check().findings if f.rule.startswith("PCE0"))
+    assert rules == ["PCE01", "PCE02", "PCE03", "PCE04", "PCE05", "PCE09"]
+
+
+def test_complete_example_has_every_piece(make_case: MakeCase) -> None:
+    findings = make_case().check().findings
+    assert [f for f in findings if f.rule in {"PCE01", "PCE02", "PCE03", "PCE04", "PCE05"}] == []
+
+
+STATUTS = "  statuts_bureau: pieces/statuts-bureau.pdf\n"
+
+
+def test_statutes_not_needed_on_a_later_request_without_change(make_case: MakeCase) -> None:
+    case = make_case({STATUTS: "", FIRST_REQUEST: "  premiere_demande: non"})
+    assert case.findings("PCE05") == []
+
+
+def test_statutes_needed_after_a_change_of_board(make_case: MakeCase) -> None:
+    case = make_case(
+        {STATUTS: "", FIRST_REQUEST: "  premiere_demande: non\n  changement_statuts: oui"}
+    )
+    [finding] = case.findings("PCE05")
+    assert finding.line == pieces_line(case)
+    assert "statuts ou bureau modifiés" in finding.message
+
+
+def test_renewal_without_any_report_is_an_error(make_case: MakeCase) -> None:
+    case = make_case({RENEWAL: "  nouvelle: non"})
+    [finding] = case.findings("PCE06")
+    assert finding.severity is Severity.ERROR
+    assert finding.line == pieces_line(case)
+    assert "bilan financier et qualitatif" in finding.message
+
+
+def test_renewal_with_only_the_interim_report_is_a_warning(make_case: MakeCase) -> None:
+    case = make_case(
+        {RENEWAL: "  nouvelle: non", STATUTS: STATUTS + "  bilan_intermediaire: pieces/rib.pdf\n"}
+    )
+    [finding] = case.findings("PCE06")
+    assert finding.severity is Severity.WARNING
+    assert finding.line == case.line_of("bilan_intermediaire:")
+    assert "bilan définitif dès que possible" in finding.advice
+
+
+def test_renewal_with_last_year_report_is_complete(make_case: MakeCase) -> None:
+    case = make_case(
+        {RENEWAL: "  nouvelle: non", STATUTS: STATUTS + "  bilan_precedent: pieces/rib.pdf\n"}
+    )
+    assert case.findings("PCE06") == []
+
+
+def test_new_action_needs_no_report(make_case: MakeCase) -> None:
+    assert make_case().findings("PCE06") == []
+
+
+def test_declared_file_that_does_not_exist(make_case: MakeCase) -> None:
+    case = make_case({"pieces/rib.pdf": "pieces/RIB-2016.pdf"})
+    [finding] = case.findings("PCE07")
+    assert finding.severity is Severity.ERROR
+    assert finding.line == case.line_of("RIB-2016.pdf")
+    assert "« pieces/RIB-2016.pdf » est introuvable" in finding.message
+
+
+def test_absolute_path_to_a_device_is_refused(make_case: MakeCase) -> None:
+    case = make_case({"pieces/rib.pdf": "/dev/zero"})
+    [finding] = case.findings("PCE07")
+    assert finding.line == case.line_of("/dev/zero")
+    assert "chemin absolu" in finding.message
+
+
+def test_link_to_a_device_inside_the_folder_is_refused(make_case: MakeCase) -> None:
+    case = make_case({"pieces/rib.pdf": "pieces/zero.pdf"})
+    (case.path.parent / "pieces" / "zero.pdf").symlink_to("/dev/zero")
+    [finding] = case.findings("PCE07")
+    assert finding.line == case.line_of("zero.pdf")
+    assert "lien symbolique" in finding.message
+
+
+def test_fifo_piece_is_refused(make_case: MakeCase) -> None:
+    case = make_case({"pieces/rib.pdf": "pieces/tube.pdf"})
+    os.mkfifo(case.path.parent / "pieces" / "tube.pdf")
+    [finding] = case.findings("PCE07")
+    assert "tube nommé" in finding.message
+
+
+def test_empty_piece_is_refused(make_case: MakeCase) -> None:
+    case = make_case()
+    (case.path.parent / "pieces" / "rib.pdf").write_bytes(b"")
+    [finding] = case.findings("PCE07")
+    assert finding.line == case.line_of("pieces/rib.pdf")
+    assert "vide" in finding.message
+
+
+def test_files_are_not_read_when_asked_not_to(make_case: MakeCase) -> None:
+    case = make_case({"pieces/rib.pdf": "/dev/zero"})
+    assert case.findings("PCE07", check_files=False) == []
+
+
+def _replace_cerfa(folder: Path, content: bytes) -> None:
+    (folder / "pieces" / "cerfa-12156.pdf").write_bytes(content)
+
+
+def test_cerfa_that_is_a_word_document(make_case: MakeCase) -> None:
+    case = make_case()
+    _replace_cerfa(case.path.parent, b"PK\x03\x04\x14\x00\x06\x00rest of a docx")
+    [finding] = case.findings("PCE08")
+    assert finding.severity is Severity.ERROR
+    assert finding.line == case.line_of("cerfa-12156.pdf")
+    assert "n'est pas un PDF" in finding.message
+    assert "Word" in finding.message
+    assert "extranet.lacse.fr" in finding.advice
+
+
+def test_other_pieces_need_not_be_pdf(make_case: MakeCase) -> None:
+    case = make_case()
+    (case.path.parent / "pieces" / "rib.pdf").write_bytes(b"\xff\xd8\xff\xe0 a scanned RIB")
+    assert case.findings("PCE08") == []
+
+
+def test_missing_cerfa_file_is_only_pce07(make_case: MakeCase) -> None:
+    case = make_case({"cerfa-12156.pdf": "cerfa.pdf"})
+    assert [f.rule for f in case.check().findings if f.rule in {"PCE07", "PCE08"}] == ["PCE07"]
+
+
+def test_cerfa_not_read_without_file_checks(make_case: MakeCase) -> None:
+    case = make_case()
+    _replace_cerfa(case.path.parent, b"not a pdf")
+    assert case.findings("PCE08", check_files=False) == []
+
+
+def test_first_request_gives_the_prefecture_contacts(make_case: MakeCase) -> None:
+    case = make_case()
+    [finding] = case.findings("PCE09")
+    assert finding.severity is Severity.INFO
+    assert finding.line == case.line_of("premiere_demande:")
+    assert "codes" in finding.message
+    assert "Préfecture de Moselle" in finding.advice
+    assert "Patricia METZEN (03.87.34.88.67, patricia.metzen@moselle.gouv.fr)" in finding.advice
+    assert "Jennifer NICOLAS" in finding.advice
+    assert "Sandy ARON" not in finding.advice
+
+
+def test_later_request_needs_no_extranet_codes(make_case: MakeCase) -> None:
+    case = make_case({FIRST_REQUEST: "  premiere_demande: non"})
+    assert case.findings("PCE09") == []
