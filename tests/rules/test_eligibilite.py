@@ -158,6 +158,13 @@ def test_valid_codes_are_accepted(make_case: MakeCase, codes: str) -> None:
     assert make_case({OBJECTIVES: f"objectifs: {codes}"}).findings("ELG04") == []
 
 
+def test_blank_objective(make_case: MakeCase) -> None:
+    case = make_case({OBJECTIVES: 'objectifs: [2.1.2, ""]'})
+    [finding] = case.findings("ELG04")
+    assert finding.path == "action.objectifs[1]"
+    assert finding.message == "Élément vide dans action.objectifs."
+
+
 # --- ELG05 -------------------------------------------------------------------------------------
 
 
@@ -216,3 +223,4 @@ def test_deposit_date_from_the_settings_points_at_the_file(make_case: MakeCase) 
     assert finding.severity is Severity.ERROR
     assert finding.path == ""
     assert "1 jour après" in finding.message
+

@@ -102,6 +102,14 @@ def qpv_beneficiaries(ctx: Context) -> Iterator[Issue]:
 # --- ELG03 -----------------------------------------------------------------------------------
 
 
+def _blank_item(key: str, index: int, expected: str) -> Issue:
+    return Issue(
+        f"Élément vide dans action.{key}.",
+        f"Retirez-le, ou écrivez {expected}.",
+        ("action", key, index),
+    )
+
+
 def closest_qpv(ref: Referentiel, text: str) -> Qpv | None:
     """The QPV whose spelling (slug, name, variants; folded) is nearest to an unknown one."""
     by_spelling = {spelling: q for q in ref.qpv for spelling in q.spellings()}
@@ -137,6 +145,9 @@ def qpv_known(ctx: Context) -> Iterator[Issue]:
         )
         return
     for index, name in enumerate(action.quartiers):
+        if not name.strip():
+            yield _blank_item("quartiers", index, f"le nom d'un QPV ({names})")
+            continue
         if ctx.ref.qpv_by_spelling(name) is not None:
             continue
         close = closest_qpv(ctx.ref, name)
@@ -212,7 +223,10 @@ def objectives_known(ctx: Context) -> Iterator[Issue]:
         code = raw.strip()
         if code in valid:
             continue
-        axe = _axis(ctx.ref, code)
+        if not code:
+            yield _blank_item("objectifs", index, "un code de l'Annexe 1")
+            continue
+        axe = _axis(ctx.ref, code.rstrip("."))
         if axe is not None:
             yield _axis_issue(axe, index)
             continue

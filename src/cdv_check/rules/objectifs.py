@@ -135,7 +135,13 @@ def priorities_known(ctx: Context) -> Iterator[Issue]:
     for index, raw in enumerate(action.priorites):
         path = ("action", "priorites", index)
         priority = by_id.get(raw.strip())
-        if priority is None:
+        if not raw.strip():
+            yield Issue(
+                "Élément vide dans action.priorites.",
+                "Retirez-le, ou écrivez l'identifiant d'une priorité (cdv-check qpv les donne).",
+                path,
+            )
+        elif priority is None:
             close = closest_priorities(ctx.ref, raw)
             names = join_fr([quoted(c) for c in close], "ou")
             hint = f"Vouliez-vous dire {names} ? " if close else ""
