@@ -18,6 +18,9 @@ FORMATS: dict[str, str] = {
     "text": "cdv_check.reporters.text:TextReporter",
     "json": "cdv_check.reporters.json_report:JsonReporter",
     "jsonl": "cdv_check.reporters.json_report:JsonLinesReporter",
+    "junit": "cdv_check.reporters.junit:JunitReporter",
+    "sarif": "cdv_check.reporters.sarif:SarifReporter",
+    "github": "cdv_check.reporters.github:GithubReporter",
 }
 
 

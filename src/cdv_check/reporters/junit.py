@@ -1,0 +1,73 @@
+"""`junit`: one test suite, one test case per dossier, as CI systems (GitLab, Jenkins…) read it.
+
+A dossier that does not pass has a `<failure>` listing what makes it fail (errors, and warnings
+with `--strict`); the other findings go to `<system-out>`. The suite's counts come first in the
+XML, so the test cases are kept until the end (they are a few lines each).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from cdv_check.checker import DossierResult
+from cdv_check.engine import Finding, Severity
+from cdv_check.summary import Summary
+from cdv_check.textsafety import clean
+
+# Characters XML 1.0 cannot carry at all, even escaped (what clean() leaves of them).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(value: str) -> str:
+    return _NOT_XML.sub("\ufffd", clean(value))
+
+
+def _line(file: str, f: Finding) -> str:
+    return f"{file}:{f.line or 0}:{f.column or 0} {f.rule} {f.severity.value} {_text(f.text)}"
+
+
+def _fails(f: Finding, strict: bool) -> bool:
+    return f.severity is Severity.ERROR or (strict and f.severity is Severity.WARNING)
+
+
+class JunitReporter:
+    def __init__(self, *, version: str = "", strict: bool = False, **_: Any) -> None:
+        self.version = version
+        self.strict = strict
+        self.cases: list[str] = []
+
+    def begin(self) -> str:
+        return ""
+
+    def dossier(self, result: DossierResult) -> str:
+        self.cases.append(self._case(result))
+        return ""
+
+    def _case(self, result: DossierResult) -> str:
+        file = _text(result.file)
+        failing = [_line(file, f) for f in result.findings if _fails(f, self.strict)]
+        others = [_line(file, f) for f in result.findings if not _fails(f, self.strict)]
+        if result.omitted:
+            others.append(f"{file}:0:0 … {result.omitted} autres constats non affichés")
+        parts = [f"  <testcase name={quoteattr(file)} classname=\"cdv-check\" file={quoteattr(file)}>"]
+        if not result.passed(strict=self.strict):
+            counts = result.counts()
+            message = f"{counts['error']} erreur(s), {counts['warning']} avertissement(s)"
+            body = "\n".join(failing)
+            parts.append(f"    <failure message={quoteattr(message)} type=\"cdv-check\">{escape(body)}</failure>")
+        if others:
+            parts.append(f"    <system-out>{escape(chr(10).join(others))}</system-out>")
+        parts.append("  </testcase>")
+        return "\n".join(parts) + "\n"
+
+    def end(self, summary: Summary) -> str:
+        s = summary.as_dict()
+        head = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<testsuites name="cdv-check" tests="{s["dossiers"]}" failures="{s["failed"]}" errors="0">\n'
+            f'<testsuite name="cdv-check" tests="{s["dossiers"]}" failures="{s["failed"]}" '
+            f'errors="0" skipped="0">\n'
+        )
+        return head + "".join(self.cases) + "</testsuite>\n</testsuites>\n"

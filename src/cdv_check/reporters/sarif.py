@@ -1,0 +1,120 @@
+"""`sarif`: SARIF 2.1.0, read by GitHub code scanning and by editors.
+
+The rules come from the registry with their French title and explanation; each finding is a
+result located in its file. Results are written as dossiers finish; the list of files (the run's
+`artifacts`, where every dossier appears, even one without any finding) is written at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import quote
+
+from cdv_check.checker import DossierResult
+from cdv_check.engine import Finding, Rule, Severity, all_rules
+from cdv_check.summary import Summary
+from cdv_check.textsafety import clean
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True)
+
+
+def uri(file: str) -> str:
+    """The artifact URI of a dossier path as given: relative stays relative, `/` separators."""
+    if file != "-" and os.path.isabs(file):
+        return PurePath(file).as_uri()
+    return quote(file.replace(os.sep, "/"), safe="/")
+
+
+def _pascal(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", ascii_title))
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "name": _pascal(rule.title) or rule.id,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.explanation},
+        "help": {"text": f"{rule.explanation}\n\nSection de l'appel : {rule.section}"},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"section": rule.section, "tags": [rule.family]},
+    }
+
+
+def _result(file: str, finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri(file)}}
+    if finding.line is not None:
+        region = {"startLine": finding.line}
+        if finding.column is not None:
+            region["startColumn"] = finding.column
+        physical["region"] = region
+    location: dict[str, Any] = {"physicalLocation": physical}
+    if finding.path:
+        location["logicalLocations"] = [{"fullyQualifiedName": clean(finding.path)}]
+    result: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "level": LEVELS[finding.severity],
+        "message": {"text": clean(finding.text)},
+        "locations": [location],
+    }
+    if finding.rule in index:
+        result["ruleIndex"] = index[finding.rule]
+    return result
+
+
+class SarifReporter:
+    def __init__(self, *, version: str, strict: bool = False, **_: Any) -> None:
+        self.version = version
+        self.strict = strict
+        self.rules = all_rules()
+        self.index = {rule_id: n for n, rule_id in enumerate(self.rules)}
+        self.files: list[str] = []
+        self.notes: list[dict[str, Any]] = []
+        self.first = True
+
+    def begin(self) -> str:
+        driver = {
+            "name": "cdv-check",
+            "version": self.version,
+            "semanticVersion": self.version,
+            "rules": [rule_descriptor(r) for r in self.rules.values()],
+        }
+        head = {"$schema": SCHEMA, "version": "2.1.0"}
+        run_head = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints"}
+        return _dumps(head)[:-1] + ', "runs": [' + _dumps(run_head)[:-1] + ', "results": [\n'
+
+    def dossier(self, result: DossierResult) -> str:
+        self.files.append(result.file)
+        if result.omitted:
+            self.notes.append({
+                "level": "note",
+                "message": {"text": f"{clean(result.file)} : {result.omitted} autres constats non affichés."},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(result.file)}}}],
+            })
+        out = []
+        for finding in result.findings:
+            out.append(("" if self.first else ",\n") + _dumps(_result(result.file, finding, self.index)))
+            self.first = False
+        return "".join(out)
+
+    def end(self, summary: Summary) -> str:
+        artifacts = [{"location": {"uri": uri(f)}} for f in self.files]
+        invocation: dict[str, Any] = {
+            "executionSuccessful": not summary.interrupted,
+            "toolExecutionNotifications": self.notes,
+        }
+        return (
+            f'\n], "artifacts": {_dumps(artifacts)}, "invocations": [{_dumps(invocation)}]'
+            f', "properties": {{"summary": {_dumps(summary.as_dict())}}}}}]}}\n'
+        )
