@@ -188,8 +188,14 @@ def _unknown_key(loc: Loc) -> Issue:
     known = known_keys(loc[:-1])
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     where = f"dans « {dotted(loc[:-1])} »" if loc[:-1] else "au premier niveau"
-    advice = f"Vouliez-vous dire « {close[0]} » ? " if close else ""
-    advice += "Sinon retirez-la : elle ne serait pas lue. Clés possibles : " + ", ".join(known) + "."
+    if close:
+        advice = f"Vouliez-vous dire « {close[0]} » ? Sinon retirez-la : elle ne serait pas lue. "
+    else:
+        advice = (
+            "Retirez-la ou corrigez son nom : elle ne serait pas lue. Si c'est la suite d'un "
+            "texte qui contient une virgule entre { }, mettez ce texte entre guillemets. "
+        )
+    advice += "Clés possibles : " + ", ".join(known) + "."
     return Issue(f"Clé « {name} » inconnue {where}.", advice, loc, on_key=True)
 
 
