@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import pytest
+from conftest import Case, MakeCase
+
+from cdv_check.engine import Severity
+from cdv_check.rules.identifiants import email_reason, is_french_phone
+
+SIRET = 'siret: "443 061 841 00047"'
+RNA = "  rna: W572004321\n"
+PRESIDENTE = "courriel: presidente@fil-aiguille-bellecroix.fr"
+PHONE = "telephone: 03 87 74 12 34"
+
+
+def porteur_line(case: Case) -> int:
+    """Where something absent from `porteur` is reported: the mapping, from its first entry."""
+    return case.line_of("porteur:") + 1
+
+
+def test_valid_siret_of_the_example(make_case: MakeCase) -> None:
+    assert make_case().findings("IDN01") == []
+
+
+def test_la_poste_siret_uses_its_own_checksum(make_case: MakeCase) -> None:
+    case = make_case({SIRET: 'siret: "356 000 000 00001"'})
+    assert case.findings("IDN01") == []
+
+
+def test_siret_with_a_wrong_checksum(make_case: MakeCase) -> None:
+    case = make_case({SIRET: 'siret: "443 061 841 00048"'})
+    [finding] = case.findings("IDN01")
+    assert finding.severity is Severity.ERROR
+    assert finding.line == case.line_of("siret:")
+    assert "« 443 061 841 00048 »" in finding.message
+    assert "clé de contrôle" in finding.message
+
+
+def test_siret_with_13_digits(make_case: MakeCase) -> None:
+    case = make_case({SIRET: 'siret: "443 061 841 0004"'})
+    [finding] = case.findings("IDN01")
+    assert finding.line == case.line_of("siret:")
+    assert "13 chiffres au lieu de 14" in finding.message
+
+
+def test_siret_with_a_letter(make_case: MakeCase) -> None:
+    case = make_case({SIRET: 'siret: "443 O61 841 00047"'})
+    [finding] = case.findings("IDN01")
+    assert "seuls des chiffres" in finding.message
+
+
+def test_missing_siret(make_case: MakeCase) -> None:
+    case = make_case({f"  {SIRET}\n": ""})
+    [finding] = case.findings("IDN01")
+    assert finding.line == porteur_line(case)
+    assert finding.message == "Numéro SIRET absent."
+
+
+def test_lower_case_rna_is_refused_with_the_fix(make_case: MakeCase) -> None:
+    case = make_case({RNA: "  rna: w572004321\n"})
+    [finding] = case.findings("IDN02")
+    assert finding.severity is Severity.ERROR
+    assert finding.line == case.line_of("rna:")
+    assert "« w572004321 » invalide" in finding.message
+    assert finding.advice == "Écrivez « W572004321 »."
+
+
+def test_rna_with_eight_digits(make_case: MakeCase) -> None:
+    case = make_case({RNA: "  rna: W57200432\n"})
+    [finding] = case.findings("IDN02")
+    assert finding.line == case.line_of("rna:")
+    assert "W suivi de 9 chiffres" in finding.advice
+
+
+def test_association_without_rna_nor_register(make_case: MakeCase) -> None:
+    case = make_case({RNA: ""})
+    [finding] = case.findings("IDN02")
+    assert finding.severity is Severity.WARNING
+    assert finding.line == porteur_line(case)
+    assert "registre_tribunal" in finding.advice
+
+
+def test_local_law_association_has_a_register_entry(make_case: MakeCase) -> None:
+    register = "  registre_tribunal:\n    tribunal: Metz\n    volume: \"142\"\n    folio: \"37\"\n"
+    assert make_case({RNA: register}).findings("IDN02") == []
+
+
+def test_a_collectivity_has_no_rna(make_case: MakeCase) -> None:
+    case = make_case({RNA: "", "statut: association": "statut: collectivite"})
+    assert case.findings("IDN02") == []
+
+
+def test_invalid_email_gives_a_french_reason(make_case: MakeCase) -> None:
+    case = make_case({PRESIDENTE: "courriel: presidente@fil-aiguille-bellecroix"})
+    [finding] = case.findings("IDN03")
+    assert finding.severity is Severity.ERROR
+    assert finding.line == case.line_of("presidente@")
+    assert "Courriel du représentant légal" in finding.message
+    assert "n'a pas de point" in finding.message
+
+
+def test_invalid_contact_email(make_case: MakeCase) -> None:
+    case = make_case({"julie.marchal@": "julie marchal@"})
+    [finding] = case.findings("IDN03")
+    assert finding.line == case.line_of("julie marchal@")
+    assert "Courriel du contact" in finding.message
+    assert "caractère interdit avant le « @ » (espace)" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("presidente.fil-aiguille.fr", "il manque le « @ »"),
+        ("a@b@c.fr", "plusieurs « @ »"),
+        ("a..b@asso.fr", "deux points se suivent"),
+        ("a@asso.test", "réservé"),
+        (" ", "adresse vide"),
+    ],
+)
+def test_email_reasons(address: str, reason: str) -> None:
+    assert reason in (email_reason(address) or "")
+
+
+def test_valid_emails(make_case: MakeCase) -> None:
+    assert email_reason("aïcha@bellecroix.fr") is None
+    assert make_case().findings("IDN03") == []
+
+
+def test_foreign_phone_is_a_warning(make_case: MakeCase) -> None:
+    case = make_case({PHONE: 'telephone: "+44 20 7946 0958"'})
+    [finding] = case.findings("IDN04")
+    assert finding.severity is Severity.WARNING
+    assert finding.line == case.line_of("+44 20")
+    assert "Téléphone du représentant légal « +44 20 7946 0958 »" in finding.message
+
+
+def test_short_contact_phone(make_case: MakeCase) -> None:
+    case = make_case({"telephone: 06 12 34 56 78": "telephone: 06 12 34 56"})
+    [finding] = case.findings("IDN04")
+    assert finding.line == case.line_of("06 12 34 56")
+    assert "Téléphone du contact" in finding.message
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["03 87 74 12 34", "0387741234", "03.87.74.12.34", "03-87-74-12-34", "+33 3 87 74 12 34",
+     "0033 6 12 34 56 78", "+33612345678"],
+)
+def test_french_phone_forms(number: str) -> None:
+    assert is_french_phone(number)
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["00 87 74 12 34", "3 87 74 12 34", "03 87 74 12 34 5", "+33 0 3 87 74 12 34",
+     "+33 (0)3 87 74 12 34", "03 87 74 12 AB", ""],
+)
+def test_not_french_phones(number: str) -> None:
+    assert not is_french_phone(number)
+
+
+def test_example_phones_are_french(make_case: MakeCase) -> None:
+    assert make_case().findings("IDN04") == []
