@@ -28,15 +28,7 @@ def render(renderable: RenderableType) -> str:
 
 def _all_nodes(data: dict[str, Any]) -> list[tuple[str | None, str]]:
     """(code, libelle) of every node of a JSON tree, strategic objectives with code None."""
-    nodes: list[tuple[str | None, str]] = []
-    for axe in data["axes"]:
-        nodes.append((axe["code"], axe["libelle"]))
-        for strat in axe["objectifs_strategiques"]:
-            nodes.append((None, strat["libelle"]))
-            for op in strat["objectifs_operationnels"]:
-                nodes.append((op["code"], op["libelle"]))
-                nodes.extend((fin["code"], fin["libelle"]) for fin in op["objectifs"])
-    return nodes
+    return [(node.get("code"), node["libelle"]) for node in _walk_json(data)]
 
 
 def _expected_nodes(ref: Referentiel) -> list[tuple[str | None, str]]:

@@ -38,7 +38,7 @@ class UnknownObjectiveError(LookupError):
         self.code = code
         self.closest = closest
         hint = f" Codes proches : {', '.join(closest)}." if closest else ""
-        super().__init__(f"Le code « {code} » n'existe pas dans l'Annexe 1.{hint}")
+        super().__init__(f"code « {code} » absent de l'Annexe 1.{hint}")
 
 
 @dataclass(frozen=True)
@@ -93,12 +93,8 @@ def walk(ref: Referentiel) -> Iterator[ObjectivePath]:
 
 
 def all_codes(ref: Referentiel) -> list[str]:
-    """Every code of Annexe 1 (axes, x.y, x.y.z), once each, in the call's order."""
-    codes: dict[str, None] = {}
-    for path in walk(ref):
-        if path.code is not None:
-            codes.setdefault(path.code)
-    return list(codes)
+    """Every code of Annexe 1: the axes, then each x.y and x.y.z once."""
+    return [axe.code for axe in ref.annexe1] + list(ref.objective_codes())
 
 
 def find_code(ref: Referentiel, code: str) -> list[ObjectivePath]:

@@ -308,8 +308,7 @@ def objectives(
         else:
             data = browse.objectives_json(ref, code) if json_wanted else browse.objectives_tree(ref, code)
     except browse.UnknownObjectiveError as exc:
-        hint = f" Codes proches : {', '.join(exc.closest)}." if exc.closest else ""
-        raise _fail(f"code « {exc.code} » absent de l'Annexe 1.{hint} L'arbre complet : cdv-check objectives.") from None
+        raise _fail(f"{exc} L'arbre complet : cdv-check objectives.") from None
     if json_wanted:
         _show_json(data)
     else:
