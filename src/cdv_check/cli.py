@@ -96,6 +96,15 @@ def _load_referentiel(path: Path | None) -> Any:
         raise _fail(f"référentiel illisible : {exc}") from None
 
 
+def _load_config() -> Any:
+    from cdv_check.config import ConfigError, load
+
+    try:
+        return load()
+    except ConfigError as exc:
+        raise _fail(f"configuration : {exc}") from None
+
+
 def _ids(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip().upper() for part in (value or "").split(",") if part.strip())
 
@@ -148,7 +157,11 @@ def check(
         typer.Option("--output", "-o", metavar="FICHIER", help="Écrit le rapport dans ce fichier (qui ne doit pas exister).",
                      dir_okay=False),
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Les avertissements font aussi échouer.")] = False,
+    strict: Annotated[
+        bool | None,
+        typer.Option("--strict/--no-strict", help="Les avertissements font aussi échouer (--no-strict : "
+                     "annule strict de la configuration).", show_default=False),
+    ] = None,
     select: Annotated[
         str | None,
         typer.Option("--select", metavar="ID,...", help="Règles à appliquer seulement (ID ou préfixes : PCE,BUD03)."),
@@ -162,8 +175,10 @@ def check(
                      "(2016-01-08 ou 08/01/2016 ; par défaut : aujourd'hui)."),
     ] = None,
     no_files: Annotated[
-        bool, typer.Option("--no-files", help="N'ouvre pas les pièces : vérifie seulement qu'elles sont déclarées.")
-    ] = False,
+        bool | None,
+        typer.Option("--no-files/--files", help="N'ouvre pas les pièces : vérifie seulement qu'elles sont "
+                     "déclarées (--files : annule no-files de la configuration).", show_default=False),
+    ] = None,
     referentiel: Annotated[
         Path | None,
         typer.Option("--referentiel", metavar="FICHIER", help="Un autre référentiel que celui de 2016, intégré.",
@@ -183,7 +198,12 @@ def check(
 
     if not paths:
         raise _fail("donnez au moins un dossier à vérifier (ex. cdv-check dossier.yaml).")
-    deposit = None
+    config = _load_config()
+    # The command line wins over the configuration file, key by key.
+    strict = strict if strict is not None else bool(config.strict)
+    no_files = no_files if no_files is not None else bool(config.no_files)
+    jobs = jobs or config.jobs
+    deposit = config.date_depot
     if date_depot is not None:
         try:
             deposit = parse_date(date_depot)
@@ -199,11 +219,11 @@ def check(
         today=date.today(),
         deposit_date=deposit,
         check_files=not no_files,
-        select=_ids(select),
-        ignore=_ids(ignore),
+        select=_ids(select) if select is not None else config.select or (),
+        ignore=_ids(ignore) if ignore is not None else config.ignore or (),
         strict=strict,
     )
-    chosen = format.value if format is not None else _default_format()
+    chosen = format.value if format is not None else config.format or _default_format()
     reporter = make(
         chosen, ref_id=ref.id, version=__version__, strict=strict, ref=ref,
         color=_color_wanted(output), width=_width(),

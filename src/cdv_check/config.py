@@ -1,0 +1,167 @@
+"""Settings of `check` read from a configuration file; the command line overrides them.
+
+Looked for from the current folder upward, in each folder first `.cdv-check.yaml`, then the
+`[tool.cdv-check]` table of `pyproject.toml` (a `pyproject.toml` without that table is passed
+over); the first found is the only one read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from cdv_check.loading import read_structured
+
+YAML_NAME = ".cdv-check.yaml"
+PYPROJECT = "pyproject.toml"
+TABLE = "cdv-check"
+KEYS = ("select", "ignore", "strict", "format", "jobs", "no_files", "date_depot")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message is French and names the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileConfig:
+    """What a configuration file sets; None where it says nothing."""
+
+    source: Path | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    strict: bool | None = None
+    format: str | None = None
+    jobs: int | None = None
+    no_files: bool | None = None
+    date_depot: date | None = None
+
+
+def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The first configuration from `start` upward, with its raw settings."""
+    for folder in (start, *start.parents):
+        yaml_file = folder / YAML_NAME
+        if yaml_file.is_file():
+            return yaml_file, _read_yaml(yaml_file)
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file():
+            table = _read_pyproject(pyproject)
+            if table is not None:
+                return pyproject, table
+    return None
+
+
+def load(start: Path | None = None) -> FileConfig:
+    """The configuration that applies in `start` (default: the current folder)."""
+    found = find((start or Path.cwd()).absolute())
+    if found is None:
+        return FileConfig()
+    source, raw = found
+    return parse(raw, source)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    document = read_structured(path)
+    if document.problems:
+        problem = document.problems[0]
+        where = f", ligne {problem.line}" if problem.line else ""
+        raise ConfigError(f"{path}{where} : {problem.message}")
+    if document.data is None:
+        return {}
+    if not isinstance(document.data, dict):
+        raise ConfigError(f"{path} : la configuration doit être un ensemble de clés (select:, strict:…).")
+    return document.data
+
+
+def _read_pyproject(path: Path) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as stream:
+            data = tomllib.load(stream)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path} illisible : {exc}") from None
+    tool = data.get("tool")
+    table = tool.get(TABLE) if isinstance(tool, dict) else None
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path} : [tool.{TABLE}] doit être une table.")
+    return table
+
+
+def parse(raw: dict[str, Any], source: Path) -> FileConfig:
+    """Check and type the raw settings of one file."""
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = str(key).replace("-", "_")
+        if name not in KEYS:
+            known = [k.replace("_", "-") for k in KEYS]
+            close = difflib.get_close_matches(str(key).replace("_", "-"), known, n=1)
+            guess = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
+            raise ConfigError(
+                f"{source} : clé « {key} » inconnue.{guess} Clés possibles : {', '.join(known)}."
+            )
+        if name in values:
+            raise ConfigError(f"{source} : « {key} » est donné deux fois.")
+        try:
+            values[name] = _READERS[name](value)
+        except ValueError as exc:
+            raise ConfigError(f"{source} : valeur de « {key} » refusée : {exc}.") from None
+    return FileConfig(source=source, **values)
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        parts = value.split(",")
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        parts = [p for v in value for p in v.split(",")]
+    else:
+        raise ValueError("une liste d'identifiants de règles est attendue (ex. [PCE, BUD03])")
+    return tuple(p.strip().upper() for p in parts if p.strip())
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().casefold() in ("true", "oui", "false", "non"):
+        return value.strip().casefold() in ("true", "oui")
+    raise ValueError("true ou false attendu")
+
+
+def _format(value: Any) -> str:
+    from cdv_check.reporters import FORMATS
+
+    if not isinstance(value, str) or value.strip() not in FORMATS:
+        raise ValueError("formats possibles : " + ", ".join(FORMATS))
+    return value.strip()
+
+
+def _jobs(value: Any) -> int:
+    text = str(value).strip() if not isinstance(value, bool) else ""
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise ValueError("un nombre entier d'au moins 1 est attendu")
+    return int(text)
+
+
+def _date(value: Any) -> date:
+    from cdv_check.dossier import parse_date
+
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    parsed: date = parse_date(value)
+    return parsed
+
+
+_READERS = {
+    "select": _ids,
+    "ignore": _ids,
+    "strict": _bool,
+    "format": _format,
+    "jobs": _jobs,
+    "no_files": _bool,
+    "date_depot": _date,
+}
