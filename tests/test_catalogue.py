@@ -1,0 +1,63 @@
+"""The rule registry, the catalogue of spec/rules.md and `cdv-check rules` list the same rules."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cdv_check.cli import app
+from cdv_check.engine import UnknownRule, all_rules, get
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_SPEC = ROOT.parent / "shared" / "spec" / "rules.md"
+COPIED_SPEC = ROOT / "docs" / "spec" / "rules.md"
+"""The contract as shipped beside the checkout, and the copy kept in the repository."""
+
+
+def _spec_text() -> str:
+    copied = COPIED_SPEC.read_text(encoding="utf-8")
+    if SHARED_SPEC.exists():
+        assert SHARED_SPEC.read_text(encoding="utf-8") == copied, "docs/spec is out of date"
+    return copied
+
+
+def _spec_rules() -> dict[str, set[str]]:
+    rules: dict[str, set[str]] = {}
+    for match in re.finditer(r"^\| ([A-Z]{3}\d\d) \| ([a-z /]+) \|", _spec_text(), re.M):
+        rules[match.group(1)] = {s.strip() for s in match.group(2).split("/")}
+    return rules
+
+
+def test_registry_matches_the_spec() -> None:
+    spec = _spec_rules()
+    registry = all_rules()
+    assert sorted(registry) == sorted(spec)
+    for rule_id, severities in spec.items():
+        assert {s.value for s in registry[rule_id].severities} == severities, rule_id
+
+
+def test_every_rule_is_explained_in_french() -> None:
+    for rule in all_rules().values():
+        assert rule.title and rule.section
+        assert "Que faire" in rule.explanation or len(rule.explanation) > 80, rule.id
+
+
+def test_unknown_rule_is_an_error() -> None:
+    with pytest.raises(UnknownRule):
+        get("XYZ99")
+
+
+def test_rules_command_lists_and_explains() -> None:
+    runner = CliRunner()
+    listing = runner.invoke(app, ["rules"])
+    assert listing.exit_code == 0
+    assert all(rule_id in listing.stdout for rule_id in all_rules())
+    one = runner.invoke(app, ["rules", "pce07"])
+    assert one.exit_code == 0
+    assert "PCE07" in one.stdout and "Section de l'appel : " in one.stdout
+    unknown = runner.invoke(app, ["rules", "PCE77"])
+    assert unknown.exit_code == 2
+    assert "inconnue" in unknown.stderr

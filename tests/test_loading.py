@@ -1,0 +1,98 @@
+"""The YAML traps a carrier falls into, and how the dossier is read."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from conftest import MakeCase
+
+from cdv_check.loading import Document, parse_text
+
+
+def _read(text: str) -> Document:
+    doc = Document("test.yaml")
+    parse_text(text, doc)
+    return doc
+
+
+def test_codes_stay_as_typed() -> None:
+    doc = _read("objectifs: [1.10, 2.7.3, 1.1]\n")
+    assert doc.data == {"objectifs": ["1.10", "2.7.3", "1.1"]}
+
+
+def test_leading_zero_and_norway_stay_text() -> None:
+    doc = _read("telephone: 0312345670\nsigle: NO\nrna: 0o17\n")
+    assert doc.data == {"telephone": "0312345670", "sigle": "NO", "rna": "0o17"}
+
+
+def test_positions_are_one_based_and_missing_keys_fall_back_to_parent() -> None:
+    doc = _read("porteur:\n  nom: X\n  siret: '1'\n")
+    assert doc.locate(("porteur", "siret")) == (3, 10)
+    assert doc.locate(("porteur", "siret"), key=True) == (3, 3)
+    assert doc.locate(("porteur", "rna")) == (2, 3)
+
+
+def test_unquoted_code_1_10_is_objective_1_10(make_case: MakeCase) -> None:
+    case = make_case({"objectifs: [2.1.2, 2.12.2]": "objectifs: [1.10, 2.12.2]"})
+    result = case.check()
+    assert not [f for f in result.findings if f.rule == "ELG04"]
+    ideas = [f for f in result.findings if f.rule == "OBJ01"]
+    assert ideas and "1.10.1" in ideas[0].message  # 1.10 was read as 1.10, not 1.1
+
+
+def test_oui_non_any_case(make_case: MakeCase) -> None:
+    case = make_case({"premiere_demande: oui": "premiere_demande: OUI", "scolaire: non": "scolaire: Non"})
+    assert [f.rule for f in case.check().findings if f.severity == "error"] == []
+
+
+def test_not_a_boolean_is_sch04_at_its_value(make_case: MakeCase) -> None:
+    case = make_case({"scolaire: non": "scolaire: peut-être"})
+    [finding] = case.findings("SCH04")
+    assert finding.line == case.line_of("scolaire: peut-être")
+    assert finding.path == "action.public.scolaire"
+    assert "oui" in finding.message
+
+
+def test_duplicate_key_names_both_lines(make_case: MakeCase) -> None:
+    case = make_case({"  lieu: Centre social de Bellecroix\n": "  lieu: Centre social de Bellecroix\n  lieu: Mairie\n"})
+    [finding] = case.findings("SCH06")
+    assert finding.line == case.line_of("lieu: Mairie")
+    assert f"ligne {case.line_of('lieu: Centre')}" in finding.message
+
+
+def test_unknown_key_suggests_the_closest(make_case: MakeCase) -> None:
+    case = make_case({"  partenaires:": "  partenaire:"})
+    [finding] = case.findings("SCH05")
+    assert finding.line == case.line_of("partenaire:")
+    assert finding.column == 3
+    assert "« partenaires »" in finding.advice
+
+
+def test_french_amounts_and_dates(make_case: MakeCase) -> None:
+    case = make_case({"debut: 2016-02-01": "debut: 01/02/2016", "subvention_demandee: 7 000": "subvention_demandee: 7 000,00 €"})
+    result = case.check()
+    assert [f for f in result.findings if f.severity == "error"] == []
+    assert result.requested == Decimal("7000.00")
+
+
+def test_bad_amount_is_reported_and_budget_rules_stay_quiet(make_case: MakeCase) -> None:
+    case = make_case({"montant: 800}": "montant: huit cents}"})
+    result = case.check()
+    [finding] = [f for f in result.findings if f.rule == "SCH04"]
+    assert finding.line == case.line_of("huit cents")
+    assert finding.path == "budget.charges[1].montant"
+
+
+def test_missing_required_key_is_placed_at_its_parent(make_case: MakeCase) -> None:
+    case = make_case({"  intitule: Atelier couture, premier pas vers l'emploi\n": ""})
+    [finding] = case.findings("SCH03")
+    assert finding.path == "action.intitule"
+    assert finding.line == case.line_of("action:") + 1  # the first key of the action mapping
+
+
+def test_cp1252_file_is_read_with_a_warning(make_case: MakeCase) -> None:
+    case = make_case()
+    case.path.write_bytes(case.text.encode("cp1252", errors="replace"))
+    result = case.check()
+    assert [f.rule for f in result.findings if f.severity != "info"] == ["SCH08"]
+    assert result.title == "Atelier couture, premier pas vers l'emploi"
