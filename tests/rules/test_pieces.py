@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pytest
-from conftest import Case, MakeCase
+from conftest import TODAY, Case, MakeCase
 
+from cdv_check.checker import Settings, check_path
 from cdv_check.engine import Severity
+from cdv_check.referentiel import load
 
 CERFA = "  cerfa: pieces/cerfa-12156.pdf\n"
 FIRST_REQUEST = "  premiere_demande: oui"
@@ -146,6 +149,13 @@ def test_empty_piece_is_refused(make_case: MakeCase) -> None:
 def test_files_are_not_read_when_asked_not_to(make_case: MakeCase) -> None:
     case = make_case({"pieces/rib.pdf": "/dev/zero"})
     assert case.findings("PCE07", check_files=False) == []
+
+
+def test_no_file_lookup_for_standard_input(make_case: MakeCase) -> None:
+    case = make_case({"pieces/rib.pdf": "/dev/zero"})
+    stdin = io.BytesIO(case.text.encode("utf-8"))
+    result = check_path("-", load(), Settings(today=TODAY), stdin=stdin)
+    assert [f for f in result.findings if f.rule in {"PCE07", "PCE08"}] == []
 
 
 def _replace_cerfa(folder: Path, content: bytes) -> None:
