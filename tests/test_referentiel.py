@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +14,6 @@ from pydantic import ValidationError
 
 from cdv_check.referentiel import Referentiel, ReferentielError, embedded_path, load
 
-HAS_LOADER = importlib.util.find_spec("cdv_check.loading") is not None
 
 
 def _raw() -> dict[str, Any]:
@@ -27,9 +25,7 @@ def _raw() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def ref() -> Referentiel:
-    if HAS_LOADER:
-        return load()
-    return Referentiel.model_validate(_raw())
+    return load()
 
 
 def _fins(ref: Referentiel, axis: str) -> list[tuple[str, str]]:
@@ -288,7 +284,6 @@ def test_duplicate_finer_code_is_accepted() -> None:
     Referentiel.model_validate(_raw())
 
 
-@pytest.mark.skipif(not HAS_LOADER, reason="cdv_check.loading is not written yet")
 def test_load_reports_a_broken_file(tmp_path: Path) -> None:
     data = _raw()
     _broken_priority(data)

@@ -262,7 +262,12 @@ def _locate(
     document: Document,
     known: tuple[int | None, int | None] | None,
 ) -> Finding:
-    line, column = known if known else document.locate(issue.path, key=issue.on_key)
+    if known:
+        line, column = known
+    elif issue.path:
+        line, column = document.locate(issue.path, key=issue.on_key)
+    else:
+        line, column = None, None  # about the whole dossier, or about a command-line option
     return Finding(rule_id, severity, issue.message, issue.advice, dotted(issue.path), line, column)
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 _REQUIRED = "x-requis"
 _MAX_AMOUNT = Decimal("1000000000")
@@ -120,6 +120,18 @@ Texte = Annotated[str, BeforeValidator(_as_text)]
 Textes = Annotated[list[Texte], BeforeValidator(_as_list)]
 
 
+def _known_axis(value: str, info: ValidationInfo) -> str:
+    known = _context_ids(info, "axes")
+    if known is not None and value not in known:
+        raise ValueError(
+            f"axe transversal « {value} » inconnu ; valeurs possibles : {', '.join(sorted(known))}"
+        )
+    return value
+
+
+AxesTransversaux = Annotated[list[Annotated[Texte, AfterValidator(_known_axis)]], BeforeValidator(_as_list)]
+
+
 def required(description: str) -> Any:
     """A field the contract requires: absent, it is reported as SCH03 (see `missing_required`)."""
     return Field(default=None, description=description, json_schema_extra={_REQUIRED: True})
@@ -209,7 +221,7 @@ class Action(_Part):
     )
     quartiers: Textes | None = optional("QPV concernés (un ou plusieurs)")
     objectifs: Textes | None = optional("Codes des objectifs opérationnels de l'Annexe 1 (x.y ou x.y.z)")
-    axes_transversaux: Textes | None = optional(
+    axes_transversaux: AxesTransversaux | None = optional(
         "Axes transversaux : egalite_femmes_hommes, lutte_discriminations, jeunesse"
     )
     priorites: Textes | None = optional("Identifiants des priorités 2016 des QPV visées")
@@ -224,18 +236,6 @@ class Action(_Part):
     lien_contrat_de_ville: Texte | None = optional(
         "En quoi l'action répond au nouveau Contrat de Ville (obligatoire pour un renouvellement)"
     )
-
-    @field_validator("axes_transversaux")
-    @classmethod
-    def _known_axes(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
-        known = _context_ids(info, "axes")
-        for axis in value or []:
-            if known is not None and axis not in known:
-                raise ValueError(
-                    f"axe transversal « {axis} » inconnu ; valeurs possibles : "
-                    f"{', '.join(sorted(known))}"
-                )
-        return value
 
 
 class LigneBudget(_Part):

@@ -24,7 +24,15 @@ from cdv_check.rules._money import french_amount
 from cdv_check.summary import Summary
 from cdv_check.textsafety import clean
 
-_FAMILY_ORDER = ("SCH", "ELG", "EXA", "PCE", "OBJ", "BUD", "IDN")
+_FAMILIES = {
+    "SCH": "Lecture du fichier",
+    "ELG": "Éligibilité (section 3.1 de l'appel)",
+    "EXA": "Examen du dossier (section 3.2)",
+    "PCE": "Pièces du dossier (sections 3.2 et 4)",
+    "OBJ": "Objectifs et priorités (section 2 et Annexe 1)",
+    "BUD": "Budget prévisionnel (CERFA 12156*03)",
+    "IDN": "Identification du porteur (CERFA 12156*03)",
+}
 _IDEAS = "OBJ04"
 _STYLE = {
     Severity.ERROR: ("✗", "bold red"),
@@ -89,60 +97,54 @@ class RichReporter:
 
     def _header(self, result: DossierResult) -> Panel:
         counts = result.counts()
-        errors, warnings = counts["error"], counts["warning"]
+        passed = result.passed(strict=self.strict)
         title = Text(clean(result.title or "(action sans intitulé)"), style="bold")
-        verdict = Text()
         deadline = result.deadline
         days = (deadline - result.deposit_date).days if deadline and result.deposit_date else None
-        if result.passed(strict=self.strict):
-            verdict.append("✓ Prêt à être déposé", style="bold green")
-            if warnings:
-                verdict.append(f" ({plural(warnings, 'avertissement')} à regarder)", style="yellow")
+        if passed:
+            verdict = Text("✓ Prêt à être déposé", style="bold green")
+        elif counts["error"]:
+            verdict = Text(f"✗ {plural(counts['error'], 'erreur')} à corriger", style="bold red")
         else:
-            verdict.append(f"✗ {plural(errors, 'erreur')} à corriger", style="bold red")
-            if self.strict and not errors:
-                verdict = Text(f"✗ {plural(warnings, 'avertissement')} (mode strict)", style="bold red")
-            elif deadline:
-                verdict.append(f" avant le {french_date(deadline)}", style="bold red")
-        if days is not None and deadline:
-            if days >= 0:
-                verdict.append(f" — J-{days}, dépôt au plus tard le {french_date(deadline)}")
-            else:
-                verdict.append(f" — hors délais de {plural(-days, 'jour')}", style="red")
-        info = Text(f"{counts['info']} conseil(s)", style="dim")
-        border = "green" if result.passed(strict=self.strict) else "red"
+            verdict = Text(f"✗ {plural(counts['warning'], 'avertissement')} à corriger (mode strict)",
+                           style="bold red")
+        if deadline and days is not None and days >= 0:
+            verdict.append(f" — dépôt au plus tard le {french_date(deadline)} (J-{days})")
+        elif deadline and days is not None:
+            verdict.append(f" — hors délais : {plural(-days, 'jour')} après le {french_date(deadline)}",
+                           style="red")
+        tally = Text(
+            f"{plural(counts['error'], 'erreur')} · {plural(counts['warning'], 'avertissement')} · "
+            f"{plural(counts['info'], 'conseil')}",
+            style="dim",
+        )
         return Panel(
-            Group(title, verdict, info),
+            Group(title, verdict, tally),
             title=Text(clean(result.file)),
             title_align="left",
-            border_style=border,
+            border_style="green" if passed else "red",
         )
 
     def _sections(self, result: DossierResult) -> list[tuple[str, list[Finding]]]:
         grouped: dict[str, list[Finding]] = {}
         for f in result.findings:
-            if f.rule == _IDEAS:
-                continue
-            grouped.setdefault(f.rule.rstrip("0123456789"), []).append(f)
-        ordered = sorted(grouped, key=lambda fam: _FAMILY_ORDER.index(fam) if fam in _FAMILY_ORDER else 99)
-        sections = []
-        for family in ordered:
-            findings = grouped[family]
-            section = self.rules[findings[0].rule].section if findings[0].rule in self.rules else family
-            sections.append((section, findings))
-        return sections
+            if f.rule != _IDEAS:
+                grouped.setdefault(f.rule.rstrip("0123456789"), []).append(f)
+        order = list(_FAMILIES)
+        ordered = sorted(grouped, key=lambda fam: order.index(fam) if fam in order else len(order))
+        return [(_FAMILIES.get(family, family), grouped[family]) for family in ordered]
 
     def _table(self, findings: list[Finding]) -> Table:
         table = Table(show_header=False, box=None, pad_edge=False, padding=(0, 1), expand=False)
-        table.add_column("gravité", no_wrap=True)
+        table.add_column("gravité", no_wrap=True, min_width=15)
         table.add_column("règle", no_wrap=True, style="bold")
-        table.add_column("où", no_wrap=True, style="dim")
+        table.add_column("où", no_wrap=True, style="dim", min_width=5)
         table.add_column("constat", ratio=1)
         for f in findings:
             symbol, style = _STYLE[f.severity]
             where = f"{f.line}:{f.column}" if f.line else "—"
             body = Text(clean(f.message))
-            if f.path:
+            if f.path and f.path not in f.message:
                 body.append(f"  ({clean(f.path)})", style="dim")
             if f.advice:
                 body.append("\n→ " + clean(f.advice), style="italic")
