@@ -6,6 +6,7 @@ import glob
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -103,7 +104,60 @@ def run(
     settings: Settings,
     jobs: int,
 ) -> Iterator[DossierResult]:
-    """Results in the order of `files`, each yielded as soon as it and those before it are done."""
+    """Results in the order of `files`, each yielded as soon as it and those before it are done.
+
+    Ctrl-C raises KeyboardInterrupt only from the iteration itself (see `_between_results`).
+    """
+    yield from _between_results(
+        _results(files, ref=ref, referentiel=referentiel, settings=settings, jobs=jobs)
+    )
+
+
+def _between_results(results: Iterator[DossierResult]) -> Iterator[DossierResult]:
+    """Let Ctrl-C stop the batch only while waiting for the next result.
+
+    Raised while the caller writes a dossier's report or adds it to the summary, the interrupt
+    would leave half a line, or a summary counting a dossier the report does not show. A first
+    SIGINT that comes then is kept for the next wait; a second one is obeyed at once.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield from results
+        return
+    state = {"waiting": False, "pending": False}
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if state["waiting"] or state["pending"]:
+            raise KeyboardInterrupt
+        state["pending"] = True
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        while True:
+            state["waiting"] = True
+            try:
+                if state["pending"]:
+                    raise KeyboardInterrupt
+                result = next(results)
+            except StopIteration:
+                return
+            finally:
+                state["waiting"] = False
+            yield result
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+
+
+def _results(
+    files: list[str],
+    *,
+    ref: Referentiel,
+    referentiel: Path | None,
+    settings: Settings,
+    jobs: int,
+) -> Iterator[DossierResult]:
     if jobs <= 1 or len(files) < 4 or "-" in files:
         for path in files:
             yield check_one(path, ref, settings, stdin=sys.stdin.buffer if path == "-" else None)
