@@ -51,7 +51,7 @@ class DefaultCommandGroup(typer.core.TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0].split("=")[0] not in self.group_options:
             args = [self.default_command, *args]
-        return super().parse_args(ctx, args)  # type: ignore[no-any-return]
+        return super().parse_args(ctx, args)
 
 
 app = typer.Typer(

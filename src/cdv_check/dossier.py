@@ -310,7 +310,8 @@ def known_keys(loc: tuple[str | int, ...]) -> list[str]:
     for part in loc:
         if isinstance(part, int):
             continue
-        field = cls.model_fields.get(part) if isinstance(cls, type) else None
+        fields = cls.model_fields if isinstance(cls, type) and issubclass(cls, BaseModel) else {}
+        field = fields.get(part)
         if field is None:
             return []
         cls = _model_in(field.annotation)

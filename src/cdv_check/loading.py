@@ -360,7 +360,7 @@ class _Builder:
     def key(self, event: yaml.ScalarEvent) -> None:
         top = self.stack[-1]
         assert isinstance(top.container, dict)
-        mark = event.start_mark
+        mark: Any = event.start_mark
         name = event.value
         path = (*top.path, name)
         self.count(1, path, mark)

@@ -30,7 +30,7 @@ def french_usage_error(exc: BaseException) -> str | None:
         guess = f" Vouliez-vous dire {close[0]} ?" if close else ""
         return f"cdv-check : option inconnue {exc.option_name}.{guess}\n{hint}"
     if isinstance(exc, click_errors.MissingParameter):
-        name = exc.param.human_readable_name if exc.param else "argument"
+        name = exc.param_hint or (exc.param.name if exc.param else None) or "un argument"
         return f"cdv-check : il manque {name}.\n{hint}"
     if isinstance(exc, click_errors.BadParameter):
         name = exc.param_hint or (exc.param.opts[0] if exc.param and exc.param.opts else "une option")
