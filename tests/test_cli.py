@@ -1,0 +1,126 @@
+"""The command line as a user types it: default command, French errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cdv_check import __version__
+from cdv_check.cli import app
+from conftest import EXAMPLES, MakeCase
+
+VALID = str(EXAMPLES / "nouvelle-action" / "dossier.yaml")
+
+
+def _cdv(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The real program, as the console script runs it (the default command needs `run`)."""
+    return subprocess.run(
+        [sys.executable, "-m", "cdv_check", *args],
+        capture_output=True, text=True, input=stdin, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+
+
+def test_a_path_alone_means_check() -> None:
+    plain = _cdv("--format", "json", VALID)
+    explicit = _cdv("check", "--format", "json", VALID)
+    assert plain.returncode == explicit.returncode == 0
+    assert json.loads(plain.stdout) == json.loads(explicit.stdout)
+
+
+def test_text_is_the_default_off_a_terminal() -> None:
+    result = _cdv(VALID)
+    assert result.stdout.startswith(f"{VALID}:")
+    assert "\x1b" not in result.stdout
+
+
+def test_version() -> None:
+    result = _cdv("--version")
+    assert (result.returncode, result.stdout.strip()) == (0, f"cdv-check {__version__}")
+
+
+def test_unknown_option_is_a_french_usage_error() -> None:
+    result = _cdv("--fromat", "json", VALID)
+    assert result.returncode == 2
+    assert "option inconnue --fromat" in result.stderr
+    assert "Vouliez-vous dire --format" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_format_lists_the_formats() -> None:
+    result = _cdv("--format", "xml", VALID)
+    assert result.returncode == 2
+    assert "valeurs possibles" in result.stderr and "'json'" in result.stderr
+
+
+def test_missing_path_is_exit_2_and_nothing_is_checked() -> None:
+    result = _cdv(VALID, "absent.yaml")
+    assert result.returncode == 2
+    assert "chemin introuvable : absent.yaml" in result.stderr
+    assert result.stdout == ""
+
+
+def test_help_is_french() -> None:
+    result = _cdv("check", "--help")
+    assert result.returncode == 0
+    assert "Utilisation : " in result.stdout
+    assert "Affiche cette aide et quitte." in result.stdout
+    assert "Show this message" not in result.stdout
+
+
+def test_standard_input() -> None:
+    text = Path(VALID).read_text(encoding="utf-8")
+    result = _cdv("--format", "json", "--no-files", "-", stdin=text)
+    report = json.loads(result.stdout)
+    assert report["dossiers"][0]["file"] == "-"
+    assert report["dossiers"][0]["passed"] is True
+
+
+def test_date_depot_option_applies_when_the_dossier_has_none(make_case: MakeCase) -> None:
+    case = make_case({"date_depot: 2016-01-06\n": ""})
+    runner = CliRunner()
+    late = runner.invoke(app, ["check", "--format", "json", "--date-depot", "11/01/2016", str(case.path)])
+    assert late.exit_code == 1
+    [finding] = [f for f in json.loads(late.stdout)["dossiers"][0]["findings"] if f["rule"] == "ELG06"]
+    assert finding["severity"] == "error" and "11 janvier 2016" in finding["message"]
+    assert finding["line"] is None  # the date came from the command line, not from the file
+    bad = runner.invoke(app, ["check", "--date-depot", "2016-13-45", str(case.path)])
+    assert bad.exit_code == 2
+    assert "--date-depot" in bad.stderr
+
+
+def test_no_files_does_not_open_pieces(make_case: MakeCase) -> None:
+    case = make_case({"rib: pieces/rib.pdf": "rib: pieces/absent.pdf"})
+    runner = CliRunner()
+    opened = runner.invoke(app, ["check", "--format", "json", str(case.path)])
+    assert "PCE07" in opened.stdout and opened.exit_code == 1
+    declared = runner.invoke(app, ["check", "--format", "json", "--no-files", str(case.path)])
+    assert "PCE07" not in declared.stdout and declared.exit_code == 0
+
+
+def test_broken_referentiel_is_exit_2_naming_file_and_line(tmp_path: Path) -> None:
+    broken = tmp_path / "ref.yaml"
+    broken.write_text("id: x\nqpv: [\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--referentiel", str(broken), VALID])
+    assert result.exit_code == 2
+    assert f"{broken}:3:" in result.stderr and "référentiel" in result.stderr
+    invalid = tmp_path / "invalid.yaml"
+    invalid.write_text("id: x\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--referentiel", str(invalid), VALID])
+    assert result.exit_code == 2
+    assert "appel" in result.stderr  # names the missing part
+
+
+@pytest.mark.parametrize("args", [["--select", "PCE"], ["--ignore", "ELG,OBJ,PCE09"]])
+def test_select_and_ignore_take_prefixes(args: list[str]) -> None:
+    result = CliRunner().invoke(app, ["check", "--format", "json", *args, VALID])
+    rules = {f["rule"] for f in json.loads(result.stdout)["dossiers"][0]["findings"]}
+    if args[0] == "--select":
+        assert rules == {"PCE09"}
+    else:
+        assert rules == set()
