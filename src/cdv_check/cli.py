@@ -349,6 +349,71 @@ def qpv(
         _show(browse.qpv_table(ref))
 # --- end of browse commands ---
 
+
+@app.command("schema", cls=FrenchCommand)
+def schema(
+    referentiel: Annotated[
+        Path | None,
+        typer.Option("--referentiel", metavar="FICHIER", help="Un autre référentiel que celui de 2016, intégré "
+                     "(ses statuts et axes transversaux deviennent les valeurs permises).", dir_okay=False),
+    ] = None,
+) -> None:
+    """Le schéma JSON (draft 2020-12) du dossier, pour l'aide des éditeurs.
+
+    \b
+    Exemple :
+      cdv-check schema > cdv-check.schema.json
+    puis, en première ligne du dossier :
+      # yaml-language-server: $schema=cdv-check.schema.json
+    """
+    import json
+
+    from cdv_check.schema import build
+
+    typer.echo(json.dumps(build(_load_referentiel(referentiel)), ensure_ascii=False, indent=2))
+
+
+def _prompt(question: str, default: str | None) -> str:
+    answer: str = typer.prompt(question, default=default, show_default=bool(default))
+    return answer
+
+
+@app.command("init", cls=FrenchCommand)
+def init(
+    file: Annotated[
+        str,
+        typer.Argument(metavar="FICHIER", help="Le dossier à créer (par défaut : dossier.yaml) ; jamais remplacé "
+                       "s'il existe.", show_default=False),
+    ] = "dossier.yaml",
+    interactive: Annotated[
+        bool | None,
+        typer.Option("--input/--no-input", help="Pose les questions (par défaut dans un terminal) ; --no-input "
+                     "écrit le modèle commenté.", show_default=False),
+    ] = None,
+) -> None:
+    """Écrit un nouveau dossier : pose quelques questions dans un terminal, sinon écrit le modèle commenté."""
+    from cdv_check import init as new_dossier
+
+    if os.path.lexists(file):
+        raise _fail(f"« {file} » existe déjà ; il n'est pas remplacé. Choisissez un autre nom.", 1)
+    ref = _load_referentiel(None)
+    if interactive if interactive is not None else sys.stdin.isatty():
+        try:
+            draft = new_dossier.questionnaire(_prompt, typer.echo, ref)
+        except typer.Abort:
+            raise _fail("questionnaire interrompu : aucun fichier écrit.", 1) from None
+        text = new_dossier.render(draft, ref)
+    else:
+        text = new_dossier.template(ref)
+    try:
+        new_dossier.write_new(Path(file), text)
+    except FileExistsError:
+        raise _fail(f"« {file} » existe déjà ; il n'est pas remplacé. Choisissez un autre nom.", 1) from None
+    except OSError as exc:
+        raise _fail(f"impossible d'écrire « {file} » : {exc.strerror or exc}.", 1) from None
+    typer.echo(f"Dossier écrit : {file}. Complétez-le, puis vérifiez-le : cdv-check {file}")
+# --- end of schema and init commands ---
+
 _FRENCH_HELP = {
     "--help": "Affiche cette aide et quitte.",
     "--install-completion": "Installe la complétion pour le shell courant.",

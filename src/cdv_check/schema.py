@@ -1,0 +1,124 @@
+"""The dossier's JSON Schema (draft 2020-12), for editors: `cdv-check schema`.
+
+Built from the pydantic model, whose field descriptions are French. The loader keeps every scalar
+as the text the user typed and the model reads it the French way, so the schema accepts those
+texts too: `oui`/`non` for booleans, `4 000,50 €` for amounts, `08/01/2016` for dates, and numbers
+where a text is expected (`compte: 60`, `objectifs: [2.1]` are typed unquoted).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
+from cdv_check import dossier
+from cdv_check.dossier import Dossier
+from cdv_check.referentiel import Referentiel
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_ID = "urn:cdv-check:schema:dossier"
+
+_SPACE = r"[\s\u00a0\u202f]"
+TEXT: JsonSchemaValue = {"type": ["string", "number"]}
+BOOLEAN: JsonSchemaValue = {
+    "anyOf": [
+        {"type": "boolean"},
+        {"type": "string", "pattern": r"^\s*(?:[Oo][Uu][Ii]|[Nn][Oo][Nn]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])\s*$"},
+    ],
+    "examples": ["oui", "non"],
+}
+AMOUNT: JsonSchemaValue = {
+    "anyOf": [
+        {"type": "number", "exclusiveMinimum": -1_000_000_000, "exclusiveMaximum": 1_000_000_000},
+        {
+            "type": "string",
+            "pattern": rf"^\s*-?(?:\d+|\d{{1,3}}(?:{_SPACE}\d{{3}})+)(?:[.,]\d{{1,2}})?\s*(?:€|EUR)?\s*$",
+        },
+    ],
+    "examples": [4000, "4 000,50 €"],
+}
+DATE: JsonSchemaValue = {
+    "type": "string",
+    "pattern": r"^\s*(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\s*$",
+    "examples": ["2016-01-08", "08/01/2016"],
+}
+COUNT: JsonSchemaValue = {
+    "anyOf": [
+        {"type": "integer", "minimum": 0, "maximum": 10_000_000},
+        {"type": "string", "pattern": rf"^{_SPACE}*\d(?:{_SPACE}*\d){{0,8}}{_SPACE}*$"},
+    ],
+}
+
+
+class _FrenchForms(GenerateJsonSchema):
+    """Every scalar type of the dossier model, as the texts its validators read."""
+
+    def bool_schema(self, schema: core_schema.BoolSchema) -> JsonSchemaValue:
+        return dict(BOOLEAN)
+
+    def decimal_schema(self, schema: core_schema.DecimalSchema) -> JsonSchemaValue:
+        return dict(AMOUNT)
+
+    def date_schema(self, schema: core_schema.DateSchema) -> JsonSchemaValue:
+        return dict(DATE)
+
+    def int_schema(self, schema: core_schema.IntSchema) -> JsonSchemaValue:
+        return dict(COUNT)
+
+    def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
+        return dict(TEXT)
+
+    def function_before_schema(self, schema: core_schema.BeforeValidatorFunctionSchema) -> JsonSchemaValue:
+        inner = super().function_before_schema(schema)
+        function = schema.get("function", {}).get("function")
+        if function is dossier._as_list:  # a single value is read as a list of one
+            return {"anyOf": [inner["items"], inner]}
+        return inner
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False  # the French description says it; generated titles would be English-like
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
+        return self.generate_inner(schema["schema"])  # no `default: null` for editors to insert
+
+
+def build(ref: Referentiel | None = None) -> dict[str, Any]:
+    """The JSON Schema of a dossier; with a référentiel, its carrier types and axes as enums."""
+    generated = Dossier.model_json_schema(schema_generator=_FrenchForms)
+    definitions: dict[str, Any] = generated.pop("$defs", {})
+    for model in (generated, *definitions.values()):
+        _required_not_null(model)
+    if ref is not None:
+        _enums(definitions, ref)
+    title = "Dossier de demande de subvention au Contrat de Ville de Metz Métropole"
+    if ref is not None:
+        title += f" ({ref.appel.titre.lower()})"
+    head = {"$schema": DRAFT, "$id": SCHEMA_ID, "title": title}
+    generated.pop("title", None)
+    return {**head, **generated, "$defs": definitions}
+
+
+def _required_not_null(model: dict[str, Any]) -> None:
+    """A required key left empty is reported missing (SCH03): the schema refuses null there."""
+    for name in model.get("required", []):
+        prop = model["properties"][name]
+        branches = [b for b in prop.get("anyOf", []) if b != {"type": "null"}]
+        if "anyOf" in prop and len(branches) == 1:
+            del prop["anyOf"]
+            prop.update(branches[0])
+        elif "anyOf" in prop:
+            prop["anyOf"] = branches
+
+
+def _enums(definitions: dict[str, Any], ref: Referentiel) -> None:
+    statut = definitions["Porteur"]["properties"]["statut"]
+    statut.pop("type", None)
+    statut["enum"] = [s.id for s in ref.statuts_porteur]
+    axes = [a.id for a in ref.appel.axes_transversaux]
+    definitions["Action"]["properties"]["axes_transversaux"]["anyOf"] = [
+        {"enum": axes},
+        {"type": "array", "items": {"enum": axes}},
+        {"type": "null"},
+    ]
