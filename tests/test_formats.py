@@ -1,0 +1,244 @@
+"""The CI formats (junit, sarif, github), each read back with a standard parser on a mixed batch."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from typer.testing import CliRunner
+
+from cdv_check.cli import app
+from cdv_check.engine import all_rules
+from conftest import EXAMPLES
+
+HOSTILE_SIRET = 'siret: "1\\n::warning::x\\a\\x1b[31m\\u202e"'
+
+
+def _batch(root: Path) -> list[str]:
+    """A batch of good and bad dossiers, as relative paths from `root` (the current folder)."""
+    shutil.copytree(EXAMPLES / "nouvelle-action", root / "bon")
+    shutil.copytree(EXAMPLES / "erreurs-typiques", root / "erreurs")
+    shutil.copytree(EXAMPLES / "nouvelle-action", root / "hostile")
+    hostile = root / "hostile" / "dossier.yaml"
+    text = hostile.read_text(encoding="utf-8")
+    text = text.replace('siret: "443 061 841 00047"', HOSTILE_SIRET)
+    text = text.replace("  sigle: FAB\n", '  sigle: FAB\n  "cl\\u00e9\\n::error::y</failure>&": 1\n')
+    hostile.write_text(text, encoding="utf-8")
+    (root / "binaire.yaml").write_bytes(b"\x00\x01\x02 pas un dossier")
+    (root / "virgule, deux:points.yaml").write_text(
+        (EXAMPLES / "nouvelle-action" / "dossier.yaml").read_text(encoding="utf-8").replace(
+            "quartiers:", "quartier:"
+        ),
+        encoding="utf-8",
+    )
+    return [
+        "bon/dossier.yaml",
+        "erreurs/dossier.yaml",
+        "hostile/dossier.yaml",
+        "binaire.yaml",
+        "virgule, deux:points.yaml",
+    ]
+
+
+@pytest.fixture
+def batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return _batch(tmp_path)
+
+
+def _run(fmt: str, files: list[str], *extra: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        app, ["check", "--format", fmt, "--jobs", "1", "--date-depot", "2016-01-06", *extra, *files]
+    )
+    return result.exit_code, result.stdout
+
+
+def _json(files: list[str], *extra: str) -> dict[str, dict]:
+    code, out = _run("json", files, *extra)
+    return {d["file"]: d for d in json.loads(out)["dossiers"]}
+
+
+# --- junit --------------------------------------------------------------------------------------
+
+
+def test_junit_is_xml_with_one_testcase_per_dossier(batch: list[str]) -> None:
+    code, out = _run("junit", batch)
+    assert code == 1
+    suite = ET.fromstring(out).find("testsuite")
+    assert suite is not None
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert list(cases) == batch
+    expected = _json(batch)
+    assert suite.get("tests") == str(len(batch))
+    assert suite.get("failures") == str(sum(not d["passed"] for d in expected.values()))
+    for file, case in cases.items():
+        failure = case.find("failure")
+        assert (failure is None) == expected[file]["passed"], file
+        if failure is not None:
+            errors = [f for f in expected[file]["findings"] if f["severity"] == "error"]
+            lines = (failure.text or "").splitlines()
+            assert len(lines) == len(errors)
+            for line, finding in zip(lines, errors):
+                assert line.startswith(f"{file}:{finding['line'] or 0}:{finding['column'] or 0} {finding['rule']} error ")
+
+
+def test_junit_keeps_hostile_text_inert(batch: list[str]) -> None:
+    _, out = _run("junit", batch)
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    case = next(c for c in ET.fromstring(out).iter("testcase") if c.get("name") == "hostile/dossier.yaml")
+    failure = case.find("failure")
+    assert failure is not None
+    assert "</failure>&" in (failure.text or "")  # escaped in the XML, the text itself after parsing
+
+
+def test_junit_strict_fails_a_dossier_with_warnings_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(EXAMPLES / "nouvelle-action", tmp_path / "d")
+    path = tmp_path / "d" / "dossier.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  axes_transversaux: [egalite_femmes_hommes]\n", ""),
+                    encoding="utf-8")
+    [finding] = [f for f in _json(["d/dossier.yaml"])["d/dossier.yaml"]["findings"] if f["severity"] == "warning"]
+
+    code, out = _run("junit", ["d/dossier.yaml"])
+    case = next(ET.fromstring(out).iter("testcase"))
+    assert code == 0 and case.find("failure") is None
+    assert finding["rule"] in (case.findtext("system-out") or "")
+
+    code, out = _run("junit", ["d/dossier.yaml"], "--strict")
+    case = next(ET.fromstring(out).iter("testcase"))
+    assert code == 1
+    failure = case.find("failure")
+    assert failure is not None and f"{finding['rule']} warning" in (failure.text or "")
+
+
+# --- sarif --------------------------------------------------------------------------------------
+
+
+def test_sarif_results_refer_to_the_registry_and_every_dossier_appears(batch: list[str]) -> None:
+    code, out = _run("sarif", batch)
+    assert code == 1
+    report = json.loads(out)
+    assert report["version"] == "2.1.0"
+    [run] = report["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "cdv-check"
+    rules = {r["id"]: r for r in driver["rules"]}
+    registry = all_rules()
+    assert list(rules) == list(registry)
+    assert rules["SCH05"]["shortDescription"]["text"] == registry["SCH05"].title
+    assert rules["SCH05"]["fullDescription"]["text"] == registry["SCH05"].explanation
+    assert rules["ELG06"]["defaultConfiguration"]["level"] == "error"
+    assert [unquote(a["location"]["uri"]) for a in run["artifacts"]] == batch
+
+    expected = _json(batch)
+    findings = [(file, f) for file, d in expected.items() for f in d["findings"]]
+    assert len(run["results"]) == len(findings)
+    levels = {"error": "error", "warning": "warning", "info": "note"}
+    for result, (file, finding) in zip(run["results"], findings):
+        assert result["ruleId"] in rules
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"] == finding["rule"]
+        assert result["level"] == levels[finding["severity"]]
+        physical = result["locations"][0]["physicalLocation"]
+        assert unquote(physical["artifactLocation"]["uri"]) == file
+        if finding["line"] is None:
+            assert "region" not in physical
+        else:
+            assert physical["region"]["startLine"] == finding["line"]
+            assert physical["region"]["startColumn"] == finding["column"]
+
+
+def test_sarif_messages_are_inert(batch: list[str]) -> None:
+    _, out = _run("sarif", batch)
+    texts = [r["message"]["text"] for r in json.loads(out)["runs"][0]["results"]]
+    siret = next(t for t in texts if t.startswith("SIRET"))
+    assert "\n" not in siret and "\x1b" not in siret and "\u202e" not in siret
+
+
+# --- github -------------------------------------------------------------------------------------
+
+_ANNOTATION = re.compile(r"::(error|warning|notice)(?: ([^:]*))?::(.*)")
+
+
+def _annotations(out: str) -> list[tuple[str, dict[str, str], str]]:
+    parsed = []
+    for line in out.splitlines():
+        match = _ANNOTATION.fullmatch(line)
+        assert match, f"not an annotation: {line!r}"
+        props = dict(p.split("=", 1) for p in match.group(2).split(",")) if match.group(2) else {}
+        parsed.append((match.group(1), props, match.group(3)))
+    return parsed
+
+
+def test_github_one_annotation_per_finding_and_a_summary(batch: list[str]) -> None:
+    code, out = _run("github", batch)
+    assert code == 1
+    annotations = _annotations(out)
+    expected = _json(batch)
+    findings = [(file, f) for file, d in expected.items() for f in d["findings"]]
+    assert len(annotations) == len(findings) + 1
+    commands = {"error": "error", "warning": "warning", "info": "notice"}
+    for (command, props, _), (file, finding) in zip(annotations, findings):
+        assert command == commands[finding["severity"]]
+        assert props["title"] == finding["rule"]
+        assert props["file"] == file.replace(",", "%2C").replace(":", "%3A")
+        if finding["line"] is not None:
+            assert (props["line"], props["col"]) == (str(finding["line"]), str(finding["column"]))
+        else:
+            assert "line" not in props
+    command, props, summary = annotations[-1]
+    assert command == "notice" and "5 dossier(s)" in summary and "file" not in props
+
+
+def test_github_no_dossier_text_starts_a_command(batch: list[str]) -> None:
+    _, out = _run("github", ["hostile/dossier.yaml"])
+    assert "\x1b" not in out and "\x07" not in out
+    annotations = _annotations(out)
+    [siret] = [a for a in annotations if a[1].get("title") == "IDN01"]
+    assert "::warning::x" in siret[2]  # kept as inert text on the finding's own line
+    assert [a[1].get("title") for a in annotations].count("SCH05") == 1
+
+
+def test_github_percent_and_newlines_are_escaped() -> None:
+    from cdv_check.reporters.github import command
+
+    line = command("error", "100% sûr\r\nfin", file="a,b:c.yaml", title="X%")
+    assert line == "::error file=a%2Cb%3Ac.yaml,title=X%25::100%25 sûr  fin\n"
+
+
+def test_github_is_the_default_in_github_actions(batch: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = CliRunner().invoke(app, ["check", "--jobs", "1", "bon/dossier.yaml"])
+    assert result.stdout.splitlines()[-1].startswith("::notice title=cdv-check::1 dossier(s)")
+
+
+# --- --output -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["junit", "sarif", "github", "json"])
+def test_output_file_holds_the_whole_report(batch: list[str], fmt: str, tmp_path: Path) -> None:
+    _, shown = _run(fmt, batch)
+    code, out = _run(fmt, batch, "--output", "rapport.out")
+    assert code == 1 and out == ""
+    assert (tmp_path / "rapport.out").read_text(encoding="utf-8") == shown
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file() and p.name.startswith(".")) == []
+
+
+def test_output_never_replaces_an_existing_file(batch: list[str], tmp_path: Path) -> None:
+    existing = tmp_path / "rapport.xml"
+    existing.write_bytes(b"<precieux/>\n\x00")
+    result = subprocess.run(
+        [sys.executable, "-m", "cdv_check", "--format", "junit", "--output", "rapport.xml", *batch],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "existe déjà" in result.stderr and result.stdout == ""
+    assert existing.read_bytes() == b"<precieux/>\n\x00"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".rapport")] == []
