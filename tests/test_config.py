@@ -1,0 +1,131 @@
+"""Settings from .cdv-check.yaml or pyproject.toml, found upward; the command line wins."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cdv_check.cli import app
+from cdv_check.config import ConfigError, FileConfig, load
+from conftest import EXAMPLES
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder holding the valid example, with the current folder two levels below."""
+    shutil.copytree(EXAMPLES / "nouvelle-action", tmp_path / "dossiers" / "a")
+    here = tmp_path / "dossiers" / "a"
+    monkeypatch.chdir(here)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return tmp_path
+
+
+def _rules(*args: str) -> tuple[int, set[str]]:
+    result = CliRunner().invoke(app, ["check", "--jobs", "1", "--format", "json", *args, "dossier.yaml"])
+    assert result.exit_code in (0, 1), result.stderr
+    report = json.loads(result.stdout)
+    return result.exit_code, {f["rule"] for f in report["dossiers"][0]["findings"]}
+
+
+def test_no_configuration_file(project: Path) -> None:
+    assert load() == FileConfig()
+
+
+def test_yaml_file_found_upward_is_applied(project: Path) -> None:
+    (project / ".cdv-check.yaml").write_text("select: [PCE]\n", encoding="utf-8")
+    assert _rules() == (0, {"PCE09"})
+
+
+def test_pyproject_table_is_applied(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.cdv-check]\nignore = "ELG, OBJ"\nno-files = true\n', encoding="utf-8"
+    )
+    config = load()
+    assert (config.ignore, config.no_files, config.source) == (("ELG", "OBJ"), True, project / "pyproject.toml")
+    assert _rules() == (0, {"PCE09"})
+
+
+def test_the_nearest_file_wins_and_yaml_before_pyproject(project: Path) -> None:
+    (project / ".cdv-check.yaml").write_text("select: ELG\n", encoding="utf-8")
+    nearer = project / "dossiers"
+    (nearer / "pyproject.toml").write_text("[tool.cdv-check]\nselect = ['PCE']\n", encoding="utf-8")
+    assert load().select == ("PCE",)
+    (nearer / ".cdv-check.yaml").write_text("select: [OBJ04]\n", encoding="utf-8")
+    assert load().select == ("OBJ04",)
+    assert _rules() == (0, {"OBJ04"})
+
+
+def test_pyproject_without_the_table_is_passed_over(project: Path) -> None:
+    (project / ".cdv-check.yaml").write_text("strict: oui\n", encoding="utf-8")
+    (project / "dossiers" / "pyproject.toml").write_text('[tool.ruff]\nline-length = 100\n', encoding="utf-8")
+    assert load().strict is True
+
+
+def test_command_line_wins(project: Path) -> None:
+    (project / ".cdv-check.yaml").write_text(
+        "select: PCE\nignore: [PCE09]\nstrict: true\nformat: text\njobs: 3\ndate-depot: 11/01/2016\n",
+        encoding="utf-8",
+    )
+    dossier = Path("dossier.yaml")
+    dossier.write_text(dossier.read_text(encoding="utf-8").replace("date_depot: 2016-01-06\n", ""), encoding="utf-8")
+    config = load()
+    assert (config.format, config.jobs, config.date_depot) == ("text", 3, date(2016, 1, 11))
+    assert _rules() == (0, set())
+    assert _rules("--select", "ELG,PCE") == (1, {"ELG06"})  # late: date-depot of the file
+    assert _rules("--select", "ELG", "--date-depot", "2016-01-06") == (0, {"ELG06"})
+    assert _rules("--ignore", "OBJ") == (0, {"PCE09"})
+
+
+def test_strict_from_the_file_and_no_strict_on_the_command_line(project: Path) -> None:
+    dossier = Path("dossier.yaml")
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8").replace("  axes_transversaux: [egalite_femmes_hommes]\n", ""),
+        encoding="utf-8",
+    )
+    (project / ".cdv-check.yaml").write_text("strict: true\n", encoding="utf-8")
+    assert _rules()[0] == 1
+    assert _rules("--no-strict")[0] == 0
+
+
+def test_format_from_the_file(project: Path) -> None:
+    (project / ".cdv-check.yaml").write_text("format: junit\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--jobs", "1", "dossier.yaml"])
+    assert result.stdout.startswith("<?xml")
+    result = CliRunner().invoke(app, ["check", "--jobs", "1", "--format", "text", "dossier.yaml"])
+    assert result.stdout.startswith("dossier.yaml:")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("selct: [PCE]\n", "clé « selct » inconnue. Vouliez-vous dire « select » ?"),
+        ("strict: peut-être\n", "valeur de « strict » refusée : true ou false attendu"),
+        ("jobs: 0\n", "valeur de « jobs » refusée"),
+        ("format: xml\n", "formats possibles : rich, text, json"),
+        ("date-depot: 2016-13-45\n", "valeur de « date-depot » refusée"),
+        ("select: [PCE\n", ".cdv-check.yaml, ligne"),
+        ("- select\n", "un ensemble de clés"),
+        ("select: [PCE]\nselect: [BUD]\n", "ligne"),
+    ],
+)
+def test_a_wrong_file_is_a_french_usage_error(project: Path, text: str, expected: str) -> None:
+    (project / ".cdv-check.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        load()
+    result = CliRunner().invoke(app, ["check", "dossier.yaml"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("cdv-check : configuration : ") and expected in result.stderr
+    assert result.stdout == ""
+
+
+def test_broken_pyproject_is_a_usage_error(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.cdv-check\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "dossier.yaml"])
+    assert result.exit_code == 2 and "pyproject.toml illisible" in result.stderr
+
