@@ -1,0 +1,227 @@
+"""`cdv-check init`: the template and the questionnaire write dossiers that read back without SCH
+findings, and an existing file is never replaced."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+import pytest
+from pydantic import BaseModel
+from typer.testing import CliRunner
+
+from cdv_check.checker import DossierResult, Settings, check_path
+from cdv_check.cli import app
+from cdv_check.dossier import Dossier, _model_in
+from cdv_check.init import questionnaire
+from cdv_check.loading import read_structured
+from cdv_check.referentiel import load
+
+# One answer per question, in the order asked; comments say which question.
+ANSWERS = [
+    'Les "Amis" : 100% # Borny',  # nom
+    "",  # sigle: none
+    "9",  # statut: not in the list, asked again
+    "1",  # statut: association
+    "123",  # SIRET: too short, asked again
+    "443 061 841 00047",  # SIRET
+    "non",  # droit local?
+    "W572004321",  # RNA
+    "3 rue de Toul, 57070 Metz",  # adresse
+    "Aïcha Mansouri",  # représentant
+    "Présidente",
+    "presidente@exemple.fr",
+    "0387741234",  # téléphone, leading zero
+    "oui",  # première demande
+    "null",  # intitulé: a word YAML would read as nothing
+    "oui",  # nouvelle
+    "2 1",  # quartiers: Bellecroix, Borny
+    "sante",  # objectifs: a search
+    "1.10",  # a code YAML would read as 1.1
+    "2.1.2",
+    "",  # done
+    "3",  # axe: jeunesse
+    "Un besoin constaté par le centre social : 140 femmes sans qualification.",
+    "- Deux ateliers par semaine",  # description starting like a YAML list item
+    "Femmes de Bellecroix",
+    "",  # scolaire: default non
+    "24",
+    "vingt",  # not a number, asked again
+    "22",
+    "31/02/2016",  # no such date, asked again
+    "01/02/2016",
+    "2016-01-01",  # before the start, asked again
+    "2016-12-15",
+    "Centre social",
+    "Centre social; Pôle Emploi",
+    "dix mille",  # not an amount, asked again
+    "10 200",
+    "12000",  # more than the total, asked again
+    "7 000,50 €",
+    "",  # cerfa: default path
+    "-",  # fiche de synthèse: not yet
+    "",
+    "",
+    "pieces/statuts 2015.pdf",
+]
+
+
+def _check(path: Path) -> DossierResult:
+    return check_path(path, load(), Settings(today=date(2016, 1, 5), check_files=False))
+
+
+def _shape_findings(path: Path) -> list[str]:
+    return [f"{f.rule} {f.message}" for f in _check(path).findings if f.rule.startswith("SCH")]
+
+
+def _all_keys(cls: type[BaseModel] = Dossier) -> set[str]:
+    keys: set[str] = set()
+    for name, info in cls.model_fields.items():
+        keys.add(name)
+        inner = _model_in(info.annotation)
+        if inner is not None:
+            keys |= _all_keys(inner)
+    return keys
+
+
+def _uncomment(text: str) -> str:
+    """The template with every optional key written in."""
+    return re.sub(r"^(\s*)# (\w+:)", r"\1\2", text, flags=re.MULTILINE)
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_no_input_writes_the_commented_template(here: Path) -> None:
+    result = CliRunner().invoke(app, ["init", "--no-input"])
+    assert result.exit_code == 0, result.stderr
+    path = here / "dossier.yaml"
+    assert "Dossier écrit : dossier.yaml" in result.stdout
+    text = path.read_text(encoding="utf-8")
+    assert _shape_findings(path) == []
+    for key in _all_keys():
+        assert re.search(rf"^\s*(# )?(- )?{key}:", text, re.MULTILINE), key
+    assert "# sigle:" in text and "À compléter" in text
+
+
+def test_the_template_with_its_optional_keys_written_in_reads_back(here: Path) -> None:
+    CliRunner().invoke(app, ["init", "--no-input", "modele.yaml"])
+    full = here / "complet.yaml"
+    full.write_text(_uncomment((here / "modele.yaml").read_text(encoding="utf-8")), encoding="utf-8")
+    assert _shape_findings(full) == []
+    data = read_structured(full).data
+    assert data["porteur"]["registre_tribunal"] == {"tribunal": "Metz", "volume": "142", "folio": "37"}
+    assert data["porteur"]["contact"]["nom"] == "Karim Benali"
+
+
+def test_off_a_terminal_the_template_is_written_without_questions(here: Path) -> None:
+    result = CliRunner().invoke(app, ["init", "nouveau.yaml"], input="")
+    assert result.exit_code == 0
+    assert (here / "nouveau.yaml").read_text(encoding="utf-8") == _template_text(here)
+
+
+def _template_text(here: Path) -> str:
+    CliRunner().invoke(app, ["init", "--no-input", "reference.yaml"])
+    return (here / "reference.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args", [["--no-input"], ["--input"]])
+def test_an_existing_file_is_never_replaced(here: Path, args: list[str]) -> None:
+    path = here / "dossier.yaml"
+    path.write_bytes(b"porteur: mon travail\n")
+    result = CliRunner().invoke(app, ["init", *args, "dossier.yaml"], input="\n".join(ANSWERS) + "\n")
+    assert result.exit_code == 1
+    assert "« dossier.yaml » existe déjà ; il n'est pas remplacé" in result.stderr
+    assert "Nom de la structure" not in result.stdout  # refused before any question
+    assert path.read_bytes() == b"porteur: mon travail\n"
+
+
+def test_the_questionnaire_writes_what_was_answered(here: Path) -> None:
+    result = CliRunner().invoke(app, ["init", "--input", "demande.yaml"], input="\n".join(ANSWERS) + "\n")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "Répondez par un numéro de la liste." in out
+    assert "Un SIRET a 14 chiffres" in out
+    assert "2.5.2" in out  # the search showed the health objectives
+    assert "Cette date n'existe pas (31/02/2016)." in out
+    assert "La fin ne peut pas précéder le début." in out
+    assert "La subvention demandée ne peut pas dépasser le coût total." in out
+
+    path = here / "demande.yaml"
+    assert _shape_findings(path) == []
+    data = read_structured(path).data
+    porteur, action, budget = data["porteur"], data["action"], data["budget"]
+    assert porteur["nom"] == 'Les "Amis" : 100% # Borny'
+    assert "sigle" not in porteur
+    assert (porteur["statut"], porteur["siret"], porteur["rna"]) == ("association", "443 061 841 00047", "W572004321")
+    assert porteur["representant_legal"]["telephone"] == "0387741234"
+    assert action["intitule"] == "null"
+    assert action["quartiers"] == ["bellecroix", "borny"]
+    assert action["objectifs"] == ["1.10", "2.1.2"]
+    assert action["axes_transversaux"] == ["jeunesse"]
+    assert action["description"] == "- Deux ateliers par semaine"
+    assert action["public"] == {
+        "description": "Femmes de Bellecroix", "scolaire": "non", "beneficiaires": "24", "beneficiaires_qpv": "22",
+    }
+    assert (action["debut"], action["fin"]) == ("2016-02-01", "2016-12-15")
+    assert action["partenaires"] == ["Centre social", "Pôle Emploi"]
+    assert budget["subvention_demandee"] == "7000.50"
+    assert [line["montant"] for line in budget["charges"]] == ["10200"]
+    assert [line["montant"] for line in budget["produits"]] == ["7000.50", "3199.50"]
+    assert data["pieces"] == {
+        "cerfa": "pieces/cerfa-12156.pdf",
+        "rib": "pieces/rib.pdf",
+        "rapport_activite": "pieces/rapport-activite.pdf",
+        "statuts_bureau": "pieces/statuts 2015.pdf",
+    }
+    result = _check(path)
+    assert not [f for f in result.findings if f.rule == "BUD01"]  # the budget written is balanced
+    assert result.requested == Decimal("7000.50")
+
+
+def test_an_interrupted_questionnaire_writes_nothing(here: Path) -> None:
+    result = CliRunner().invoke(app, ["init", "--input"], input="Les Amis\n\n1\n")
+    assert result.exit_code == 1
+    assert "questionnaire interrompu : aucun fichier écrit" in result.stderr
+    assert not (here / "dossier.yaml").exists()
+
+
+def test_a_renewal_asks_for_the_previous_report_and_a_local_law_register() -> None:
+    """Driven through the injected `ask`: the questions depend on the earlier answers."""
+    answers = {
+        "Statut de la structure": "association",
+        "registre du tribunal": "oui",
+        "Tribunal du registre": "",
+        "Volume du registre": "142",
+        "Folio du registre": "37",
+        "Première demande": "non",
+        "Action nouvelle": "non",
+        "Quartiers visés": "borny",
+        "Objectif": "2.7.3",
+    }
+    asked: list[str] = []
+    said: list[str] = []
+    codes = iter(["2.7.3", ""])
+
+    def ask(question: str, default: str | None) -> str:
+        asked.append(question)
+        if question.startswith("Objectif"):
+            return next(codes)
+        for start, answer in answers.items():
+            if start in question:
+                return answer or (default or "")
+        if default is not None:
+            return default
+        return {"Date de début": "2015-09-01", "Date de fin": "2016-07-05"}.get(question[:13], "12")
+
+    draft = questionnaire(ask, said.append, load())
+    assert draft.registre == ("Metz", "142", "37") and draft.rna is None
+    assert (draft.premiere_demande, draft.nouvelle) == (False, False)
+    assert draft.objectifs == ["2.7.3"]
+    pieces = [q for q in asked if q.startswith(("Le bilan", "Une copie des statuts"))]
+    assert pieces == ["Le bilan financier et qualitatif de l'année précédente"]
+    assert draft.pieces["bilan_precedent"] == "pieces/bilan-2015.pdf"
