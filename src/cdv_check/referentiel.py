@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -55,7 +55,12 @@ class Qpv(_Frozen):
     variantes: list[str] = []
 
     def spellings(self) -> set[str]:
-        return {fold(s) for s in (self.slug, self.nom, *self.variantes)}
+        return set(self._folded_spellings)
+
+    @cached_property
+    def _folded_spellings(self) -> frozenset[str]:
+        # fold() is costly and called for every name of every dossier: once per process is enough.
+        return frozenset(fold(s) for s in (self.slug, self.nom, *self.variantes))
 
 
 class Population(_Frozen):
@@ -193,14 +198,22 @@ class Referentiel(_Frozen):
     # Lookups used by the rules and the commands.
 
     def qpv_by_spelling(self, text: str) -> Qpv | None:
-        key = fold(text)
+        return self._qpv_by_folded.get(fold(text))
+
+    @cached_property
+    def _qpv_by_folded(self) -> dict[str, Qpv]:
+        index: dict[str, Qpv] = {}
         for q in self.qpv:
-            if key in q.spellings():
-                return q
-        return None
+            for spelling in q._folded_spellings:
+                index.setdefault(spelling, q)  # the first QPV in the call's order wins
+        return index
 
     def objective_codes(self) -> dict[str, list[str]]:
         """Every valid objective code (x.y and x.y.z) with its label(s); 1.5.3 has two."""
+        return dict(self._objective_codes)
+
+    @cached_property
+    def _objective_codes(self) -> dict[str, list[str]]:
         codes: dict[str, list[str]] = {}
         for axe in self.annexe1:
             for strat in axe.objectifs_strategiques:
