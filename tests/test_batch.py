@@ -1,0 +1,164 @@
+"""Checking many dossiers at once: folders, globs, stdin, parallel jobs in a stable order, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from cdv_check.cli import app
+from conftest import EXAMPLES
+
+GOOD = EXAMPLES / "nouvelle-action"
+
+# The files of the batch below, in the order a folder is searched (files, then sub-folders, sorted).
+LOT = [
+    "lot/binaire.yaml",
+    "lot/lien-casse.yaml",
+    "lot/a/dossier.yaml",
+    "lot/b/dossier.yaml",
+    "lot/c/dossier.json",
+    "lot/d/dossier.yaml",
+    "lot/e/sous-dossier/dossier.yaml",
+    "lot/f/dossier.yml",
+    "lot/g/dossier.yaml",
+]
+
+
+def _copy(source: Path, target: Path, name: str = "dossier.yaml", edits: dict[str, str] | None = None) -> None:
+    shutil.copytree(source, target)
+    original = next(p for p in target.iterdir() if p.suffix in (".yaml", ".json"))
+    text = original.read_text(encoding="utf-8")
+    for old, new in (edits or {}).items():
+        assert old in text
+        text = text.replace(old, new)
+    original.unlink()
+    (target / name).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def lot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    root = tmp_path / "lot"
+    root.mkdir()
+    (root / "binaire.yaml").write_bytes(b"\x00\xff\x00 binaire")
+    os.symlink(root / "absent.yaml", root / "lien-casse.yaml")
+    (root / "notes.txt").write_text("pas un dossier", encoding="utf-8")
+    _copy(GOOD, root / "a")
+    _copy(GOOD, root / "b", edits={"beneficiaires_qpv: 22": "beneficiaires_qpv: 30"})  # ELG02 error
+    _copy(EXAMPLES / "dossier-json", root / "c", name="dossier.json")
+    _copy(EXAMPLES / "erreurs-typiques", root / "d")
+    _copy(GOOD, root / "e" / "sous-dossier")
+    _copy(GOOD, root / "f", name="dossier.yml")
+    _copy(GOOD, root / "g", edits={"quartiers: [Bellecroix]": "quartier: [Bellecroix]"})  # SCH05
+    _copy(GOOD, root / ".cache")  # hidden folders are not searched
+    return root
+
+
+def _invoke(*args: str, stdin: str | None = None) -> Any:
+    return CliRunner().invoke(app, ["check", "--date-depot", "2016-01-06", *args], input=stdin)
+
+
+def _dossiers(*args: str, stdin: str | None = None) -> tuple[int, list[dict[str, Any]]]:
+    result = _invoke("--format", "jsonl", *args, stdin=stdin)
+    return result.exit_code, [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_a_folder_is_searched_recursively_in_a_stable_order(lot: Path) -> None:
+    code, dossiers = _dossiers("--jobs", "1", "lot")
+    assert code == 1
+    assert [d["file"] for d in dossiers] == LOT
+
+
+def test_parallel_jobs_give_the_same_report_in_the_same_order(lot: Path) -> None:
+    one = _invoke("--format", "jsonl", "--jobs", "1", "lot")
+    two = _invoke("--format", "jsonl", "--jobs", "2", "lot")
+    assert len(one.stdout.splitlines()) == len(LOT) >= 8
+    assert two.stdout == one.stdout
+    assert two.exit_code == one.exit_code == 1
+    text_one = _invoke("--format", "text", "--jobs", "1", "lot")
+    text_two = _invoke("--format", "text", "--jobs", "2", "lot")
+    assert text_two.stdout == text_one.stdout
+
+
+def test_unreadable_files_fail_and_the_batch_goes_on(lot: Path) -> None:
+    _, dossiers = _dossiers("--jobs", "2", "lot")
+    by_file = {d["file"]: d for d in dossiers}
+    for unreadable in ("lot/binaire.yaml", "lot/lien-casse.yaml"):
+        assert by_file[unreadable]["passed"] is False
+        assert [f["rule"] for f in by_file[unreadable]["findings"]] == ["SCH01"]
+    assert by_file["lot/a/dossier.yaml"]["passed"] is True
+    assert "SCH05" in {f["rule"] for f in by_file["lot/g/dossier.yaml"]["findings"]}
+
+
+def test_globs_are_expanded_by_the_tool(lot: Path) -> None:
+    _, dossiers = _dossiers("--jobs", "1", "lot/*/dossier.yaml")
+    assert [d["file"] for d in dossiers] == ["lot/a/dossier.yaml", "lot/b/dossier.yaml", "lot/d/dossier.yaml",
+                                             "lot/g/dossier.yaml"]
+    _, dossiers = _dossiers("--jobs", "1", "lot/**/dossier.y*ml", "lot/c/*.json")
+    assert [d["file"] for d in dossiers] == [
+        "lot/a/dossier.yaml", "lot/b/dossier.yaml", "lot/d/dossier.yaml", "lot/e/sous-dossier/dossier.yaml",
+        "lot/f/dossier.yml", "lot/g/dossier.yaml", "lot/c/dossier.json",
+    ]
+
+
+def test_a_glob_matching_nothing_is_a_usage_error(lot: Path) -> None:
+    result = _invoke("lot/*.toml")
+    assert result.exit_code == 2 and "lot/*.toml" in result.stderr and result.stdout == ""
+
+
+def test_dash_reads_standard_input_among_other_files(lot: Path) -> None:
+    text = (GOOD / "dossier.yaml").read_text(encoding="utf-8")
+    code, dossiers = _dossiers("--no-files", "-", "lot/a/dossier.yaml", stdin=text)
+    assert code == 0
+    assert [(d["file"], d["passed"]) for d in dossiers] == [("-", True), ("lot/a/dossier.yaml", True)]
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["lot/a/dossier.yaml", "lot/e"], 0),
+        (["lot/a/dossier.yaml", "lot/b/dossier.yaml"], 1),
+        (["lot/binaire.yaml"], 1),
+        (["lot"], 1),
+        (["lot/a/dossier.yaml", "lot/absent.yaml"], 2),
+        (["--jobs", "0", "lot/a/dossier.yaml"], 2),
+        (["--stritc", "lot/a/dossier.yaml"], 2),
+    ],
+)
+def test_exit_codes(lot: Path, args: list[str], code: int) -> None:
+    assert _invoke("--format", "text", *args).exit_code == code
+
+
+def test_strict_turns_warnings_into_failure(lot: Path) -> None:
+    warned = lot / "a" / "dossier.yaml"
+    warned.write_text(warned.read_text(encoding="utf-8").replace("  axes_transversaux: [egalite_femmes_hommes]\n", ""),
+                      encoding="utf-8")
+    code, [dossier] = _dossiers("lot/a/dossier.yaml")
+    assert code == 0 and dossier["passed"] is True and dossier["counts"]["warning"] == 1
+    code, [dossier] = _dossiers("--strict", "lot/a/dossier.yaml")
+    assert code == 1 and dossier["passed"] is False
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        ([], 1),
+        (["--ignore", "ELG02"], 0),
+        (["--ignore", "elg"], 0),
+        (["--select", "PCE,OBJ"], 0),
+        (["--select", "ELG0"], 1),
+        (["--select", "ELG", "--ignore", "ELG02"], 0),
+    ],
+)
+def test_select_and_ignore_with_prefixes(lot: Path, args: list[str], code: int) -> None:
+    result, [dossier] = _dossiers(*args, "lot/b/dossier.yaml")
+    assert result == code
+    rules = {f["rule"] for f in dossier["findings"]}
+    assert ("ELG02" in rules) == (code == 1)
