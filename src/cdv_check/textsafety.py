@@ -4,10 +4,27 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls, DEL, and the bidirectional overrides/isolates/marks (U+202E and friends).
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, the line and paragraph separators (line breaks for many readers),
+# and the bidirectional overrides/isolates/marks (U+202E and friends).
+_CONTROLS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
+# A file name that is not UTF-8 reaches Python with its bytes as lone surrogates: written back,
+# they are raw bytes again (0x9B is a one-byte CSI), or an encoding error that stops the report.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# GitHub Actions runs `::command::` at the start of a log line (after spaces), which a
+# report may begin with a file name, and a legacy `##[command]` anywhere in a line.
+_LEADING_COMMAND = re.compile(r"^(\s*:)(?=:)")
+_LEGACY_COMMAND = re.compile(r"#(?=#\[)")
 
 
 def clean(text: str) -> str:
-    """One line of inert text: controls become spaces (newlines too), nothing else changes."""
-    return _CONTROLS.sub(" ", text)
+    """One line of inert text: controls become spaces (newlines too), a leading `::` becomes
+    `: :` and `##[` becomes `# #[`; nothing else changes."""
+    text = _CONTROLS.sub(" ", unicode_only(text))
+    return _LEGACY_COMMAND.sub("# ", _LEADING_COMMAND.sub(r"\1 ", text))
+
+
+def unicode_only(text: str) -> str:
+    """`text` with undecodable bytes (lone surrogates) shown as U+FFFD, encodable in UTF-8."""
+    return _SURROGATES.sub("\ufffd", text)
