@@ -7,11 +7,12 @@ from typing import Any
 
 from cdv_check.checker import DossierResult
 from cdv_check.summary import Summary
+from cdv_check.textsafety import unicode_only
 
 
 def dossier_object(result: DossierResult, *, strict: bool) -> dict[str, Any]:
     obj: dict[str, Any] = {
-        "file": result.file,
+        "file": unicode_only(result.file),
         "passed": result.passed(strict=strict),
         "counts": result.counts(),
         "findings": [
@@ -32,8 +33,9 @@ def dossier_object(result: DossierResult, *, strict: bool) -> dict[str, Any]:
 
 
 def _dumps(value: Any) -> str:
-    # ensure_ascii keeps every control or bidi character of a dossier escaped in the output.
-    return json.dumps(value, ensure_ascii=True)
+    # ensure_ascii keeps every control or bidi character of a dossier escaped in the output;
+    # `##[` (a GitHub Actions command anywhere in a log line) is written `#\u0023[`, same value.
+    return json.dumps(value, ensure_ascii=True).replace("##[", "#\\u0023[")
 
 
 class JsonReporter:
