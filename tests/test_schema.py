@@ -135,3 +135,14 @@ def test_a_missing_required_key_is_refused(validator: jsonschema.Draft202012Vali
     del data["action"]["debut"]
     [error] = validator.iter_errors(data)
     assert error.validator == "required" and "debut" in error.message
+
+
+def test_committed_schema_file_is_the_one_the_command_writes() -> None:
+    """The examples point editors at cdv-check.schema.json: it must not drift from the model."""
+    from typer.testing import CliRunner
+
+    from cdv_check.cli import app
+
+    result = CliRunner().invoke(app, ["schema"])
+    committed = (Path(__file__).resolve().parents[1] / "cdv-check.schema.json").read_text(encoding="utf-8")
+    assert result.stdout == committed, "regenerate: cdv-check schema > cdv-check.schema.json"
