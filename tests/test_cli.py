@@ -124,3 +124,18 @@ def test_select_and_ignore_take_prefixes(args: list[str]) -> None:
         assert rules == {"PCE09"}
     else:
         assert rules == set()
+
+
+def test_select_naming_no_rule_is_a_usage_error() -> None:
+    result = CliRunner().invoke(app, ["check", "--select", "PCX", VALID])
+    assert result.exit_code == 2
+    assert "PCX ne désigne aucune règle" in result.stderr
+
+
+def test_existing_report_file_is_refused_before_any_work(tmp_path: Path) -> None:
+    report = tmp_path / "rapport.json"
+    report.write_text("mon rapport", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--format", "json", "--output", str(report), VALID])
+    assert result.exit_code == 2
+    assert "existe déjà" in result.stderr
+    assert report.read_text(encoding="utf-8") == "mon rapport"

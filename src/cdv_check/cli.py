@@ -105,8 +105,24 @@ def _load_config() -> Any:
         raise _fail(f"configuration : {exc}") from None
 
 
-def _ids(value: str | None) -> tuple[str, ...]:
-    return tuple(part.strip().upper() for part in (value or "").split(",") if part.strip())
+def _ids(value: str | None, option: str) -> tuple[str, ...]:
+    return _known_ids(
+        tuple(part.strip().upper() for part in (value or "").split(",") if part.strip()), option
+    )
+
+
+def _known_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """Rule IDs or prefixes; one that names no rule is a usage error (it would select nothing)."""
+    from cdv_check.engine import all_rules
+
+    known = all_rules()
+    unknown = [i for i in ids if not any(rule_id.startswith(i) for rule_id in known)]
+    if unknown:
+        raise _fail(
+            f"{option} : {', '.join(unknown)} ne désigne aucune règle "
+            "(ID comme BUD03 ou préfixe comme PCE ; la liste : cdv-check rules)."
+        )
+    return ids
 
 
 def _default_format() -> str:
@@ -198,6 +214,9 @@ def check(
 
     if not paths:
         raise _fail("donnez au moins un dossier à vérifier (ex. cdv-check dossier.yaml).")
+    if output is not None and os.path.lexists(output):
+        raise _fail(f"le fichier de rapport « {output} » existe déjà ; il n'est pas remplacé. "
+                    "Choisissez un autre nom ou supprimez-le d'abord.")
     config = _load_config()
     # The command line wins over the configuration file, key by key.
     strict = strict if strict is not None else bool(config.strict)
@@ -219,8 +238,10 @@ def check(
         today=date.today(),
         deposit_date=deposit,
         check_files=not no_files,
-        select=_ids(select) if select is not None else config.select or (),
-        ignore=_ids(ignore) if ignore is not None else config.ignore or (),
+        select=_ids(select, "--select") if select is not None
+        else _known_ids(config.select or (), "select (configuration)"),
+        ignore=_ids(ignore, "--ignore") if ignore is not None
+        else _known_ids(config.ignore or (), "ignore (configuration)"),
         strict=strict,
     )
     chosen = format.value if format is not None else config.format or _default_format()
