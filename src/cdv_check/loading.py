@@ -367,7 +367,9 @@ class _Builder:
         if len(name) > self.limits.scalar_chars:
             raise self.over_limit("scalar_chars", len(name), path, mark)
         top.key, top.keep_value = name, True
-        if name == "<<" and not event.style:
+        if not self.check_tag(event.tag, path, mark):
+            top.keep_value = False  # a tagged key is refused with its value
+        elif name == "<<" and not event.style:
             self.problem(
                 "SCH05",
                 "Clé de fusion YAML « << » refusée : ce qu'elle fusionnerait n'est pas lu.",
