@@ -220,9 +220,9 @@ def _wrong_value(loc: Loc, err: Any) -> Issue:
 
 
 def _missing(loc: Loc) -> Issue:
-    parent = f"« {dotted(loc[:-1])} »" if loc[:-1] else "le dossier"
+    parent = f"de « {dotted(loc[:-1])} »" if loc[:-1] else "du dossier"
     return Issue(
-        f"Clé obligatoire « {loc[-1]} » absente de {parent}.",
+        f"Clé obligatoire « {loc[-1]} » absente {parent}.",
         f"Ajoutez « {loc[-1]}: … » (voir cdv-check schema ou cdv-check init).",
         loc,
     )
