@@ -8,7 +8,6 @@ import signal
 import sys
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,6 +161,8 @@ def _results(
         for path in files:
             yield check_one(path, ref, settings, stdin=sys.stdin.buffer if path == "-" else None)
         return
+    from concurrent.futures import ProcessPoolExecutor  # imported here: one dossier never pays for it
+
     workers = min(jobs, len(files))
     chunk = max(1, min(64, len(files) // (workers * 8)))
     executor = ProcessPoolExecutor(
