@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 
 def main() -> None:
+    # Pydantic looks for plugins in the metadata of every installed distribution when the first
+    # model is built (several ms at each start); cdv-check uses none. A user's own setting wins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from cdv_check.cli import run
 
     run()
