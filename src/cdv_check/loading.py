@@ -527,11 +527,23 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, limits: Limits) -> Rea
     return ReadProblem("SCH02", message, advice, line=line, column=column)
 
 
+def _char_index(text: str, position: Any, character: Any) -> int | None:
+    """Index in `text` of the refused character: libyaml gives a byte offset in UTF-8, the
+    pure-Python reader a character offset; the one that points at the character is right."""
+    if not isinstance(position, int) or not isinstance(character, int):
+        return None
+    before = text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore")
+    for index in (len(before), position):
+        if 0 <= index < len(text) and text[index] == chr(character):
+            return index
+    return None
+
+
 def _reader_problem(exc: yaml.YAMLError, text: str) -> ReadProblem:
-    position = getattr(exc, "position", None)
     character = getattr(exc, "character", None)
+    position = _char_index(text, getattr(exc, "position", None), character)
     line = column = None
-    if isinstance(position, int) and 0 <= position <= len(text):
+    if position is not None:
         line = text.count("\n", 0, position) + 1
         column = position - (text.rfind("\n", 0, position) + 1) + 1
     shown = f"U+{character:04X}" if isinstance(character, int) else str(character)
