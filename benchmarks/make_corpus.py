@@ -4,7 +4,7 @@ Each dossier is a folder `OUT/dNNNNNN/` with a `dossier.yaml` and its `pieces/`,
 `examples/nouvelle-action/` (QPV, objectives, priorities, amounts always balanced, new actions and
 renewals). About one dossier in ten carries one typical error: late deposit, missing piece,
 unbalanced budget, unknown objective. The pieces are hard links to one shared set of tiny PDFs
-(`OUT/.pieces/`, skipped by cdv-check as a hidden folder), so that 100 000 dossiers cost little
+(under `OUT/.pieces/`, skipped by cdv-check as a hidden folder), so that 100 000 dossiers cost little
 disk and time; `--copies` writes real files instead.
 """
 
@@ -206,8 +206,12 @@ def dossier_yaml(rng: random.Random, index: int, error: str | None) -> tuple[str
     return "\n".join(lines) + "\n", [PIECES[key][0] for key in pieces]
 
 
-def shared_pieces(out: Path) -> Path:
-    source = out / ".pieces"
+LINKS_PER_SET = 50_000
+"""Dossiers sharing one set of piece files: ext4 allows 65 000 links to a file."""
+
+
+def shared_pieces(out: Path, group: int) -> Path:
+    source = out / ".pieces" / f"{group:03d}"
     source.mkdir(parents=True, exist_ok=True)
     for name, title in PIECES.values():
         target = source / name
@@ -218,12 +222,13 @@ def shared_pieces(out: Path) -> Path:
 
 def generate(count: int, out: Path, *, seed: int = 2016, error_rate: float = 0.1, copies: bool = False) -> None:
     rng = random.Random(seed)
-    source = shared_pieces(out)
     put: Callable[[Path, Path], object] = shutil.copyfile if copies else os.link
     width = max(6, len(str(count)))
     for index in range(1, count + 1):
         error = rng.choice(ERRORS) if rng.random() < error_rate else None
         text, files = dossier_yaml(rng, index, error)
+        if index == 1 or index % LINKS_PER_SET == 0:
+            source = shared_pieces(out, index // LINKS_PER_SET)
         folder = out / f"d{index:0{width}d}"
         (folder / "pieces").mkdir(parents=True, exist_ok=True)
         (folder / "dossier.yaml").write_text(text, encoding="utf-8")
