@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
@@ -288,13 +289,19 @@ def _context_ids(info: ValidationInfo, name: str) -> set[str] | None:
     return None
 
 
+@cache
+def _fields_required(cls: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """Each field of `cls` and whether the contract requires it (worked out once per class)."""
+    return tuple((name, _is_required(info.json_schema_extra)) for name, info in cls.model_fields.items())
+
+
 def missing_required(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
     """Paths of the required fields left empty, in the model's order."""
-    for name, info in type(model).model_fields.items():
+    for name, is_required in _fields_required(type(model)):
         value = getattr(model, name)
         here = (*path, name)
         if value is None:
-            if _is_required(info.json_schema_extra):
+            if is_required:
                 yield here
         elif isinstance(value, BaseModel):
             yield from missing_required(value, here)
