@@ -15,6 +15,9 @@ class Limits:
     """Scalars, mappings and lists, counting each alias as the size of what it repeats."""
     aliases: int = 100
     scalar_chars: int = 100_000
+    text_chars: int = 2 * 1024 * 1024
+    """Characters of text in all, counting each alias as the text it repeats: never more than a
+    file of `file_bytes` could hold, however its aliases multiply a long value."""
     findings_per_dossier: int = 200
     """Beyond this, a dossier's report is cut and the rest counted."""
     piece_header_bytes: int = 8
@@ -29,4 +32,5 @@ LIMIT_LABELS = {
     "nodes": "nombre d'éléments (alias développés)",
     "aliases": "nombre d'alias YAML",
     "scalar_chars": "longueur d'une valeur (caractères)",
+    "text_chars": "quantité de texte (caractères, alias développés)",
 }

@@ -248,6 +248,7 @@ class _Frame:
     nodes_at_start: int
     key: str | None = None
     keep_value: bool = True
+    chars_at_start: int = 0
 
 
 class _Builder:
@@ -257,9 +258,11 @@ class _Builder:
         self.doc = doc
         self.limits = limits
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
+        """Anchor → (value, nodes, characters of text) that an alias to it repeats."""
         self.open_anchors: set[str] = set()
         self.nodes = 0
+        self.chars = 0
         self.aliases = 0
         self.documents = 0
 
@@ -309,6 +312,11 @@ class _Builder:
         self.nodes += amount
         if self.nodes > self.limits.nodes:
             raise self.over_limit("nodes", self.nodes, path, mark)
+
+    def count_text(self, amount: int, path: Loc, mark: Any) -> None:
+        self.chars += amount
+        if self.chars > self.limits.text_chars:
+            raise self.over_limit("text_chars", self.chars, path, mark)
 
     def check_tag(self, tag: str | None, path: Loc, mark: Any) -> bool:
         if tag in _ACCEPTED_TAGS:
@@ -362,6 +370,7 @@ class _Builder:
         self.count(1, path, mark)
         if len(event.value) > self.limits.scalar_chars:
             raise self.over_limit("scalar_chars", len(event.value), path, mark)
+        self.count_text(len(event.value), path, mark)
         value: str | None = event.value
         if not event.style and event.value in _NULLS and event.tag is None:
             value = None
@@ -370,7 +379,7 @@ class _Builder:
                 self.attach(path, None, mark)
             return
         if event.anchor is not None:
-            self.anchors[event.anchor] = (value, 1)
+            self.anchors[event.anchor] = (value, 1, len(event.value))
         if keep:
             self.attach(path, value, mark)
 
@@ -383,6 +392,7 @@ class _Builder:
         self.count(1, path, mark)
         if len(name) > self.limits.scalar_chars:
             raise self.over_limit("scalar_chars", len(name), path, mark)
+        self.count_text(len(name), path, mark)
         top.key, top.keep_value = name, True
         if not self.check_tag(event.tag, path, mark):
             top.keep_value = False  # a tagged key is refused with its value
@@ -444,8 +454,9 @@ class _Builder:
         self.aliases += 1
         if self.aliases > self.limits.aliases:
             raise self.over_limit("aliases", self.aliases, path, mark)
-        value, size = self.anchors[name]
+        value, size, chars = self.anchors[name]
         self.count(size, path, mark)
+        self.count_text(chars, path, mark)
         if keep:
             self.attach(path, copy.deepcopy(value), mark)
 
@@ -473,13 +484,19 @@ class _Builder:
             self.attach(path, None, mark)
         if event.anchor is not None:
             self.open_anchors.add(event.anchor)
-        self.stack.append(_Frame(container, path, event.anchor, self.nodes))
+        self.stack.append(
+            _Frame(container, path, event.anchor, self.nodes, chars_at_start=self.chars)
+        )
 
     def close(self) -> None:
         frame = self.stack.pop()
         if frame.anchor is not None:
             self.open_anchors.discard(frame.anchor)
-            self.anchors[frame.anchor] = (frame.container, self.nodes - frame.nodes_at_start + 1)
+            self.anchors[frame.anchor] = (
+                frame.container,
+                self.nodes - frame.nodes_at_start + 1,
+                self.chars - frame.chars_at_start,
+            )
 
 
 def parse_text(text: str, doc: Document, limits: Limits = DEFAULT_LIMITS) -> None:
