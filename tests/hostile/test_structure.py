@@ -124,6 +124,25 @@ def test_long_value_under_the_size_limit_is_refused_by_its_length(batch: Batch) 
     assert LIMIT_LABELS["scalar_chars"] in finding["message"]
 
 
+def test_long_value_repeated_by_aliases_stops_at_the_text_limit(batch: Batch) -> None:
+    # Few nodes and few aliases, but 30 copies of a long name: as much text as a 3 MB file,
+    # that every rule comparing names would otherwise walk through again and again.
+    long_name = "Bellecroix" + "x" * (DEFAULT_LIMITS.scalar_chars - 100)
+    aliases = "".join("    - *q\n" for _ in range(30))
+    text = batch.valid.read_text(encoding="utf-8").replace(
+        "  quartiers: [Bellecroix]\n", f"  quartiers:\n    - &q {long_name}\n{aliases}"
+    )
+    hostile = batch.write("repetition.yaml", text)
+    report = batch.check(hostile)
+    assert report.exit_code == 1
+    [finding] = report.findings(hostile)
+    assert finding["rule"] == "SCH07"
+    assert LIMIT_LABELS["text_chars"] in finding["message"]
+    per_copy = len(long_name)
+    copies = DEFAULT_LIMITS.text_chars // per_copy  # the alias that crosses the limit
+    assert finding["line"] == line_of(text, "- &q") + copies
+
+
 def _names(count: int) -> list[str]:
     letters = "abcdefghijklmnopqrstuvwxyz"
     return [
