@@ -162,6 +162,7 @@ def _results(
             yield check_one(path, ref, settings, stdin=sys.stdin.buffer if path == "-" else None)
         return
     from concurrent.futures import ProcessPoolExecutor  # imported here: one dossier never pays for it
+    from concurrent.futures.process import BrokenProcessPool
 
     workers = min(jobs, len(files))
     chunk = max(1, min(64, len(files) // (workers * 8)))
@@ -171,8 +172,16 @@ def _results(
         initializer=_init_worker,
         initargs=(referentiel, settings),
     )
+    done = 0
     try:
-        yield from executor.map(_check_in_worker, files, chunksize=chunk)
+        for result in executor.map(_check_in_worker, files, chunksize=chunk):
+            done += 1
+            yield result
+    except BrokenProcessPool:
+        # A worker was killed (by the system, short of memory…): the rest is checked here.
+        executor.shutdown(wait=False, cancel_futures=True)
+        for path in files[done:]:
+            yield check_one(path, ref, settings)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
