@@ -198,7 +198,13 @@ class Referentiel(_Frozen):
     # Lookups used by the rules and the commands.
 
     def qpv_by_spelling(self, text: str) -> Qpv | None:
+        if len(text) > self.longest_qpv_spelling * 4:  # not a name: spare folding a long text
+            return None
         return self._qpv_by_folded.get(fold(text))
+
+    @cached_property
+    def longest_qpv_spelling(self) -> int:
+        return max(len(spelling) for q in self.qpv for spelling in q.spellings())
 
     @cached_property
     def _qpv_by_folded(self) -> dict[str, Qpv]:

@@ -22,7 +22,7 @@ from cdv_check.referentiel import Referentiel
 from cdv_check.rules._fr import french_date, plural
 from cdv_check.rules._money import french_amount
 from cdv_check.summary import Summary
-from cdv_check.textsafety import clean
+from cdv_check.textsafety import clean as _clean
 
 _FAMILIES = {
     "SCH": "Lecture du fichier",
@@ -39,6 +39,12 @@ _STYLE = {
     Severity.WARNING: ("!", "bold yellow"),
     Severity.INFO: ("i", "cyan"),
 }
+
+
+def clean(text: str) -> str:
+    """Inert dossier text; rich folds long lines, so "::" could start a line that a CI runner
+    reads as a workflow command: it is split as ": :" (this format is for people to read)."""
+    return _clean(text).replace("::", ": :")
 
 
 class RichReporter:

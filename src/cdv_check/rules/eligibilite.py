@@ -112,6 +112,8 @@ def _blank_item(key: str, index: int, expected: str) -> Issue:
 
 def closest_qpv(ref: Referentiel, text: str) -> Qpv | None:
     """The QPV whose spelling (slug, name, variants; folded) is nearest to an unknown one."""
+    if len(text) > ref.longest_qpv_spelling * 4:
+        return None
     by_spelling = {spelling: q for q in ref.qpv for spelling in q.spellings()}
     close = difflib.get_close_matches(fold(text), list(by_spelling), n=1, cutoff=0.6)
     return by_spelling[close[0]] if close else None
