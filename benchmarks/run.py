@@ -13,7 +13,7 @@ next run), then times, interleaving the commands so that a busy machine slows th
 
 Peak memory is given two ways: the largest max RSS of one process of the tree (from `wait4`, which
 the kernel keeps for the process and every descendant it reaped), and the peak of the tree's total
-PSS sampled every 50 ms from /proc (shared pages counted once, split between the processes).
+PSS sampled every 100 ms from /proc (shared pages counted once, split between the processes).
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class _Sampler(threading.Thread):
         self.pid, self.peak_kb, self.done = pid, 0, threading.Event()
 
     def run(self) -> None:
-        while not self.done.wait(0.05):
+        while not self.done.wait(0.1):
             self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
 
 
