@@ -117,6 +117,8 @@ def mutated(draw: st.DrawFn) -> Any:
             parent[path[-1]]
         except (KeyError, IndexError, TypeError):
             continue  # an earlier mutation removed or replaced this place
+        if not isinstance(parent, (dict, list)):
+            continue  # replaced by text, which can be indexed but not changed
         action = draw(st.sampled_from(["remove", "replace", "replace", "add_key", "wrap"]))
         if action == "remove":
             del parent[path[-1]]

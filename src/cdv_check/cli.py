@@ -209,7 +209,8 @@ def check(
     from cdv_check.batch import expand, run
     from cdv_check.checker import Settings
     from cdv_check.dossier import parse_date
-    from cdv_check.reporters import make
+    from cdv_check.output import open_report
+    from cdv_check.reporters import make, stream
     from cdv_check.summary import Summary
 
     if not paths:
@@ -254,18 +255,8 @@ def check(
         expansion.files, ref=ref, referentiel=referentiel, settings=settings,
         jobs=jobs or os.cpu_count() or 1,
     )
-    from cdv_check.output import open_report
-
     with open_report(output) as out:
-        out.write(reporter.begin())
-        try:
-            for result in results:
-                summary.add(result)
-                out.write(reporter.dossier(result))
-                out.flush()
-        except KeyboardInterrupt:
-            summary.interrupted = True
-        out.write(reporter.end(summary))
+        stream(results, reporter, out, summary)
     if summary.interrupted:
         raise typer.Exit(130)
     raise typer.Exit(1 if summary.failed else 0)

@@ -8,7 +8,8 @@ only when chosen, so that a JSON run never pays for rich.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Protocol
+from collections.abc import Iterable
+from typing import Any, Protocol, TextIO
 
 from cdv_check.checker import DossierResult
 from cdv_check.summary import Summary
@@ -36,3 +37,20 @@ def make(name: str, **options: Any) -> Reporter:
     cls = getattr(importlib.import_module(module_name), class_name)
     reporter: Reporter = cls(**options)
     return reporter
+
+
+def stream(results: Iterable[DossierResult], reporter: Reporter, out: TextIO, summary: Summary) -> None:
+    """Write each result as it comes, then the end of the report; Ctrl-C ends it cleanly.
+
+    The batch lets KeyboardInterrupt through only between results, so the report holds whole
+    dossiers, and the summary counts exactly those.
+    """
+    out.write(reporter.begin())
+    try:
+        for result in results:
+            summary.add(result)
+            out.write(reporter.dossier(result))
+            out.flush()
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    out.write(reporter.end(summary))
