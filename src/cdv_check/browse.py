@@ -313,11 +313,11 @@ def qpv_table(ref: Referentiel) -> RenderableType:
         title=f"Quartiers prioritaires de la Politique de la Ville – {ref.appel.titre}",
         show_lines=True,
     )
-    table.add_column("Commune")
+    table.add_column("Commune", max_width=12)
     table.add_column("Quartier", style="bold")
     table.add_column("Habitants", justify="right", no_wrap=True)
-    table.add_column("Revenu médian", justify="right", no_wrap=True)
-    table.add_column("Priorités 2016 (identifiant)", overflow="fold")
+    table.add_column("Revenu médian", justify="right", max_width=9)
+    table.add_column("Priorités 2016 (identifiant)", overflow="fold", ratio=1)
     table.add_row(
         "Metz, Woippy",
         Text("Tous QPV", style="italic"),
