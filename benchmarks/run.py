@@ -211,9 +211,16 @@ def table(header: Sequence[str], rows: list[Sequence[str]]) -> str:
     return "\n".join([*lines, *(row(r, widths) for r in rows)])
 
 
-def memory(run: Run) -> str:
-    tree = f" (arbre : {run.tree_pss_mb:.0f} Mo PSS)" if run.tree_pss_mb is not None else ""
-    return f"{run.max_rss_mb:.0f} Mo{tree}"
+def memory(runs: list[Run]) -> str:
+    """The highest peak over `runs`."""
+    rss = max(r.max_rss_mb for r in runs)
+    trees = [r.tree_pss_mb for r in runs if r.tree_pss_mb is not None]
+    tree = f" (arbre : {max(trees):.0f} Mo PSS)" if trees else ""
+    return f"{rss:.0f} Mo{tree}"
+
+
+def peak_mb(runs: list[Run]) -> float:
+    return max(max(r.max_rss_mb, r.tree_pss_mb or 0) for r in runs)
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -222,15 +229,17 @@ def memory(run: Run) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Banc d'essai de cdv-check contre le plancher et un pair.")
     parser.add_argument("--dossiers", type=int, default=1000, help="taille du lot (1000)")
+    parser.add_argument("--moyen", type=int, default=10_000, help="lot intermédiaire ; 0 pour l'omettre")
     parser.add_argument("--grand", type=int, default=100_000, help="taille du grand lot ; 0 pour l'omettre")
     parser.add_argument("--repetitions", type=int, default=15, help="exécutions pour un dossier (15)")
-    parser.add_argument("--lots", type=int, default=3, help="exécutions pour le lot (3)")
+    parser.add_argument("--lots", type=int, default=5, help="exécutions pour le lot (5)")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="répertoire de travail")
     parser.add_argument("--seed", type=int, default=2016)
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)
     small = corpus(args.out, args.dossiers, args.seed)
+    middle = corpus(args.out, args.moyen, args.seed) if args.moyen else None
     big = corpus(args.out, args.grand, args.seed) if args.grand else None
     files = dossier_files(small)
     one = files[0]
@@ -264,6 +273,7 @@ def main() -> None:
 
     batch_commands: dict[str, Callable[[], Run]] = {
         "cdv": batch_cdv,
+        "jsonl": lambda: measure([*cdv, str(small), "--format", "jsonl"], sample=True),
         "parse": lambda: measure([py, "-c", PARSE_FLOOR, str(small)]),
     }
     if peer:
@@ -271,13 +281,13 @@ def main() -> None:
     print(f"Lot de {len(files)} dossiers : {args.lots} exécutions de chaque commande…", flush=True)
     batches = interleaved(batch_commands, args.lots)
     check_report(report, len(files))
-    small_jsonl = measure([*cdv, str(small), "--format", "jsonl"], sample=True)
 
-    bigs: dict[str, Run] = {}
-    if big is not None:
+    larger: list[tuple[int, str, Run]] = []
+    for count, folder in ((args.moyen, middle), (args.grand, big)):
         for fmt in ("jsonl", "json"):
-            print(f"Grand lot de {args.grand} dossiers, --format {fmt}…", flush=True)
-            bigs[fmt] = measure([*cdv, str(big), "--format", fmt], sample=True)
+            if folder is not None:
+                print(f"Lot de {count} dossiers, --format {fmt}…", flush=True)
+                larger.append((count, fmt, measure([*cdv, str(folder), "--format", fmt], sample=True)))
 
     # --- figures
     t_one, t_parse1, t_import = median(ones["cdv"]), median(ones["parse"]), median(ones["import"])
@@ -304,22 +314,23 @@ def main() -> None:
     print()
     print(table(["Mesure (médiane)", "Temps", "Rapport", "Cible"], rows))
 
+    t_small = {"json": t_batch, "jsonl": median(batches["jsonl"])}
     mem_rows = [
-        [f"{len(files)} dossiers, json", memory(batches["cdv"][0]), seconds(t_batch), ""],
-        [f"{len(files)} dossiers, jsonl", memory(small_jsonl), seconds(small_jsonl.seconds), ""],
+        [f"{len(files)} dossiers, {fmt}", memory(batches["cdv" if fmt == "json" else fmt]), seconds(t), ""]
+        for fmt, t in t_small.items()
     ]
-    for fmt, run in bigs.items():
-        per_small = (t_batch - t_one) / (len(files) - 1)
-        per_big = (run.seconds - t_one) / (args.grand - 1)
-        mem_rows.append([
-            f"{args.grand} dossiers, {fmt}", memory(run), seconds(run.seconds),
-            f"{per_big * 1000:.2f} ms/dossier contre {per_small * 1000:.2f} à {len(files)} "
-            f"(× {per_big / per_small:.2f}) ; mémoire ≤ {TARGET_MEMORY_MB} Mo : "
-            f"{verdict(max(run.max_rss_mb, run.tree_pss_mb or 0) <= TARGET_MEMORY_MB)}",
-        ])
+    previous = {fmt: (len(files), t) for fmt, t in t_small.items()}
+    for count, fmt, run in larger:
+        before_n, before_t = previous[fmt]
+        slope = (run.seconds - before_t) / (count - before_n)
+        note = f"{slope * 1000:.2f} ms par dossier de plus (de {before_n} à {count})"
+        if count == args.grand:
+            note += f" ; mémoire ≤ {TARGET_MEMORY_MB} Mo : {verdict(peak_mb([run]) <= TARGET_MEMORY_MB)}"
+        mem_rows.append([f"{count} dossiers, {fmt}", memory([run]), seconds(run.seconds), note])
+        previous[fmt] = (count, run.seconds)
     print()
-    print(table(["Lot (une exécution)", "Mémoire de pointe (max RSS d'un processus)", "Temps", "Linéarité, cible"], mem_rows))
-    print("\nTemps par dossier hors démarrage : (temps du lot − temps d'un dossier) / (N − 1).")
+    print(table(["Lot", "Mémoire de pointe (max RSS d'un processus)", "Temps", "Linéarité, cible"], mem_rows))
+    print("\nTemps linéaire : le coût d'un dossier de plus reste le même d'un palier à l'autre.")
 
 
 if __name__ == "__main__":
