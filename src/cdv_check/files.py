@@ -55,10 +55,11 @@ def inspect_piece(folder: Path, declared: str, header_bytes: int) -> PieceCheck:
     if isinstance(parts, PieceCheck):
         return parts
     try:
-        found = _walk(folder, parts)
+        found = _walk(str(folder), parts)
         if isinstance(found, PieceCheck):
             return found
-        return _read_header(found, os.lstat(found), header_bytes)
+        path, seen = found
+        return _read_header(path, seen, header_bytes)
     except PermissionError:
         return _refused(
             "le fichier ou un répertoire du chemin n'est pas lisible (permission refusée)",
@@ -98,13 +99,17 @@ def _parts_or_refusal(declared: str) -> list[str] | PieceCheck:
     return parts
 
 
-def _walk(folder: Path, parts: list[str]) -> Path | PieceCheck:
-    """Follow `parts` from `folder` with lstat only; refuse links, missing or odd components."""
+def _walk(folder: str, parts: list[str]) -> tuple[str, os.stat_result] | PieceCheck:
+    """Follow `parts` from `folder` with lstat only; refuse links, missing or odd components.
+
+    Gives the file's path and its lstat, which the opened file must still match.
+    """
     current = folder
+    seen: os.stat_result | None = None
     for index, part in enumerate(parts):
-        entry = _entry(current, part)
+        found = _entry(current, part)
         shown = "/".join([*parts[:index], part])
-        if entry is None:
+        if found is None:
             last = index == len(parts) - 1
             what = "le fichier" if last else "le répertoire"
             return _refused(
@@ -112,8 +117,9 @@ def _walk(folder: Path, parts: list[str]) -> Path | PieceCheck:
                 "Vérifiez le nom (majuscules, accents, extension) ; le chemin est relatif au "
                 "répertoire du fichier du dossier.",
             )
-        current = current / entry
-        mode = os.lstat(current).st_mode
+        entry, seen = found
+        current = os.path.join(current, entry)
+        mode = seen.st_mode
         if stat.S_ISLNK(mode):
             return _refused(
                 f"« {shown} » est un lien symbolique : les liens ne sont jamais suivis",
@@ -121,18 +127,19 @@ def _walk(folder: Path, parts: list[str]) -> Path | PieceCheck:
             )
         if index < len(parts) - 1 and not stat.S_ISDIR(mode):
             return _refused(f"« {shown} » n'est pas un répertoire")
-    return current
+    assert seen is not None  # parts is never empty
+    return current, seen
 
 
-def _entry(directory: Path, name: str) -> str | None:
-    """The directory entry named `name`, or one equal to it once Unicode-normalized.
+def _entry(directory: str, name: str) -> tuple[str, os.stat_result] | None:
+    """The directory entry named `name`, or one equal to it once Unicode-normalized, with its
+    lstat.
 
     macOS writes names decomposed (NFD), most other systems and editors composed (NFC): « é »
     typed in the dossier must find « é » on disk either way.
     """
     try:
-        os.lstat(directory / name)
-        return name
+        return name, os.lstat(os.path.join(directory, name))
     except FileNotFoundError:
         pass
     except NotADirectoryError:
@@ -146,11 +153,11 @@ def _entry(directory: Path, name: str) -> str | None:
         return None
     for entry in entries:
         if unicodedata.normalize("NFC", entry) == wanted:
-            return entry
+            return entry, os.lstat(os.path.join(directory, entry))
     return None
 
 
-def _read_header(path: Path, seen: os.stat_result, header_bytes: int) -> PieceCheck:
+def _read_header(path: Path | str, seen: os.stat_result, header_bytes: int) -> PieceCheck:
     kind = _kind_refusal(seen.st_mode)
     if kind:
         return _refused(kind)
