@@ -19,12 +19,13 @@ from cdv_check.engine import (
     Finding,
     Issue,
     Loc,
+    Rule,
     Severity,
     all_rules,
     selected,
 )
 from cdv_check.limits import DEFAULT_LIMITS, Limits
-from cdv_check.loading import Document, read_structured
+from cdv_check.loading import Document, ReadProblem, read_structured
 from cdv_check.referentiel import Referentiel
 
 _PRUNE_ROUNDS = 4
@@ -59,7 +60,6 @@ class DossierResult:
     quartiers: tuple[str, ...] = ()
     """Slugs of the QPV the dossier names (for batch summaries)."""
     requested: Decimal | None = None
-    priority_ideas: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         counts = {s.value: 0 for s in Severity}
@@ -85,27 +85,14 @@ def check_path(
 def check_document(
     document: Document, ref: Referentiel, settings: Settings, folder: Path | None
 ) -> DossierResult:
-    raw: list[tuple[str, Severity, Issue]] = []
-    positions: dict[int, tuple[int | None, int | None]] = {}
     rules = all_rules()
+    findings = [_from_problem(problem, rules) for problem in document.problems]
 
-    def add(rule_id: str, issue: Issue, severity: Severity | None = None) -> None:
-        rule = rules[rule_id]
-        level = severity or issue.severity or rule.severity
-        if level not in rule.severities:
-            raise ValueError(f"{rule_id} cannot report with severity {level}")
-        raw.append((rule_id, level, issue))
+    def add(rule_id: str, issue: Issue) -> None:
+        findings.append(_locate(rules[rule_id], issue, document))
 
-    for problem in document.problems:
-        issue = Issue(problem.message, problem.advice, problem.path)
-        add(problem.rule, issue)
-        positions[id(issue)] = (problem.line, problem.column)
-
-    model: Dossier | None = None
-    if document.readable:
-        model = _build_model(document, ref, add)
-
-    context = None
+    model = _build_model(document, ref, add) if document.readable else None
+    deposit = None
     if model is not None:
         deposit = model.date_depot or settings.deposit_date or settings.today
         context = Context(model, ref, deposit, folder, settings.check_files)
@@ -114,12 +101,8 @@ def check_document(
                 for issue in rule.check(context):
                     add(rule.id, issue)
 
-    findings = [
-        _locate(rule_id, severity, issue, document, positions.get(id(issue)))
-        for rule_id, severity, issue in raw
-        if selected(rule_id, settings.select, settings.ignore)
-    ]
-    shown, omitted = _cap(findings, settings.limits.findings_per_dossier)
+    kept = [f for f in findings if selected(f.rule, settings.select, settings.ignore)]
+    shown, omitted = _cap(kept, settings.limits.findings_per_dossier)
     omitted_counts: dict[str, int] = {}
     for f in omitted:
         omitted_counts[f.severity.value] = omitted_counts.get(f.severity.value, 0) + 1
@@ -128,7 +111,7 @@ def check_document(
         findings=tuple(shown),
         omitted=len(omitted),
         omitted_counts=omitted_counts,
-        deposit_date=context.deposit_date if context else None,
+        deposit_date=deposit,
         deadline=ref.calendrier.date_limite,
         title=model.action.intitule if model and model.action else None,
         quartiers=_qpv_slugs(model, ref),
@@ -255,20 +238,23 @@ def dotted(loc: Loc) -> str:
     return out
 
 
-def _locate(
-    rule_id: str,
-    severity: Severity,
-    issue: Issue,
-    document: Document,
-    known: tuple[int | None, int | None] | None,
-) -> Finding:
-    if known:
-        line, column = known
-    elif issue.path:
+def _from_problem(problem: ReadProblem, rules: dict[str, Rule]) -> Finding:
+    """A problem met while reading: it already knows its position."""
+    severity = rules[problem.rule].severity
+    return Finding(problem.rule, severity, problem.message, problem.advice, dotted(problem.path),
+                   problem.line, problem.column)
+
+
+def _locate(rule: Rule, issue: Issue, document: Document) -> Finding:
+    """Stamp an issue with its rule's ID and severity, and its position in the file."""
+    severity = issue.severity or rule.severity
+    if severity not in rule.severities:
+        raise ValueError(f"{rule.id} cannot report with severity {severity}")
+    if issue.path:
         line, column = document.locate(issue.path, key=issue.on_key)
     else:
         line, column = None, None  # about the whole dossier, or about a command-line option
-    return Finding(rule_id, severity, issue.message, issue.advice, dotted(issue.path), line, column)
+    return Finding(rule.id, severity, issue.message, issue.advice, dotted(issue.path), line, column)
 
 
 def _position_key(f: Finding) -> tuple[bool, int, int, str]:
