@@ -81,8 +81,9 @@ class Draft:
     scolaire: bool = False
     beneficiaires: int = 0
     beneficiaires_qpv: int | None = 0
-    debut: date = date(2016, 1, 1)
-    fin: date = date(2016, 12, 31)
+    debut: date | None = None
+    """None: the template proposes the call's action year (from the référentiel)."""
+    fin: date | None = None
     lieu: str | None = f"{TODO} : lieu de l'action"
     charges: list[Line] = field(
         default_factory=lambda: [Line("60", f"{TODO} : une ligne par compte (60 à 68)", Decimal(0))]
@@ -150,7 +151,8 @@ def render(draft: Draft, ref: Referentiel) -> str:
     w.comment("Vérifiez-la avec : cdv-check dossier.yaml ; le format complet : cdv-check schema")
     w.comment("(et le README, « Éditeurs : schéma JSON », pour l'aide de votre éditeur).")
     w.comment("Les lignes commentées (« # clé: … ») sont facultatives : retirez le # pour les remplir.")
-    w.key("date_depot", None, "date d'envoi du dossier (sinon la date du jour)", example=date(2016, 1, 8))
+    w.key("date_depot", None, "date d'envoi du dossier (sinon la date du jour)",
+          example=ref.calendrier.date_limite)
     _porteur(w, draft, ref)
     _action(w, draft, ref)
     _budget(w, draft)
@@ -206,8 +208,9 @@ def _action(w: _Writer, d: Draft, ref: Referentiel) -> None:
     w.key("scolaire", d.scolaire, "public scolaire ou action en milieu scolaire (oui/non)", indent=4)
     w.key("beneficiaires", d.beneficiaires, "nombre de personnes touchées", indent=4)
     w.key("beneficiaires_qpv", d.beneficiaires_qpv, "dont habitants des QPV", indent=4, example=0)
-    w.key("debut", d.debut, "2016-01-08 ou 08/01/2016", indent=2)
-    w.key("fin", d.fin, indent=2)
+    year = ref.calendrier.annee_action
+    w.key("debut", d.debut or year.debut, "2016-01-08 ou 08/01/2016", indent=2)
+    w.key("fin", d.fin or year.fin, indent=2)
     w.key("lieu", d.lieu, indent=2, example="Centre social")
     w.key("partenaires", d.partenaires, "les partenaires de l'action", indent=2)
     w.mapping("evaluation", indent=2)

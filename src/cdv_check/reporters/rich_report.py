@@ -95,7 +95,8 @@ class RichReporter:
                 style="dim",
             ))
         if ideas:
-            parts.append(Text("Des idées : les priorités 2016 de vos quartiers", style="bold underline"))
+            parts.append(Text("Des idées : les priorités de l'appel pour vos quartiers",
+                              style="bold underline"))
             for f in ideas:
                 parts.append(Text(clean(f.text), style="dim"))
         parts.append(Text(""))
