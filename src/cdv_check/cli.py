@@ -105,10 +105,10 @@ def _load_config() -> Any:
         raise _fail(f"configuration : {exc}") from None
 
 
-def _ids(value: str | None, option: str) -> tuple[str, ...]:
-    return _known_ids(
-        tuple(part.strip().upper() for part in (value or "").split(",") if part.strip()), option
-    )
+def _ids(value: str, option: str) -> tuple[str, ...]:
+    from cdv_check.config import rule_ids
+
+    return _known_ids(rule_ids(value), option)
 
 
 def _known_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:

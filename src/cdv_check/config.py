@@ -112,7 +112,8 @@ def parse(raw: dict[str, Any], source: Path) -> FileConfig:
     return FileConfig(source=source, **values)
 
 
-def _ids(value: Any) -> tuple[str, ...]:
+def rule_ids(value: Any) -> tuple[str, ...]:
+    """Rule IDs or prefixes, from `PCE,BUD03` or a list of them, upper-cased."""
     if isinstance(value, str):
         parts = value.split(",")
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -157,8 +158,8 @@ def _date(value: Any) -> date:
 
 
 _READERS = {
-    "select": _ids,
-    "ignore": _ids,
+    "select": rule_ids,
+    "ignore": rule_ids,
     "strict": _bool,
     "format": _format,
     "jobs": _jobs,
