@@ -11,6 +11,7 @@ from rich.console import Console, RenderableType
 
 from cdv_check import browse
 from cdv_check.referentiel import Referentiel, load
+from cdv_check.rules._fr import french_int
 
 
 @pytest.fixture(scope="module")
@@ -153,9 +154,9 @@ def test_labels_are_not_read_as_markup(ref: Referentiel) -> None:
 
 
 def test_french_numbers() -> None:
-    assert browse.format_int_fr(10140) == "10 140"
-    assert browse.format_int_fr(980) == "980"
-    assert browse.format_int_fr(1234567) == "1 234 567"
+    assert french_int(10140) == "10 140"
+    assert french_int(980) == "980"
+    assert french_int(1234567) == "1 234 567"
     assert browse.format_euros(7400) == "7 400 €"
 
 
@@ -163,7 +164,7 @@ def test_qpv_table(ref: Referentiel) -> None:
     out = render(browse.qpv_table(ref))
     for q in ref.qpv:
         assert q.nom in out and q.commune in out
-        assert browse.format_int_fr(q.habitants) in out
+        assert french_int(q.habitants) in out
         assert browse.format_euros(q.revenu_median) in out
     assert "10 140" in out and "7 400 €" in out
     assert "Tous QPV" in out and "27 402" in out

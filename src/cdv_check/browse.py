@@ -24,6 +24,7 @@ from cdv_check.referentiel import (
     Referentiel,
     fold,
 )
+from cdv_check.rules._fr import french_int
 
 Level = Literal["axe", "objectif_strategique", "objectif_operationnel", "objectif"]
 
@@ -285,13 +286,8 @@ def search_json(ref: Referentiel, text: str) -> dict[str, Any]:
 # --- QPV ---------------------------------------------------------------------------------------
 
 
-def format_int_fr(n: int) -> str:
-    """10140 → "10 140" (French thousands separator)."""
-    return f"{n:,}".replace(",", " ")
-
-
 def format_euros(n: int) -> str:
-    return f"{format_int_fr(n)} €"
+    return f"{french_int(n)} €"
 
 
 def _priorities_text(ref: Referentiel, slug: str | None) -> Text:
@@ -321,7 +317,7 @@ def qpv_table(ref: Referentiel) -> RenderableType:
     table.add_row(
         "Metz, Woippy",
         Text("Tous QPV", style="italic"),
-        format_int_fr(sum(q.habitants for q in ref.qpv)),
+        french_int(sum(q.habitants for q in ref.qpv)),
         "",
         _priorities_text(ref, None),
     )
@@ -329,14 +325,14 @@ def qpv_table(ref: Referentiel) -> RenderableType:
         table.add_row(
             q.commune,
             q.nom,
-            format_int_fr(q.habitants),
+            french_int(q.habitants),
             format_euros(q.revenu_median),
             _priorities_text(ref, q.slug),
         )
     pop = ref.population
     pct = f"{pop.part_agglomeration_pct}".replace(".", ",")
     caption = Text(
-        f"{format_int_fr(pop.habitants)} habitants, soit {pct} % de la population de "
+        f"{french_int(pop.habitants)} habitants, soit {pct} % de la population de "
         f"l’agglomération. Source : {pop.source}",
         style="dim",
     )

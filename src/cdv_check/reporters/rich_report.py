@@ -19,7 +19,7 @@ from rich.text import Text
 from cdv_check.checker import DossierResult
 from cdv_check.engine import Finding, Severity, all_rules
 from cdv_check.referentiel import Referentiel
-from cdv_check.rules._fr import french_date, plural
+from cdv_check.rules._fr import french_date, french_int, plural
 from cdv_check.rules._money import french_amount
 from cdv_check.summary import Summary
 from cdv_check.textsafety import clean as _clean
@@ -209,7 +209,7 @@ class RichReporter:
                 qpv.nom,
                 str(totals.requests),
                 french_amount(totals.requested),
-                f"{qpv.habitants:,}".replace(",", " "),
+                french_int(qpv.habitants),
                 french_amount(per_head),
                 Text(bar, style="cyan"),
             )

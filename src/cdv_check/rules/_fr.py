@@ -27,6 +27,11 @@ def french_date(d: date) -> str:
     return f"{day} {_MONTHS[d.month - 1]} {d.year}"
 
 
+def french_int(n: int) -> str:
+    """10140 → « 10 140 » (French thousands separator)."""
+    return f"{n:,}".replace(",", " ")
+
+
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     """`plural(2, "jour")` → « 2 jours »; `plural(1, "jour")` → « 1 jour »."""
     word = singular if abs(n) <= 1 else (plural_form or singular + "s")
