@@ -14,6 +14,15 @@ import typer._click.formatting
 import typer.core
 
 from cdv_check import __version__
+from cdv_check.check_command import (
+    CheckOptions,
+    CommandFailed,
+    color_wanted,
+    load_referentiel,
+    report_failure,
+    run_check,
+    width,
+)
 from cdv_check.reporters import FORMATS
 
 Format = StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[misc]
@@ -38,6 +47,12 @@ class FrenchContext(typer._click.Context):
 
 class FrenchCommand(typer.core.TyperCommand):
     context_class = FrenchContext
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CommandFailed as exc:
+            raise typer.Exit(report_failure(exc)) from None
 
 
 class DefaultCommandGroup(typer.core.TyperGroup):
@@ -80,70 +95,6 @@ def main(
 ) -> None:
     """Vérifie les demandes de subvention au Contrat de Ville de Metz Métropole (appel à projets
     2016) avant leur dépôt. Exemple : cdv-check dossier.yaml"""
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"cdv-check : {message}", err=True)
-    return typer.Exit(code)
-
-
-def _load_referentiel(path: Path | None) -> Any:
-    from cdv_check.referentiel import ReferentielError, load
-
-    try:
-        return load(path)
-    except ReferentielError as exc:
-        raise _fail(f"référentiel illisible : {exc}") from None
-
-
-def _load_config() -> Any:
-    from cdv_check.config import ConfigError, load
-
-    try:
-        return load()
-    except ConfigError as exc:
-        raise _fail(f"configuration : {exc}") from None
-
-
-def _ids(value: str, option: str) -> tuple[str, ...]:
-    from cdv_check.config import rule_ids
-
-    return _known_ids(rule_ids(value), option)
-
-
-def _known_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:
-    """Rule IDs or prefixes; one that names no rule is a usage error (it would select nothing)."""
-    from cdv_check.engine import all_rules
-
-    known = all_rules()
-    unknown = [i for i in ids if not any(rule_id.startswith(i) for rule_id in known)]
-    if unknown:
-        raise _fail(
-            f"{option} : {', '.join(unknown)} ne désigne aucune règle "
-            "(ID comme BUD03 ou préfixe comme PCE ; la liste : cdv-check rules)."
-        )
-    return ids
-
-
-def _default_format() -> str:
-    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS:
-        return "github"
-    return "rich" if sys.stdout.isatty() or os.environ.get("FORCE_COLOR") else "text"
-
-
-def _color_wanted(output: Path | None) -> bool:
-    """NO_COLOR and FORCE_COLOR first (no-color.org, force-color.org), then: a terminal."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return output is None and sys.stdout.isatty()
-
-
-def _width() -> int:
-    import shutil
-
-    return shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
 
 
 @app.command("check", cls=FrenchCommand)
@@ -206,60 +157,12 @@ def check(
     ] = None,
 ) -> None:
     """Vérifie un ou plusieurs dossiers et rend un rapport en français."""
-    from cdv_check.batch import expand, run
-    from cdv_check.checker import Settings
-    from cdv_check.dossier import parse_date
-    from cdv_check.output import open_report
-    from cdv_check.reporters import make, stream
-    from cdv_check.summary import Summary
-
-    if not paths:
-        raise _fail("donnez au moins un dossier à vérifier (ex. cdv-check dossier.yaml).")
-    if output is not None and os.path.lexists(output):
-        raise _fail(f"le fichier de rapport « {output} » existe déjà ; il n'est pas remplacé. "
-                    "Choisissez un autre nom ou supprimez-le d'abord.")
-    config = _load_config()
-    # The command line wins over the configuration file, key by key.
-    strict = strict if strict is not None else bool(config.strict)
-    no_files = no_files if no_files is not None else bool(config.no_files)
-    jobs = jobs or config.jobs
-    deposit = config.date_depot
-    if date_depot is not None:
-        try:
-            deposit = parse_date(date_depot)
-        except ValueError as exc:
-            raise _fail(f"--date-depot « {date_depot} » : {exc}.") from None
-    ref = _load_referentiel(referentiel)
-    expansion = expand(paths)
-    if expansion.missing:
-        raise _fail("chemin introuvable : " + ", ".join(expansion.missing) + ".")
-    if not expansion.files:
-        raise _fail("aucun fichier .yaml, .yml ou .json dans " + ", ".join(paths) + ".")
-    settings = Settings(
-        today=date.today(),
-        deposit_date=deposit,
-        check_files=not no_files,
-        select=_ids(select, "--select") if select is not None
-        else _known_ids(config.select or (), "select (configuration)"),
-        ignore=_ids(ignore, "--ignore") if ignore is not None
-        else _known_ids(config.ignore or (), "ignore (configuration)"),
-        strict=strict,
+    options = CheckOptions(
+        paths=tuple(paths or ()), format=format.value if format is not None else None, output=output,
+        strict=strict, select=select, ignore=ignore, date_depot=date_depot, no_files=no_files,
+        referentiel=referentiel, jobs=jobs,
     )
-    chosen = format.value if format is not None else config.format or _default_format()
-    reporter = make(
-        chosen, ref_id=ref.id, version=__version__, strict=strict, ref=ref,
-        color=_color_wanted(output), width=_width(),
-    )
-    summary = Summary(strict=strict)
-    results = run(
-        expansion.files, ref=ref, referentiel=referentiel, settings=settings,
-        jobs=jobs or os.cpu_count() or 1,
-    )
-    with open_report(output) as out:
-        stream(results, reporter, out, summary)
-    if summary.interrupted:
-        raise typer.Exit(130)
-    raise typer.Exit(1 if summary.failed else 0)
+    raise typer.Exit(run_check(options))
 
 
 @app.command("rules", cls=FrenchCommand)
@@ -281,7 +184,7 @@ def rules(
     if key not in catalogue:
         close = difflib.get_close_matches(key, list(catalogue), n=3)
         hint = f" Règles proches : {', '.join(close)}." if close else ""
-        raise _fail(f"règle « {rule_id} » inconnue.{hint} La liste : cdv-check rules.")
+        raise CommandFailed(f"règle « {rule_id} » inconnue.{hint} La liste : cdv-check rules.")
     r = catalogue[key]
     typer.echo(f"{r.id} — {r.title}")
     typer.echo(f"Gravité : {' ou '.join(s.label for s in r.severities)}")
@@ -303,7 +206,7 @@ _BROWSE_FORMAT_HELP = "Format : rich (arbre ou tableau, par défaut) ou json."
 def _show(renderable: Any) -> None:
     from rich.console import Console
 
-    Console(no_color=not _color_wanted(None), highlight=False, width=_width()).print(renderable)
+    Console(no_color=not color_wanted(None), highlight=False, width=width()).print(renderable)
 
 
 def _show_json(data: Any) -> None:
@@ -330,8 +233,8 @@ def objectives(
     from cdv_check import browse
 
     if code is not None and search is not None:
-        raise _fail("donnez un CODE ou --search, pas les deux.")
-    ref = _load_referentiel(None)
+        raise CommandFailed("donnez un CODE ou --search, pas les deux.")
+    ref = load_referentiel(None)
     json_wanted = format is BrowseFormat.json
     data: Any
     try:
@@ -340,7 +243,7 @@ def objectives(
         else:
             data = browse.objectives_json(ref, code) if json_wanted else browse.objectives_tree(ref, code)
     except browse.UnknownObjectiveError as exc:
-        raise _fail(f"{exc} L'arbre complet : cdv-check objectives.") from None
+        raise CommandFailed(f"{exc} L'arbre complet : cdv-check objectives.") from None
     if json_wanted:
         _show_json(data)
     else:
@@ -354,7 +257,7 @@ def qpv(
     """Les six quartiers prioritaires : commune, habitants, revenu médian et priorités 2016."""
     from cdv_check import browse
 
-    ref = _load_referentiel(None)
+    ref = load_referentiel(None)
     if format is BrowseFormat.json:
         _show_json(browse.qpv_json(ref))
     else:
@@ -382,7 +285,7 @@ def schema(
 
     from cdv_check.schema import build
 
-    typer.echo(json.dumps(build(_load_referentiel(referentiel)), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(build(load_referentiel(referentiel)), ensure_ascii=False, indent=2))
 
 
 def _prompt(question: str, default: str | None) -> str:
@@ -407,22 +310,22 @@ def init(
     from cdv_check import init as new_dossier
 
     if os.path.lexists(file):
-        raise _fail(f"« {file} » existe déjà ; il n'est pas remplacé. Choisissez un autre nom.", 1)
-    ref = _load_referentiel(None)
+        raise CommandFailed(f"« {file} » existe déjà ; il n'est pas remplacé. Choisissez un autre nom.", 1)
+    ref = load_referentiel(None)
     if interactive if interactive is not None else sys.stdin.isatty():
         try:
             draft = new_dossier.questionnaire(_prompt, typer.echo, ref)
         except typer.Abort:
-            raise _fail("questionnaire interrompu : aucun fichier écrit.", 1) from None
+            raise CommandFailed("questionnaire interrompu : aucun fichier écrit.", 1) from None
         text = new_dossier.render(draft, ref)
     else:
         text = new_dossier.template(ref)
     try:
         new_dossier.write_new(Path(file), text)
     except FileExistsError:
-        raise _fail(f"« {file} » existe déjà ; il n'est pas remplacé. Choisissez un autre nom.", 1) from None
+        raise CommandFailed(f"« {file} » existe déjà ; il n'est pas remplacé. Choisissez un autre nom.", 1) from None
     except OSError as exc:
-        raise _fail(f"impossible d'écrire « {file} » : {exc.strerror or exc}.", 1) from None
+        raise CommandFailed(f"impossible d'écrire « {file} » : {exc.strerror or exc}.", 1) from None
     typer.echo(f"Dossier écrit : {file}. Complétez-le, puis vérifiez-le : cdv-check {file}")
 # --- end of schema and init commands ---
 

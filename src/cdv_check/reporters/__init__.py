@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from cdv_check.checker import DossierResult
-from cdv_check.summary import Summary
+if TYPE_CHECKING:  # the formats' names must not cost the checker's import (cli.py reads them)
+    from cdv_check.checker import DossierResult
+    from cdv_check.summary import Summary
 
 FORMATS: dict[str, str] = {
     "rich": "cdv_check.reporters.rich_report:RichReporter",

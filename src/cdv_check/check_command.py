@@ -1,0 +1,172 @@
+"""`cdv-check check`: from the options to the report and the exit code, without typer.
+
+Both readers of the command line end here: the typer command (`cli.check`) and the quick reader
+of the common form (`quick_argv`), so the check behaves the same whichever parsed the options.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cdv_check import __version__
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """The options of `cdv-check check`; None means "not given" (the configuration decides)."""
+
+    paths: tuple[str, ...] = ()
+    format: str | None = None
+    output: Path | None = None
+    strict: bool | None = None
+    select: str | None = None
+    ignore: str | None = None
+    date_depot: str | None = None
+    no_files: bool | None = None
+    referentiel: Path | None = None
+    jobs: int | None = None
+
+
+class CommandFailed(Exception):
+    """A problem of the command line or of the setup: a French message, and the exit code."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def report_failure(exc: CommandFailed) -> int:
+    sys.stderr.write(f"cdv-check : {exc.message}\n")
+    return exc.code
+
+
+def load_referentiel(path: Path | None) -> Any:
+    from cdv_check.referentiel import ReferentielError, load
+
+    try:
+        return load(path)
+    except ReferentielError as exc:
+        raise CommandFailed(f"référentiel illisible : {exc}") from None
+
+
+def color_wanted(output: Path | None) -> bool:
+    """NO_COLOR and FORCE_COLOR first (no-color.org, force-color.org), then: a terminal."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return output is None and sys.stdout.isatty()
+
+
+def width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
+
+
+def _load_config() -> Any:
+    from cdv_check.config import ConfigError, load
+
+    try:
+        return load()
+    except ConfigError as exc:
+        raise CommandFailed(f"configuration : {exc}") from None
+
+
+def _ids(value: str, option: str) -> tuple[str, ...]:
+    from cdv_check.config import rule_ids
+
+    return _known_ids(rule_ids(value), option)
+
+
+def _known_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """Rule IDs or prefixes; one that names no rule is a usage error (it would select nothing)."""
+    if not ids:
+        return ids
+    from cdv_check.engine import all_rules
+
+    known = all_rules()
+    unknown = [i for i in ids if not any(rule_id.startswith(i) for rule_id in known)]
+    if unknown:
+        raise CommandFailed(
+            f"{option} : {', '.join(unknown)} ne désigne aucune règle "
+            "(ID comme BUD03 ou préfixe comme PCE ; la liste : cdv-check rules)."
+        )
+    return ids
+
+
+def _default_format() -> str:
+    from cdv_check.reporters import FORMATS
+
+    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS:
+        return "github"
+    return "rich" if sys.stdout.isatty() or os.environ.get("FORCE_COLOR") else "text"
+
+
+def run_check(options: CheckOptions) -> int:
+    """Check the dossiers, write the report; the exit code of cli.md (0, 1 or 130).
+
+    Raises CommandFailed (exit 2) before any dossier is checked when the options or the setup are
+    wrong.
+    """
+    from cdv_check.batch import expand, run
+    from cdv_check.checker import Settings
+    from cdv_check.dossier import parse_date
+    from cdv_check.output import open_report
+    from cdv_check.reporters import make, stream
+    from cdv_check.summary import Summary
+
+    output = options.output
+    if not options.paths:
+        raise CommandFailed("donnez au moins un dossier à vérifier (ex. cdv-check dossier.yaml).")
+    if output is not None and os.path.lexists(output):
+        raise CommandFailed(f"le fichier de rapport « {output} » existe déjà ; il n'est pas remplacé. "
+                            "Choisissez un autre nom ou supprimez-le d'abord.")
+    config = _load_config()
+    # The command line wins over the configuration file, key by key.
+    strict = options.strict if options.strict is not None else bool(config.strict)
+    no_files = options.no_files if options.no_files is not None else bool(config.no_files)
+    jobs = options.jobs or config.jobs
+    deposit = config.date_depot
+    if options.date_depot is not None:
+        try:
+            deposit = parse_date(options.date_depot)
+        except ValueError as exc:
+            raise CommandFailed(f"--date-depot « {options.date_depot} » : {exc}.") from None
+    ref = load_referentiel(options.referentiel)
+    expansion = expand(list(options.paths))
+    if expansion.missing:
+        raise CommandFailed("chemin introuvable : " + ", ".join(expansion.missing) + ".")
+    if not expansion.files:
+        raise CommandFailed("aucun fichier .yaml, .yml ou .json dans " + ", ".join(options.paths) + ".")
+    settings = Settings(
+        today=date.today(),
+        deposit_date=deposit,
+        check_files=not no_files,
+        select=_ids(options.select, "--select") if options.select is not None
+        else _known_ids(config.select or (), "select (configuration)"),
+        ignore=_ids(options.ignore, "--ignore") if options.ignore is not None
+        else _known_ids(config.ignore or (), "ignore (configuration)"),
+        strict=strict,
+    )
+    chosen = options.format or config.format or _default_format()
+    reporter = make(
+        chosen, ref_id=ref.id, version=__version__, strict=strict, ref=ref,
+        color=color_wanted(output), width=width(),
+    )
+    summary = Summary(strict=strict)
+    results = run(
+        expansion.files, ref=ref, referentiel=options.referentiel, settings=settings,
+        jobs=jobs or os.cpu_count() or 1,
+    )
+    with open_report(output) as out:
+        stream(results, reporter, out, summary)
+    if summary.interrupted:
+        return 130
+    return 1 if summary.failed else 0
