@@ -18,7 +18,7 @@ from cdv_check.check_command import CheckOptions
 COMMANDS = frozenset({"check", "rules", "objectives", "qpv", "schema", "init"})
 """The typer application's commands: a first word among them is not a path."""
 
-_FLAGS = {
+_FLAGS: dict[str, tuple[str, Any]] = {
     "--strict": ("strict", True),
     "--no-strict": ("strict", False),
     "--no-files": ("no_files", True),
