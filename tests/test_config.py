@@ -67,6 +67,17 @@ def test_pyproject_without_the_table_is_passed_over(project: Path) -> None:
     assert load().strict is True
 
 
+def test_a_pyproject_that_cannot_name_the_table_is_passed_over_even_broken(project: Path) -> None:
+    (project / ".cdv-check.yaml").write_text("strict: oui\n", encoding="utf-8")
+    (project / "dossiers" / "pyproject.toml").write_text("[tool.ruff\n", encoding="utf-8")
+    assert load().strict is True
+
+
+def test_a_table_named_through_an_escape_is_read(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool."cdv\\u002Dcheck"]\nstrict = true\n', encoding="utf-8")
+    assert load().strict is True
+
+
 def test_command_line_wins(project: Path) -> None:
     (project / ".cdv-check.yaml").write_text(
         "select: PCE\nignore: [PCE09]\nstrict: true\nformat: text\njobs: 3\ndate-depot: 11/01/2016\n",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -169,6 +168,8 @@ def _schema_issues(exc: ValidationError, document: Document) -> Iterator[tuple[L
 def _unknown_key(loc: Loc) -> Issue:
     name = str(loc[-1])
     known = known_keys(loc[:-1])
+    import difflib
+
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     where = f"dans « {dotted(loc[:-1])} »" if loc[:-1] else "au premier niveau"
     if close:

@@ -7,8 +7,6 @@ over); the first found is the only one read.
 
 from __future__ import annotations
 
-import difflib
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -78,9 +76,16 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 def _read_pyproject(path: Path) -> dict[str, Any] | None:
     try:
-        with path.open("rb") as stream:
-            data = tomllib.load(stream)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path} illisible : {exc}") from None
+    if not _may_name_the_table(raw):
+        return None
+    import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path} illisible : {exc}") from None
     tool = data.get("tool")
     table = tool.get(TABLE) if isinstance(tool, dict) else None
@@ -91,12 +96,23 @@ def _read_pyproject(path: Path) -> dict[str, Any] | None:
     return table
 
 
+def _may_name_the_table(raw: bytes) -> bool:
+    """A TOML file names [tool.cdv-check] literally, or through a \\u escape in a quoted key.
+
+    Most folders have a pyproject.toml of their own; reading TOML costs more than the rest of
+    the configuration, so a file that cannot name the table is passed over unread.
+    """
+    return TABLE.encode() in raw or b"\\u" in raw or b"\\U" in raw
+
+
 def parse(raw: dict[str, Any], source: Path) -> FileConfig:
     """Check and type the raw settings of one file."""
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = str(key).replace("-", "_")
         if name not in KEYS:
+            import difflib
+
             known = [k.replace("_", "-") for k in KEYS]
             close = difflib.get_close_matches(str(key).replace("_", "-"), known, n=1)
             guess = f" Vouliez-vous dire « {close[0]} » ?" if close else ""

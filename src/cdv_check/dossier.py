@@ -98,12 +98,6 @@ def _parse_count(value: Any) -> Any:
     return count
 
 
-def _as_text(value: Any) -> Any:
-    if isinstance(value, str):
-        return value
-    raise ValueError("un texte est attendu")
-
-
 def _as_list(value: Any) -> Any:
     """A single value where a list is expected is read as a list of one."""
     if isinstance(value, (list, tuple)):
@@ -117,7 +111,7 @@ Booleen = Annotated[bool, BeforeValidator(_parse_bool)]
 Montant = Annotated[Decimal, BeforeValidator(_parse_amount)]
 Date = Annotated[date, BeforeValidator(parse_date)]
 Nombre = Annotated[int, BeforeValidator(_parse_count)]
-Texte = Annotated[str, BeforeValidator(_as_text)]
+Texte = str  # pydantic refuses a list or a mapping here (string_type: « un texte est attendu »)
 Textes = Annotated[list[Texte], BeforeValidator(_as_list)]
 
 
