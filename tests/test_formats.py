@@ -66,6 +66,20 @@ def _json(files: list[str], *extra: str) -> dict[str, dict]:
     return {d["file"]: d for d in json.loads(out)["dossiers"]}
 
 
+# --- text ---------------------------------------------------------------------------------------
+
+
+def test_text_gives_the_position_when_known_and_never_a_made_up_one(batch: list[str], tmp_path: Path) -> None:
+    (tmp_path / "liste.json").write_text("[1, 2]\n", encoding="utf-8")  # no key to point at
+    _, out = _run("text", [*batch, "liste.json"])
+    findings = out.splitlines()[:-1]
+    assert any(re.match(r"bon/dossier\.yaml:\d+:\d+: [A-Z]{3}\d\d ", line) for line in findings)
+    assert [line for line in findings if line.startswith("liste.json")] == [
+        next(line for line in findings if re.match(r"liste\.json: SCH04 error ", line))
+    ]
+    assert not any(":0:" in line for line in findings)
+
+
 # --- junit --------------------------------------------------------------------------------------
 
 

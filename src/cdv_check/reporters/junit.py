@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from cdv_check.checker import DossierResult
 from cdv_check.engine import Finding, Severity
+from cdv_check.reporters.text import where
 from cdv_check.summary import Summary
 from cdv_check.textsafety import clean
 
@@ -25,7 +26,7 @@ def _text(value: str) -> str:
 
 
 def _line(file: str, f: Finding) -> str:
-    return f"{file}:{f.line or 0}:{f.column or 0} {f.rule} {f.severity.value} {_text(f.text)}"
+    return f"{where(file, f.line, f.column)} {f.rule} {f.severity.value} {_text(f.text)}"
 
 
 def _fails(f: Finding, strict: bool) -> bool:
@@ -50,7 +51,7 @@ class JunitReporter:
         failing = [_line(file, f) for f in result.findings if _fails(f, self.strict)]
         others = [_line(file, f) for f in result.findings if not _fails(f, self.strict)]
         if result.omitted:
-            others.append(f"{file}:0:0 … {result.omitted} autres constats non affichés")
+            others.append(f"{file} … {result.omitted} autres constats non affichés")
         parts = [f"  <testcase name={quoteattr(file)} classname=\"cdv-check\" file={quoteattr(file)}>"]
         if not result.passed(strict=self.strict):
             counts = result.counts()

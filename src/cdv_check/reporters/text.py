@@ -20,10 +20,9 @@ class TextReporter:
         lines = []
         file = clean(result.file)
         for f in result.findings:
-            where = f"{file}:{f.line or 0}:{f.column or 0}"
-            lines.append(f"{where}: {f.rule} {f.severity.value} {clean(f.text)}")
+            lines.append(f"{where(file, f.line, f.column)}: {f.rule} {f.severity.value} {clean(f.text)}")
         if result.omitted:
-            lines.append(f"{file}:0:0: … {result.omitted} autres constats non affichés")
+            lines.append(f"{file}: … {result.omitted} autres constats non affichés")
         return "".join(line + "\n" for line in lines)
 
     def end(self, summary: Summary) -> str:
@@ -34,3 +33,11 @@ class TextReporter:
             f"{s['failed']} à corriger ; {s['error']} erreur(s), {s['warning']} avertissement(s), "
             f"{s['info']} conseil(s)\n"
         )
+
+
+def where(file: str, line: int | None, column: int | None) -> str:
+    """`file:line:col`, or only what is known (`file` for a finding about the whole file), as
+    compilers write it, so that editors still jump to the right place."""
+    if line is None:
+        return file
+    return f"{file}:{line}:{column}" if column is not None else f"{file}:{line}"
