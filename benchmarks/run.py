@@ -6,7 +6,8 @@ next run), then times, interleaving the commands so that a busy machine slows th
 - cdv-check on one dossier (median of `--repetitions` process runs) and on 1 000 dossiers
   (pieces checked, default jobs), with `--format json`;
 - the floor: a python process that only parses the same files with `yaml.CSafeLoader`, and for
-  one dossier a process that imports pydantic and yaml and parses it;
+  one dossier a process that imports pydantic and yaml and parses it, and one that also builds
+  and fills a one-field pydantic model (for information: what any pydantic tool pays);
 - the peer: check-jsonschema with the dossier schema (`cdv-check schema`) on the same files;
 - peak memory for 1 000 and 100 000 dossiers (`--format jsonl` and `--format json`), and the time
   for 100 000 to show that it grows linearly.
@@ -52,6 +53,18 @@ from pydantic import BaseModel
 with open(sys.argv[1], "rb") as f:
     yaml.load(f, Loader=yaml.CSafeLoader)
 """
+MODEL_FLOOR = """
+import os, sys
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # as cdv-check does
+import yaml
+from pydantic import BaseModel
+class Dossier(BaseModel):
+    data: dict
+with open(sys.argv[1], "rb") as f:
+    Dossier(data=yaml.load(f, Loader=yaml.CSafeLoader))
+"""
+"""The same, building and using one pydantic model: the first model of a process imports the rest
+of pydantic (fields, types, the plugin loader and importlib.metadata), which any pydantic tool pays."""
 SCHEMA_FALLBACK = (
     "import json; from cdv_check.dossier import Dossier; "
     "print(json.dumps(Dossier.model_json_schema(), ensure_ascii=False))"
@@ -261,6 +274,7 @@ def main() -> None:
         "cdv": lambda: measure([*cdv, one, "--format", "json"]),
         "parse": lambda: measure([py, "-c", PARSE_FLOOR, str(Path(one).parent)]),
         "import": lambda: measure([py, "-c", IMPORT_FLOOR, one]),
+        "model": lambda: measure([py, "-c", MODEL_FLOOR, one]),
     }
     if peer:
         one_commands["peer"] = lambda: measure([*peer, "--schemafile", str(schema), one])
@@ -291,12 +305,15 @@ def main() -> None:
 
     # --- figures
     t_one, t_parse1, t_import = median(ones["cdv"]), median(ones["parse"]), median(ones["import"])
+    t_model = median(ones["model"])
     t_batch, t_floor = median(batches["cdv"]), median(batches["parse"])
     rows = [
         ["cdv-check, 1 dossier (json)", seconds(t_one), f"{t_one / t_import:.2f} × import pydantic+yaml",
          f"≤ {TARGET_ONE_FLOOR} : {verdict(t_one / t_import <= TARGET_ONE_FLOOR)}"],
         ["plancher : analyse CSafeLoader, 1 dossier", seconds(t_parse1), "", ""],
         ["plancher : import pydantic + yaml, 1 dossier", seconds(t_import), "", ""],
+        ["plancher : de même, avec un modèle pydantic", seconds(t_model),
+         f"cdv-check = {t_one / t_model:.2f} ×", "(pour information)"],
     ]
     if peer:
         t_peer1 = median(ones["peer"])
