@@ -73,6 +73,15 @@ def test_help_is_french() -> None:
     assert "Show this message" not in result.stdout
 
 
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["objectives", "--help"], ["rules", "--help"]])
+def test_help_shows_no_python_type_nor_cut_sentence(args: list[str]) -> None:
+    out = _cdv(*args).stdout
+    assert "<str>" not in out and "<list[str]>" not in out and "COMMAND [ARGS]" not in out
+    usage, *rest = out.splitlines()
+    assert usage.startswith("Utilisation : cdv-check")
+    assert not any(line.endswith("...") for line in rest)  # click cuts long command summaries so
+
+
 def test_standard_input() -> None:
     text = Path(VALID).read_text(encoding="utf-8")
     result = _cdv("--format", "json", "--no-files", "-", stdin=text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from datetime import date
 from enum import StrEnum
@@ -29,6 +30,7 @@ Format = StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[mis
 
 
 _SECTIONS = {"Options": "Options", "Arguments": "Arguments", "Commands": "Commandes"}
+_TYPE_LABEL = re.compile(r" <[^<>]+>$")
 
 
 class FrenchHelpFormatter(typer._click.formatting.HelpFormatter):
@@ -39,6 +41,11 @@ class FrenchHelpFormatter(typer._click.formatting.HelpFormatter):
 
     def section(self, name: str) -> Any:
         return super().section(_SECTIONS.get(name, name))
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        # Typer labels arguments with their Python type (CODE <str>); the metavar says enough.
+        rows = [(_TYPE_LABEL.sub("", term), text) for term, text in rows]
+        super().write_dl(rows, col_max, col_spacing)
 
 
 class FrenchContext(typer._click.Context):
@@ -75,6 +82,7 @@ app = typer.Typer(
     help="Vérifie les demandes de subvention au Contrat de Ville de Metz Métropole "
     "(appel à projets 2016) avant leur dépôt.",
     no_args_is_help=True,
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
@@ -97,12 +105,12 @@ def main(
     2016) avant leur dépôt. Exemple : cdv-check dossier.yaml"""
 
 
-@app.command("check", cls=FrenchCommand)
+@app.command("check", cls=FrenchCommand, short_help="Vérifie des dossiers et rend un rapport en français.")
 def check(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="CHEMIN...",
+            metavar="CHEMIN",
             help="Dossiers à vérifier : fichiers .yaml/.yml/.json, dossiers (parcourus "
             "récursivement), motifs (*.yaml), ou - pour l'entrée standard.",
             show_default=False,
@@ -165,7 +173,7 @@ def check(
     raise typer.Exit(run_check(options))
 
 
-@app.command("rules", cls=FrenchCommand)
+@app.command("rules", cls=FrenchCommand, short_help="Le catalogue des règles, ou l'explication d'une règle.")
 def rules(
     rule_id: Annotated[str | None, typer.Argument(metavar="ID", help="Une règle (ex. BUD01) ; sans ID, tout le catalogue.", show_default=False)] = None,
 ) -> None:
@@ -215,7 +223,7 @@ def _show_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@app.command("objectives", cls=FrenchCommand)
+@app.command("objectives", cls=FrenchCommand, short_help="L'arbre des objectifs de l'Annexe 1.")
 def objectives(
     code: Annotated[
         str | None,
@@ -250,7 +258,7 @@ def objectives(
         _show(data)
 
 
-@app.command("qpv", cls=FrenchCommand)
+@app.command("qpv", cls=FrenchCommand, short_help="Les six quartiers prioritaires et leurs priorités 2016.")
 def qpv(
     format: Annotated[BrowseFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_BROWSE_FORMAT_HELP, show_default=False)] = BrowseFormat.rich,
 ) -> None:
@@ -265,7 +273,7 @@ def qpv(
 # --- end of browse commands ---
 
 
-@app.command("schema", cls=FrenchCommand)
+@app.command("schema", cls=FrenchCommand, short_help="Le schéma JSON du dossier, pour les éditeurs.")
 def schema(
     referentiel: Annotated[
         Path | None,
@@ -293,7 +301,7 @@ def _prompt(question: str, default: str | None) -> str:
     return answer
 
 
-@app.command("init", cls=FrenchCommand)
+@app.command("init", cls=FrenchCommand, short_help="Écrit un nouveau dossier à compléter.")
 def init(
     file: Annotated[
         str,
