@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cdv_check.dossier import Dossier
@@ -76,6 +76,9 @@ class Context:
     folder: Path | None
     """The dossier file's folder, where pieces are looked up; None for standard input."""
     check_files: bool = True
+    piece_checks: dict[str, Any] = field(default_factory=dict, compare=False)
+    """What reading each declared piece file gave, by declared path: several rules look at the
+    same file, which is opened once per dossier (rules.pieces fills it)."""
 
 
 Check = Callable[[Context], Iterable[Issue]]

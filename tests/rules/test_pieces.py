@@ -205,3 +205,20 @@ def test_first_request_gives_the_prefecture_contacts(make_case: MakeCase) -> Non
 def test_later_request_needs_no_extranet_codes(make_case: MakeCase) -> None:
     case = make_case({FIRST_REQUEST: "  premiere_demande: non"})
     assert case.findings("PCE09") == []
+
+
+def test_each_piece_file_is_read_once_per_dossier(make_case: MakeCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdv_check.rules import pieces
+
+    opened: list[str] = []
+    real = pieces.inspect_piece
+
+    def counting(folder: Path, declared: str, header_bytes: int) -> pieces.PieceCheck:
+        opened.append(declared)
+        return real(folder, declared, header_bytes)
+
+    monkeypatch.setattr(pieces, "inspect_piece", counting)
+    result = make_case().check()
+    assert [f for f in result.findings if f.rule in {"PCE07", "PCE08"}] == []
+    assert "pieces/cerfa-12156.pdf" in opened
+    assert sorted(opened) == sorted(set(opened))

@@ -192,7 +192,10 @@ def _inspect(ctx: Context, declared: str) -> PieceCheck | None:
     """The file check, or None when files are not checked (`--no-files`, standard input)."""
     if not ctx.check_files or ctx.folder is None:
         return None
-    return inspect_piece(ctx.folder, declared, DEFAULT_LIMITS.piece_header_bytes)
+    if declared not in ctx.piece_checks:
+        ctx.piece_checks[declared] = inspect_piece(ctx.folder, declared, DEFAULT_LIMITS.piece_header_bytes)
+    result: PieceCheck = ctx.piece_checks[declared]
+    return result
 
 
 @rule("PCE07", Severity.ERROR, section=_SECTION, title="Fichier de pièce introuvable ou invalide")
