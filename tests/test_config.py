@@ -78,6 +78,12 @@ def test_a_table_named_through_an_escape_is_read(project: Path) -> None:
     assert load().strict is True
 
 
+def test_a_pyproject_not_in_utf8_is_a_usage_error(project: Path) -> None:
+    (project / "pyproject.toml").write_bytes("[tool.cdv-check]\n# réglages\n".encode("latin-1"))
+    result = CliRunner().invoke(app, ["check", "dossier.yaml"])
+    assert result.exit_code == 2 and "pyproject.toml illisible" in result.stderr
+
+
 def test_command_line_wins(project: Path) -> None:
     (project / ".cdv-check.yaml").write_text(
         "select: PCE\nignore: [PCE09]\nstrict: true\nformat: text\njobs: 3\ndate-depot: 11/01/2016\n",
