@@ -10,6 +10,7 @@ def main() -> None:
     # Pydantic looks for plugins in the metadata of every installed distribution when the first
     # model is built (several ms at each start); cdv-check uses none. A user's own setting wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _open_closed_streams()
     try:
         from cdv_check.quick_argv import plain_check
         from cdv_check.reporters import FORMATS
@@ -26,10 +27,27 @@ def main() -> None:
             code = run_check(options)
         except CommandFailed as exc:
             code = report_failure(exc)
+        except BrokenPipeError:  # the reader left (`| head`): stop quietly with 1, as click does
+            _discard_stdout()
+            code = 1
     except KeyboardInterrupt:  # Ctrl-C before the batch took over: the report is not started
         sys.stderr.write("\ncdv-check : interrompu.\n")
         sys.exit(130)
     sys.exit(code)
+
+
+def _open_closed_streams() -> None:
+    """A standard stream closed before the start (`>&-`, `<&-`) is None in Python: read nothing
+    from it and write nowhere, rather than fail on the first use."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 (for the whole run)
+
+
+def _discard_stdout() -> None:
+    """After a broken pipe, let the interpreter's last flush of stdout go nowhere, silently."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

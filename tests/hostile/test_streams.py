@@ -1,0 +1,50 @@
+"""Standard streams that are closed or go away: a report cut short, never a traceback."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+
+FAULTY = str(EXAMPLES / "erreurs-typiques" / "dossier.yaml")
+
+
+def _closed(redirection: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The program started with one standard stream closed by the shell (`>&-`, `<&-`)."""
+    script = f'exec "$0" -m cdv_check "$@" {redirection}'
+    return subprocess.run(["sh", "-c", script, sys.executable, *args], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("command", [[], ["check"]])
+def test_closed_stdout_still_gives_the_exit_code(command: list[str]) -> None:
+    result = _closed(">&-", *command, FAULTY, "--format", "text")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_closed_stdin_is_an_empty_dossier() -> None:
+    result = _closed("<&-", "-", "--format", "text")
+    assert result.returncode == 1
+    assert result.stdout.startswith("-: SCH03 error Le fichier est vide.")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["check"]])
+def test_a_reader_that_leaves_early_stops_the_report_quietly(tmp_path: Path, command: list[str]) -> None:
+    for n in range(40):  # well over a pipe's buffer of report
+        shutil.copytree(EXAMPLES / "erreurs-typiques", tmp_path / f"d{n:02}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cdv_check", *command, str(tmp_path), "--format", "jsonl"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(100)
+    process.stdout.close()  # like `| head -c 100`
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 1
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
