@@ -65,6 +65,15 @@ def test_missing_path_is_exit_2_and_nothing_is_checked() -> None:
     assert result.stdout == ""
 
 
+def test_a_mistyped_command_is_named() -> None:
+    result = _cdv("objectif", "2.7")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "cdv-check : chemin introuvable : objectif, 2.7. Vouliez-vous dire la commande « cdv-check objectives » ?\n"
+    )
+    assert "Vouliez-vous" not in _cdv("check.yaml").stderr  # a file name is not taken for a command
+
+
 def test_help_is_french() -> None:
     result = _cdv("check", "--help")
     assert result.returncode == 0

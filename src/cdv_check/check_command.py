@@ -16,6 +16,10 @@ from typing import Any
 from cdv_check import __version__
 
 
+COMMANDS = ("check", "rules", "objectives", "qpv", "schema", "init")
+"""The typer application's commands: a first word among them is a command, any other a path."""
+
+
 @dataclass(frozen=True)
 class CheckOptions:
     """The options of `cdv-check check`; None means "not given" (the configuration decides)."""
@@ -109,6 +113,16 @@ def _default_format() -> str:
     return "rich" if sys.stdout.isatty() or os.environ.get("FORCE_COLOR") else "text"
 
 
+def _command_meant(first: str, missing: list[str]) -> str:
+    """`cdv-check objectif 2.7` reads `objectif` as a path; say which command was likely meant."""
+    import difflib
+
+    if first not in missing or any(c in first for c in "./\\*"):  # that one looks like a path
+        return ""
+    close = difflib.get_close_matches(first.casefold(), COMMANDS, n=1, cutoff=0.6)
+    return f" Vouliez-vous dire la commande « cdv-check {close[0]} » ?" if close else ""
+
+
 def run_check(options: CheckOptions) -> int:
     """Check the dossiers, write the report; the exit code of cli.md (0, 1 or 130).
 
@@ -142,7 +156,8 @@ def run_check(options: CheckOptions) -> int:
     ref = load_referentiel(options.referentiel)
     expansion = expand(list(options.paths))
     if expansion.missing:
-        raise CommandFailed("chemin introuvable : " + ", ".join(expansion.missing) + ".")
+        raise CommandFailed("chemin introuvable : " + ", ".join(expansion.missing) + "."
+                            + _command_meant(options.paths[0], expansion.missing))
     if not expansion.files:
         raise CommandFailed("aucun fichier .yaml, .yml ou .json dans " + ", ".join(options.paths) + ".")
     settings = Settings(

@@ -13,10 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from cdv_check.check_command import CheckOptions
-
-COMMANDS = frozenset({"check", "rules", "objectives", "qpv", "schema", "init"})
-"""The typer application's commands: a first word among them is not a path."""
+from cdv_check.check_command import COMMANDS, CheckOptions
 
 _FLAGS: dict[str, tuple[str, Any]] = {
     "--strict": ("strict", True),
