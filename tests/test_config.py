@@ -84,6 +84,13 @@ def test_a_pyproject_not_in_utf8_is_a_usage_error(project: Path) -> None:
     assert result.exit_code == 2 and "pyproject.toml illisible" in result.stderr
 
 
+def test_an_oversized_pyproject_is_refused_unread(project: Path) -> None:
+    with (project / "pyproject.toml").open("wb") as f:
+        f.truncate(3 * 1024 * 1024)  # sparse: three mebibytes of nothing
+    result = CliRunner().invoke(app, ["check", "dossier.yaml"])
+    assert result.exit_code == 2 and "Fichier trop gros" in result.stderr
+
+
 def test_command_line_wins(project: Path) -> None:
     (project / ".cdv-check.yaml").write_text(
         "select: PCE\nignore: [PCE09]\nstrict: true\nformat: text\njobs: 3\ndate-depot: 11/01/2016\n",

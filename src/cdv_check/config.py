@@ -12,7 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from cdv_check.loading import read_structured
+from cdv_check.limits import DEFAULT_LIMITS
+from cdv_check.loading import InputRefused, read_bounded, read_structured
 
 YAML_NAME = ".cdv-check.yaml"
 PYPROJECT = "pyproject.toml"
@@ -75,10 +76,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _read_pyproject(path: Path) -> dict[str, Any] | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path} illisible : {exc}") from None
+    try:  # bounded: the current folder may hold files from third parties
+        raw = read_bounded(path, DEFAULT_LIMITS.file_bytes)
+    except InputRefused as refused:
+        raise ConfigError(f"{path} : {refused.problem.message}") from None
     if not _may_name_the_table(raw):
         return None
     import tomllib
