@@ -61,7 +61,7 @@ def test_bad_format_lists_the_formats() -> None:
 def test_missing_path_is_exit_2_and_nothing_is_checked() -> None:
     result = _cdv(VALID, "absent.yaml")
     assert result.returncode == 2
-    assert "chemin introuvable : absent.yaml" in result.stderr
+    assert "chemin introuvable : « absent.yaml »." in result.stderr
     assert result.stdout == ""
 
 
@@ -69,9 +69,15 @@ def test_a_mistyped_command_is_named() -> None:
     result = _cdv("objectif", "2.7")
     assert result.returncode == 2
     assert result.stderr == (
-        "cdv-check : chemin introuvable : objectif, 2.7. Vouliez-vous dire la commande « cdv-check objectives » ?\n"
+        "cdv-check : chemins introuvables : « objectif », « 2.7 ». "
+        "Vouliez-vous dire la commande « cdv-check objectives » ?\n"
     )
     assert "Vouliez-vous" not in _cdv("check.yaml").stderr  # a file name is not taken for a command
+
+
+def test_a_missing_path_is_quoted_and_inert() -> None:
+    assert _cdv("").stderr == "cdv-check : chemin introuvable : «  ».\n"
+    assert _cdv("a\x1b[31m\nb.yaml").stderr == "cdv-check : chemin introuvable : « a [31m b.yaml ».\n"
 
 
 def test_help_is_french() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -113,6 +114,13 @@ def _default_format() -> str:
     return "rich" if sys.stdout.isatty() or os.environ.get("FORCE_COLOR") else "text"
 
 
+def _quoted(paths: Sequence[str]) -> str:
+    """Paths as the user typed them, each between « », made inert (a glob may hold anything)."""
+    from cdv_check.textsafety import clean
+
+    return ", ".join(f"« {clean(path)} »" for path in paths)
+
+
 def _command_meant(first: str, missing: list[str]) -> str:
     """`cdv-check objectif 2.7` reads `objectif` as a path; say which command was likely meant."""
     import difflib
@@ -156,10 +164,12 @@ def run_check(options: CheckOptions) -> int:
     ref = load_referentiel(options.referentiel)
     expansion = expand(list(options.paths))
     if expansion.missing:
-        raise CommandFailed("chemin introuvable : " + ", ".join(expansion.missing) + "."
-                            + _command_meant(options.paths[0], expansion.missing))
+        raise CommandFailed(
+            ("chemin introuvable : " if len(expansion.missing) == 1 else "chemins introuvables : ")
+            + _quoted(expansion.missing) + "." + _command_meant(options.paths[0], expansion.missing)
+        )
     if not expansion.files:
-        raise CommandFailed("aucun fichier .yaml, .yml ou .json dans " + ", ".join(options.paths) + ".")
+        raise CommandFailed("aucun fichier .yaml, .yml ou .json dans " + _quoted(options.paths) + ".")
     settings = Settings(
         today=date.today(),
         deposit_date=deposit,
