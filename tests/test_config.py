@@ -148,6 +148,13 @@ def test_a_wrong_file_is_a_french_usage_error(project: Path, text: str, expected
     assert result.stdout == ""
 
 
+def test_a_configuration_cannot_drive_the_terminal(project: Path) -> None:
+    (project / ".cdv-check.yaml").write_text('select: ["\\u001b[2JX"]\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "dossier.yaml"])
+    assert result.exit_code == 2 and "[2JX ne désigne aucune règle" in result.stderr
+    assert "\x1b" not in result.stderr
+
+
 def test_broken_pyproject_is_a_usage_error(project: Path) -> None:
     (project / "pyproject.toml").write_text("[tool.cdv-check\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["check", "dossier.yaml"])

@@ -47,7 +47,12 @@ class CommandFailed(Exception):
 
 
 def report_failure(exc: CommandFailed) -> int:
-    sys.stderr.write(f"cdv-check : {exc.message}\n")
+    """Write the message to standard error, each line made inert (it may quote a configuration
+    file or a référentiel from elsewhere); the exit code."""
+    from cdv_check.textsafety import clean
+
+    lines = [clean(line) for line in exc.message.splitlines()]
+    sys.stderr.write("cdv-check : " + "\n".join(lines) + "\n")
     return exc.code
 
 
