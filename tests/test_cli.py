@@ -52,6 +52,12 @@ def test_unknown_option_is_a_french_usage_error() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_typed_option_cannot_drive_the_terminal() -> None:
+    result = _cdv("--x\x1b[2J", VALID)
+    assert result.returncode == 2
+    assert "option inconnue --x [2J." in result.stderr and "\x1b" not in result.stderr
+
+
 def test_bad_format_lists_the_formats() -> None:
     result = _cdv("--format", "xml", VALID)
     assert result.returncode == 2

@@ -49,10 +49,9 @@ class CommandFailed(Exception):
 def report_failure(exc: CommandFailed) -> int:
     """Write the message to standard error, each line made inert (it may quote a configuration
     file or a référentiel from elsewhere); the exit code."""
-    from cdv_check.textsafety import clean
+    from cdv_check.textsafety import clean_lines
 
-    lines = [clean(line) for line in exc.message.splitlines()]
-    sys.stderr.write("cdv-check : " + "\n".join(lines) + "\n")
+    sys.stderr.write(f"cdv-check : {clean_lines(exc.message)}\n")
     return exc.code
 
 

@@ -24,6 +24,7 @@ from cdv_check.check_command import (
     width,
 )
 from cdv_check.reporters import FORMATS
+from cdv_check.textsafety import clean_lines
 
 Format = StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[misc]
 
@@ -368,6 +369,6 @@ def run(argv: list[str] | None = None) -> None:
         message = french_usage_error(exc)
         if message is None:
             raise
-        typer.echo(message, err=True)
+        sys.stderr.write(clean_lines(message) + "\n")  # it may quote what was typed
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)

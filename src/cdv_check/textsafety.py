@@ -28,3 +28,8 @@ def clean(text: str) -> str:
 def unicode_only(text: str) -> str:
     """`text` with undecodable bytes (lone surrogates) shown as U+FFFD, encodable in UTF-8."""
     return _SURROGATES.sub("\ufffd", text)
+
+
+def clean_lines(text: str) -> str:
+    """Several lines of inert text: `clean` on each, the line breaks kept."""
+    return "\n".join(clean(line) for line in text.splitlines())
