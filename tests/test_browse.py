@@ -236,6 +236,13 @@ def test_cli_objectives_search() -> None:
     assert json.loads(result.stdout)["resultats"] == 4
 
 
+def test_a_search_text_is_shown_inert() -> None:
+    result = _run("objectives", "--search", "[bold]rien\x1b[2J")
+    assert result.exit_code == 0
+    assert "Aucun objectif ne contient « [bold]rien [2J »." in result.stdout
+    assert "\x1b" not in result.stdout
+
+
 def test_cli_qpv() -> None:
     result = _run("qpv")
     assert result.exit_code == 0, result.output

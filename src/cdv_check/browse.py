@@ -25,6 +25,7 @@ from cdv_check.referentiel import (
     fold,
 )
 from cdv_check.rules._fr import french_int
+from cdv_check.textsafety import clean
 
 Level = Literal["axe", "objectif_strategique", "objectif_operationnel", "objectif"]
 
@@ -198,9 +199,10 @@ def objectives_tree(ref: Referentiel, code: str | None = None) -> Tree:
 def search_tree(ref: Referentiel, text: str) -> RenderableType:
     """The objectives whose label matches `text`, each under its ancestors."""
     matches = search_objectives(ref, text)
+    shown = clean(text)
     if not matches:
-        return Text(f"Aucun objectif ne contient « {text} ».")
-    title = f"{_title(ref)} – recherche « {text} » : {_count(len(matches), 'résultat')}"
+        return Text(f"Aucun objectif ne contient « {shown} ».")
+    title = f"{_title(ref)} – recherche « {shown} » : {_count(len(matches), 'résultat')}"
     return _tree(ref, _around(ref, matches, descendants=False), title)
 
 
