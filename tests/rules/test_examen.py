@@ -89,6 +89,18 @@ def test_school_action_before_any_allowed_period(make_case: MakeCase) -> None:
     assert finding.line == case.line_of("debut: 2015-03-01")
 
 
+@pytest.mark.parametrize(
+    ("debut", "fin", "pointed"), [("2015-10-01", "2015-12-20", "fin"), ("2017-01-05", "2017-06-30", "debut")]
+)
+def test_school_action_must_still_take_place_in_the_year(
+    make_case: MakeCase, debut: str, fin: str, pointed: str
+) -> None:
+    case = make_case({SCOLAIRE: "scolaire: oui", **dates(debut, fin)})
+    [finding] = case.findings("EXA01")
+    assert "ne se déroule à aucun moment du 1er janvier 2016 au 31 décembre 2016" in finding.message
+    assert finding.line == case.line_of(f"{pointed}: {debut if pointed == 'debut' else fin}")
+
+
 def test_whole_year_is_fine(make_case: MakeCase) -> None:
     assert make_case(dates("01/01/2016", "31/12/2016")).findings("EXA01") == []
 

@@ -51,7 +51,9 @@ def action_dates(ctx: Context) -> Iterator[Issue]:
     déroulant pour un public scolaire et/ou en milieu scolaire ».
     La règle se déclenche quand action.fin précède action.debut, ou quand l'action déborde de
     l'année civile. Une action scolaire (public.scolaire: oui) peut à la place tenir dans une
-    année scolaire qui touche l'année de l'appel (du 1er septembre au 31 août).
+    année scolaire qui touche l'année de l'appel (du 1er septembre au 31 août), pourvu qu'elle se
+    déroule elle-même au moins en partie dans l'année de l'appel : l'exception de l'appel porte
+    sur la période du budget, pas sur l'année de l'action.
     Que faire : ne présentez que la partie de l'action qui tombe dans la période admise (dates et
     budget), ou découpez l'action en plusieurs demandes.
     """
@@ -72,6 +74,15 @@ def action_dates(ctx: Context) -> Iterator[Issue]:
         return
     school = bool(action.public and action.public.scolaire)
     if school and any(p.contains(debut, fin) for p in calendar.annees_scolaires):
+        if debut <= civil.fin and civil.debut <= fin:
+            return
+        yield Issue(
+            f"L'action va du {french_date(debut)} au {french_date(fin)} : elle tient dans une année "
+            f"scolaire, mais ne se déroule à aucun moment {period_fr(civil)}.",
+            "Une action scolaire peut suivre l'année scolaire, à condition de se dérouler au moins en "
+            f"partie {period_fr(civil)} : corrigez les dates, ou présentez-la à l'appel de son année.",
+            ("action", "fin") if fin < civil.debut else ("action", "debut"),
+        )
         return
     span = f"L'action va du {french_date(debut)} au {french_date(fin)}"
     if school:
