@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from conftest import MakeCase
 
 from cdv_check.loading import Document, parse_text
@@ -88,6 +89,26 @@ def test_missing_required_key_is_placed_at_its_parent(make_case: MakeCase) -> No
     [finding] = case.findings("SCH03")
     assert finding.path == "action.intitule"
     assert finding.line == case.line_of("action:") + 1  # the first key of the action mapping
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        ("  intitule: Atelier couture, premier pas vers l'emploi\n", '  intitule: ""\n', "action.intitule"),
+        ("  adresse: 3 rue de Toul, 57070 Metz\n", '  adresse: "  "\n', "porteur.adresse"),
+        ("    qualite: Présidente\n", "    qualite:\n", "porteur.representant_legal.qualite"),
+        ("    courriel: presidente@fil-aiguille-bellecroix.fr\n", '    courriel: ""\n',
+         "porteur.representant_legal.courriel"),
+        ("libelle: Achats de tissus et fournitures,", 'libelle: "",', "budget.charges[0].libelle"),
+    ],
+)
+def test_a_blank_required_value_is_reported_once_at_its_place(make_case: MakeCase, old: str, new: str, path: str) -> None:
+    case = make_case({old: new})
+    errors = [f for f in case.check().findings if f.severity == "error"]
+    [finding] = errors
+    assert (finding.rule, finding.path) == ("SCH03", path)
+    assert finding.line == case.line_of(new.strip().rstrip(","))
+    assert "vide" in finding.message
 
 
 def test_cp1252_file_is_read_with_a_warning(make_case: MakeCase) -> None:

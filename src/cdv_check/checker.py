@@ -149,7 +149,7 @@ def _build_model(document: Document, ref: Referentiel, add: Any) -> Dossier | No
             continue
         for loc in missing_required(model):
             if not document.was_dropped(loc):
-                add("SCH03", _missing(loc))
+                add("SCH03", _blank(loc) if loc in document.value_marks else _missing(loc))
         return model
     return None
 
@@ -199,6 +199,14 @@ def _wrong_value(loc: Loc, err: Any) -> Issue:
     return Issue(
         f"Valeur{value} refusée pour « {dotted(loc)} » : {message}.",
         "Corrigez la valeur ; elle n'est pas prise en compte par les autres vérifications.",
+        loc,
+    )
+
+
+def _blank(loc: Loc) -> Issue:
+    return Issue(
+        f"Clé obligatoire « {dotted(loc)} » vide.",
+        f"Écrivez sa valeur après « {loc[-1]}: » (voir cdv-check schema ou cdv-check init).",
         loc,
     )
 

@@ -290,11 +290,11 @@ def _fields_required(cls: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
 
 
 def missing_required(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
-    """Paths of the required fields left empty, in the model's order."""
+    """Paths of the required fields left empty (absent, or a blank text), in the model's order."""
     for name, is_required in _fields_required(type(model)):
         value = getattr(model, name)
         here = (*path, name)
-        if value is None:
+        if value is None or (isinstance(value, str) and not value.strip()):
             if is_required:
                 yield here
         elif isinstance(value, BaseModel):

@@ -191,7 +191,7 @@ def accounts_valid(ctx: Context) -> Iterator[Issue]:
 
 def _line_issues(side: str, index: int, line: LigneBudget) -> Iterator[Issue]:
     here = ("budget", side, index)
-    if line.compte is not None and account_class(line.compte) not in ACCEPTED[side]:
+    if line.compte is not None and line.compte.strip() and account_class(line.compte) not in ACCEPTED[side]:
         yield Issue(
             f"Compte « {line.compte} » inconnu dans les {side} : le CERFA y utilise "
             f"les comptes {_SIDE_RANGE[side]}.",

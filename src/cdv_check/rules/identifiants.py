@@ -246,7 +246,7 @@ def emails_valid(ctx: Context) -> Iterator[Issue]:
     if porteur is None:
         return
     for key, label, person in _people(porteur):
-        if person.courriel is None:
+        if person.courriel is None or not person.courriel.strip():  # absent or blank: SCH03
             continue
         reason = email_reason(person.courriel)
         if reason is not None:
