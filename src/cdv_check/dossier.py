@@ -35,8 +35,8 @@ def _parse_bool(value: Any) -> Any:
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_AMOUNT = re.compile(r"-?\d+(?:[.,]\d{1,2})?")
-_GROUPED = re.compile(r"-?\d{1,3}(?:[\s\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?")
+_AMOUNT = re.compile(r"-?[0-9]+(?:[.,][0-9]{1,2})?")
+_GROUPED = re.compile(r"-?[0-9]{1,3}(?:[\s\u00a0\u202f][0-9]{3})+(?:[.,][0-9]{1,2})?")
 
 
 def _parse_amount(value: Any) -> Any:
@@ -64,8 +64,8 @@ def _parse_amount(value: Any) -> Any:
     return amount
 
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_FR_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_FR_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
 def parse_date(value: Any) -> Any:
@@ -90,7 +90,7 @@ def _parse_count(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("un nombre entier est attendu")
     text = _SPACES.sub("", value) if isinstance(value, str) else str(value)
-    if not re.fullmatch(r"\d{1,9}", text):
+    if not re.fullmatch(r"[0-9]{1,9}", text):
         raise ValueError("un nombre entier positif est attendu (ex. 60)")
     count = int(text)
     if count > _MAX_COUNT:

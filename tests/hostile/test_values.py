@@ -15,7 +15,9 @@ AMOUNT_LINE = "  subvention_demandee: 7 000"
 
 
 @pytest.mark.parametrize(
-    "value", ["9" * 5000, "-" + "9" * 5000, ".nan", ".NaN", ".inf", "-.inf", "1e999", "0x7fffffff"]
+    "value",
+    ["9" * 5000, "-" + "9" * 5000, ".nan", ".NaN", ".inf", "-.inf", "1e999", "0x7fffffff",
+     "٧٠٠٠", "７０００"],  # digits of other scripts are not read as euros
 )
 def test_absurd_amount_is_refused_at_its_value(batch: Batch, value: str) -> None:
     text = batch.valid.read_text(encoding="utf-8").replace(AMOUNT_LINE, f"  subvention_demandee: {value}")
@@ -28,7 +30,7 @@ def test_absurd_amount_is_refused_at_its_value(batch: Batch, value: str) -> None
     assert len(finding["message"]) < 400  # the value is shown cut, not in full
 
 
-@pytest.mark.parametrize("value", ["9" * 5000, "1e999", ".nan", "-3"])
+@pytest.mark.parametrize("value", ["9" * 5000, "1e999", ".nan", "-3", "٢٤"])
 def test_absurd_count_is_refused_at_its_value(batch: Batch, value: str) -> None:
     text = batch.valid.read_text(encoding="utf-8").replace(
         "beneficiaires: 24", f"beneficiaires: {value}"

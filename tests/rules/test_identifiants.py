@@ -64,6 +64,10 @@ def test_lower_case_rna_is_refused_with_the_fix(make_case: MakeCase) -> None:
     assert finding.advice == "Écrivez « W572004321 »."
 
 
+def test_rna_with_digits_of_another_script_is_refused(make_case: MakeCase) -> None:
+    assert make_case({RNA: "  rna: W٥٧٢٠٠٤٣٢١\n"}).findings("IDN02")
+
+
 def test_rna_with_eight_digits(make_case: MakeCase) -> None:
     case = make_case({RNA: "  rna: W57200432\n"})
     [finding] = case.findings("IDN02")
@@ -143,7 +147,7 @@ def test_short_contact_phone(make_case: MakeCase) -> None:
 @pytest.mark.parametrize(
     "number",
     ["03 87 74 12 34", "0387741234", "03.87.74.12.34", "03-87-74-12-34", "+33 3 87 74 12 34",
-     "0033 6 12 34 56 78", "+33612345678"],
+     "0033 6 12 34 56 78", "+33612345678", "+33 (0)3 87 74 12 34"],
 )
 def test_french_phone_forms(number: str) -> None:
     assert is_french_phone(number)
@@ -152,7 +156,7 @@ def test_french_phone_forms(number: str) -> None:
 @pytest.mark.parametrize(
     "number",
     ["00 87 74 12 34", "3 87 74 12 34", "03 87 74 12 34 5", "+33 0 3 87 74 12 34",
-     "+33 (0)3 87 74 12 34", "03 87 74 12 AB", ""],
+     "+33 (0)0 87 74 12 34", "(0)3 87 74 12 34", "03 87 74 12 AB", "٠٣ ٨٧ ٧٤ ١٢ ٣٤", ""],
 )
 def test_not_french_phones(number: str) -> None:
     assert not is_french_phone(number)

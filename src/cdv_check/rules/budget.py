@@ -24,7 +24,7 @@ ACCEPTED = {
     "charges": CHARGES_ACCOUNTS | {IN_KIND_CHARGES},
     "produits": PRODUITS_ACCOUNTS | {IN_KIND_PRODUITS},
 }
-_ACCOUNT = re.compile(r"\d{2,}")
+_ACCOUNT = re.compile(r"[0-9]{2,}")
 _SIDE_RANGE = {"charges": "60 à 68 et 86", "produits": "70 à 79 et 87"}
 
 

@@ -10,9 +10,9 @@ from cdv_check.engine import Context, Issue, Loc, Severity, rule
 
 _SECTION = "CERFA 12156*03 : identification"
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_RNA = re.compile(r"W\d{9}")
+_RNA = re.compile(r"W[0-9]{9}")
 _PHONE_SEPARATORS = re.compile(r"[\s\u00a0\u202f.\-]+")
-_FRENCH_PHONE = re.compile(r"0[1-9]\d{8}|(?:\+33|0033)[1-9]\d{8}")
+_FRENCH_PHONE = re.compile(r"0[1-9][0-9]{8}|(?:\+33|0033)(?:\(0\))?[1-9][0-9]{8}")
 _PEOPLE = (("representant_legal", "représentant légal"), ("contact", "contact"))
 
 
@@ -258,7 +258,8 @@ def emails_valid(ctx: Context) -> Iterator[Issue]:
 
 
 def is_french_phone(number: str) -> bool:
-    """10 digits starting 0[1-9], or +33 / 0033 and 9 digits; spaces, dots and dashes allowed."""
+    """10 digits starting 0[1-9], or +33 / 0033 and 9 digits (the usual « (0) » between them
+    allowed); spaces, dots and dashes allowed."""
     return _FRENCH_PHONE.fullmatch(_PHONE_SEPARATORS.sub("", number.strip())) is not None
 
 
@@ -268,7 +269,8 @@ def phones_french(ctx: Context) -> Iterator[Issue]:
     dossier ; les référents de Metz Métropole rappellent des numéros français.
     La règle signale un numéro (porteur.representant_legal.telephone,
     porteur.contact.telephone) qui n'est ni 10 chiffres commençant par 01 à 09, ni +33 ou 0033
-    suivi de 9 chiffres (le premier n'étant pas 0) ; les espaces, points et tirets sont permis.
+    suivi de 9 chiffres (le premier n'étant pas 0, « +33 (0)3… » admis) ; les espaces, points et
+    tirets sont permis.
     Que faire : écrivez le numéro comme 03 87 74 12 34 ou +33 3 87 74 12 34.
     """
     porteur = ctx.dossier.porteur
