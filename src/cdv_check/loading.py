@@ -200,16 +200,16 @@ def decode(raw: bytes) -> tuple[str, str, list[ReadProblem]]:
     except UnicodeDecodeError:
         pass
     try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise InputRefused(_undecodable("cp1252", exc)) from None
+        text, encoding, name = raw.decode("cp1252"), "cp1252", "Windows-1252 (cp1252)"
+    except UnicodeDecodeError:  # one of the five bytes cp1252 leaves out: Latin-1 reads them all
+        text, encoding, name = raw.decode("latin-1"), "latin-1", "Latin-1 (ISO-8859-1)"
     warning = ReadProblem(
         "SCH08",
-        "Le fichier n'est pas en UTF-8 : il a été lu comme du Windows-1252 (cp1252).",
+        f"Le fichier n'est pas en UTF-8 : il a été lu comme du {name}.",
         "Enregistrez-le en UTF-8 (« Enregistrer sous… », codage UTF-8) pour éviter les accents "
         "mal lus.",
     )
-    return text, "cp1252", [warning]
+    return text, encoding, [warning]
 
 
 def _undecodable(encoding: str, exc: UnicodeDecodeError) -> ReadProblem:

@@ -32,13 +32,16 @@ def test_binary_garbage_is_refused(batch: Batch) -> None:
     assert finding["rule"] == "SCH01"
 
 
-def test_garbage_without_nul_that_no_encoding_reads_is_refused(batch: Batch) -> None:
-    # 0x81, 0x8D, 0x8F, 0x90 and 0x9D are neither UTF-8 here nor cp1252 characters.
+def test_bytes_cp1252_leaves_out_are_read_as_latin1_and_refused_at_their_place(batch: Batch) -> None:
+    # 0x81, 0x8D, 0x8F, 0x90 and 0x9D are neither UTF-8 here nor cp1252 characters: Latin-1 reads
+    # them, as C1 controls, which a dossier may not hold.
     hostile = batch.write("bruit.json", b'{"porteur": "\x81\x8d\x8f\x90\x9d"}')
     report = batch.check(hostile)
-    [finding] = report.findings(hostile)
-    assert finding["rule"] == "SCH01"
-    assert "octet n° 14" in finding["message"]
+    assert report.rules(hostile) == {"SCH08", "SCH02"}
+    [warning] = report.findings(hostile, "SCH08")
+    assert "Latin-1" in warning["message"]
+    [control] = report.findings(hostile, "SCH02")
+    assert (control["line"], control["column"]) == (1, 14)
 
 
 def test_pdf_given_as_a_dossier_is_refused(batch: Batch) -> None:
