@@ -111,6 +111,21 @@ def test_a_blank_required_value_is_reported_once_at_its_place(make_case: MakeCas
     assert "vide" in finding.message
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        ("beneficiaires_qpv: 22", "beneficiaires_qpv: 22.0", "action.public.beneficiaires_qpv"),
+        ("axes_transversaux: [egalite_femmes_hommes]", "axes_transversaux: [egalite]",
+         "action.axes_transversaux[0]"),
+        ("    beneficiaires: 24\n    beneficiaires_qpv: 22\n", "    beneficiaires: [24]\n    beneficiaires_qpv: 22\n",
+         "action.public.beneficiaires"),
+    ],
+)
+def test_a_refused_value_is_not_also_called_absent(make_case: MakeCase, old: str, new: str, path: str) -> None:
+    errors = [f for f in make_case({old: new}).check().findings if f.severity != "info"]
+    assert [(f.rule, f.path) for f in errors] == [("SCH04", path)]
+
+
 def test_cp1252_file_is_read_with_a_warning(make_case: MakeCase) -> None:
     case = make_case()
     case.path.write_bytes(case.text.encode("cp1252", errors="replace"))

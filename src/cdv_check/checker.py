@@ -98,7 +98,8 @@ def check_document(
         for rule in rules.values():
             if rule.check is not None and selected(rule.id, settings.select, settings.ignore):
                 for issue in rule.check(context):
-                    add(rule.id, issue)
+                    if not _about_a_refused_value(issue.path, document):
+                        add(rule.id, issue)
 
     kept = [f for f in findings if selected(f.rule, settings.select, settings.ignore)]
     shown, omitted = _cap(kept, settings.limits.findings_per_dossier)
@@ -116,6 +117,18 @@ def check_document(
         quartiers=_qpv_slugs(model, ref),
         requested=model.budget.subvention_demandee if model and model.budget else None,
     )
+
+
+def _about_a_refused_value(path: Loc, document: Document) -> bool:
+    """Whether a rule's issue is about a value the reading refused (SCH04, SCH05), or about a
+    list all of whose items it refused: the rule saw nothing there, and would say « absent » of
+    what the dossier does give; the refusal already says what to fix."""
+    if not path:
+        return False
+    if document.was_dropped(path):
+        return True
+    items = [loc for loc in document.value_marks if loc[:-1] == path and isinstance(loc[-1], int)]
+    return bool(items) and all(loc in document.dropped for loc in items)
 
 
 def _build_model(document: Document, ref: Referentiel, add: Any) -> Dossier | None:
