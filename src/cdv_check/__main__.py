@@ -27,12 +27,18 @@ def main() -> None:
             code = run_check(options)
         except CommandFailed as exc:
             code = report_failure(exc)
-        except BrokenPipeError:  # the reader left (`| head`): stop quietly with 1, as click does
-            _discard_stdout()
-            code = 1
     except KeyboardInterrupt:  # Ctrl-C before the batch took over: the report is not started
         sys.stderr.write("\ncdv-check : interrompu.\n")
         sys.exit(130)
+    except BrokenPipeError:  # the reader left (`| head`): stop quietly with 1, as click does
+        _discard_stdout()
+        code = 1
+    except OSError as exc:  # writing the output failed: a full disk, /dev/full…
+        from cdv_check.oserrors import french_os_error
+
+        _discard_stdout()
+        sys.stderr.write(f"cdv-check : impossible de continuer : {french_os_error(exc)}.\n")
+        code = 2
     sys.exit(code)
 
 
@@ -45,9 +51,11 @@ def _open_closed_streams() -> None:
 
 
 def _discard_stdout() -> None:
-    """After a broken pipe, let the interpreter's last flush of stdout go nowhere, silently."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    """After a failed write, let the interpreter's last flush of stdout go nowhere, silently."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor to replace: nothing will be flushed there
+        pass
 
 
 if __name__ == "__main__":

@@ -125,6 +125,11 @@ def _quoted(paths: Sequence[str]) -> str:
     return ", ".join(f"« {clean(path)} »" for path in paths)
 
 
+def _exists(output: Path | None) -> str:
+    return (f"le fichier de rapport « {output} » existe déjà ; il n'est pas remplacé. "
+            "Choisissez un autre nom ou supprimez-le d'abord.")
+
+
 def _command_meant(first: str, missing: list[str]) -> str:
     """`cdv-check objectif 2.7` reads `objectif` as a path; say which command was likely meant."""
     import difflib
@@ -144,7 +149,8 @@ def run_check(options: CheckOptions) -> int:
     from cdv_check.batch import expand, run
     from cdv_check.checker import Settings
     from cdv_check.dossier import parse_date
-    from cdv_check.output import open_report
+    from cdv_check.oserrors import french_os_error
+    from cdv_check.output import OutputExists, open_report
     from cdv_check.reporters import make, stream
     from cdv_check.summary import Summary
 
@@ -152,8 +158,7 @@ def run_check(options: CheckOptions) -> int:
     if not options.paths:
         raise CommandFailed("donnez au moins un dossier à vérifier (ex. cdv-check dossier.yaml).")
     if output is not None and os.path.lexists(output):
-        raise CommandFailed(f"le fichier de rapport « {output} » existe déjà ; il n'est pas remplacé. "
-                            "Choisissez un autre nom ou supprimez-le d'abord.")
+        raise CommandFailed(_exists(output))
     config = _load_config()
     # The command line wins over the configuration file, key by key.
     strict = options.strict if options.strict is not None else bool(config.strict)
@@ -194,8 +199,16 @@ def run_check(options: CheckOptions) -> int:
         expansion.files, ref=ref, referentiel=options.referentiel, settings=settings,
         jobs=jobs or os.cpu_count() or 1,
     )
-    with open_report(output) as out:
-        stream(results, reporter, out, summary)
+    try:
+        with open_report(output) as out:
+            stream(results, reporter, out, summary)
+    except OutputExists:  # it appeared while the dossiers were checked
+        raise CommandFailed(_exists(output)) from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        where = f"dans « {output} »" if output is not None else "sur la sortie standard"
+        raise CommandFailed(f"impossible d'écrire le rapport {where} : {french_os_error(exc)}.") from None
     if summary.interrupted:
         return 130
     return 1 if summary.failed else 0

@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from cdv_check.oserrors import french_os_error
+
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _OPEN_FLAGS = (
     os.O_RDONLY
@@ -66,7 +68,7 @@ def inspect_piece(folder: Path, declared: str, header_bytes: int) -> PieceCheck:
             "Donnez le droit de lecture sur le fichier, ou copiez-le ailleurs dans le répertoire.",
         )
     except OSError as exc:
-        return _refused(f"le fichier ne peut pas être lu (erreur système {exc.errno})")
+        return _refused(f"le fichier ne peut pas être lu ({french_os_error(exc)})")
 
 
 def _parts_or_refusal(declared: str) -> list[str] | PieceCheck:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import codecs
 import copy
-import errno
 import os
 import stat
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any
 import yaml
 
 from cdv_check.limits import DEFAULT_LIMITS, LIMIT_LABELS, Limits
+from cdv_check.oserrors import french_os_error
 
 Loc = tuple[str | int, ...]
 Position = tuple[int | None, int | None]
@@ -105,7 +105,7 @@ def read_bounded(path: Path, limit: int) -> bytes:
     except IsADirectoryError:
         raise InputRefused(_unreadable("c'est un dossier, pas un fichier")) from None
     except OSError as exc:
-        raise InputRefused(_unreadable(f"impossible de l'ouvrir ({_os_error(exc)})")) from None
+        raise InputRefused(_unreadable(f"impossible de l'ouvrir ({french_os_error(exc)})")) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
@@ -123,7 +123,7 @@ def read_bounded(path: Path, limit: int) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise InputRefused(_unreadable(f"erreur de lecture ({_os_error(exc)})")) from None
+        raise InputRefused(_unreadable(f"erreur de lecture ({french_os_error(exc)})")) from None
     finally:
         os.close(fd)
     raw = b"".join(chunks)
@@ -141,21 +141,6 @@ def read_stream_bounded(stream: Any, limit: int) -> bytes:
 
 
 # The system's own messages follow its locale, often English: these are the French ones.
-_OS_ERRORS = {
-    errno.EACCES: "permission refusée",
-    errno.EPERM: "opération non permise",
-    errno.ELOOP: "trop de liens symboliques, sans doute une boucle",
-    errno.ENAMETOOLONG: "nom trop long",
-    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-    errno.EIO: "erreur d'entrée-sortie du disque",
-    errno.EAGAIN: "fichier verrouillé ou pas encore prêt",
-}
-
-
-def _os_error(exc: OSError) -> str:
-    return _OS_ERRORS.get(exc.errno or 0, f"erreur système n° {exc.errno}")
-
-
 def _unreadable(why: str) -> ReadProblem:
     return ReadProblem(
         "SCH01",

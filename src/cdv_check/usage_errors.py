@@ -7,16 +7,9 @@ import re
 
 from typer._click import exceptions as click_errors
 
-from cdv_check.output import OutputExists
-
 
 def french_usage_error(exc: BaseException) -> str | None:
     """The French message for a usage error, or None when `exc` is not one."""
-    if isinstance(exc, OutputExists):
-        return (
-            f"cdv-check : le fichier de rapport « {exc} » existe déjà ; il n'est pas remplacé. "
-            "Choisissez un autre nom ou supprimez-le d'abord."
-        )
     if isinstance(exc, click_errors.NoArgsIsHelpError):
         return exc.format_message()
     if not isinstance(exc, click_errors.UsageError):

@@ -48,3 +48,26 @@ def test_a_reader_that_leaves_early_stops_the_report_quietly(tmp_path: Path, com
     errors = process.stderr.read().decode()
     assert process.wait(timeout=60) == 1
     assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("command", [[FAULTY, "--format", "json"], ["check", FAULTY], ["rules"], ["qpv"]])
+def test_a_full_disk_is_a_french_message_and_exit_2(command: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "cdv_check", *command], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60
+        )
+    assert result.returncode == 2
+    assert "plus de place sur le disque" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("target", ["absent/rapport.json", "dossier.yaml/rapport.json", "x" * 300])
+def test_a_report_file_that_cannot_be_created_is_exit_2(tmp_path: Path, target: str) -> None:
+    shutil.copytree(EXAMPLES / "nouvelle-action", tmp_path, dirs_exist_ok=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "cdv_check", "dossier.yaml", "--output", target],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"cdv-check : impossible d'écrire le rapport dans « {target} » : ")
+    assert "Traceback" not in result.stderr
