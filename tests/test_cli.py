@@ -156,6 +156,27 @@ def test_select_and_ignore_take_prefixes(args: list[str]) -> None:
         assert rules == set()
 
 
+@pytest.mark.parametrize("args", [["--select", "BUD"], ["--ignore", "SCH"]])
+def test_a_file_that_cannot_be_parsed_fails_whatever_the_selection(tmp_path: Path, args: list[str]) -> None:
+    broken = tmp_path / "casse.yaml"
+    broken.write_text("porteur: [\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--format", "json", *args, str(broken)])
+    assert result.exit_code == 1
+    [dossier] = json.loads(result.stdout)["dossiers"]
+    assert [f["rule"] for f in dossier["findings"]] == ["SCH02"] and dossier["passed"] is False
+
+
+def test_a_repeated_select_adds_up() -> None:
+    result = CliRunner().invoke(app, ["check", "--format", "json", "--select", "OBJ04", "--select", "PCE09", VALID])
+    assert {f["rule"] for f in json.loads(result.stdout)["dossiers"][0]["findings"]} == {"OBJ04", "PCE09"}
+
+
+@pytest.mark.parametrize("value", ["", ",,,", " "])
+def test_an_empty_selection_is_a_usage_error(value: str) -> None:
+    result = CliRunner().invoke(app, ["check", "--select", value, VALID])
+    assert result.exit_code == 2 and "--select sans règle" in result.stderr
+
+
 def test_select_naming_no_rule_is_a_usage_error() -> None:
     result = CliRunner().invoke(app, ["check", "--select", "PCX", VALID])
     assert result.exit_code == 2

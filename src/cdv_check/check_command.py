@@ -91,7 +91,10 @@ def _load_config() -> Any:
 def _ids(value: str, option: str) -> tuple[str, ...]:
     from cdv_check.config import rule_ids
 
-    return _known_ids(rule_ids(value), option)
+    ids = rule_ids(value)
+    if not ids:  # it would silently mean "every rule"
+        raise CommandFailed(f"{option} sans règle : donnez des ID ou préfixes (ex. {option} PCE,BUD03).")
+    return _known_ids(ids, option)
 
 
 def _known_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:

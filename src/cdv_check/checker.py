@@ -101,7 +101,9 @@ def check_document(
                     if not _about_a_refused_value(issue.path, document):
                         add(rule.id, issue)
 
-    kept = [f for f in findings if selected(f.rule, settings.select, settings.ignore)]
+    # A file that cannot be read or parsed fails whatever the selection (cli.md's exit 1).
+    unread = {p.rule for p in document.problems} if not document.readable else set()
+    kept = [f for f in findings if f.rule in unread or selected(f.rule, settings.select, settings.ignore)]
     shown, omitted = _cap(kept, settings.limits.findings_per_dossier)
     omitted_counts: dict[str, int] = {}
     for f in omitted:

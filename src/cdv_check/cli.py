@@ -138,11 +138,14 @@ def check(
                      "annule strict de la configuration).", show_default=False),
     ] = None,
     select: Annotated[
-        str | None,
-        typer.Option("--select", metavar="ID,...", help="Règles à appliquer seulement (ID ou préfixes : PCE,BUD03)."),
+        list[str] | None,
+        typer.Option("--select", metavar="ID,...", help="Règles à appliquer seulement (ID ou préfixes : PCE,BUD03 ; "
+                     "l'option peut se répéter)."),
     ] = None,
     ignore: Annotated[
-        str | None, typer.Option("--ignore", metavar="ID,...", help="Règles à ne pas appliquer (ID ou préfixes).")
+        list[str] | None,
+        typer.Option("--ignore", metavar="ID,...", help="Règles à ne pas appliquer (ID ou préfixes ; l'option peut "
+                     "se répéter)."),
     ] = None,
     date_depot: Annotated[
         str | None,
@@ -167,10 +170,15 @@ def check(
     """Vérifie un ou plusieurs dossiers et rend un rapport en français."""
     options = CheckOptions(
         paths=tuple(paths or ()), format=format.value if format is not None else None, output=output,
-        strict=strict, select=select, ignore=ignore, date_depot=date_depot, no_files=no_files,
+        strict=strict, select=_joined(select), ignore=_joined(ignore), date_depot=date_depot, no_files=no_files,
         referentiel=referentiel, jobs=jobs,
     )
     raise typer.Exit(run_check(options))
+
+
+def _joined(values: list[str] | None) -> str | None:
+    """A repeated --select or --ignore adds up, as one comma-separated list."""
+    return ",".join(values) if values else None
 
 
 @app.command("rules", cls=FrenchCommand, short_help="Le catalogue des règles, ou l'explication d'une règle.")
