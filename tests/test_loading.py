@@ -126,6 +126,15 @@ def test_a_refused_value_is_not_also_called_absent(make_case: MakeCase, old: str
     assert [(f.rule, f.path) for f in errors] == [("SCH04", path)]
 
 
+def test_a_refused_plain_value_where_a_list_is_read_does_not_stop_the_other_rules(make_case: MakeCase) -> None:
+    case = make_case({
+        "axes_transversaux: [egalite_femmes_hommes]": "axes_transversaux: inconnu",
+        'siret: "443 061 841 00047"': 'siret: "443 061 841 00048"',
+    })
+    errors = [(f.rule, f.path) for f in case.check().findings if f.severity == "error"]
+    assert errors == [("IDN01", "porteur.siret"), ("SCH04", "action.axes_transversaux[0]")]
+
+
 def test_cp1252_file_is_read_with_a_warning(make_case: MakeCase) -> None:
     case = make_case()
     case.path.write_bytes(case.text.encode("cp1252", errors="replace"))

@@ -159,8 +159,7 @@ def _build_model(document: Document, ref: Referentiel, add: Any) -> Dossier | No
         except ValidationError as exc:
             for loc, issue, rule_id in _schema_issues(exc, document):
                 add(rule_id, issue)
-                _prune(data, loc)
-                document.dropped.add(loc)
+                document.dropped.add(_prune(data, loc))
             continue
         for loc in missing_required(model):
             if not document.was_dropped(loc):
@@ -235,19 +234,35 @@ def _missing(loc: Loc) -> Issue:
     )
 
 
-def _prune(data: Any, loc: Loc) -> None:
-    """Remove the value at `loc` so that the model can be built from the rest."""
-    parent = data
+def _prune(data: Any, loc: Loc) -> Loc:
+    """Remove the value at `loc` so that the model can be built from the rest; the path removed.
+
+    The model may name a place inside a plain value: `axes_transversaux: inconnu` is read as a
+    list of one, refused at item 0. Then that plain value is what is removed.
+    """
+    if not loc:
+        return loc
+    containers = [data]  # containers[i] holds loc[i]
     for part in loc[:-1]:
-        try:
-            parent = parent[part]
-        except (KeyError, IndexError, TypeError):
-            return
-    last = loc[-1] if loc else None
-    if isinstance(parent, dict) and last in parent:
-        del parent[last]
-    elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
-        del parent[last]
+        child = _child(containers[-1], part)
+        if not isinstance(child, (dict, list)):
+            break
+        containers.append(child)
+    depth = len(containers) - 1
+    if _child(containers[depth], loc[depth]) is not _ABSENT:
+        del containers[depth][loc[depth]]
+    return loc[: depth + 1]
+
+
+_ABSENT = object()
+
+
+def _child(parent: Any, part: str | int) -> Any:
+    if isinstance(parent, dict) and part in parent:
+        return parent[part]
+    if isinstance(parent, list) and isinstance(part, int) and 0 <= part < len(parent):
+        return parent[part]
+    return _ABSENT
 
 
 def _short(text: str, size: int = 40) -> str:
