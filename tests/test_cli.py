@@ -52,6 +52,21 @@ def test_unknown_option_is_a_french_usage_error() -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["qpv", "borny"], "argument(s) en trop : borny."),
+        (["check", "-f"], "l'option -f attend une valeur."),
+        ([VALID, "--strict=oui"], "l'option --strict ne prend pas de valeur."),
+        (["check", VALID, "--output", "/"], "valeur invalide pour --output : « / » est un dossier, un fichier est attendu."),
+    ],
+)
+def test_usage_errors_are_french(args: list[str], message: str) -> None:
+    result = _cdv(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"cdv-check : {message}\nAide : ")
+
+
 def test_a_typed_option_cannot_drive_the_terminal() -> None:
     result = _cdv("--x\x1b[2J", VALID)
     assert result.returncode == 2
