@@ -141,3 +141,22 @@ def test_cp1252_file_is_read_with_a_warning(make_case: MakeCase) -> None:
     result = case.check()
     assert [f.rule for f in result.findings if f.severity != "info"] == ["SCH08"]
     assert result.title == "Atelier couture, premier pas vers l'emploi"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "said"),
+    [
+        ("porteur: [\n", (2, 1), "une valeur manque"),
+        ("porteur: b: c\n", (1, 11), "un « : » inattendu"),
+        ("porteur:\n  nom: @x\n", (2, 8), "caractère réservé"),
+        ('porteur:\n  nom: "abc\n', (3, 1), "finit avant la fin d'un texte entre guillemets"),
+        ("porteur:\n  nom: x\n sigle: y\n", (3, 2), "une clé était attendue ici"),
+        ("porteur: {nom: b\n", (2, 1), "un « , » ou une « } » manque"),
+        ('{"porteur": [1, 2}\n', (1, 18), "un « , » ou un « ] » manque"),
+    ],
+)
+def test_syntax_errors_are_said_in_french_at_their_place(text: str, where: tuple[int, int], said: str) -> None:
+    [problem] = _read(text).problems
+    assert (problem.rule, problem.line, problem.column) == ("SCH02", *where)
+    assert said in problem.message
+    assert not any(word in problem.message for word in ("found", "expected", "while", "allowed"))

@@ -503,8 +503,9 @@ def parse_text(text: str, doc: Document, limits: Limits = DEFAULT_LIMITS) -> Non
         loader.dispose()
 
 
-_SYNTAX_HINTS = {
-    "mapping values are not allowed here": (
+_CHECK_AROUND = "Vérifiez l'indentation, les guillemets et les crochets autour de cette position."
+_SYNTAX_HINTS = {  # libyaml's (and PyYAML's) problems, in French, with what to do
+    "mapping values are not allowed": (
         "un « : » inattendu",
         "Une valeur qui contient « : » doit être entre guillemets ; sinon vérifiez l'indentation.",
     ),
@@ -512,7 +513,59 @@ _SYNTAX_HINTS = {
         "un « : » manque après une clé",
         "Écrivez « clé: valeur », avec une espace après les deux-points.",
     ),
+    "did not find expected key": (
+        "une clé était attendue ici",
+        "Alignez cette ligne sur les clés voisines, ou mettez entre guillemets une valeur qui "
+        "commence par un caractère spécial.",
+    ),
+    "did not find expected node content": ("une valeur manque", _CHECK_AROUND),
+    "did not find expected ',' or ']'": (
+        "un « , » ou un « ] » manque dans une liste entre crochets",
+        "Séparez les éléments par des virgules et fermez le crochet ; mettez entre guillemets un "
+        "élément qui contient une virgule ou un crochet.",
+    ),
+    "did not find expected ',' or '}'": (
+        "un « , » ou une « } » manque dans un tableau entre accolades",
+        "Séparez les clés par des virgules et fermez l'accolade ; mettez entre guillemets un texte "
+        "qui contient une virgule.",
+    ),
+    "did not find expected '-' indicator": (
+        "un élément de liste (« - ») était attendu ici",
+        "Alignez les « - » de la liste les uns sous les autres.",
+    ),
+    "block sequence entries are not allowed": (
+        "un « - » de liste inattendu",
+        "Un « - » ouvre un élément de liste : placez-le sous une clé, à la ligne, en retrait.",
+    ),
+    "found character that cannot start any token": (
+        "une valeur commence par un caractère réservé (@, `, %…)",
+        "Mettez cette valeur entre guillemets.",
+    ),
+    "found unexpected end of stream": (
+        "le fichier finit avant la fin d'un texte entre guillemets",
+        "Fermez le guillemet ouvert (et doublez ou échappez un guillemet qui fait partie du texte).",
+    ),
+    "found unknown escape character": (
+        "« \\ » suivi d'un caractère inconnu dans un texte entre guillemets doubles",
+        "Doublez la barre oblique inverse (\\\\), ou mettez le texte entre guillemets simples.",
+    ),
+    "found undefined alias": (
+        "un alias (« * ») renvoie à une ancre qui n'existe pas",
+        "Définissez l'ancre (« & ») avant l'alias, ou mettez ce texte entre guillemets.",
+    ),
+    "expected <document start>": (
+        "du contenu en trop après la fin du dossier",
+        "Retirez ce qui suit, ou vérifiez l'indentation de cette ligne.",
+    ),
+    "found unexpected ':'": ("un « : » inattendu", _CHECK_AROUND),
 }
+
+
+def _syntax_hint(problem: str) -> tuple[str, str]:
+    for start, hint in _SYNTAX_HINTS.items():
+        if problem.startswith(start):
+            return hint
+    return "", _CHECK_AROUND
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, limits: Limits) -> ReadProblem:
@@ -528,21 +581,17 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, limits: Limits) -> Rea
             line=line,
             column=column,
         )
-    detail = problem + (f", {exc.context}" if exc.context else "")
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
         return ReadProblem(
             "SCH02",
-            f"Erreur de syntaxe : une tabulation sert d'indentation ({detail}).",
+            "Erreur de syntaxe : une tabulation sert d'indentation.",
             "YAML n'accepte que des espaces pour indenter : remplacez les tabulations par des "
             "espaces.",
             line=line,
             column=column,
         )
-    what, advice = _SYNTAX_HINTS.get(
-        problem,
-        ("", "Vérifiez l'indentation, les guillemets et les crochets autour de cette position."),
-    )
-    message = f"Erreur de syntaxe : {what} ({detail})." if what else f"Erreur de syntaxe ({detail})."
+    what, advice = _syntax_hint(problem)
+    message = f"Erreur de syntaxe : {what}." if what else "Erreur de syntaxe à cette position."
     return ReadProblem("SCH02", message, advice, line=line, column=column)
 
 
