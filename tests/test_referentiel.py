@@ -291,3 +291,25 @@ def test_load_reports_a_broken_file(tmp_path: Path) -> None:
     broken.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(ReferentielError, match="montigny"):
         load(broken)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("", "empty.yaml:1:1: un référentiel est un ensemble de clés"),
+        ("- a\n", "empty.yaml:1:1: un référentiel est un ensemble de clés"),
+        ("id: x\nappel: {}\n", "empty.yaml:2:8: appel.id : clé obligatoire absente"),
+    ],
+)
+def test_load_says_what_is_wrong_in_french(tmp_path: Path, text: str, said: str) -> None:
+    broken = tmp_path / "empty.yaml"
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(ReferentielError) as caught:
+        load(broken)
+    assert said in str(caught.value)
+    assert "Input should" not in str(caught.value) and "Field required" not in str(caught.value)
+
+
+def test_load_of_a_missing_file_shows_no_made_up_position(tmp_path: Path) -> None:
+    with pytest.raises(ReferentielError, match=r"absent\.yaml: Fichier illisible"):
+        load(tmp_path / "absent.yaml")

@@ -26,6 +26,7 @@ from cdv_check.engine import (
 from cdv_check.limits import DEFAULT_LIMITS, Limits
 from cdv_check.loading import Document, ReadProblem, read_structured
 from cdv_check.referentiel import Referentiel
+from cdv_check.validation_fr import french_message
 
 _PRUNE_ROUNDS = 4
 
@@ -197,17 +198,8 @@ def _unknown_key(loc: Loc) -> Issue:
     return Issue(f"Clé « {name} » inconnue {where}.", advice, loc, on_key=True)
 
 
-_TYPE_MESSAGES = {
-    "string_type": "un texte est attendu",
-    "list_type": "une liste est attendue (ex. [a, b], ou une ligne « - a » par élément)",
-    "model_type": "un ensemble de clés est attendu (« clé: valeur », en retrait)",
-    "model_attributes_type": "un ensemble de clés est attendu (« clé: valeur », en retrait)",
-    "dict_type": "un ensemble de clés est attendu (« clé: valeur », en retrait)",
-}
-
-
 def _wrong_value(loc: Loc, err: Any) -> Issue:
-    message = _TYPE_MESSAGES.get(err["type"]) or str(err["msg"]).removeprefix("Value error, ")
+    message = french_message(err)
     shown = err.get("input")
     value = f" « {_short(shown)} »" if isinstance(shown, str) else ""
     return Issue(

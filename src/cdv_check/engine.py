@@ -66,6 +66,14 @@ class Finding:
         return f"{self.message} {self.advice}".strip()
 
 
+def where(file: str, line: int | None, column: int | None) -> str:
+    """`file:line:col`, or only what is known (`file` for a finding about the whole file), as
+    compilers write it, so that editors still jump to the right place."""
+    if line is None:
+        return file
+    return f"{file}:{line}:{column}" if column is not None else f"{file}:{line}"
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """Everything a rule may read: the dossier, the call, and the run's settings."""

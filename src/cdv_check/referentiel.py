@@ -267,17 +267,26 @@ def load(path: Path | None = None) -> Referentiel:
     """Load and validate a référentiel once per process (the embedded one by default)."""
     from cdv_check.loading import read_structured
 
+    from cdv_check.engine import where
+    from cdv_check.validation_fr import french_message
+
     source = path or embedded_path()
     document = read_structured(source)
     if document.problems:
         first = document.problems[0]
-        raise ReferentielError(f"{source}:{first.line}:{first.column}: {first.message}")
+        raise ReferentielError(f"{where(str(source), first.line, first.column)}: {first.message}")
+    if not isinstance(document.data, dict):
+        raise ReferentielError(
+            f"{where(str(source), 1, 1)}: un référentiel est un ensemble de clés (id:, appel:, qpv:…), "
+            "comme data/referentiel.yaml."
+        )
     try:
         return Referentiel.model_validate(document.data)
     except ValidationError as exc:
         lines = []
         for err in exc.errors(include_url=False)[:10]:
             line, column = document.locate(err["loc"])
-            where = ".".join(str(p) for p in err["loc"]) or "(racine)"
-            lines.append(f"{source}:{line}:{column}: {where} : {err['msg']}")
+            key = ".".join(str(p) for p in err["loc"]) or "(racine)"
+            lines.append(f"{where(str(source), line, column)}: {key} : {french_message(err)}")
         raise ReferentielError("référentiel invalide :\n" + "\n".join(lines)) from None
+

@@ -12,8 +12,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from cdv_check.checker import DossierResult
-from cdv_check.engine import Finding, Severity
-from cdv_check.reporters.text import where
+from cdv_check.engine import Finding, Severity, where
 from cdv_check.summary import Summary
 from cdv_check.textsafety import clean
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from cdv_check.checker import DossierResult
 from cdv_check.summary import Summary
+from cdv_check.engine import where
 from cdv_check.textsafety import clean
 
 
@@ -34,10 +35,3 @@ class TextReporter:
             f"{s['info']} conseil(s)\n"
         )
 
-
-def where(file: str, line: int | None, column: int | None) -> str:
-    """`file:line:col`, or only what is known (`file` for a finding about the whole file), as
-    compilers write it, so that editors still jump to the right place."""
-    if line is None:
-        return file
-    return f"{file}:{line}:{column}" if column is not None else f"{file}:{line}"
