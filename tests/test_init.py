@@ -129,6 +129,25 @@ def _template_text(here: Path) -> str:
     return (here / "reference.yaml").read_text(encoding="utf-8")
 
 
+def test_a_dash_writes_the_template_to_standard_output(here: Path) -> None:
+    result = CliRunner().invoke(app, ["init", "-"])
+    assert result.exit_code == 0
+    assert result.stdout == _template_text(here)
+    assert not (here / "-").exists()
+
+
+def test_a_name_that_is_not_yaml_is_refused(here: Path) -> None:
+    result = CliRunner().invoke(app, ["init", "--no-input", "dossier.json"])
+    assert result.exit_code == 2 and "init écrit un dossier YAML" in result.stderr
+    assert not (here / "dossier.json").exists()
+
+
+def test_a_folder_that_does_not_exist_is_said_in_french(here: Path) -> None:
+    result = CliRunner().invoke(app, ["init", "--no-input", "sous/dossier/nouveau.yaml"])
+    assert result.exit_code == 1
+    assert "impossible d'écrire « sous/dossier/nouveau.yaml » : fichier ou dossier introuvable." in result.stderr
+
+
 @pytest.mark.parametrize("args", [["--no-input"], ["--input"]])
 def test_an_existing_file_is_never_replaced(here: Path, args: list[str]) -> None:
     path = here / "dossier.yaml"

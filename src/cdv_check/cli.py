@@ -313,8 +313,9 @@ def _prompt(question: str, default: str | None) -> str:
 def init(
     file: Annotated[
         str,
-        typer.Argument(metavar="FICHIER", help="Le dossier à créer (par défaut : dossier.yaml) ; jamais remplacé "
-                       "s'il existe.", show_default=False),
+        typer.Argument(metavar="FICHIER", help="Le dossier à créer, en .yaml (par défaut : dossier.yaml) ; jamais "
+                       "remplacé s'il existe ; - écrit le modèle commenté sur la sortie standard.",
+                       show_default=False),
     ] = "dossier.yaml",
     interactive: Annotated[
         bool | None,
@@ -324,7 +325,14 @@ def init(
 ) -> None:
     """Écrit un nouveau dossier : pose quelques questions dans un terminal, sinon écrit le modèle commenté."""
     from cdv_check import init as new_dossier
+    from cdv_check.oserrors import french_os_error
 
+    if file == "-":
+        typer.echo(new_dossier.template(load_referentiel(None)), nl=False)
+        return
+    if not file.lower().endswith((".yaml", ".yml")):
+        raise CommandFailed(f"« {file} » : init écrit un dossier YAML ; donnez un nom qui finit par .yaml "
+                            "(ex. dossier.yaml).")
     if os.path.lexists(file):
         raise CommandFailed(f"« {file} » existe déjà ; il n'est pas remplacé. Choisissez un autre nom.", 1)
     ref = load_referentiel(None)
@@ -341,7 +349,7 @@ def init(
     except FileExistsError:
         raise CommandFailed(f"« {file} » existe déjà ; il n'est pas remplacé. Choisissez un autre nom.", 1) from None
     except OSError as exc:
-        raise CommandFailed(f"impossible d'écrire « {file} » : {exc.strerror or exc}.", 1) from None
+        raise CommandFailed(f"impossible d'écrire « {file} » : {french_os_error(exc)}.", 1) from None
     typer.echo(f"Dossier écrit : {file}. Complétez-le, puis vérifiez-le : cdv-check {file}")
 # --- end of schema and init commands ---
 
