@@ -158,5 +158,6 @@ def test_a_configuration_cannot_drive_the_terminal(project: Path) -> None:
 def test_broken_pyproject_is_a_usage_error(project: Path) -> None:
     (project / "pyproject.toml").write_text("[tool.cdv-check\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["check", "dossier.yaml"])
-    assert result.exit_code == 2 and "pyproject.toml illisible" in result.stderr
+    assert result.exit_code == 2
+    assert "pyproject.toml illisible : syntaxe TOML invalide à la ligne 1, colonne 16." in result.stderr
 

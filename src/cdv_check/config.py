@@ -86,8 +86,10 @@ def _read_pyproject(path: Path) -> dict[str, Any] | None:
 
     try:
         data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path} illisible : {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} illisible : l'octet n° {exc.start + 1} n'est pas de l'UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} illisible : {_toml_problem(str(exc))}") from None
     tool = data.get("tool")
     table = tool.get(TABLE) if isinstance(tool, dict) else None
     if table is None:
@@ -95,6 +97,15 @@ def _read_pyproject(path: Path) -> dict[str, Any] | None:
     if not isinstance(table, dict):
         raise ConfigError(f"{path} : [tool.{TABLE}] doit être une table.")
     return table
+
+
+def _toml_problem(message: str) -> str:
+    """tomllib says « Expected ']' … (at line 1, column 16) »: keep the place, in French."""
+    import re
+
+    place = re.search(r"at line (\d+), column (\d+)", message)
+    where = f" à la ligne {place[1]}, colonne {place[2]}" if place else ""
+    return f"syntaxe TOML invalide{where}. Corrigez le fichier (voir la table [tool.{TABLE}] du README)."
 
 
 def _may_name_the_table(raw: bytes) -> bool:
