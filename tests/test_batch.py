@@ -108,6 +108,12 @@ def test_globs_are_expanded_by_the_tool(lot: Path) -> None:
     ]
 
 
+def test_a_dossier_named_several_ways_is_checked_once(lot: Path) -> None:
+    absolute = str((lot / "a" / "dossier.yaml").resolve())
+    _, dossiers = _dossiers("--jobs", "1", "lot/a/dossier.yaml", "./lot/a/dossier.yaml", absolute, "lot/a")
+    assert [d["file"] for d in dossiers] == ["lot/a/dossier.yaml"]
+
+
 def test_a_glob_matching_nothing_is_a_usage_error(lot: Path) -> None:
     result = _invoke("lot/*.toml")
     assert result.exit_code == 2 and "lot/*.toml" in result.stderr and result.stdout == ""

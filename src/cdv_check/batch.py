@@ -46,7 +46,16 @@ def expand(paths: Iterable[str]) -> Expansion:
             files.append(given)
         else:
             missing.append(given)
-    return Expansion(list(dict.fromkeys(files)), missing)
+    return Expansion(_once_each(files), missing)
+
+
+def _once_each(files: list[str]) -> list[str]:
+    """Each file once, under the first spelling given: `a.yaml`, `./a.yaml` and its absolute path
+    are one dossier. Links are not resolved: two names of one file are two dossiers."""
+    first: dict[str, str] = {}
+    for path in files:
+        first.setdefault(path if path == "-" else os.path.normpath(os.path.abspath(path)), path)
+    return list(first.values())
 
 
 def _dossiers_in(folder: str) -> list[str]:
