@@ -126,6 +126,14 @@ def test_standard_input() -> None:
     assert report["dossiers"][0]["passed"] is True
 
 
+def test_standard_input_says_its_pieces_are_not_opened() -> None:
+    text = Path(VALID).read_text(encoding="utf-8")
+    result = _cdv("--format", "json", "-", stdin=text)
+    assert result.returncode == 0
+    assert "ses pièces ne sont pas ouvertes" in result.stderr
+    assert _cdv("--format", "json", "--no-files", "-", stdin=text).stderr == ""
+
+
 def test_date_depot_option_applies_when_the_dossier_has_none(make_case: MakeCase) -> None:
     case = make_case({"date_depot: 2016-01-06\n": ""})
     runner = CliRunner()

@@ -192,6 +192,11 @@ def run_check(options: CheckOptions) -> int:
         else _known_ids(config.ignore or (), "ignore (configuration)"),
         strict=strict,
     )
+    if "-" in expansion.files and not no_files:
+        sys.stderr.write(
+            "cdv-check : le dossier lu sur l'entrée standard n'a pas de répertoire : ses pièces ne "
+            "sont pas ouvertes. Donnez le chemin du fichier pour qu'elles le soient.\n"
+        )
     chosen = options.format or config.format or _default_format()
     reporter = make(
         chosen, ref_id=ref.id, version=__version__, strict=strict, ref=ref,
