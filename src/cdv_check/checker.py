@@ -181,10 +181,10 @@ def _schema_issues(exc: ValidationError, document: Document) -> Iterator[tuple[L
 
 
 def _unknown_key(loc: Loc) -> Issue:
-    name = str(loc[-1])
-    known = known_keys(loc[:-1])
     import difflib
 
+    name = str(loc[-1])
+    known = known_keys(loc[:-1])
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     where = f"dans « {dotted(loc[:-1])} »" if loc[:-1] else "au premier niveau"
     if close:

@@ -7,6 +7,7 @@ over); the first found is the only one read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -101,8 +102,6 @@ def _read_pyproject(path: Path) -> dict[str, Any] | None:
 
 def _toml_problem(message: str) -> str:
     """tomllib says « Expected ']' … (at line 1, column 16) »: keep the place, in French."""
-    import re
-
     place = re.search(r"at line (\d+), column (\d+)", message)
     where = f" à la ligne {place[1]}, colonne {place[2]}" if place else ""
     return f"syntaxe TOML invalide{where}. Corrigez le fichier (voir la table [tool.{TABLE}] du README)."
