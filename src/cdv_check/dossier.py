@@ -98,6 +98,11 @@ def _parse_count(value: Any) -> Any:
     return count
 
 
+def blank(value: object) -> bool:
+    """Not given: absent, or a text of spaces only (a rule reads `intitule: ""` as no intitulé)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _as_list(value: Any) -> Any:
     """A single value where a list is expected is read as a list of one."""
     if isinstance(value, (list, tuple)):
@@ -294,7 +299,7 @@ def missing_required(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iter
     for name, is_required in _fields_required(type(model)):
         value = getattr(model, name)
         here = (*path, name)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if blank(value):
             if is_required:
                 yield here
         elif isinstance(value, BaseModel):

@@ -8,15 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from cdv_check.dossier import blank
 from cdv_check.engine import Context, Issue, Loc, Severity, rule
 from cdv_check.referentiel import Periode
 from cdv_check.rules._fr import french_date, join_fr
 
 _SECTION = "3.2 Critères d'examen des dossiers"
-
-
-def _blank(text: str | None) -> bool:
-    return text is None or not text.strip()
 
 
 # --- EXA01 -----------------------------------------------------------------------------------
@@ -144,7 +141,7 @@ def evaluation(ctx: Context) -> Iterator[Issue]:
             ("action", "evaluation"),
         )
         return
-    if _blank(found.modalites):
+    if blank(found.modalites):
         yield Issue(
             "Les modalités d'évaluation de l'action ne sont pas décrites (evaluation.modalites).",
             f"{modalities_advice} dans « modalites: … ».",
@@ -182,7 +179,7 @@ def renewal_link(ctx: Context) -> Iterator[Issue]:
     action = ctx.dossier.action
     if action is None or action.nouvelle is not False:
         return
-    if not _blank(action.lien_contrat_de_ville):
+    if not blank(action.lien_contrat_de_ville):
         return
     yield Issue(
         "Action existante (nouvelle: non) sans explication de son lien avec le nouveau Contrat "

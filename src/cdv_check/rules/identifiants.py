@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cdv_check.dossier import Personne, Porteur
+from cdv_check.dossier import Personne, Porteur, blank
 from cdv_check.engine import Context, Issue, Loc, Severity, rule
 
 _SECTION = "CERFA 12156*03 : identification"
@@ -14,10 +14,6 @@ _RNA = re.compile(r"W[0-9]{9}")
 _PHONE_SEPARATORS = re.compile(r"[\s\u00a0\u202f.\-]+")
 _FRENCH_PHONE = re.compile(r"0[1-9][0-9]{8}|(?:\+33|0033)(?:\(0\))?[1-9][0-9]{8}")
 _PEOPLE = (("representant_legal", "représentant légal"), ("contact", "contact"))
-
-
-def _blank(value: str | None) -> bool:
-    return value is None or not value.strip()
 
 
 @rule("IDN01", Severity.ERROR, section=_SECTION, title="SIRET absent ou invalide")
@@ -33,7 +29,7 @@ def siret_valid(ctx: Context) -> Iterator[Issue]:
     if porteur is None:
         return
     where: Loc = ("porteur", "siret")
-    if _blank(porteur.siret):
+    if blank(porteur.siret):
         yield Issue(
             "Numéro SIRET absent.",
             "Ajoutez « siret: » sous « porteur: » : les 14 chiffres de l'avis de situation SIRENE "
@@ -111,7 +107,7 @@ def rna_valid(ctx: Context) -> Iterator[Issue]:
     porteur = ctx.dossier.porteur
     if porteur is None:
         return
-    if not _blank(porteur.rna):
+    if not blank(porteur.rna):
         yield from _rna_format(porteur.rna or "")
     elif porteur.statut == "association" and porteur.registre_tribunal is None:
         yield Issue(
@@ -246,12 +242,13 @@ def emails_valid(ctx: Context) -> Iterator[Issue]:
     if porteur is None:
         return
     for key, label, person in _people(porteur):
-        if person.courriel is None or not person.courriel.strip():  # absent or blank: SCH03
+        courriel = (person.courriel or "").strip()
+        if not courriel:  # absent or blank: SCH03 says so
             continue
-        reason = email_reason(person.courriel)
+        reason = email_reason(courriel)
         if reason is not None:
             yield Issue(
-                f"Courriel du {label} « {person.courriel.strip()} » invalide : {reason}.",
+                f"Courriel du {label} « {courriel} » invalide : {reason}.",
                 "Recopiez l'adresse exacte, de la forme nom@domaine.fr.",
                 ("porteur", key, "courriel"),
             )
