@@ -126,7 +126,7 @@ def _about_a_refused_value(path: Loc, document: Document) -> bool:
     """Whether a rule's issue is about a value the reading refused (SCH04, SCH05), or about a
     list all of whose items it refused: the rule saw nothing there, and would say « absent » of
     what the dossier does give; the refusal already says what to fix."""
-    if not path:
+    if not path or not document.dropped:  # the usual case: nothing was refused
         return False
     if document.was_dropped(path):
         return True
