@@ -66,7 +66,7 @@ with open(sys.argv[1], "rb") as f:
 """The same, building and using one pydantic model: the first model of a process imports the rest
 of pydantic (fields, types, the plugin loader and importlib.metadata), which any pydantic tool pays."""
 SCHEMA_FALLBACK = (
-    "import json; from cdv_check.dossier import Dossier; "
+    "import json; from cdv_check.model.dossier import Dossier; "
     "print(json.dumps(Dossier.model_json_schema(), ensure_ascii=False))"
 )
 TARGET_BATCH_FLOOR = 2.5

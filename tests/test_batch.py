@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from cdv_check.cli import app
+from cdv_check.cli.app import app
 from conftest import EXAMPLES
 
 GOOD = EXAMPLES / "nouvelle-action"

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from rich.console import Console, RenderableType
 
-from cdv_check import browse
-from cdv_check.referentiel import Referentiel, load
-from cdv_check.rules._fr import french_int
+from cdv_check.cli import browse
+from cdv_check.model.referentiel import Referentiel, load
+from cdv_check.text.french import french_int
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +196,7 @@ def test_qpv_json(ref: Referentiel) -> None:
 
 
 def _app() -> Any:
-    from cdv_check.cli import app
+    from cdv_check.cli.app import app
 
     return app
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cdv_check.cli import app
-from cdv_check.engine import UnknownRule, all_rules, get
+from cdv_check.cli.app import app
+from cdv_check.core.engine import UnknownRule, all_rules, get
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SPEC = ROOT.parent / "shared" / "spec" / "rules.md"

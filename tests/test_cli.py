@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cdv_check import __version__
-from cdv_check.cli import app
+from cdv_check.cli.app import app
 from conftest import EXAMPLES, MakeCase
 
 VALID = str(EXAMPLES / "nouvelle-action" / "dossier.yaml")

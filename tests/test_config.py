@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cdv_check.cli import app
-from cdv_check.config import ConfigError, FileConfig, load
+from cdv_check.cli.app import app
+from cdv_check.core.config import ConfigError, FileConfig, load
 from conftest import EXAMPLES
 
 

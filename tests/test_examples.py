@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cdv_check.cli import app
+from cdv_check.cli.app import app
 from conftest import EXAMPLES
 
 VALID = ["nouvelle-action", "renouvellement-scolaire", "association-droit-local", "dossier-json"]

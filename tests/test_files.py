@@ -11,8 +11,8 @@ from unittest import mock
 
 import pytest
 
-from cdv_check import files
-from cdv_check.files import PieceCheck, inspect_piece
+from cdv_check.reading import piece_files as files
+from cdv_check.reading.piece_files import PieceCheck, inspect_piece
 
 HEADER = 8
 

@@ -11,12 +11,12 @@ import pytest
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from cdv_check.checker import DossierResult, Settings, check_path
-from cdv_check.cli import app
-from cdv_check.dossier import Dossier, _model_in
-from cdv_check.init import questionnaire
-from cdv_check.loading import read_structured
-from cdv_check.referentiel import load
+from cdv_check.core.checker import DossierResult, Settings, check_path
+from cdv_check.cli.app import app
+from cdv_check.model.dossier import Dossier, _model_in
+from cdv_check.cli.init import questionnaire
+from cdv_check.reading.loading import read_structured
+from cdv_check.model.referentiel import load
 
 # One answer per question, in the order asked; comments say which question.
 ANSWERS = [

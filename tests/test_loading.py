@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from conftest import MakeCase
 
-from cdv_check.loading import Document, parse_text
+from cdv_check.reading.loading import Document, parse_text
 
 
 def _read(text: str) -> Document:

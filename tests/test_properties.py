@@ -26,13 +26,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cdv_check.checker import DossierResult, Settings, check_path
-from cdv_check.engine import Severity, all_rules
-from cdv_check.loading import read_structured
-from cdv_check.referentiel import Referentiel, load
+from cdv_check.core.checker import DossierResult, Settings, check_path
+from cdv_check.core.engine import Severity, all_rules
+from cdv_check.reading.loading import read_structured
+from cdv_check.model.referentiel import Referentiel, load
 from cdv_check.reporters.json_report import JsonReporter
 from cdv_check.reporters.text import TextReporter
-from cdv_check.summary import Summary
+from cdv_check.core.summary import Summary
 
 _COMMON = {
     "deadline": None,

@@ -7,10 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cdv_check import cli
-from cdv_check.check_command import CheckOptions
-from cdv_check.check_command import COMMANDS
-from cdv_check.quick_argv import plain_check
+from cdv_check.cli import app as cli
+from cdv_check.cli.check import CheckOptions
+from cdv_check.cli.check import COMMANDS
+from cdv_check.cli.fast_path import plain_check
 from cdv_check.reporters import FORMATS
 
 WORDS = [

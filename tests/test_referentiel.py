@@ -12,7 +12,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from cdv_check.referentiel import Referentiel, ReferentielError, embedded_path, load
+from cdv_check.model.referentiel import Referentiel, ReferentielError, embedded_path, load
 
 
 

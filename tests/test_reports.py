@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cdv_check.cli import app
+from cdv_check.cli.app import app
 from conftest import ROOT
 
 GOLDEN = Path(__file__).parent / "golden"

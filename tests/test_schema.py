@@ -13,10 +13,10 @@ from jsonschema.exceptions import ValidationError, best_match
 import pytest
 from typer.testing import CliRunner
 
-from cdv_check.checker import Settings, check_path
-from cdv_check.cli import app
-from cdv_check.loading import read_structured
-from cdv_check.referentiel import load
+from cdv_check.core.checker import Settings, check_path
+from cdv_check.cli.app import app
+from cdv_check.reading.loading import read_structured
+from cdv_check.model.referentiel import load
 from conftest import EXAMPLES, VALID_EXAMPLE
 
 EXAMPLE_FILES = sorted(
@@ -141,7 +141,7 @@ def test_committed_schema_file_is_the_one_the_command_writes() -> None:
     """The examples point editors at cdv-check.schema.json: it must not drift from the model."""
     from typer.testing import CliRunner
 
-    from cdv_check.cli import app
+    from cdv_check.cli.app import app
 
     result = CliRunner().invoke(app, ["schema"])
     committed = (Path(__file__).resolve().parents[1] / "cdv-check.schema.json").read_text(encoding="utf-8")

@@ -12,16 +12,16 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _open_closed_streams()
     try:
-        from cdv_check.quick_argv import plain_check
+        from cdv_check.cli.fast_path import plain_check
         from cdv_check.reporters import FORMATS
 
         options = plain_check(sys.argv[1:], os.environ, FORMATS)
         if options is None:
-            from cdv_check.cli import run
+            from cdv_check.cli.app import run
 
             run()
             return
-        from cdv_check.check_command import CommandFailed, report_failure, run_check
+        from cdv_check.cli.check import CommandFailed, report_failure, run_check
 
         try:
             code = run_check(options)
@@ -34,7 +34,7 @@ def main() -> None:
         _discard_stdout()
         code = 1
     except OSError as exc:  # writing the output failed: a full disk, /dev/full…
-        from cdv_check.oserrors import french_os_error
+        from cdv_check.text.oserrors import french_os_error
 
         _discard_stdout()
         sys.stderr.write(f"cdv-check : impossible de continuer : {french_os_error(exc)}.\n")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from cdv_check.cli import app
+from cdv_check.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID_EXAMPLE = ROOT / "examples" / "nouvelle-action"

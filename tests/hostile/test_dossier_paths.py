@@ -9,9 +9,9 @@ import os
 from datetime import date
 from pathlib import Path
 
-from cdv_check.batch import check_one
-from cdv_check.checker import Settings
-from cdv_check.referentiel import load
+from cdv_check.core.batch import check_one
+from cdv_check.core.checker import Settings
+from cdv_check.model.referentiel import load
 
 from .conftest import Batch, check
 

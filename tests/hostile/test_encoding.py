@@ -92,7 +92,7 @@ def test_cp1252_is_read_with_a_warning(batch: Batch) -> None:
 def test_cp1252_accents_are_read_right(batch: Batch) -> None:
     from typer.testing import CliRunner
 
-    from cdv_check.cli import app
+    from cdv_check.cli.app import app
 
     hostile = batch.write("windows.yaml", _valid_bytes(batch).encode("cp1252"))
     result = CliRunner().invoke(app, ["check", "--format", "text", "--select", "PCE09", str(hostile)])

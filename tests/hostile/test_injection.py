@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from cdv_check.cli import app
-from cdv_check.loading import read_structured
+from cdv_check.cli.app import app
+from cdv_check.reading.loading import read_structured
 from cdv_check.reporters import FORMATS
 
 from .conftest import VALID_EXAMPLE, Batch

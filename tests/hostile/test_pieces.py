@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cdv_check.files import inspect_piece
+from cdv_check.reading.piece_files import inspect_piece
 
 from .conftest import Batch, line_of
 

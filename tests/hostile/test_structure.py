@@ -6,7 +6,7 @@ place where reading stopped, and the valid dossier checked with it is still repo
 
 from __future__ import annotations
 
-from cdv_check.limits import DEFAULT_LIMITS, LIMIT_LABELS
+from cdv_check.reading.limits import DEFAULT_LIMITS, LIMIT_LABELS
 
 from .conftest import Batch, line_of
 
@@ -102,7 +102,7 @@ def test_sixty_mebibyte_scalar_is_refused_by_size(batch: Batch) -> None:
 def test_sixty_mebibytes_on_standard_input_are_refused_by_size(batch: Batch) -> None:
     from typer.testing import CliRunner
 
-    from cdv_check.cli import app
+    from cdv_check.cli.app import app
 
     data = b"porteur:\n  nom: " + b"x" * (60 << 20) + b"\n"
     result = CliRunner().invoke(app, ["check", "--format", "json", "-"], input=data)

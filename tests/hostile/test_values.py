@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from cdv_check.loading import read_structured
+from cdv_check.reading.loading import read_structured
 
 from .conftest import VALID_EXAMPLE, Batch, line_of
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cdv_check import batch
-from cdv_check.checker import DossierResult, Settings
-from cdv_check.referentiel import load
+from cdv_check.core import batch
+from cdv_check.core.checker import DossierResult, Settings
+from cdv_check.model.referentiel import load
 
 from .conftest import VALID_EXAMPLE, VALID_TEXT
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from conftest import MakeCase
 
-from cdv_check.engine import Severity
-from cdv_check.rules._money import french_amount
+from cdv_check.core.engine import Severity
+from cdv_check.text.money import french_amount
 
 DEPARTEMENT = "Département de la Moselle, montant: 1 900}"
 SALLE_87 = "Salle prêtée par le centre social, montant: 1 000}"

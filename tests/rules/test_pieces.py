@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, Case, MakeCase
 
-from cdv_check.checker import Settings, check_path
-from cdv_check.engine import Severity
-from cdv_check.referentiel import load
+from cdv_check.core.checker import Settings, check_path
+from cdv_check.core.engine import Severity
+from cdv_check.model.referentiel import load
 
 CERFA = "  cerfa: pieces/cerfa-12156.pdf\n"
 FIRST_REQUEST = "  premiere_demande: oui"

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:  # the formats' names must not cost the checker's import (cli.py reads them)
-    from cdv_check.checker import DossierResult
-    from cdv_check.summary import Summary
+    from cdv_check.core.checker import DossierResult
+    from cdv_check.core.summary import Summary
 
 FORMATS: dict[str, str] = {
     "rich": "cdv_check.reporters.rich_report:RichReporter",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cdv_check.checker import DossierResult
-from cdv_check.summary import Summary
-from cdv_check.textsafety import unicode_only
+from cdv_check.core.checker import DossierResult
+from cdv_check.core.summary import Summary
+from cdv_check.text.safety import unicode_only
 
 
 def dossier_object(result: DossierResult, *, strict: bool) -> dict[str, Any]:

@@ -11,10 +11,10 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from cdv_check.checker import DossierResult
-from cdv_check.engine import Finding, Severity, where
-from cdv_check.summary import Summary
-from cdv_check.textsafety import clean
+from cdv_check.core.checker import DossierResult
+from cdv_check.core.engine import Finding, Severity, where
+from cdv_check.core.summary import Summary
+from cdv_check.text.safety import clean
 
 # Characters XML 1.0 cannot carry at all, even escaped (what clean() leaves of them).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -16,13 +16,13 @@ from rich.rule import Rule as Line
 from rich.table import Table
 from rich.text import Text
 
-from cdv_check.checker import DossierResult
-from cdv_check.engine import Finding, Severity, all_rules
-from cdv_check.referentiel import Referentiel
-from cdv_check.rules._fr import french_date, french_int, plural
-from cdv_check.rules._money import french_amount
-from cdv_check.summary import Summary
-from cdv_check.textsafety import clean as _clean
+from cdv_check.core.checker import DossierResult
+from cdv_check.core.engine import Finding, Severity, all_rules
+from cdv_check.model.referentiel import Referentiel
+from cdv_check.text.french import french_date, french_int, plural
+from cdv_check.text.money import french_amount
+from cdv_check.core.summary import Summary
+from cdv_check.text.safety import clean as _clean
 
 _FAMILIES = {
     "SCH": "Lecture du fichier",

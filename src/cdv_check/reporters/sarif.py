@@ -15,10 +15,10 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
-from cdv_check.checker import DossierResult
-from cdv_check.engine import Finding, Rule, Severity, all_rules
-from cdv_check.summary import Summary
-from cdv_check.textsafety import clean
+from cdv_check.core.checker import DossierResult
+from cdv_check.core.engine import Finding, Rule, Severity, all_rules
+from cdv_check.core.summary import Summary
+from cdv_check.text.safety import clean
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

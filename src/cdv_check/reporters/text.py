@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdv_check.checker import DossierResult
-from cdv_check.summary import Summary
-from cdv_check.engine import where
-from cdv_check.textsafety import clean
+from cdv_check.core.checker import DossierResult
+from cdv_check.core.summary import Summary
+from cdv_check.core.engine import where
+from cdv_check.text.safety import clean
 
 
 class TextReporter:

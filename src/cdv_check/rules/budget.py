@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from cdv_check.dossier import Budget, LigneBudget
-from cdv_check.engine import Context, Issue, Severity, rule
-from cdv_check.rules._money import french_amount
+from cdv_check.model.dossier import Budget, LigneBudget
+from cdv_check.core.engine import Context, Issue, Severity, rule
+from cdv_check.text.money import french_amount
 
 _SECTION = "CERFA 12156*03 : budget prévisionnel"
 

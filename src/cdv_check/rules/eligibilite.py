@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from cdv_check.engine import Context, Issue, Severity, rule
-from cdv_check.referentiel import Axe, Qpv, Referentiel, StatutPorteur, fold
-from cdv_check.rules._fr import french_date, join_fr, plural, quoted, shorten
+from cdv_check.core.engine import Context, Issue, Severity, rule
+from cdv_check.model.referentiel import Axe, Qpv, Referentiel, StatutPorteur, fold
+from cdv_check.text.french import french_date, join_fr, plural, quoted, shorten
 
 _SECTION = "3.1 Critères d'éligibilité"
 _MAX_SUGGESTED_CODES = 6

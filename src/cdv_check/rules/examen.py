@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from cdv_check.dossier import blank
-from cdv_check.engine import Context, Issue, Loc, Severity, rule
-from cdv_check.referentiel import Periode
-from cdv_check.rules._fr import french_date, join_fr
+from cdv_check.model.dossier import blank
+from cdv_check.core.engine import Context, Issue, Loc, Severity, rule
+from cdv_check.model.referentiel import Periode
+from cdv_check.text.french import french_date, join_fr
 
 _SECTION = "3.2 Critères d'examen des dossiers"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from cdv_check.dossier import Action
-from cdv_check.engine import Context, Issue, Severity, rule
-from cdv_check.referentiel import ObjectifOperationnel, Priorite, Qpv, Referentiel
-from cdv_check.rules._fr import join_fr, plural, quoted, shorten
+from cdv_check.model.dossier import Action
+from cdv_check.core.engine import Context, Issue, Severity, rule
+from cdv_check.model.referentiel import ObjectifOperationnel, Priorite, Qpv, Referentiel
+from cdv_check.text.french import join_fr, plural, quoted, shorten
 
 _SECTION = "2 Les priorités de l'appel à projets (Annexe 1)"
 _MAX_IDEAS = 6

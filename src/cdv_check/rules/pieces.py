@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cdv_check.dossier import Dossier
-from cdv_check.engine import Context, Issue, Severity, rule
-from cdv_check.files import PieceCheck, inspect_piece
-from cdv_check.limits import DEFAULT_LIMITS
-from cdv_check.referentiel import Piece, Referentiel
+from cdv_check.model.dossier import Dossier
+from cdv_check.core.engine import Context, Issue, Severity, rule
+from cdv_check.reading.piece_files import PieceCheck, inspect_piece
+from cdv_check.reading.limits import DEFAULT_LIMITS
+from cdv_check.model.referentiel import Piece, Referentiel
 
 _SECTION = "4 La démarche à suivre (pièces)"
 _PDF_SIGNATURE = b"%PDF-"

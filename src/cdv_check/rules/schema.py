@@ -4,7 +4,7 @@ check function; they are declared here so that the catalogue, `--select` and the
 
 from __future__ import annotations
 
-from cdv_check.engine import Severity, declare
+from cdv_check.core.engine import Severity, declare
 
 _SECTION = "Lecture du fichier (format du dossier)"
 

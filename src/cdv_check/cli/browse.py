@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from cdv_check.referentiel import (
+from cdv_check.model.referentiel import (
     Axe,
     ObjectifFin,
     ObjectifOperationnel,
@@ -24,8 +24,8 @@ from cdv_check.referentiel import (
     Referentiel,
     fold,
 )
-from cdv_check.rules._fr import french_int
-from cdv_check.textsafety import clean
+from cdv_check.text.french import french_int
+from cdv_check.text.safety import clean
 
 Level = Literal["axe", "objectif_strategique", "objectif_operationnel", "objectif"]
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from cdv_check.limits import DEFAULT_LIMITS, LIMIT_LABELS, Limits
-from cdv_check.oserrors import french_os_error
+from cdv_check.reading.limits import DEFAULT_LIMITS, LIMIT_LABELS, Limits
+from cdv_check.text.oserrors import french_os_error
 
 Loc = tuple[str | int, ...]
 Position = tuple[int | None, int | None]

@@ -13,8 +13,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from cdv_check.limits import DEFAULT_LIMITS
-from cdv_check.loading import InputRefused, read_bounded, read_structured
+from cdv_check.reading.limits import DEFAULT_LIMITS
+from cdv_check.reading.loading import InputRefused, read_bounded, read_structured
 
 YAML_NAME = ".cdv-check.yaml"
 PYPROJECT = "pyproject.toml"
@@ -174,7 +174,7 @@ def _jobs(value: Any) -> int:
 
 
 def _date(value: Any) -> date:
-    from cdv_check.dossier import parse_date
+    from cdv_check.model.dossier import parse_date
 
     if isinstance(value, datetime):
         return value.date()

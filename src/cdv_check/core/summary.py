@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cdv_check.checker import DossierResult
+from cdv_check.core.checker import DossierResult
 
 
 @dataclass

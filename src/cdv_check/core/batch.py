@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cdv_check.checker import DossierResult, Settings, check_path
-from cdv_check.engine import Finding, Severity
-from cdv_check.referentiel import Referentiel, load
+from cdv_check.core.checker import DossierResult, Settings, check_path
+from cdv_check.core.engine import Finding, Severity
+from cdv_check.model.referentiel import Referentiel, load
 
 SUFFIXES = (".yaml", ".yml", ".json")
 _GLOB_CHARS = frozenset("*?[")

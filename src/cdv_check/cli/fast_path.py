@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from cdv_check.check_command import COMMANDS, CheckOptions
+from cdv_check.cli.check import COMMANDS, CheckOptions
 
 _FLAGS: dict[str, tuple[str, Any]] = {
     "--strict": ("strict", True),

@@ -20,8 +20,8 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from cdv_check.dossier import Montant, Nombre, parse_date
-from cdv_check.referentiel import Referentiel
+from cdv_check.model.dossier import Montant, Nombre, parse_date
+from cdv_check.model.referentiel import Referentiel
 
 Ask = Callable[[str, str | None], str]
 Say = Callable[[str], None]
@@ -353,7 +353,7 @@ def _siret(ask: Ask, say: Say) -> str | None:
 
 
 def _objectives(ask: Ask, say: Say, ref: Referentiel) -> list[str]:
-    from cdv_check.browse import search_objectives
+    from cdv_check.cli.browse import search_objectives
 
     codes = ref.objective_codes()
     chosen: list[str] = []

@@ -252,10 +252,10 @@ def _unique(what: str, values: list[str]) -> None:
 
 def embedded_path() -> Path:
     """The référentiel shipped in the wheel, or the source tree's copy in a development checkout."""
-    packaged = Path(__file__).parent / "data" / "referentiel.yaml"
+    packaged = Path(__file__).parents[1] / "data" / "referentiel.yaml"
     if packaged.is_file():
         return packaged
-    return Path(__file__).resolve().parents[2] / "data" / "referentiel.yaml"
+    return Path(__file__).resolve().parents[3] / "data" / "referentiel.yaml"
 
 
 class ReferentielError(Exception):
@@ -265,10 +265,10 @@ class ReferentielError(Exception):
 @cache
 def load(path: Path | None = None) -> Referentiel:
     """Load and validate a référentiel once per process (the embedded one by default)."""
-    from cdv_check.loading import read_structured
+    from cdv_check.reading.loading import read_structured
 
-    from cdv_check.engine import where
-    from cdv_check.validation_fr import french_message
+    from cdv_check.core.engine import where
+    from cdv_check.model.errors_fr import french_message
 
     source = path or embedded_path()
     document = read_structured(source)

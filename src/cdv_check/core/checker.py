@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cdv_check.dossier import Dossier, known_keys, missing_required
-from cdv_check.engine import (
+from cdv_check.model.dossier import Dossier, known_keys, missing_required
+from cdv_check.core.engine import (
     SEVERITY_ORDER,
     Context,
     Finding,
@@ -23,10 +23,10 @@ from cdv_check.engine import (
     all_rules,
     selected,
 )
-from cdv_check.limits import DEFAULT_LIMITS, Limits
-from cdv_check.loading import Document, ReadProblem, read_structured
-from cdv_check.referentiel import Referentiel
-from cdv_check.validation_fr import french_message
+from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
+from cdv_check.reading.loading import Document, ReadProblem, read_structured
+from cdv_check.model.referentiel import Referentiel
+from cdv_check.model.errors_fr import french_message
 
 _PRUNE_ROUNDS = 4
 

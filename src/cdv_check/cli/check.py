@@ -49,14 +49,14 @@ class CommandFailed(Exception):
 def report_failure(exc: CommandFailed) -> int:
     """Write the message to standard error, each line made inert (it may quote a configuration
     file or a référentiel from elsewhere); the exit code."""
-    from cdv_check.textsafety import clean_lines
+    from cdv_check.text.safety import clean_lines
 
     sys.stderr.write(f"cdv-check : {clean_lines(exc.message)}\n")
     return exc.code
 
 
 def load_referentiel(path: Path | None) -> Any:
-    from cdv_check.referentiel import ReferentielError, load
+    from cdv_check.model.referentiel import ReferentielError, load
 
     try:
         return load(path)
@@ -80,7 +80,7 @@ def width() -> int:
 
 
 def _load_config() -> Any:
-    from cdv_check.config import ConfigError, load
+    from cdv_check.core.config import ConfigError, load
 
     try:
         return load()
@@ -89,7 +89,7 @@ def _load_config() -> Any:
 
 
 def _ids(value: str, option: str) -> tuple[str, ...]:
-    from cdv_check.config import rule_ids
+    from cdv_check.core.config import rule_ids
 
     ids = rule_ids(value)
     if not ids:  # it would silently mean "every rule"
@@ -101,7 +101,7 @@ def _known_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:
     """Rule IDs or prefixes; one that names no rule is a usage error (it would select nothing)."""
     if not ids:
         return ids
-    from cdv_check.engine import all_rules
+    from cdv_check.core.engine import all_rules
 
     known = all_rules()
     unknown = [i for i in ids if not any(rule_id.startswith(i) for rule_id in known)]
@@ -123,7 +123,7 @@ def _default_format() -> str:
 
 def _quoted(paths: Sequence[str]) -> str:
     """Paths as the user typed them, each between « », made inert (a glob may hold anything)."""
-    from cdv_check.textsafety import clean
+    from cdv_check.text.safety import clean
 
     return ", ".join(f"« {clean(path)} »" for path in paths)
 
@@ -149,13 +149,13 @@ def run_check(options: CheckOptions) -> int:
     Raises CommandFailed (exit 2) before any dossier is checked when the options or the setup are
     wrong.
     """
-    from cdv_check.batch import expand, run
-    from cdv_check.checker import Settings
-    from cdv_check.dossier import parse_date
-    from cdv_check.oserrors import french_os_error
-    from cdv_check.output import OutputExists, open_report
+    from cdv_check.core.batch import expand, run
+    from cdv_check.core.checker import Settings
+    from cdv_check.model.dossier import parse_date
+    from cdv_check.text.oserrors import french_os_error
+    from cdv_check.reporters.output import OutputExists, open_report
     from cdv_check.reporters import make, stream
-    from cdv_check.summary import Summary
+    from cdv_check.core.summary import Summary
 
     output = options.output
     if not options.paths:

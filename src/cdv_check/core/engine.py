@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cdv_check.dossier import Dossier
-    from cdv_check.referentiel import Referentiel
+    from cdv_check.model.dossier import Dossier
+    from cdv_check.model.referentiel import Referentiel
 
 Loc = tuple[str | int, ...]
 

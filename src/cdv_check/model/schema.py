@@ -13,9 +13,9 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from cdv_check import dossier
-from cdv_check.dossier import Dossier
-from cdv_check.referentiel import Referentiel
+from cdv_check.model import dossier
+from cdv_check.model.dossier import Dossier
+from cdv_check.model.referentiel import Referentiel
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:cdv-check:schema:dossier"

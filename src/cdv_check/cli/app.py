@@ -14,7 +14,7 @@ import typer._click.formatting
 import typer.core
 
 from cdv_check import __version__
-from cdv_check.check_command import (
+from cdv_check.cli.check import (
     CheckOptions,
     CommandFailed,
     color_wanted,
@@ -24,7 +24,7 @@ from cdv_check.check_command import (
     width,
 )
 from cdv_check.reporters import FORMATS
-from cdv_check.textsafety import clean_lines
+from cdv_check.text.safety import clean_lines
 
 Format = StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[misc]
 
@@ -188,7 +188,7 @@ def rules(
     """Le catalogue des règles ; avec un ID, son explication et la section de l'appel."""
     import difflib
 
-    from cdv_check.engine import all_rules
+    from cdv_check.core.engine import all_rules
 
     catalogue = all_rules()
     if rule_id is None:
@@ -246,7 +246,7 @@ def objectives(
     format: Annotated[BrowseFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_BROWSE_FORMAT_HELP, show_default=False)] = BrowseFormat.rich,
 ) -> None:
     """L'arbre des objectifs de l'Annexe 1 (axes, objectifs stratégiques, opérationnels et leurs déclinaisons)."""
-    from cdv_check import browse
+    from cdv_check.cli import browse
 
     if code is not None and search is not None:
         raise CommandFailed("donnez un CODE ou --search, pas les deux.")
@@ -271,7 +271,7 @@ def qpv(
     format: Annotated[BrowseFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_BROWSE_FORMAT_HELP, show_default=False)] = BrowseFormat.rich,
 ) -> None:
     """Les six quartiers prioritaires : commune, habitants, revenu médian et priorités 2016."""
-    from cdv_check import browse
+    from cdv_check.cli import browse
 
     ref = load_referentiel(None)
     if format is BrowseFormat.json:
@@ -299,7 +299,7 @@ def schema(
     """
     import json
 
-    from cdv_check.schema import build
+    from cdv_check.model.schema import build
 
     typer.echo(json.dumps(build(load_referentiel(referentiel)), ensure_ascii=False, indent=2))
 
@@ -324,8 +324,8 @@ def init(
     ] = None,
 ) -> None:
     """Écrit un nouveau dossier : pose quelques questions dans un terminal, sinon écrit le modèle commenté."""
-    from cdv_check import init as new_dossier
-    from cdv_check.oserrors import french_os_error
+    from cdv_check.cli import init as new_dossier
+    from cdv_check.text.oserrors import french_os_error
 
     if file == "-":
         typer.echo(new_dossier.template(load_referentiel(None)), nl=False)
@@ -372,7 +372,7 @@ def _frenchify(command: Any) -> None:
 
 def run(argv: list[str] | None = None) -> None:
     """Entry point: runs the app with French usage errors and the exit codes of cli.md."""
-    from cdv_check.usage_errors import french_usage_error
+    from cdv_check.cli.click_french import french_usage_error
 
     command = typer.main.get_command(app)
     _frenchify(command)

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from cdv_check.oserrors import french_os_error
+from cdv_check.text.oserrors import french_os_error
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _OPEN_FLAGS = (

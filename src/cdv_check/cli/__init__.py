@@ -1,0 +1,1 @@
+"""Command line: typer app, the fast path, the check command, init, browsing."""

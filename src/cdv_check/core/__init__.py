@@ -1,0 +1,1 @@
+"""The pipeline: findings and rule registry, checking one dossier, batches, summary, configuration."""

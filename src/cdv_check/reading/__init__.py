@@ -1,0 +1,1 @@
+"""Reading untrusted input: bounded decoding, the located YAML/JSON tree, piece files."""

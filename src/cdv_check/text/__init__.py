@@ -1,0 +1,1 @@
+"""French text: formatting numbers, dates and amounts, terminal safety, OS error messages."""
