@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from cdv_check.model.dossier import Dossier, known_keys, missing_required
+from cdv_check.model.placeholders import Text, placeholder_reason, texts
 from cdv_check.core.engine import (
     SEVERITY_ORDER,
     Context,
@@ -165,6 +166,12 @@ def _build_model(document: Document, ref: Referentiel, add: Any) -> Dossier | No
         for loc in missing_required(model):
             if not document.was_dropped(loc):
                 add("SCH03", _blank(loc) if loc in document.value_marks else _missing(loc))
+        for text in texts(model):
+            reason = placeholder_reason(text.value, ref, dotted(text.loc))
+            if reason is not None and not document.was_dropped(text.loc):
+                substantive = dotted(text.loc) in ref.seuils.textes_longueur_min
+                add("SCH09", _placeholder(text, reason, required=text.required or substantive))
+                document.dropped.add(text.loc)
         return model
     return None
 
@@ -206,6 +213,19 @@ def _wrong_value(loc: Loc, err: Any) -> Issue:
         f"Valeur{value} refusée pour « {dotted(loc)} » : {message}.",
         "Corrigez la valeur ; elle n'est pas prise en compte par les autres vérifications.",
         loc,
+    )
+
+
+def _placeholder(text: Text, reason: str, *, required: bool) -> Issue:
+    where = dotted(text.loc)
+    wanted = text.description[:1].lower() + text.description[1:]
+    advice = f"Écrivez à la place la vraie réponse : {wanted}"
+    if not required:
+        advice += " ; ou retirez la ligne si elle ne s'applique pas"
+    return Issue(
+        f"Texte à compléter pour « {where} » : « {_short(text.value)} » ; {reason}.",
+        advice + ". Tant que ce texte reste, les autres vérifications n'en tiennent pas compte.",
+        text.loc,
     )
 
 

@@ -294,6 +294,11 @@ def _fields_required(cls: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
     return tuple((name, _is_required(info.json_schema_extra)) for name, info in cls.model_fields.items())
 
 
+def field_is_required(cls: type[BaseModel], name: str) -> bool:
+    """Whether the contract requires the field `name` of `cls`."""
+    return dict(_fields_required(cls)).get(name, False)
+
+
 def missing_required(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
     """Paths of the required fields left empty (absent, or a blank text), in the model's order."""
     for name, is_required in _fields_required(type(model)):

@@ -153,6 +153,20 @@ class Depot(_Frozen):
 
 class Seuils(_Frozen):
     besoin_longueur_min: int = Field(ge=0)
+    textes_longueur_min: dict[str, int] = Field(
+        default_factory=dict, description="dossier path (action.besoin) → minimum length (SCH09)"
+    )
+
+
+class TextesACompleter(_Frozen):
+    """SCH09's placeholders, compared folded (see `fold`)."""
+
+    en_tete: list[str] = Field(description="a text that begins with one of these")
+    partout: list[str] = Field(description="a text that holds one of these as whole words")
+
+    @cached_property
+    def folded(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return tuple(fold(t) for t in self.en_tete), tuple(fold(t) for t in self.partout)
 
 
 class Referentiel(_Frozen):
@@ -170,6 +184,7 @@ class Referentiel(_Frozen):
     depot: Depot
     contacts: list[Contact]
     seuils: Seuils
+    textes_a_completer: TextesACompleter
 
     @model_validator(mode="after")
     def _consistent(self) -> Referentiel:

@@ -104,3 +104,40 @@ declare(
     Que faire : enregistrez le fichier en UTF-8.
     """,
 )
+declare(
+    "SCH09",
+    Severity.ERROR,
+    section=_SECTION,
+    title="Texte à compléter",
+    explanation="""
+    L'appel : « Tout dossier incomplet ne sera pas instruit » (4. Modalités de dépôt) ; le projet
+    « répond à un besoin avéré » (3.1) et précise ses « modalités d'évaluation » (3.2).
+
+    Ce qui est vérifié : chaque texte du dossier (libellés du budget et chemins des pièces
+    compris) est comparé, sans tenir compte des majuscules, des accents ni de la ponctuation, aux
+    textes de remplissage du référentiel : un texte qui commence par « À compléter » (ce
+    qu'écrit cdv-check init), « À définir » ou « À préciser » ; un texte qui contient « TODO »,
+    « TBD », « xxx » ou « lorem ipsum » ; un texte sans lettre ni chiffre (« ... », « ? »). Les
+    textes que l'appel veut substantiels (action.besoin, action.description,
+    action.evaluation.modalites, action.lien_contrat_de_ville) doivent aussi avoir une longueur
+    minimale (seuils du référentiel : 20 caractères). Un texte refusé n'est pas pris en compte
+    par les autres vérifications : le défaut est signalé une seule fois.
+
+    Exemple refusé :
+
+        action:
+          description: "À compléter : ce que fait l'action, pour qui, avec qui, à quel rythme"
+          evaluation:
+            modalites: TODO
+
+    Correction :
+
+        action:
+          description: Deux ateliers de couture par semaine au centre social, avec Pôle Emploi.
+          evaluation:
+            modalites: Bilan trimestriel des présences et entretien individuel en fin d'action.
+
+    Que faire : remplacez chaque texte signalé par la vraie réponse ; retirez la ligne d'une clé
+    facultative qui ne s'applique pas.
+    """,
+)

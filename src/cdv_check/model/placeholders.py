@@ -1,0 +1,77 @@
+"""SCH09: texts that still hold a placeholder, or say nothing.
+
+`cdv-check init` writes « À compléter : … » where it needs an answer; people write `TODO`, `xxx`,
+`...` or « à définir » for the same purpose. Such a dossier reads well and would pass every other
+rule, yet the referents would reject it. The lists and the minimum lengths are data of the
+référentiel (`textes_a_completer`, `seuils.textes_longueur_min`); this module only applies them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+from pydantic import BaseModel
+
+from cdv_check.model.referentiel import Referentiel, fold
+from cdv_check.text.french import plural
+
+Loc = tuple[str | int, ...]
+
+
+def placeholder_reason(text: str, ref: Referentiel, path: str = "") -> str | None:
+    """Why `text` is not a real answer (French, to follow « parce que »-like phrasing), or None.
+
+    `path` is the dotted dossier path (`action.besoin`): the texts the call asks to be
+    substantive also have a minimum length.
+    """
+    if not text.strip():
+        return None  # blank: « absent », which SCH03 or the rules say
+    folded = fold(text)
+    words = folded.split()
+    if not words:
+        return "ce texte n'a ni lettre ni chiffre : il ne dit rien"
+    if all(len(w) >= 3 and set(w) == {"x"} for w in words):
+        return "« xxx » est un texte de remplissage"
+    heads, anywhere = ref.textes_a_completer.folded
+    for head in heads:
+        if folded == head or folded.startswith(head + " "):
+            return "c'est un texte à remplacer, pas une réponse"
+    padded = f" {folded} "
+    for marker, spelt in zip(anywhere, ref.textes_a_completer.partout):
+        if f" {marker} " in padded:
+            return f"« {spelt} » marque un texte à compléter"
+    minimum = ref.seuils.textes_longueur_min.get(path)
+    length = len(" ".join(text.split()))
+    if minimum is not None and length < minimum:
+        return f"trop court pour décrire quoi que ce soit ({plural(length, 'caractère')}, au moins {minimum} attendus)"
+    return None
+
+
+class Text(NamedTuple):
+    """One text of a dossier: where, what, and what its field expects."""
+
+    loc: Loc
+    value: str
+    required: bool
+    description: str
+
+
+def texts(model: BaseModel, path: Loc = ()) -> Iterator[Text]:
+    """Every text of the model (list items included), in the model's order."""
+    from cdv_check.model.dossier import field_is_required
+
+    for name, info in type(model).model_fields.items():
+        value: Any = getattr(model, name)
+        here = (*path, name)
+        about = info.description or name
+        if isinstance(value, str):
+            yield Text(here, value, field_is_required(type(model), name), about)
+        elif isinstance(value, BaseModel):
+            yield from texts(value, here)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    yield Text((*here, index), item, False, about)
+                elif isinstance(item, BaseModel):
+                    yield from texts(item, (*here, index))

@@ -1,0 +1,106 @@
+"""SCH09: a text that still holds a placeholder, or says nothing, is one error at its place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import MakeCase, TODAY
+from typer.testing import CliRunner
+
+from cdv_check.cli.app import app
+from cdv_check.core.checker import Settings, check_path
+from cdv_check.core.engine import Severity, get
+from cdv_check.model.referentiel import load
+
+LIEU = "lieu: Centre social de Bellecroix"
+LIBELLE = "libelle: Location de machines à coudre"
+PARTENAIRES = "Pôle Emploi Metz Borny, Mission"
+MODALITES = "modalites: Bilan à mi-parcours et en fin d'année avec les partenaires ; entretien avec chaque participante."
+
+
+def test_every_placeholder_of_the_init_template_is_one_sch09_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(app, ["init", "--no-input"]).exit_code == 0
+    path = tmp_path / "dossier.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    placeholders = {n for n, line in enumerate(lines, 1) if "À compléter" in line and not line.lstrip().startswith("#")}
+    assert len(placeholders) >= 10  # the carrier, the action, its evaluation and the budget
+    findings = check_path(path, load(), Settings(today=TODAY, check_files=False)).findings
+    flagged = [f.line for f in findings if f.rule == "SCH09"]
+    assert sorted(flagged) == sorted(placeholders)
+    # One cause, one finding: nothing else is said of a value still to replace.
+    refused = {f.path for f in findings if f.rule == "SCH09"}
+    assert [f.rule for f in findings if f.path in refused and f.rule != "SCH09"] == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["TODO", "todo : à écrire", "xxx", "XXXX XXX", "...", "…", "?", "à définir", "A DEFINIR",
+     "Lorem ipsum dolor sit amet", "À  compléter plus tard", "A completer", "Voir TODO ici"],
+)
+def test_a_value_that_says_nothing_is_refused_wherever_it_is(make_case: MakeCase, value: str) -> None:
+    case = make_case({LIEU: f'lieu: "{value}"'})
+    findings = case.check().findings
+    [finding] = [f for f in findings if f.rule == "SCH09"]
+    assert finding.severity is Severity.ERROR
+    assert finding.path == "action.lieu"
+    assert (finding.line, finding.column) == (case.line_of("  lieu:"), 9)
+    assert "retirez la ligne" in finding.advice  # lieu is optional
+
+
+def test_budget_labels_and_list_items_are_texts_too(make_case: MakeCase) -> None:
+    case = make_case({LIBELLE: "libelle: TODO", PARTENAIRES: "xxx, Mission"})
+    paths = {f.path for f in case.findings("SCH09")}
+    assert paths == {"budget.charges[1].libelle", "action.partenaires[1]"}
+
+
+def test_a_substantive_text_shorter_than_the_threshold_says_nothing(make_case: MakeCase) -> None:
+    case = make_case({MODALITES: "modalites: Bilan."})
+    [finding] = case.findings("SCH09")
+    assert finding.path == "action.evaluation.modalites"
+    assert "6 caractères, au moins 20 attendus" in finding.message
+    assert "modalités d'évaluation de l'action" in finding.advice
+
+
+def test_a_need_that_says_nothing_is_an_error_not_also_a_short_need(make_case: MakeCase) -> None:
+    case = make_case(text=_example().replace(_besoin_block(), "  besoin: Desc\n"))
+    assert [f.path for f in case.findings("SCH09")] == ["action.besoin"]
+    assert case.findings("ELG05") == []
+
+
+def test_ordinary_words_are_not_placeholders(make_case: MakeCase) -> None:
+    case = make_case({
+        LIEU: "lieu: Permanence pour aider les familles à compléter leurs dossiers",
+        PARTENAIRES: "Maison des XXXe siècles, Mission",
+    })
+    assert case.findings("SCH09") == []
+
+
+def test_the_lists_live_in_the_referentiel() -> None:
+    ref = load()
+    assert "À compléter" in ref.textes_a_completer.en_tete
+    assert {"TODO", "xxx", "lorem ipsum"} <= set(ref.textes_a_completer.partout)
+    assert ref.seuils.textes_longueur_min["action.description"] > 0
+
+
+def test_sch09_is_documented_in_fixed_parts() -> None:
+    explanation = get("SCH09").explanation
+    parts = ["L'appel :", "Ce qui est vérifié :", "Exemple refusé :", "Correction :", "Que faire :"]
+    positions = [explanation.index(p) for p in parts]
+    assert positions == sorted(positions)
+
+
+def _example() -> str:
+    from conftest import VALID_EXAMPLE
+
+    return (VALID_EXAMPLE / "dossier.yaml").read_text(encoding="utf-8")
+
+
+def _besoin_block() -> str:
+    lines = _example().splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("  besoin:"))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("    "))
+    return "".join(lines[start:end])
