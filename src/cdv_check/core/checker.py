@@ -18,14 +18,13 @@ from cdv_check.core.engine import (
     Context,
     Finding,
     Issue,
-    Loc,
     Rule,
     Severity,
     all_rules,
     selected,
 )
 from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
-from cdv_check.reading.loading import Document, ReadProblem, read_structured
+from cdv_check.reading.loading import Document, Loc, ReadProblem, read_structured
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.model.errors_fr import french_message
 

@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cdv_check.model.dossier import Dossier
     from cdv_check.model.referentiel import Referentiel
-
-Loc = tuple[str | int, ...]
+    from cdv_check.reading.loading import Loc
 
 
 class Severity(StrEnum):

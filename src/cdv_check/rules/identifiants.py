@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from cdv_check.model.dossier import Personne, Porteur, blank
-from cdv_check.core.engine import Context, Issue, Loc, Severity, rule
+from cdv_check.core.engine import Context, Issue, Severity, rule
+from cdv_check.reading.loading import Loc
 
 _SECTION = "CERFA 12156*03 : identification"
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
