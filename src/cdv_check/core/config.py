@@ -151,11 +151,9 @@ def rule_ids(value: Any) -> tuple[str, ...]:
 
 
 def _bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().casefold() in ("true", "oui", "false", "non"):
-        return value.strip().casefold() in ("true", "oui")
-    raise ValueError("true ou false attendu")
+    from cdv_check.model.dossier import yes_no
+
+    return yes_no(value, expected="true ou false attendu")
 
 
 def _format(value: Any) -> str:

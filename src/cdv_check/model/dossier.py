@@ -22,7 +22,11 @@ _MAX_AMOUNT = Decimal("1000000000")
 _MAX_COUNT = 10_000_000
 
 
-def _parse_bool(value: Any) -> Any:
+def yes_no(value: object, *, expected: str = "« oui » ou « non » attendu") -> bool:
+    """`oui`/`non` (or `true`/`false`, any case) as a bool; ValueError(`expected`) otherwise.
+
+    The dossier's booleans and the configuration file's settings are read by this one function.
+    """
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
@@ -31,10 +35,16 @@ def _parse_bool(value: Any) -> Any:
             return True
         if word in ("non", "false"):
             return False
-    raise ValueError("« oui » ou « non » attendu")
+    raise ValueError(expected)
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def unspaced(text: str) -> str:
+    """The text without any space, including the no-break spaces French typing puts in numbers
+    (`443 061 841 00048`, `4\u202f000`)."""
+    return _SPACES.sub("", text)
 _AMOUNT = re.compile(r"-?[0-9]+(?:[.,][0-9]{1,2})?")
 _GROUPED = re.compile(r"-?[0-9]{1,3}(?:[\s\u00a0\u202f][0-9]{3})+(?:[.,][0-9]{1,2})?")
 
@@ -49,7 +59,7 @@ def _parse_amount(value: Any) -> Any:
     else:
         raise ValueError("un montant en euros est attendu (ex. 4000 ou « 4 000,50 € »)")
     if _GROUPED.fullmatch(text):
-        text = _SPACES.sub("", text)
+        text = unspaced(text)
     if not _AMOUNT.fullmatch(text):
         raise ValueError(
             "montant illisible : écrivez des chiffres, avec au plus deux décimales "
@@ -89,7 +99,7 @@ def parse_date(value: Any) -> Any:
 def _parse_count(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("un nombre entier est attendu")
-    text = _SPACES.sub("", value) if isinstance(value, str) else str(value)
+    text = unspaced(value) if isinstance(value, str) else str(value)
     if not re.fullmatch(r"[0-9]{1,9}", text):
         raise ValueError("un nombre entier positif est attendu (ex. 60)")
     count = int(text)
@@ -112,7 +122,7 @@ def _as_list(value: Any) -> Any:
     return value
 
 
-Booleen = Annotated[bool, BeforeValidator(_parse_bool)]
+Booleen = Annotated[bool, BeforeValidator(yes_no)]
 Montant = Annotated[Decimal, BeforeValidator(_parse_amount)]
 Date = Annotated[date, BeforeValidator(parse_date)]
 Nombre = Annotated[int, BeforeValidator(_parse_count)]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cdv_check.model.dossier import Personne, Porteur, blank
+from cdv_check.model.dossier import Personne, Porteur, blank, unspaced
 from cdv_check.core.engine import Context, Issue, Severity, rule
 from cdv_check.reading.loading import Loc
 
 _SECTION = "CERFA 12156*03 : identification"
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _RNA = re.compile(r"W[0-9]{9}")
 _PHONE_SEPARATORS = re.compile(r"[\s\u00a0\u202f.\-]+")
 _FRENCH_PHONE = re.compile(r"0[1-9][0-9]{8}|(?:\+33|0033)(?:\(0\))?[1-9][0-9]{8}")
@@ -39,7 +38,7 @@ def siret_valid(ctx: Context) -> Iterator[Issue]:
         )
         return
     shown = (porteur.siret or "").strip()
-    digits = _SPACES.sub("", shown)
+    digits = unspaced(shown)
     if not digits.isdigit() or not digits.isascii():
         yield Issue(
             f"SIRET « {shown} » : seuls des chiffres (et des espaces) sont permis.",
@@ -125,7 +124,7 @@ def _rna_format(rna: str) -> Iterator[Issue]:
     shown = rna.strip()
     if _RNA.fullmatch(shown):
         return
-    fixed = _SPACES.sub("", shown).upper()
+    fixed = unspaced(shown).upper()
     advice = (
         f"Écrivez « {fixed} »."
         if _RNA.fullmatch(fixed)
