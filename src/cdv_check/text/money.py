@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from cdv_check.text.french import french_int
+
 _CENT = Decimal("0.01")
 
 
@@ -15,9 +17,4 @@ def french_amount(amount: Decimal) -> str:
     rounded = amount.quantize(_CENT, rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
     units, cents = f"{abs(rounded):.2f}".split(".")
-    groups: list[str] = []
-    while len(units) > 3:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    groups.insert(0, units)
-    return f"{sign}{' '.join(groups)},{cents} €"
+    return f"{sign}{french_int(int(units))},{cents} €"
