@@ -32,6 +32,13 @@ class Reporter(Protocol):
     def end(self, summary: Summary) -> str: ...
 
 
+def omitted_line(result: DossierResult) -> str:
+    """What every format says of the findings beyond the per-dossier cap: « … 12 autres constats
+    non affichés » (counted in the summary, not listed)."""
+    n = result.omitted
+    return f"… {n} autres constats non affichés" if n > 1 else f"… {n} autre constat non affiché"
+
+
 def make(name: str, **options: Any) -> Reporter:
     """The reporter for format `name`; options: ref_id, version, strict, width, color."""
     module_name, class_name = FORMATS[name].split(":")

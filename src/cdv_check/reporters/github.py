@@ -13,6 +13,7 @@ from cdv_check.core.checker import DossierResult
 from cdv_check.core.engine import Finding, Severity
 from cdv_check.core.summary import Summary
 from cdv_check.text.safety import clean
+from cdv_check.reporters import omitted_line
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -55,7 +56,7 @@ class GithubReporter:
         lines = [_annotation(result.file, f) for f in result.findings]
         if result.omitted:
             lines.append(command(
-                "notice", f"… {result.omitted} autres constats non affichés.",
+                "notice", f"{omitted_line(result)}.",
                 file=result.file, title="cdv-check",
             ))
         return "".join(lines)

@@ -15,6 +15,7 @@ from cdv_check.core.checker import DossierResult
 from cdv_check.core.engine import Finding, Severity, where
 from cdv_check.core.summary import Summary
 from cdv_check.text.safety import clean
+from cdv_check.reporters import omitted_line
 
 # Characters XML 1.0 cannot carry at all, even escaped (what clean() leaves of them).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -50,7 +51,7 @@ class JunitReporter:
         failing = [_line(file, f) for f in result.findings if _fails(f, self.strict)]
         others = [_line(file, f) for f in result.findings if not _fails(f, self.strict)]
         if result.omitted:
-            others.append(f"{file} … {result.omitted} autres constats non affichés")
+            others.append(f"{file} {omitted_line(result)}")
         parts = [f"  <testcase name={quoteattr(file)} classname=\"cdv-check\" file={quoteattr(file)}>"]
         if not result.passed(strict=self.strict):
             counts = result.counts()

@@ -23,6 +23,7 @@ from cdv_check.text.french import french_date, french_int, plural
 from cdv_check.text.money import french_amount
 from cdv_check.core.summary import Summary
 from cdv_check.text.safety import clean as _clean
+from cdv_check.reporters import omitted_line
 
 _FAMILIES = {
     "SCH": "Lecture du fichier",
@@ -90,8 +91,7 @@ class RichReporter:
             parts.append(self._table(findings))
         if result.omitted:
             parts.append(Text(
-                f"… et {plural(result.omitted, 'autre constat')} non affiché(s) "
-                "(trop de constats : corrigez d'abord les premiers).",
+                f"{omitted_line(result)} (trop de constats : corrigez d'abord les premiers).",
                 style="dim",
             ))
         if ideas:

@@ -19,6 +19,7 @@ from cdv_check.core.checker import DossierResult
 from cdv_check.core.engine import Finding, Rule, Severity, all_rules
 from cdv_check.core.summary import Summary
 from cdv_check.text.safety import clean
+from cdv_check.reporters import omitted_line
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -99,7 +100,7 @@ class SarifReporter:
         if result.omitted:
             self.notes.append({
                 "level": "note",
-                "message": {"text": f"{clean(result.file)} : {result.omitted} autres constats non affichés."},
+                "message": {"text": f"{clean(result.file)} : {omitted_line(result).removeprefix('… ')}."},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(result.file)}}}],
             })
         out = []

@@ -8,6 +8,7 @@ from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
 from cdv_check.core.engine import where
 from cdv_check.text.safety import clean
+from cdv_check.reporters import omitted_line
 
 
 class TextReporter:
@@ -23,7 +24,7 @@ class TextReporter:
         for f in result.findings:
             lines.append(f"{where(file, f.line, f.column)}: {f.rule} {f.severity.value} {clean(f.text)}")
         if result.omitted:
-            lines.append(f"{file}: … {result.omitted} autres constats non affichés")
+            lines.append(f"{file}: {omitted_line(result)}")
         return "".join(line + "\n" for line in lines)
 
     def end(self, summary: Summary) -> str:
