@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console, RenderableType
 
 from cdv_check.cli import browse
-from cdv_check.model.referentiel import Referentiel, load
+from cdv_check.model.referentiel import Referentiel, load, walk
 from cdv_check.text.french import french_int
 
 
@@ -33,7 +33,7 @@ def _all_nodes(data: dict[str, Any]) -> list[tuple[str | None, str]]:
 
 
 def _expected_nodes(ref: Referentiel) -> list[tuple[str | None, str]]:
-    return [(p.code, p.libelle) for p in browse.walk(ref)]
+    return [(p.code, p.libelle) for p in walk(ref.annexe1)]
 
 
 # --- objectives --------------------------------------------------------------------------------

@@ -7,9 +7,8 @@ only core module that imports rich (the commands `objectives` and `qpv` display 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -21,13 +20,13 @@ from cdv_check.model.referentiel import (
     ObjectifFin,
     ObjectifOperationnel,
     ObjectifStrategique,
+    ObjectivePath,
     Referentiel,
     fold,
+    walk,
 )
 from cdv_check.text.french import french_int
 from cdv_check.text.safety import clean
-
-Level = Literal["axe", "objectif_strategique", "objectif_operationnel", "objectif"]
 
 _CODE_STYLE = "bold cyan"
 _MATCH_STYLE = "bold yellow"
@@ -43,57 +42,6 @@ class UnknownObjectiveError(LookupError):
         super().__init__(f"code « {code} » absent de l'Annexe 1.{hint}")
 
 
-@dataclass(frozen=True)
-class ObjectivePath:
-    """One node of Annexe 1 with its ancestors (the deeper fields are None above its level)."""
-
-    axe: Axe
-    strategique: ObjectifStrategique | None = None
-    operationnel: ObjectifOperationnel | None = None
-    objectif: ObjectifFin | None = None
-
-    @property
-    def level(self) -> Level:
-        if self.objectif is not None:
-            return "objectif"
-        if self.operationnel is not None:
-            return "objectif_operationnel"
-        if self.strategique is not None:
-            return "objectif_strategique"
-        return "axe"
-
-    @property
-    def node(self) -> Axe | ObjectifStrategique | ObjectifOperationnel | ObjectifFin:
-        return self.objectif or self.operationnel or self.strategique or self.axe
-
-    @property
-    def code(self) -> str | None:
-        """The node's code; strategic objectives have none in the call."""
-        node = self.node
-        return None if isinstance(node, ObjectifStrategique) else node.code
-
-    @property
-    def libelle(self) -> str:
-        return self.node.libelle
-
-    def chain(self) -> list[object]:
-        """The node and its ancestors, from the axis down."""
-        parts: list[object] = [self.axe, self.strategique, self.operationnel, self.objectif]
-        return [p for p in parts if p is not None]
-
-
-def walk(ref: Referentiel) -> Iterator[ObjectivePath]:
-    """Every node of Annexe 1, in the call's order, parents before children."""
-    for axe in ref.annexe1:
-        yield ObjectivePath(axe)
-        for strat in axe.objectifs_strategiques:
-            yield ObjectivePath(axe, strat)
-            for op in strat.objectifs_operationnels:
-                yield ObjectivePath(axe, strat, op)
-                for fin in op.objectifs:
-                    yield ObjectivePath(axe, strat, op, fin)
-
-
 def all_codes(ref: Referentiel) -> list[str]:
     """Every code of Annexe 1: the axes, then each x.y and x.y.z once."""
     return [axe.code for axe in ref.annexe1] + list(ref.objective_codes())
@@ -102,7 +50,7 @@ def all_codes(ref: Referentiel) -> list[str]:
 def find_code(ref: Referentiel, code: str) -> list[ObjectivePath]:
     """The nodes printed with this code (two for 1.5.3); empty when unknown."""
     wanted = code.strip()
-    return [p for p in walk(ref) if p.code is not None and p.code == wanted]
+    return [p for p in walk(ref.annexe1) if p.code is not None and p.code == wanted]
 
 
 def closest_codes(ref: Referentiel, code: str, *, n: int = 5) -> list[str]:
@@ -115,7 +63,7 @@ def search_objectives(ref: Referentiel, text: str) -> list[ObjectivePath]:
     words = fold(text).split()
     if not words:
         return []
-    return [p for p in walk(ref) if all(w in fold(p.libelle) for w in words)]
+    return [p for p in walk(ref.annexe1) if all(w in fold(p.libelle) for w in words)]
 
 
 # --- selecting what to show --------------------------------------------------------------------
@@ -128,7 +76,7 @@ class _View:
 
 
 def _whole(ref: Referentiel) -> _View:
-    return _View(frozenset(id(p.node) for p in walk(ref)), frozenset())
+    return _View(frozenset(id(p.node) for p in walk(ref.annexe1)), frozenset())
 
 
 def _around(ref: Referentiel, targets: list[ObjectivePath], *, descendants: bool) -> _View:
@@ -136,7 +84,7 @@ def _around(ref: Referentiel, targets: list[ObjectivePath], *, descendants: bool
     target_ids = {id(t.node) for t in targets}
     visible = {id(node) for t in targets for node in t.chain()}
     if descendants:
-        for path in walk(ref):
+        for path in walk(ref.annexe1):
             if any(id(node) in target_ids for node in path.chain()):
                 visible.add(id(path.node))
     return _View(frozenset(visible), frozenset(target_ids))
@@ -172,7 +120,7 @@ def _label(path: ObjectivePath, *, highlighted: bool) -> Text:
 def _tree(ref: Referentiel, view: _View, title: str) -> Tree:
     root = Tree(Text(title, style="bold"), guide_style="dim")
     branches: dict[int, Tree] = {}
-    for path in walk(ref):
+    for path in walk(ref.annexe1):
         node = path.node
         if id(node) not in view.visible:
             continue
@@ -214,49 +162,34 @@ def _count(n: int, noun: str) -> str:
 
 
 def _json_axes(ref: Referentiel, view: _View, *, mark: bool) -> list[dict[str, Any]]:
-    def flag(node: object, item: dict[str, Any]) -> dict[str, Any]:
+    axes: list[dict[str, Any]] = []
+    children: dict[int, list[dict[str, Any]]] = {}  # id() of a node → the list of its children
+    for path in walk(ref.annexe1):
+        node = path.node
+        if id(node) not in view.visible:
+            continue
+        item, inner = _json_node(node)
+        if inner is not None:
+            children[id(node)] = item[inner] = []
         if mark and id(node) in view.highlighted:
             item["correspond"] = True
-        return item
-
-    axes: list[dict[str, Any]] = []
-    for axe in ref.annexe1:
-        if id(axe) not in view.visible:
-            continue
-        strategiques: list[dict[str, Any]] = []
-        for strat in axe.objectifs_strategiques:
-            if id(strat) not in view.visible:
-                continue
-            operationnels: list[dict[str, Any]] = []
-            for op in strat.objectifs_operationnels:
-                if id(op) not in view.visible:
-                    continue
-                fins: list[dict[str, Any]] = []
-                for fin in op.objectifs:
-                    if id(fin) not in view.visible:
-                        continue
-                    item: dict[str, Any] = {"code": fin.code, "libelle": fin.libelle}
-                    if fin.note:
-                        item["note"] = fin.note
-                    fins.append(flag(fin, item))
-                operationnels.append(
-                    flag(op, {"code": op.code, "libelle": op.libelle, "objectifs": fins})
-                )
-            strategiques.append(
-                flag(strat, {"libelle": strat.libelle, "objectifs_operationnels": operationnels})
-            )
-        axes.append(
-            flag(
-                axe,
-                {
-                    "code": axe.code,
-                    "libelle": axe.libelle,
-                    "introduction": axe.introduction,
-                    "objectifs_strategiques": strategiques,
-                },
-            )
-        )
+        chain = path.chain()
+        (children[id(chain[-2])] if len(chain) > 1 else axes).append(item)
     return axes
+
+
+def _json_node(node: Axe | ObjectifStrategique | ObjectifOperationnel | ObjectifFin) -> tuple[dict[str, Any], str | None]:
+    """A node's own fields, and the key under which its children go (None for a leaf)."""
+    if isinstance(node, Axe):
+        return {"code": node.code, "libelle": node.libelle, "introduction": node.introduction}, "objectifs_strategiques"
+    if isinstance(node, ObjectifStrategique):
+        return {"libelle": node.libelle}, "objectifs_operationnels"
+    if isinstance(node, ObjectifOperationnel):
+        return {"code": node.code, "libelle": node.libelle}, "objectifs"
+    item: dict[str, Any] = {"code": node.code, "libelle": node.libelle}
+    if node.note:
+        item["note"] = node.note
+    return item, None
 
 
 def objectives_json(ref: Referentiel, code: str | None = None) -> dict[str, Any]:

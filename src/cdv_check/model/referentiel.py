@@ -6,6 +6,8 @@ Everything specific to one year's call (QPV, Annexe 1, calendar, pieces, contact
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
@@ -97,6 +99,48 @@ class Axe(_Frozen):
     libelle: str
     introduction: str
     objectifs_strategiques: list[ObjectifStrategique]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectivePath:
+    """One node of Annexe 1 with its ancestors (the deeper fields are None above its level)."""
+
+    axe: Axe
+    strategique: ObjectifStrategique | None = None
+    operationnel: ObjectifOperationnel | None = None
+    objectif: ObjectifFin | None = None
+
+    @property
+    def node(self) -> Axe | ObjectifStrategique | ObjectifOperationnel | ObjectifFin:
+        return self.objectif or self.operationnel or self.strategique or self.axe
+
+    @property
+    def code(self) -> str | None:
+        """The node's code; strategic objectives have none in the call."""
+        node = self.node
+        return None if isinstance(node, ObjectifStrategique) else node.code
+
+    @property
+    def libelle(self) -> str:
+        return self.node.libelle
+
+    def chain(self) -> list[Axe | ObjectifStrategique | ObjectifOperationnel | ObjectifFin]:
+        """The node and its ancestors, from the axis down."""
+        parts = (self.axe, self.strategique, self.operationnel, self.objectif)
+        return [p for p in parts if p is not None]
+
+
+def walk(annexe1: Iterable[Axe]) -> Iterator[ObjectivePath]:
+    """Every node of Annexe 1 (or of the axes given), in the call's order, parents before
+    children: the one walk of the nested tree (axe → stratégique → opérationnel → objectif)."""
+    for axe in annexe1:
+        yield ObjectivePath(axe)
+        for strat in axe.objectifs_strategiques:
+            yield ObjectivePath(axe, strat)
+            for op in strat.objectifs_operationnels:
+                yield ObjectivePath(axe, strat, op)
+                for fin in op.objectifs:
+                    yield ObjectivePath(axe, strat, op, fin)
 
 
 class Periode(_Frozen):
@@ -198,15 +242,14 @@ class Referentiel(_Frozen):
             if p.qpv is not None and p.qpv not in slugs:
                 raise ValueError(f"la priorité « {p.id} » vise le QPV inconnu « {p.qpv} »")
         operational: list[str] = []
-        for axe in self.annexe1:
-            for strat in axe.objectifs_strategiques:
-                for op in strat.objectifs_operationnels:
-                    if op.code.split(".")[0] != axe.code:
-                        raise ValueError(f"l'objectif {op.code} n'est pas sous l'axe {axe.code}")
-                    operational.append(op.code)
-                    for fin in op.objectifs:
-                        if fin.code.rsplit(".", 1)[0] != op.code:
-                            raise ValueError(f"l'objectif {fin.code} n'est pas sous {op.code}")
+        for path in walk(self.annexe1):
+            op, fin = path.operationnel, path.objectif
+            if fin is not None and op is not None and fin.code.rsplit(".", 1)[0] != op.code:
+                raise ValueError(f"l'objectif {fin.code} n'est pas sous {op.code}")
+            if fin is None and op is not None:
+                if op.code.split(".")[0] != path.axe.code:
+                    raise ValueError(f"l'objectif {op.code} n'est pas sous l'axe {path.axe.code}")
+                operational.append(op.code)
         _unique("annexe1 objectifs opérationnels", operational)
         return self
 
@@ -236,20 +279,15 @@ class Referentiel(_Frozen):
     @cached_property
     def _objective_codes(self) -> dict[str, list[str]]:
         codes: dict[str, list[str]] = {}
-        for axe in self.annexe1:
-            for strat in axe.objectifs_strategiques:
-                for op in strat.objectifs_operationnels:
-                    codes.setdefault(op.code, []).append(op.libelle)
-                    for fin in op.objectifs:
-                        codes.setdefault(fin.code, []).append(fin.libelle)
+        for path in walk(self.annexe1):
+            if path.operationnel is not None and path.code is not None:  # x.y and x.y.z
+                codes.setdefault(path.code, []).append(path.libelle)
         return codes
 
     def operational(self, code: str) -> ObjectifOperationnel | None:
-        for axe in self.annexe1:
-            for strat in axe.objectifs_strategiques:
-                for op in strat.objectifs_operationnels:
-                    if op.code == code:
-                        return op
+        for path in walk(self.annexe1):
+            if path.objectif is None and path.operationnel is not None and path.operationnel.code == code:
+                return path.operationnel
         return None
 
     def priorities_for(self, slugs: set[str]) -> list[Priorite]:

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from cdv_check.core.engine import Context, Issue, Severity, rule
-from cdv_check.model.referentiel import Axe, Qpv, Referentiel, StatutPorteur, fold
+from cdv_check.model.referentiel import Axe, Qpv, Referentiel, StatutPorteur, fold, walk
 from cdv_check.text.french import french_date, join_fr, plural, quoted, shorten
 
 _SECTION = "3.1 Critères d'éligibilité"
@@ -184,9 +184,7 @@ def _axis(ref: Referentiel, code: str) -> Axe | None:
 
 
 def _axis_issue(axe: Axe, index: int) -> Issue:
-    operational = [
-        op.code for strat in axe.objectifs_strategiques for op in strat.objectifs_operationnels
-    ]
+    operational = [p.operationnel.code for p in walk([axe]) if p.objectif is None and p.operationnel is not None]
     return Issue(
         f"« {axe.code} » désigne l'axe stratégique {axe.code} {quoted(axe.libelle)}, "
         "pas un objectif opérationnel.",
