@@ -430,12 +430,9 @@ def _amounts(ask: Ask, say: Say, d: Draft) -> None:
 def _piece_paths(ask: Ask, d: Draft, ref: Referentiel) -> dict[str, str | None]:
     paths: dict[str, str | None] = {}
     for piece in ref.pieces:
-        needed = (
-            piece.condition == "toujours"
-            or (piece.condition == "premiere_demande_ou_changement_statuts" and d.premiere_demande)
-            or (piece.condition == "renouvellement" and not d.nouvelle and piece.id == "bilan_precedent")
-        )
-        if not needed:
+        # For a renewal, the bilan is asked for; the bilan intermédiaire is its stand-in.
+        renewal = not d.nouvelle and piece.id == "bilan_precedent"
+        if not piece.required(first_or_new_statutes=d.premiere_demande, renewal=renewal):
             continue
         answer = ask(piece.libelle[:1].upper() + piece.libelle[1:], PIECE_FILES.get(piece.id, "")).strip()
         paths[piece.id] = None if answer in ("", "-") else answer

@@ -179,6 +179,15 @@ class Piece(_Frozen):
     regle: str
     pdf: bool = False
 
+    def required(self, *, first_or_new_statutes: bool, renewal: bool) -> bool:
+        """Whether the call asks for this piece: always, for a first request or after a change of
+        statutes or bureau, or for a renewal (its `condition`)."""
+        if self.condition == "premiere_demande_ou_changement_statuts":
+            return first_or_new_statutes
+        if self.condition == "renouvellement":
+            return renewal
+        return True  # "toujours"
+
 
 class Contact(_Frozen):
     institution: str

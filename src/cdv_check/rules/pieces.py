@@ -32,17 +32,13 @@ def _declared(dossier: Dossier, piece_id: str) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _condition_applies(condition: str, dossier: Dossier) -> bool:
+def _required(piece: Piece, dossier: Dossier) -> bool:
     porteur, action = dossier.porteur, dossier.action
-    if condition == "toujours":
-        return True
-    if condition == "premiere_demande_ou_changement_statuts":
-        return porteur is not None and (
-            porteur.premiere_demande is True or porteur.changement_statuts is True
-        )
-    if condition == "renouvellement":
-        return action is not None and action.nouvelle is False
-    return False
+    return piece.required(
+        first_or_new_statutes=porteur is not None
+        and (porteur.premiere_demande is True or porteur.changement_statuts is True),
+        renewal=action is not None and action.nouvelle is False,
+    )
 
 
 def _why(condition: str) -> str:
@@ -57,7 +53,7 @@ def _why(condition: str) -> str:
 def _missing_pieces(ctx: Context, rule_id: str) -> Iterator[Issue]:
     """The pieces of the référentiel listed under `rule_id`, required here and not declared."""
     for piece in ctx.ref.pieces:
-        if piece.regle != rule_id or not _condition_applies(piece.condition, ctx.dossier):
+        if piece.regle != rule_id or not _required(piece, ctx.dossier):
             continue
         if _declared(ctx.dossier, piece.id) is None:
             yield Issue(
