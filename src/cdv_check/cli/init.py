@@ -9,19 +9,18 @@ as commented examples, and the file reads back with no SCH finding.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from cdv_check.model.dossier import Montant, Nombre, parse_date
 from cdv_check.model.referentiel import Referentiel
+from cdv_check.reporters.output import write_new as write_new  # the one never-overwrite writer
 
 Ask = Callable[[str, str | None], str]
 Say = Callable[[str], None]
@@ -242,14 +241,6 @@ def _pieces(w: _Writer, d: Draft, ref: Referentiel) -> None:
 def template(ref: Referentiel) -> str:
     """The commented template of `--no-input`."""
     return render(Draft(), ref)
-
-
-def write_new(path: Path, text: str) -> None:
-    """Write a new file; FileExistsError if anything is already there (never overwritten)."""
-    with open(path, "x", encoding="utf-8", newline="\n") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
 
 
 # --- the questionnaire --------------------------------------------------------------------------

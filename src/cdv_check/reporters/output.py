@@ -1,4 +1,5 @@
-"""Where a report goes: stdout, or a new file written whole or not at all, never over another."""
+"""Where a report (or a new dossier from `init`) goes: stdout, or a new file written whole or not
+at all, never over another. This is the one never-overwrite writer of cdv-check."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from pathlib import Path
 from typing import TextIO
 
 
-class OutputExists(Exception):
-    """The report file already exists: it is the user's, and is left as it is."""
+class OutputExists(FileExistsError):
+    """The target file already exists: it is the user's, and is left as it is."""
 
 
 @contextmanager
@@ -27,7 +28,19 @@ def open_report(target: Path | None) -> Iterator[TextIO]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             yield out
-        # link() fails if the target appeared meanwhile: no file is ever replaced.
-        os.link(temp, target)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            # link() fails if the target appeared meanwhile: no file is ever replaced.
+            os.link(temp, target)
+        except FileExistsError:
+            raise OutputExists(str(target)) from None
     finally:
         os.unlink(temp)
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write `text` to a new file, whole or not at all; OutputExists (a FileExistsError) if
+    anything is already there."""
+    with open_report(path) as out:
+        out.write(text)
