@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
 from cdv_check.core.config import ConfigError, FileConfig, load
+from cdv_check.reading.limits import Limits
 from conftest import EXAMPLES
 
 
@@ -161,3 +162,13 @@ def test_broken_pyproject_is_a_usage_error(project: Path) -> None:
     assert result.exit_code == 2
     assert "pyproject.toml illisible : syntaxe TOML invalide à la ligne 1, colonne 16." in result.stderr
 
+
+
+def test_the_limits_given_bound_the_configuration_file(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.cdv-check]\nignore = ["OBJ04"]\n', encoding="utf-8")
+    assert load().ignore == ("OBJ04",)
+    with pytest.raises(ConfigError, match="Fichier trop gros"):
+        load(limits=Limits(file_bytes=16))
+    (project / ".cdv-check.yaml").write_text("ignore: [OBJ04]\nstrict: true\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="Fichier trop gros"):
+        load(limits=Limits(file_bytes=16))

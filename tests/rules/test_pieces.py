@@ -10,6 +10,7 @@ from conftest import TODAY, Case, MakeCase
 from cdv_check.core.checker import Settings, check_path
 from cdv_check.core.engine import Severity
 from cdv_check.model.referentiel import load
+from cdv_check.reading.limits import Limits
 
 CERFA = "  cerfa: pieces/cerfa-12156.pdf\n"
 FIRST_REQUEST = "  premiere_demande: oui"
@@ -222,3 +223,11 @@ def test_each_piece_file_is_read_once_per_dossier(make_case: MakeCase, monkeypat
     assert [f for f in result.findings if f.rule in {"PCE07", "PCE08"}] == []
     assert "pieces/cerfa-12156.pdf" in opened
     assert sorted(opened) == sorted(set(opened))
+
+
+def test_the_run_limits_bound_what_is_read_of_a_piece(make_case: MakeCase) -> None:
+    # Settings.limits reaches the piece rules: with 4 bytes read, « %PDF- » cannot be seen.
+    case = make_case()
+    assert case.findings("PCE08") == []
+    [finding] = case.findings("PCE08", limits=Limits(piece_header_bytes=4))
+    assert finding.line == case.line_of("cerfa-12156.pdf")

@@ -95,7 +95,7 @@ def check_document(
     deposit = None
     if model is not None:
         deposit = model.date_depot or settings.deposit_date or settings.today
-        context = Context(model, ref, deposit, folder, settings.check_files)
+        context = Context(model, ref, deposit, folder, settings.check_files, settings.limits)
         for rule in rules.values():
             if rule.check is not None and selected(rule.id, settings.select, settings.ignore):
                 for issue in rule.check(context):

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from cdv_check.reading.limits import DEFAULT_LIMITS
+from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
 from cdv_check.reading.loading import InputRefused, read_bounded, read_structured
 
 YAML_NAME = ".cdv-check.yaml"
@@ -40,31 +40,32 @@ class FileConfig:
     date_depot: date | None = None
 
 
-def find(start: Path) -> tuple[Path, dict[str, Any]] | None:
+def find(start: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Path, dict[str, Any]] | None:
     """The first configuration from `start` upward, with its raw settings."""
     for folder in (start, *start.parents):
         yaml_file = folder / YAML_NAME
         if yaml_file.is_file():
-            return yaml_file, _read_yaml(yaml_file)
+            return yaml_file, _read_yaml(yaml_file, limits)
         pyproject = folder / PYPROJECT
         if pyproject.is_file():
-            table = _read_pyproject(pyproject)
+            table = _read_pyproject(pyproject, limits)
             if table is not None:
                 return pyproject, table
     return None
 
 
-def load(start: Path | None = None) -> FileConfig:
-    """The configuration that applies in `start` (default: the current folder)."""
-    found = find((start or Path.cwd()).absolute())
+def load(start: Path | None = None, limits: Limits = DEFAULT_LIMITS) -> FileConfig:
+    """The configuration that applies in `start` (default: the current folder), read within
+    `limits` as a dossier is."""
+    found = find((start or Path.cwd()).absolute(), limits)
     if found is None:
         return FileConfig()
     source, raw = found
     return parse(raw, source)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    document = read_structured(path)
+def _read_yaml(path: Path, limits: Limits) -> dict[str, Any]:
+    document = read_structured(path, limits)
     if document.problems:
         problem = document.problems[0]
         where = f", ligne {problem.line}" if problem.line else ""
@@ -76,9 +77,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return document.data
 
 
-def _read_pyproject(path: Path) -> dict[str, Any] | None:
+def _read_pyproject(path: Path, limits: Limits) -> dict[str, Any] | None:
     try:  # bounded: the current folder may hold files from third parties
-        raw = read_bounded(path, DEFAULT_LIMITS.file_bytes)
+        raw = read_bounded(path, limits.file_bytes)
     except InputRefused as refused:
         raise ConfigError(f"{path} : {refused.problem.message}") from None
     if not _may_name_the_table(raw):

@@ -15,6 +15,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
+
 if TYPE_CHECKING:
     from cdv_check.model.dossier import Dossier
     from cdv_check.model.referentiel import Referentiel
@@ -83,6 +85,8 @@ class Context:
     folder: Path | None
     """The dossier file's folder, where pieces are looked up; None for standard input."""
     check_files: bool = True
+    limits: Limits = DEFAULT_LIMITS
+    """The run's bounds (`Settings.limits`): the bytes read of a piece file, among others."""
     piece_checks: dict[str, Any] = field(default_factory=dict, compare=False)
     """What reading each declared piece file gave, by declared path: several rules look at the
     same file, which is opened once per dossier (rules.pieces fills it)."""
@@ -112,10 +116,6 @@ class Rule:
 
 
 REGISTRY: dict[str, Rule] = {}
-
-
-class UnknownRule(KeyError):
-    pass
 
 
 def rule(
@@ -152,13 +152,6 @@ def all_rules() -> dict[str, Rule]:
     import cdv_check.rules  # noqa: F401  (registers the rules)
 
     return dict(sorted(REGISTRY.items()))
-
-
-def get(rule_id: str) -> Rule:
-    rules = all_rules()
-    if rule_id not in rules:
-        raise UnknownRule(rule_id)
-    return rules[rule_id]
 
 
 def selected(rule_id: str, select: Iterable[str], ignore: Iterable[str]) -> bool:

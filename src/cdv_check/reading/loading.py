@@ -53,7 +53,6 @@ class Document:
 
     source: str
     data: Any = None
-    encoding: str | None = None
     problems: list[ReadProblem] = field(default_factory=list)
     value_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
@@ -170,31 +169,31 @@ _BOMS = (
 )
 
 
-def decode(raw: bytes) -> tuple[str, str, list[ReadProblem]]:
-    """Text, the encoding used, and a SCH08 warning when it was not UTF-8."""
+def decode(raw: bytes) -> tuple[str, list[ReadProblem]]:
+    """Text, and a SCH08 warning (naming the encoding used) when it was not UTF-8."""
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:
-                return raw.decode(encoding), encoding, []
+                return raw.decode(encoding), []
             except UnicodeDecodeError as exc:
                 raise InputRefused(_undecodable(encoding, exc)) from None
     if b"\x00" in raw:
         raise InputRefused(_binary(raw))
     try:
-        return raw.decode("utf-8"), "utf-8", []
+        return raw.decode("utf-8"), []
     except UnicodeDecodeError:
         pass
     try:
-        text, encoding, name = raw.decode("cp1252"), "cp1252", "Windows-1252 (cp1252)"
+        text, name = raw.decode("cp1252"), "Windows-1252 (cp1252)"
     except UnicodeDecodeError:  # one of the five bytes cp1252 leaves out: Latin-1 reads them all
-        text, encoding, name = raw.decode("latin-1"), "latin-1", "Latin-1 (ISO-8859-1)"
+        text, name = raw.decode("latin-1"), "Latin-1 (ISO-8859-1)"
     warning = ReadProblem(
         "SCH08",
         f"Le fichier n'est pas en UTF-8 : il a été lu comme du {name}.",
         "Enregistrez-le en UTF-8 (« Enregistrer sous… », codage UTF-8) pour éviter les accents "
         "mal lus.",
     )
-    return text, encoding, [warning]
+    return text, [warning]
 
 
 def _undecodable(encoding: str, exc: UnicodeDecodeError) -> ReadProblem:
@@ -636,7 +635,7 @@ def read_structured(path: Path | str, limits: Limits = DEFAULT_LIMITS, *, stdin:
             raw = read_stream_bounded(stdin, limits.file_bytes)
         else:
             raw = read_bounded(Path(path), limits.file_bytes)
-        text, doc.encoding, warnings = decode(raw)
+        text, warnings = decode(raw)
     except InputRefused as refused:
         doc.problems.append(refused.problem)
         return doc

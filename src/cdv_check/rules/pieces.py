@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from cdv_check.model.dossier import Dossier
 from cdv_check.core.engine import Context, Issue, Severity, rule
 from cdv_check.reading.piece_files import PieceCheck, inspect_piece
-from cdv_check.reading.limits import DEFAULT_LIMITS
 from cdv_check.model.referentiel import Piece, Referentiel
 
 _SECTION = "4 La démarche à suivre (pièces)"
@@ -189,7 +188,7 @@ def _inspect(ctx: Context, declared: str) -> PieceCheck | None:
     if not ctx.check_files or ctx.folder is None:
         return None
     if declared not in ctx.piece_checks:
-        ctx.piece_checks[declared] = inspect_piece(ctx.folder, declared, DEFAULT_LIMITS.piece_header_bytes)
+        ctx.piece_checks[declared] = inspect_piece(ctx.folder, declared, ctx.limits.piece_header_bytes)
     result: PieceCheck = ctx.piece_checks[declared]
     return result
 
