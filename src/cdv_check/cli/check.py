@@ -12,9 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cdv_check import __version__
+
+if TYPE_CHECKING:
+    from cdv_check.core.config import FileConfig
+    from cdv_check.model.referentiel import Referentiel
 
 
 COMMANDS = ("check", "rules", "objectives", "qpv", "schema", "init")
@@ -55,7 +59,7 @@ def report_failure(exc: CommandFailed) -> int:
     return exc.code
 
 
-def load_referentiel(path: Path | None) -> Any:
+def load_referentiel(path: Path | None) -> Referentiel:
     from cdv_check.model.referentiel import ReferentielError, load
 
     try:
@@ -79,7 +83,7 @@ def width() -> int:
     return shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
 
 
-def _load_config() -> Any:
+def _load_config() -> FileConfig:
     from cdv_check.core.config import ConfigError, load
 
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -134,7 +134,7 @@ def _about_a_refused_value(path: Loc, document: Document) -> bool:
     return bool(items) and all(loc in document.dropped for loc in items)
 
 
-def _build_model(document: Document, ref: Referentiel, add: Any) -> Dossier | None:
+def _build_model(document: Document, ref: Referentiel, add: Callable[[str, Issue], None]) -> Dossier | None:
     data = document.data
     if data is None:
         add("SCH03", Issue(
