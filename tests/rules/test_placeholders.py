@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
 from cdv_check.core.checker import Settings, check_path
-from cdv_check.core.engine import Severity, get
+from cdv_check.core.engine import Severity, all_rules
 from cdv_check.model.referentiel import load
 
 LIEU = "lieu: Centre social de Bellecroix"
@@ -87,7 +87,7 @@ def test_the_lists_live_in_the_referentiel() -> None:
 
 
 def test_sch09_is_documented_in_fixed_parts() -> None:
-    explanation = get("SCH09").explanation
+    explanation = all_rules()["SCH09"].explanation
     parts = ["L'appel :", "Ce qui est vérifié :", "Exemple refusé :", "Correction :", "Que faire :"]
     positions = [explanation.index(p) for p in parts]
     assert positions == sorted(positions)
