@@ -11,7 +11,7 @@ from typing import Any, Callable
 import pytest
 
 from cdv_check.core.checker import DossierResult, Settings, check_path
-from cdv_check.core.engine import Finding
+from cdv_check.core.findings import Finding
 from cdv_check.model.referentiel import Referentiel, load
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
-from cdv_check.core.engine import all_rules
+from cdv_check.core.registry import all_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SPEC = ROOT.parent / "shared" / "spec" / "rules.md"

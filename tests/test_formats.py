@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
-from cdv_check.core.engine import all_rules
+from cdv_check.core.registry import all_rules
 from conftest import EXAMPLES
 
 HOSTILE_SIRET = 'siret: "1\\n::warning::x\\a\\x1b[31m\\u202e"'

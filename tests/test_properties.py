@@ -27,7 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cdv_check.core.checker import DossierResult, Settings, check_path
-from cdv_check.core.engine import Severity, all_rules
+from cdv_check.core.findings import Severity
+from cdv_check.core.registry import all_rules
 from cdv_check.reading.loading import read_structured
 from cdv_check.model.referentiel import Referentiel, load
 from cdv_check.reporters.json_report import JsonReporter

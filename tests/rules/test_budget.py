@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from conftest import MakeCase
 
-from cdv_check.core.engine import Severity
+from cdv_check.core.findings import Severity
 from cdv_check.text.money import french_amount
 
 DEPARTEMENT = "Département de la Moselle, montant: 1 900}"

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from conftest import MakeCase
 
-from cdv_check.core.engine import Severity
+from cdv_check.core.findings import Severity
 from cdv_check.text.french import french_date
 
 OBJECTIVES = "objectifs: [2.1.2, 2.12.2]"

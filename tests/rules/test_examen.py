@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import MakeCase
 
-from cdv_check.core.engine import Severity
+from cdv_check.core.findings import Severity
 
 DATES = "  debut: 2016-02-01\n  fin: 2016-12-15\n"
 SCOLAIRE = "scolaire: non"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from conftest import Case, MakeCase
 
-from cdv_check.core.engine import Severity
+from cdv_check.core.findings import Severity
 from cdv_check.rules.identifiants import email_reason, is_french_phone
 
 SIRET = 'siret: "443 061 841 00047"'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import MakeCase
 
-from cdv_check.core.engine import Severity
+from cdv_check.core.findings import Severity
 
 OBJECTIVES = "objectifs: [2.1.2, 2.12.2]"
 QUARTIERS = "quartiers: [Bellecroix]"

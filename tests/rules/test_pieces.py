@@ -8,7 +8,7 @@ import pytest
 from conftest import TODAY, Case, MakeCase
 
 from cdv_check.core.checker import Settings, check_path
-from cdv_check.core.engine import Severity
+from cdv_check.core.findings import Severity
 from cdv_check.model.referentiel import load
 from cdv_check.reading.limits import Limits
 

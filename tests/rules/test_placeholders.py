@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
 from cdv_check.core.checker import Settings, check_path
-from cdv_check.core.engine import Severity, all_rules
+from cdv_check.core.findings import Severity
+from cdv_check.core.registry import all_rules
 from cdv_check.model.referentiel import load
 
 LIEU = "lieu: Centre social de Bellecroix"

@@ -188,7 +188,7 @@ def rules(
     """Le catalogue des règles ; avec un ID, son explication et la section de l'appel."""
     import difflib
 
-    from cdv_check.core.engine import all_rules
+    from cdv_check.core.registry import all_rules
 
     catalogue = all_rules()
     if rule_id is None:

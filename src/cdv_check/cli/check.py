@@ -105,7 +105,7 @@ def _known_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:
     """Rule IDs or prefixes; one that names no rule is a usage error (it would select nothing)."""
     if not ids:
         return ids
-    from cdv_check.core.engine import all_rules
+    from cdv_check.core.registry import all_rules
 
     known = all_rules()
     unknown = [i for i in ids if not any(rule_id.startswith(i) for rule_id in known)]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cdv_check.core.checker import DossierResult, Settings, check_path
-from cdv_check.core.engine import Finding, Severity
+from cdv_check.core.findings import Finding, Severity
 from cdv_check.model.referentiel import Referentiel, load
 
 SUFFIXES = (".yaml", ".yml", ".json")

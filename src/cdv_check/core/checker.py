@@ -13,16 +13,8 @@ from pydantic import ValidationError
 
 from cdv_check.model.dossier import Dossier, known_keys, missing_required
 from cdv_check.model.placeholders import Text, placeholder_reason, texts
-from cdv_check.core.engine import (
-    SEVERITY_ORDER,
-    Context,
-    Finding,
-    Issue,
-    Rule,
-    Severity,
-    all_rules,
-    selected,
-)
+from cdv_check.core.findings import Finding, Issue, SEVERITY_ORDER, Severity
+from cdv_check.core.registry import Context, Rule, all_rules, selected
 from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
 from cdv_check.reading.loading import Document, Loc, ReadProblem, read_structured
 from cdv_check.model.referentiel import Referentiel

@@ -327,10 +327,8 @@ class ReferentielError(Exception):
 @cache
 def load(path: Path | None = None) -> Referentiel:
     """Load and validate a référentiel once per process (the embedded one by default)."""
-    from cdv_check.reading.loading import read_structured
-
-    from cdv_check.core.engine import where
     from cdv_check.model.errors_fr import french_message
+    from cdv_check.reading.loading import read_structured, where
 
     source = path or embedded_path()
     document = read_structured(source)

@@ -27,6 +27,15 @@ from cdv_check.text.oserrors import french_os_error
 Loc = tuple[str | int, ...]
 Position = tuple[int | None, int | None]
 
+
+def where(file: str, line: int | None, column: int | None) -> str:
+    """`file:line:col`, or only what is known (`file` for a finding about the whole file), as
+    compilers write it, so that editors still jump to the right place."""
+    if line is None:
+        return file
+    return f"{file}:{line}:{column}" if column is not None else f"{file}:{line}"
+
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TAG_PREFIX = "tag:yaml.org,2002:"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from cdv_check.core.checker import DossierResult
-from cdv_check.core.engine import Finding, Severity
+from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.summary import Summary
 from cdv_check.text.safety import clean
 from cdv_check.reporters import omitted_line

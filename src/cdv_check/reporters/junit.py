@@ -12,7 +12,8 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from cdv_check.core.checker import DossierResult
-from cdv_check.core.engine import Finding, Severity, where
+from cdv_check.core.findings import Finding, Severity
+from cdv_check.reading.loading import where
 from cdv_check.core.summary import Summary
 from cdv_check.text.safety import clean
 from cdv_check.reporters import omitted_line

@@ -17,7 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from cdv_check.core.checker import DossierResult
-from cdv_check.core.engine import Finding, Severity, all_rules
+from cdv_check.core.findings import Finding, Severity
+from cdv_check.core.registry import all_rules
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.text.french import french_date, french_int, plural
 from cdv_check.text.money import french_amount

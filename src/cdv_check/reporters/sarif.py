@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import quote
 
 from cdv_check.core.checker import DossierResult
-from cdv_check.core.engine import Finding, Rule, Severity, all_rules
+from cdv_check.core.findings import Finding, Severity
+from cdv_check.core.registry import Rule, all_rules
 from cdv_check.core.summary import Summary
 from cdv_check.text.safety import clean
 from cdv_check.reporters import omitted_line

@@ -6,7 +6,7 @@ from typing import Any
 
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
-from cdv_check.core.engine import where
+from cdv_check.reading.loading import where
 from cdv_check.text.safety import clean
 from cdv_check.reporters import omitted_line
 

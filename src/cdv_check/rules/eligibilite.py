@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from cdv_check.core.engine import Context, Issue, Severity, rule
+from cdv_check.core.findings import Issue, Severity
+from cdv_check.core.registry import Context, rule
 from cdv_check.model.referentiel import Axe, Qpv, Referentiel, StatutPorteur, fold, walk
 from cdv_check.text.french import french_date, join_fr, plural, quoted, shorten
 

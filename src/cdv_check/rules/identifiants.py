@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from cdv_check.model.dossier import Personne, Porteur, blank, unspaced
-from cdv_check.core.engine import Context, Issue, Severity, rule
+from cdv_check.core.findings import Issue, Severity
+from cdv_check.core.registry import Context, rule
 from cdv_check.reading.loading import Loc
 
 _SECTION = "CERFA 12156*03 : identification"

@@ -6,7 +6,8 @@ import difflib
 from collections.abc import Iterator
 
 from cdv_check.model.dossier import Action
-from cdv_check.core.engine import Context, Issue, Severity, rule
+from cdv_check.core.findings import Issue, Severity
+from cdv_check.core.registry import Context, rule
 from cdv_check.model.referentiel import ObjectifOperationnel, Priorite, Qpv, Referentiel
 from cdv_check.text.french import join_fr, plural, quoted, shorten
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cdv_check.model.dossier import Dossier
-from cdv_check.core.engine import Context, Issue, Severity, rule
+from cdv_check.core.findings import Issue, Severity
+from cdv_check.core.registry import Context, rule
 from cdv_check.reading.piece_files import PieceCheck, inspect_piece
 from cdv_check.model.referentiel import Piece, Referentiel
 

@@ -4,7 +4,8 @@ check function; they are declared here so that the catalogue, `--select` and the
 
 from __future__ import annotations
 
-from cdv_check.core.engine import Severity, declare
+from cdv_check.core.findings import Severity
+from cdv_check.core.registry import declare
 
 _SECTION = "Lecture du fichier (format du dossier)"
 

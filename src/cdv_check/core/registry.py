@@ -1,8 +1,9 @@
-"""Findings, severities, the rule registry and the context rules run in.
+"""The rule registry and the context rules run in.
 
 A rule is a function registered with `@rule(...)`: it reads the `Context` and yields `Issue`s
-(what is wrong, what to do, where in the dossier). It never prints, exits or chooses its ID. The
-checker stamps each issue with the rule's ID and severity and the position in the file.
+(core.findings: what is wrong, what to do, where in the dossier). It never prints, exits or
+chooses its ID. The checker stamps each issue with the rule's ID and severity and the position in
+the file. Every rule is listed in `cdv_check.rules.TABLE`, by ID.
 """
 
 from __future__ import annotations
@@ -11,68 +12,15 @@ import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cdv_check.core.findings import Issue, Severity
 from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     from cdv_check.model.dossier import Dossier
     from cdv_check.model.referentiel import Referentiel
-    from cdv_check.reading.loading import Loc
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def label(self) -> str:
-        return {"error": "erreur", "warning": "avertissement", "info": "conseil"}[self.value]
-
-
-SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-
-
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """What a rule yields: a problem in the dossier, not yet stamped with rule and position."""
-
-    message: str
-    advice: str = ""
-    path: Loc = ()
-    severity: Severity | None = None
-    """Only for rules that have two severities (e.g. error when missing, warning when short)."""
-    on_key: bool = False
-    """Point at the key rather than at its value (unknown or duplicate keys)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One located finding of one rule in one dossier."""
-
-    rule: str
-    severity: Severity
-    message: str
-    advice: str
-    path: str
-    line: int | None
-    column: int | None
-
-    @property
-    def text(self) -> str:
-        """The message and what to do, as one French sentence pair."""
-        return f"{self.message} {self.advice}".strip()
-
-
-def where(file: str, line: int | None, column: int | None) -> str:
-    """`file:line:col`, or only what is known (`file` for a finding about the whole file), as
-    compilers write it, so that editors still jump to the right place."""
-    if line is None:
-        return file
-    return f"{file}:{line}:{column}" if column is not None else f"{file}:{line}"
 
 
 @dataclass(frozen=True, slots=True)
