@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
 from cdv_check.core.registry import all_rules
+from cdv_check.rules import TABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SPEC = ROOT.parent / "shared" / "spec" / "rules.md"
@@ -36,6 +38,20 @@ def test_registry_matches_the_spec() -> None:
     assert sorted(registry) == sorted(spec)
     for rule_id, severities in spec.items():
         assert {s.value for s in registry[rule_id].severities} == severities, rule_id
+
+
+def test_the_table_of_rules_lists_every_registered_rule_where_it_is_written() -> None:
+    # A newcomer reads rules.TABLE to find a rule's code: it must name every rule, and truly.
+    registry = all_rules()
+    assert sorted(TABLE) == sorted(registry), "add (or remove) the rule's line in rules/__init__.py TABLE"
+    for rule_id, written in TABLE.items():
+        check = registry[rule_id].check
+        module, _, function = written.partition(".")
+        assert importlib.util.find_spec(f"cdv_check.rules.{module}") is not None, rule_id
+        if check is None:
+            assert not function, f"{rule_id} is declared (no check function): write only its module"
+        else:
+            assert (check.__module__, check.__name__) == (f"cdv_check.rules.{module}", function), rule_id
 
 
 def test_every_rule_is_explained_in_french() -> None:
