@@ -1,0 +1,426 @@
+"""The reading layer with small `Limits`: every bound tested on both sides, every branch of the
+located tree (aliases, tags, keys that are not words), each problem at its line:column.
+
+A limit of 3 costs three nodes, not fifty thousand: the boundaries are exact and cheap here; the
+hostile tests (tests/hostile) show the same refusals at the real limits, through the CLI.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from pathlib import Path
+
+import pytest
+
+from cdv_check.reading.limits import DEFAULT_LIMITS, LIMIT_LABELS, Limits
+from cdv_check.reading.loading import (
+    Document,
+    InputRefused,
+    ReadProblem,
+    decode,
+    parse_text,
+    read_bounded,
+    read_stream_bounded,
+    read_structured,
+)
+
+
+def _read(text: str, **limits: int) -> Document:
+    doc = Document("test.yaml")
+    parse_text(text, doc, Limits(**limits))
+    return doc
+
+
+def _only(doc: Document) -> ReadProblem:
+    [problem] = doc.problems
+    return problem
+
+
+def _over(doc: Document, name: str, value: int, limit: int, where: tuple[int, int]) -> None:
+    """The document was refused (no data) with SCH07 naming `name`, `value > limit`, at `where`."""
+    problem = _only(doc)
+    assert (problem.rule, problem.line, problem.column) == ("SCH07", *where)
+    assert problem.message == (
+        f"Limite de sécurité dépassée : {LIMIT_LABELS[name]} ({value} > {limit})."
+    )
+    assert doc.data is None
+    assert not doc.readable
+
+
+# --- file size -----------------------------------------------------------------------------------
+
+
+def test_a_file_of_exactly_the_size_limit_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_bytes(b"a: 12345\n")  # 9 bytes
+    assert read_bounded(path, 9) == b"a: 12345\n"
+    doc = read_structured(path, Limits(file_bytes=9))
+    assert doc.problems == [] and doc.data == {"a": "12345"}
+
+
+def test_one_byte_over_the_size_limit_is_refused_with_both_sizes(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_bytes(b"a: 12345\n")
+    with pytest.raises(InputRefused) as refused:
+        read_bounded(path, 8)
+    assert refused.value.problem.rule == "SCH07"
+    assert refused.value.problem.message.startswith("Fichier trop gros : 9 octets,")
+    assert refused.value.problem.message.endswith(f"« {LIMIT_LABELS['file_bytes']} » (8).")
+    doc = read_structured(path, Limits(file_bytes=8))
+    assert [p.rule for p in doc.problems] == ["SCH07"] and doc.data is None
+
+
+PROC_FILE = Path("/proc/self/status")
+"""A regular file whose size is announced as 0: only the reading loop can bound it."""
+
+
+@pytest.mark.skipif(not PROC_FILE.is_file(), reason="needs Linux /proc")
+def test_a_file_larger_than_announced_is_read_whole_under_the_limit_and_bounded_over_it() -> None:
+    assert PROC_FILE.stat().st_size == 0
+    whole = read_bounded(PROC_FILE, 1 << 20)
+    assert whole.startswith(b"Name:") and len(whole) > 100
+    with pytest.raises(InputRefused) as refused:
+        read_bounded(PROC_FILE, 40)
+    # The loop stops one byte past the limit: it never reads the whole file to refuse it.
+    assert refused.value.problem.message.startswith("Fichier trop gros : 41 octets,")
+
+
+def test_standard_input_of_exactly_the_limit_is_read() -> None:
+    assert read_stream_bounded(io.BytesIO(b"a: 1\n"), 5) == b"a: 1\n"
+    doc = read_structured("-", Limits(file_bytes=5), stdin=io.BytesIO(b"a: 1\n"))
+    assert doc.problems == [] and doc.data == {"a": "1"}
+
+
+def test_standard_input_over_the_limit_is_refused_after_reading_one_byte_more() -> None:
+    stream = io.BytesIO(b"x" * 1000)
+    with pytest.raises(InputRefused) as refused:
+        read_stream_bounded(stream, 10)
+    assert refused.value.problem.message.startswith("Fichier trop gros : 11 octets,")
+    assert stream.tell() == 11  # an endless pipe is not read to its end
+    doc = read_structured("-", Limits(file_bytes=4), stdin=io.BytesIO(b"a: 1\n"))
+    assert [p.rule for p in doc.problems] == ["SCH07"] and doc.data is None
+
+
+# --- nesting, nodes, aliases, value length, text --------------------------------------------------
+
+
+def test_depth_at_the_limit_is_read_and_one_deeper_is_refused_where_it_opens() -> None:
+    assert _read("a: {b: 1}\n", depth=2).data == {"a": {"b": "1"}}
+    _over(_read("a: {b: [1]}\n", depth=2), "depth", 3, 2, (1, 8))
+    _over(_read("a:\n  - 1\n", depth=1), "depth", 2, 1, (2, 3))
+
+
+def test_nodes_count_the_mapping_its_keys_and_values() -> None:
+    assert _read("a: b\n", nodes=3).data == {"a": "b"}  # mapping, key, value
+    _over(_read("a: b\n", nodes=2), "nodes", 3, 2, (1, 4))
+    _over(_read("a: b\nc: d\n", nodes=3), "nodes", 4, 3, (2, 1))  # the key c is the 4th
+
+
+def test_an_alias_to_a_list_counts_the_list_and_its_items() -> None:
+    text = "a: &x [1, 2]\nb: *x\n"
+    # mapping, a, [ ], 1, 2, b = 6 nodes, and *x repeats 3 of them: 9.
+    assert _read(text, nodes=9).data == {"a": ["1", "2"], "b": ["1", "2"]}
+    _over(_read(text, nodes=8), "nodes", 9, 8, (2, 4))
+
+
+def test_an_alias_to_a_mapping_counts_its_keys_and_values() -> None:
+    text = "a: &x {k: v, l: w}\nb: *x\n"
+    # mapping, a, { }, k, v, l, w, b = 8 nodes, and *x repeats 5 of them: 13.
+    assert _read(text, nodes=13).data == {"a": {"k": "v", "l": "w"}, "b": {"k": "v", "l": "w"}}
+    _over(_read(text, nodes=12), "nodes", 13, 12, (2, 4))
+
+
+def test_an_alias_to_a_scalar_counts_one_node_and_its_text() -> None:
+    text = "a: &x abc\nb: *x\n"
+    assert _read(text, nodes=5, text_chars=8).data == {"a": "abc", "b": "abc"}
+    _over(_read(text, nodes=4), "nodes", 5, 4, (2, 4))
+    _over(_read(text, text_chars=7), "text_chars", 8, 7, (2, 4))  # a, abc, b, abc
+
+
+def test_text_counts_keys_values_and_what_an_alias_repeats() -> None:
+    text = "a: &x {k: vv}\nb: *x\n"
+    # a, k, vv, b = 5 characters, and *x repeats k and vv: 8.
+    assert _read(text, text_chars=8).problems == []
+    _over(_read(text, text_chars=7), "text_chars", 8, 7, (2, 4))
+    _over(_read("ab: c\n", text_chars=2), "text_chars", 3, 2, (1, 5))
+    _over(_read("abc: d\n", text_chars=2), "text_chars", 3, 2, (1, 1))
+
+
+def test_nested_anchors_count_once_each() -> None:
+    text = "a: &x [&y p, q]\nb: *y\nc: *x\n"
+    # mapping, a, [ ], p, q, b, *y (1), c, *x (3) = 11 nodes.
+    assert _read(text, nodes=11).data == {"a": ["p", "q"], "b": "p", "c": ["p", "q"]}
+    _over(_read(text, nodes=10), "nodes", 11, 10, (3, 4))
+
+
+def test_aliases_at_the_limit_are_read_and_one_more_is_refused() -> None:
+    text = "a: &x v\nb: [*x, *x]\n"
+    assert _read(text, aliases=2).data == {"a": "v", "b": ["v", "v"]}
+    _over(_read(text, aliases=1), "aliases", 2, 1, (2, 9))
+
+
+def test_a_value_of_exactly_scalar_chars_is_read_and_one_more_is_refused() -> None:
+    assert _read("a: xyz\n", scalar_chars=3).data == {"a": "xyz"}
+    doc = _read("a: xyzw\n", scalar_chars=3)
+    _over(doc, "scalar_chars", 4, 3, (1, 4))
+    assert doc.problems[0].path == ("a",)
+
+
+def test_a_key_over_scalar_chars_is_refused_at_the_key() -> None:
+    assert _read("abc: x\n", scalar_chars=3).data == {"abc": "x"}
+    doc = _read("ok: 1\nabcd: x\n", scalar_chars=3)
+    _over(doc, "scalar_chars", 4, 3, (2, 1))
+    assert doc.problems[0].path == ("abcd",)
+
+
+def test_the_default_limits_read_a_dossier_with_room() -> None:
+    assert DEFAULT_LIMITS == Limits()
+    assert DEFAULT_LIMITS.depth >= 8 and DEFAULT_LIMITS.nodes >= 10_000
+
+
+# --- aliases and anchors --------------------------------------------------------------------------
+
+
+def test_an_alias_gives_a_copy_of_the_anchors_value_at_its_own_place() -> None:
+    doc = _read("a: &x {k: v}\nb: *x\n")
+    assert doc.data == {"a": {"k": "v"}, "b": {"k": "v"}}
+    assert doc.data["b"] is not doc.data["a"]  # a later change to one is not seen in the other
+    assert doc.locate(("b",)) == (2, 4)
+    assert doc.locate(("b", "k")) == (2, 4)
+    assert doc.locate(("a", "k")) == (1, 11)
+
+
+def test_an_alias_to_a_scalar_gives_its_value() -> None:
+    doc = _read("nom: &n Fil et Aiguille\nsigle: *n\n")
+    assert doc.data == {"nom": "Fil et Aiguille", "sigle": "Fil et Aiguille"}
+
+
+def test_an_anchor_redefined_gives_the_latest_value() -> None:
+    assert _read("a: &x 1\nb: &x 2\nc: *x\n").data == {"a": "1", "b": "2", "c": "2"}
+
+
+def test_an_undefined_alias_stops_reading_at_the_alias() -> None:
+    doc = _read("a: 1\nb: *nope\n")
+    problem = _only(doc)
+    assert (problem.rule, problem.path, problem.line, problem.column) == ("SCH02", ("b",), 2, 4)
+    assert problem.message == "Alias « *nope » sans ancre « &nope » définie avant lui."
+    assert doc.data is None and not doc.readable
+
+
+def test_an_alias_used_before_its_anchor_is_undefined() -> None:
+    problem = _only(_read("a: *x\nb: &x 1\n"))
+    assert (problem.rule, problem.line, problem.column) == ("SCH02", 1, 4)
+
+
+def test_a_recursive_alias_is_refused() -> None:
+    doc = _read("a: &x [1, *x]\n")
+    problem = _only(doc)
+    assert (problem.rule, problem.path, problem.line, problem.column) == ("SCH07", ("a", 1), 1, 11)
+    assert "récursif" in problem.message
+    assert doc.data is None
+
+
+def test_an_alias_to_a_closed_anchor_beside_is_not_recursive() -> None:
+    assert _read("a: &x [1]\nb: [*x, *x]\n").data == {"a": ["1"], "b": [["1"], ["1"]]}
+
+
+def test_an_alias_as_a_key_is_refused() -> None:
+    doc = _read("a: &x k\n*x : v\n")
+    problem = _only(doc)
+    assert (problem.rule, problem.line, problem.column) == ("SCH04", 2, 1)
+    assert problem.message == "Un alias YAML est utilisé comme clé."
+    assert doc.data is None
+
+
+# --- keys that are not words, tags -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [("? [a, b]\n: v\n", (1, 3)), ("{[a]: 1}\n", (1, 2)), ("p:\n  ? {x: 1}\n  : v\n", (2, 5))],
+)
+def test_a_list_or_mapping_as_a_key_is_refused(text: str, where: tuple[int, int]) -> None:
+    doc = _read(text)
+    problem = _only(doc)
+    assert (problem.rule, problem.line, problem.column) == ("SCH04", *where)
+    assert problem.message == "Une liste ou un tableau est utilisé comme clé."
+    assert doc.data is None
+
+
+def test_a_refused_tag_in_a_list_keeps_the_place_of_the_item() -> None:
+    doc = _read("a: [!!python/object x, y, !!set {x}, z]\n")
+    assert doc.data == {"a": [None, "y", None, "z"]}
+    assert [(p.rule, p.path, p.line, p.column) for p in doc.problems] == [
+        ("SCH04", ("a", 0), 1, 5),
+        ("SCH04", ("a", 2), 1, 27),
+    ]
+    assert doc.problems[0].message == "Étiquette YAML « !!python/object » refusée : la valeur n'est pas lue."
+    assert doc.was_dropped(("a", 0)) and doc.was_dropped(("a", 2, "x"))
+    assert not doc.was_dropped(("a", 1)) and not doc.was_dropped(("a",))
+    assert doc.readable  # a refused value is reported, the rest is checked
+
+
+def test_a_refused_tag_on_a_value_leaves_the_key_out() -> None:
+    doc = _read("a: !!binary aGk=\nb: !custom {x: 1}\nc: 1\n")
+    assert doc.data == {"c": "1"}
+    assert [(p.path, p.line, p.column) for p in doc.problems] == [(("a",), 1, 4), (("b",), 2, 4)]
+    assert "« !custom »" in doc.problems[1].message
+    assert doc.was_dropped(("b", "x"))
+
+
+def test_a_refused_tag_on_a_key_leaves_the_key_and_its_value_out() -> None:
+    doc = _read("!!python/name:os.system k: v\nz: 1\n")
+    assert doc.data == {"z": "1"}
+    problem = _only(doc)
+    assert (problem.rule, problem.path, problem.line, problem.column) == ("SCH04", ("k",), 1, 1)
+    assert doc.was_dropped(("k",))
+
+
+def test_the_standard_tags_are_accepted_and_the_value_stays_text() -> None:
+    doc = _read("a: !!int 3\nb: !!str null\nc: !!float 1.10\nd: !!bool oui\ne: !!seq [x]\nf: ! 7\n")
+    assert doc.data == {"a": "3", "b": "null", "c": "1.10", "d": "oui", "e": ["x"], "f": "7"}
+    assert doc.problems == []
+
+
+@pytest.mark.parametrize("null", ["", "~", "null", "Null", "NULL"])
+def test_a_plain_null_is_none_and_a_quoted_one_is_text(null: str) -> None:
+    assert _read(f"a: {null}\nb: '{null}'\n").data == {"a": None, "b": null}
+
+
+def test_nul_is_text() -> None:
+    assert _read("a: nul\nb: NONE\n").data == {"a": "nul", "b": "NONE"}
+
+
+def test_a_merge_key_is_refused_and_a_quoted_one_is_a_key() -> None:
+    doc = _read("base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n")
+    assert doc.data == {"base": {"x": "1"}, "c": {"y": "2"}}
+    problem = _only(doc)
+    assert (problem.rule, problem.path, problem.line, problem.column) == ("SCH05", ("c", "<<"), 3, 3)
+    assert doc.was_dropped(("c", "<<"))
+    assert _read("'<<': 1\n").data == {"<<": "1"}
+
+
+def test_a_duplicate_key_keeps_the_first_value_and_names_its_place() -> None:
+    doc = _read("p:\n  a: 1\n  b: 2\n  a: 3\n")
+    assert doc.data == {"p": {"a": "1", "b": "2"}}
+    problem = _only(doc)
+    assert (problem.rule, problem.path, problem.line, problem.column) == ("SCH06", ("p", "a"), 4, 3)
+    assert "déjà écrite ligne 2, colonne 3" in problem.message
+    assert doc.locate(("p", "a")) == (2, 6)
+
+
+def test_a_duplicate_of_a_refused_key_is_still_a_duplicate() -> None:
+    doc = _read("a: !!binary aGk=\na: 2\n")
+    assert doc.data == {}
+    assert [p.rule for p in doc.problems] == ["SCH04", "SCH06"]
+
+
+def test_same_key_in_two_mappings_is_no_duplicate() -> None:
+    doc = _read("p: {a: 1}\nq: {a: 2}\nl: [{a: 1}, {a: 2}]\n")
+    assert doc.problems == []
+    assert doc.locate(("l", 1, "a"), key=True) == (3, 14)
+
+
+def test_a_second_document_is_refused_at_its_start() -> None:
+    doc = _read("a: 1\n---\nb: 2\n")
+    problem = _only(doc)
+    assert (problem.rule, problem.line, problem.column) == ("SCH02", 2, 1)
+    assert doc.data is None
+    assert _read("---\na: 1\n").data == {"a": "1"}  # one document, with its marker
+
+
+# --- positions ------------------------------------------------------------------------------------
+
+
+def test_locate_falls_back_to_the_nearest_ancestor_and_keys_to_values() -> None:
+    doc = _read("p:\n  l: [x, {y: 1}]\n")
+    assert doc.locate(("p", "l", 1, "y")) == (2, 14)
+    assert doc.locate(("p", "l", 1, "y"), key=True) == (2, 11)
+    assert doc.locate(("p", "l", 1, "z"), key=True) == (2, 10)
+    assert doc.locate(("p", "l", 5)) == (2, 6)
+    assert doc.locate(("q",)) == (1, 1)
+    assert _read("").locate(("q",)) == (None, None)
+
+
+def test_an_empty_file_has_no_data_and_no_problem() -> None:
+    doc = _read("")
+    assert doc.data is None and doc.problems == [] and doc.readable
+
+
+# --- decoding -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bom", "encoding"),
+    [
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+    ],
+)
+def test_a_bom_chooses_the_encoding_and_is_not_text(bom: bytes, encoding: str) -> None:
+    text, warnings = decode(bom + "nom: Élodie\n".encode(encoding))
+    assert (text, warnings) == ("nom: Élodie\n", [])
+
+
+def test_a_truncated_utf16_file_is_refused_at_its_byte() -> None:
+    with pytest.raises(InputRefused) as refused:
+        decode(codecs.BOM_UTF16_LE + "ab".encode("utf-16-le") + b"c")
+    problem = refused.value.problem
+    assert problem.rule == "SCH01"
+    assert problem.message == "Fichier illisible : l'octet n° 7 n'est pas valide en utf-16."
+
+
+def test_utf8_is_read_without_warning() -> None:
+    assert decode("é".encode()) == ("é", [])
+
+
+def test_cp1252_and_latin1_are_read_with_a_warning_naming_them() -> None:
+    text, [warning] = decode("€ é".encode("cp1252"))
+    assert text == "€ é"
+    assert warning.rule == "SCH08" and "Windows-1252 (cp1252)" in warning.message
+    text, [warning] = decode(b"\x81 \xe9")  # 0x81 is one of the bytes cp1252 leaves out
+    assert text == "\x81 é"
+    assert "Latin-1 (ISO-8859-1)" in warning.message
+
+
+def test_a_nul_byte_is_refused_at_its_line_and_column() -> None:
+    with pytest.raises(InputRefused) as refused:
+        decode(b"a: 1\nbc: \x00\n")
+    problem = refused.value.problem
+    assert (problem.rule, problem.line, problem.column) == ("SCH01", 2, 5)
+    with pytest.raises(InputRefused) as refused:
+        decode(b"\x00")
+    assert (refused.value.problem.line, refused.value.problem.column) == (1, 1)
+
+
+# --- syntax ---------------------------------------------------------------------------------------
+
+
+def test_a_tab_as_indentation_is_named() -> None:
+    problem = _only(_read("p:\n\tnom: x\n"))
+    assert (problem.rule, problem.line, problem.column) == ("SCH02", 2, 1)
+    assert problem.message == "Erreur de syntaxe : une tabulation sert d'indentation."
+
+
+def test_a_control_character_is_refused_at_its_place_after_accents() -> None:
+    problem = _only(_read("nom: Élodie\nvé: a\x07b\n"))
+    assert (problem.rule, problem.line, problem.column) == ("SCH02", 2, 6)
+    assert problem.message.startswith("Caractère de contrôle U+0007 ")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("a: *\n", "Erreur de syntaxe"),
+        ("a: 1\n- b\n", "Erreur de syntaxe : "),
+        ("a: 'x'y\n", "Erreur de syntaxe"),
+    ],
+)
+def test_other_syntax_errors_are_sch02_in_french(text: str, said: str) -> None:
+    problem = _only(_read(text))
+    assert problem.rule == "SCH02" and problem.message.startswith(said)
+    assert problem.line is not None and problem.column is not None
