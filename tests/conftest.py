@@ -38,12 +38,30 @@ class Case:
                 return number
         raise AssertionError(f"{needle!r} not in the dossier")
 
+    def at(self, needle: str) -> tuple[int, int]:
+        """1-based line and column of the first occurrence of `needle` (which must occur)."""
+        assert needle in self.text, f"{needle!r} not in the dossier"
+        index = self.text.index(needle)
+        return self.text.count("\n", 0, index) + 1, index - (self.text.rfind("\n", 0, index) + 1) + 1
+
     def check(self, **settings: Any) -> DossierResult:
         settings.setdefault("today", TODAY)
         return check_path(self.path, load(), Settings(**settings))
 
     def findings(self, rule: str, **settings: Any) -> list[Finding]:
         return [f for f in self.check(**settings).findings if f.rule == rule]
+
+    def located(self, rule: str, **settings: Any) -> list[Located]:
+        """(rule, path, line, column) of each finding of `rule`: what a test asserts first."""
+        return located(self.findings(rule, **settings))
+
+
+Located = tuple[str, str, int | None, int | None]
+
+
+def located(findings: list[Finding]) -> list[Located]:
+    """(rule, path, line, column) of each finding, in order."""
+    return [(f.rule, f.path, f.line, f.column) for f in findings]
 
 
 MakeCase = Callable[..., Case]

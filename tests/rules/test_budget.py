@@ -3,9 +3,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import MakeCase
+from conftest import MakeCase, located
 
 from cdv_check.core.findings import Severity
+from cdv_check.rules.budget import account_class
 from cdv_check.text.money import french_amount
 
 DEPARTEMENT = "Département de la Moselle, montant: 1 900}"
@@ -34,7 +35,7 @@ def test_unbalanced_budget_gives_both_totals_and_the_gap(make_case: MakeCase) ->
     case = make_case({DEPARTEMENT: "Département de la Moselle, montant: 1 500}"})
     [finding] = case.findings("BUD01")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("  charges:")
+    assert located([finding]) == [("BUD01", "budget", *case.at("charges:"))]
     assert "charges (60 à 68) 9 400,00 €" in finding.message
     assert "produits (70 à 79) 9 000,00 €" in finding.message
     assert "les charges dépassent les produits de 400,00 €" in finding.message
@@ -60,7 +61,7 @@ def test_in_kind_totals_differ(make_case: MakeCase) -> None:
     case = make_case({SALLE_87: "Salle prêtée par le centre social, montant: 800}"})
     [finding] = case.findings("BUD02")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("  charges:")
+    assert located([finding]) == [("BUD02", "budget", *case.at("charges:"))]
     assert "total 86 (charges) 1 000,00 €" in finding.message
     assert "total 87 (produits) 800,00 €" in finding.message
     assert "écart de 200,00 €" in finding.message
@@ -74,16 +75,19 @@ def test_requested_differs_from_the_marked_produits(make_case: MakeCase) -> None
     case = make_case({ASKED: "subvention_demandee: 6 000"})
     [finding] = case.findings("BUD03")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("subvention_demandee:")
+    assert located([finding]) == [("BUD03", "budget.subvention_demandee", *case.at("6 000"))]
     assert "6 000,00 €" in finding.message
     assert "totalisent 7 000,00 €" in finding.message
 
 
 def test_zero_request_is_refused_and_compared(make_case: MakeCase) -> None:
     case = make_case({ASKED: "subvention_demandee: 0"})
-    messages = [f.message for f in case.findings("BUD03")]
-    assert len(messages) == 2
-    assert "0,00 € : elle doit être positive" in messages[0]
+    findings = case.findings("BUD03")
+    assert located(findings) == [("BUD03", "budget.subvention_demandee", *case.at("0\npieces:"))] * 2
+    messages = [f.message for f in findings]
+    assert messages[0] == (
+        "Subvention demandée de 0,00 € : elle doit être positive."
+    )
     assert "totalisent 7 000,00 €" in messages[1]
 
 
@@ -92,7 +96,7 @@ def test_request_above_the_cost_of_the_action(make_case: MakeCase) -> None:
         {ASKED: "subvention_demandee: 10 000", ETAT: ETAT.replace("4 000", "7 000")}
     )
     [finding] = case.findings("BUD03")
-    assert finding.line == case.line_of("subvention_demandee:")
+    assert located([finding]) == [("BUD03", "budget.subvention_demandee", *case.at("10 000"))]
     assert "supérieure au total des charges (60 à 68) de 9 400,00 €" in finding.message
 
 
@@ -104,7 +108,7 @@ def test_produit_account_in_the_charges(make_case: MakeCase) -> None:
     case = make_case({ACHATS: ACHATS.replace('"60"', '"75"')})
     [finding] = case.findings("BUD04")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("Achats de tissus")
+    assert located([finding]) == [("BUD04", "budget.charges[0].compte", *case.at('"75", libelle: Achats'))]
     assert "Compte « 75 » inconnu dans les charges" in finding.message
     assert "déplacez la ligne sous « produits: »" in finding.advice
 
@@ -114,16 +118,105 @@ def test_unknown_produit_accounts(make_case: MakeCase, account: str) -> None:
     line = '{compte: "75", libelle: Cotisations des adhérentes'
     case = make_case({line: line.replace('"75"', f'"{account}"')})
     [finding] = case.findings("BUD04")
-    assert finding.line == case.line_of("Cotisations des adhérentes")
+    assert located([finding]) == [("BUD04", "budget.produits[3].compte", *case.at(f'"{account}"'))]
     assert f"Compte « {account} » inconnu dans les produits" in finding.message
 
 
 def test_negative_amount(make_case: MakeCase) -> None:
     case = make_case({ACHATS: ACHATS.replace("1 200", "-1 200")})
     [finding] = case.findings("BUD04")
-    assert finding.line == case.line_of("Achats de tissus")
+    assert located([finding]) == [("BUD04", "budget.charges[0].montant", *case.at("-1 200"))]
     assert "Montant négatif (-1 200,00 €)" in finding.message
 
 
 def test_cerfa_accounts_are_accepted(make_case: MakeCase) -> None:
     assert make_case().findings("BUD04") == []
+
+
+@pytest.mark.parametrize(
+    ("compte", "account"),
+    [("60", "60"), ("6064", "60"), (" 64 ", "64"), ("60a", None), ("6", None), ("", None),
+     ("6 4", None), ("a60", None), (None, None)],
+)
+def test_account_class_is_the_first_two_digits_of_an_all_digits_account(
+    compte: str | None, account: str | None
+) -> None:
+    assert account_class(compte) == account
+
+
+def test_an_account_with_a_letter_is_unknown_even_when_it_starts_with_a_charges_account(
+    make_case: MakeCase,
+) -> None:
+    case = make_case({ACHATS: ACHATS.replace('"60"', '"60a"')})
+    [finding] = case.findings("BUD04")
+    assert located([finding]) == [("BUD04", "budget.charges[0].compte", *case.at('"60a"'))]
+    assert finding.message == (
+        "Compte « 60a » inconnu dans les charges : le CERFA y utilise les comptes 60 à 68 et 86."
+    )
+    assert finding.advice == "Choisissez un compte du CERFA (60 à 68 et 86), en chiffres (ex. « 60 »)."
+    # An unknown account leaves its line out of the balance: 1 200 less in the charges.
+    [balance] = case.findings("BUD01")
+    assert "charges (60 à 68) 8 200,00 €" in balance.message
+
+
+def test_a_charges_account_in_the_produits_is_sent_back_to_the_charges(make_case: MakeCase) -> None:
+    line = '{compte: "75", libelle: Cotisations des adhérentes'
+    case = make_case({line: line.replace('"75"', '"6064"')})
+    [finding] = case.findings("BUD04")
+    assert located([finding]) == [("BUD04", "budget.produits[3].compte", *case.at('"6064"'))]
+    assert finding.message == (
+        "Compte « 6064 » inconnu dans les produits : le CERFA y utilise les comptes 70 à 79 et 87."
+    )
+    assert finding.advice == "Un compte 6064 est un compte de charges : déplacez la ligne sous « charges: »."
+
+
+def test_an_in_kind_account_on_the_wrong_side_is_sent_to_its_side(make_case: MakeCase) -> None:
+    case = make_case({ACHATS: ACHATS.replace('"60"', '"87"')})
+    [finding] = case.findings("BUD04")
+    assert finding.advice == "Un compte 87 est un compte de produits : déplacez la ligne sous « produits: »."
+
+
+def test_an_unknown_produits_account_gets_an_example_of_its_side(make_case: MakeCase) -> None:
+    line = '{compte: "75", libelle: Cotisations des adhérentes'
+    case = make_case({line: line.replace('"75"', '"99"')})
+    [finding] = case.findings("BUD04")
+    assert finding.advice == "Choisissez un compte du CERFA (70 à 79 et 87), en chiffres (ex. « 70 »)."
+
+
+def test_a_blank_account_is_left_to_the_schema(make_case: MakeCase) -> None:
+    case = make_case({ACHATS: ACHATS.replace('"60"', '" "')})
+    assert case.findings("BUD04") == []
+
+
+def test_a_zero_amount_is_not_negative(make_case: MakeCase) -> None:
+    case = make_case({ACHATS: ACHATS.replace("1 200", "0")})
+    assert case.findings("BUD04") == []
+
+
+def test_a_negative_amount_names_its_line_or_its_account(make_case: MakeCase) -> None:
+    case = make_case({ACHATS: ACHATS.replace("1 200", "\"-0,01\"")})
+    [finding] = case.findings("BUD04")
+    assert finding.message == "Montant négatif (-0,01 €) pour « Achats de tissus et fournitures »."
+    assert finding.advice == (
+        "Écrivez un montant positif : une ressource se met dans les produits, une dépense dans "
+        "les charges."
+    )
+
+
+def test_a_request_of_one_cent_is_positive(make_case: MakeCase) -> None:
+    case = make_case({ASKED: "subvention_demandee: 0,01"})
+    assert [f.message for f in case.findings("BUD03")] == [
+        "Subvention demandée 0,01 €, mais les produits marqués « politique_de_la_ville: oui » "
+        "totalisent 7 000,00 €."
+    ]
+
+
+def test_a_request_equal_to_the_charges_is_not_above_them(make_case: MakeCase) -> None:
+    case = make_case({
+        ASKED: "subvention_demandee: 9 400",
+        ETAT: ETAT.replace("4 000", "6 400"),
+        DEPARTEMENT: "Département de la Moselle, montant: 0}",
+        "Cotisations des adhérentes, montant: 500}": "Cotisations des adhérentes, montant: 0}",
+    })
+    assert case.findings("BUD03") == []
+    assert case.findings("BUD01") == []
