@@ -104,6 +104,33 @@ def test_junit_is_xml_with_one_testcase_per_dossier(batch: list[str]) -> None:
                 assert line.startswith(f"{file}:{finding['line'] or 0}:{finding['column'] or 0} {finding['rule']} error ")
 
 
+def test_junit_attributes_and_system_out_say_what_the_json_says(batch: list[str]) -> None:
+    _, out = _run("junit", batch)
+    assert out.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')
+    root = ET.fromstring(out)
+    expected = _json(batch)
+    failed = str(sum(not d["passed"] for d in expected.values()))
+    assert root.tag == "testsuites"
+    assert root.attrib == {"name": "cdv-check", "tests": str(len(batch)), "failures": failed, "errors": "0"}
+    [suite] = list(root)
+    assert suite.attrib == {**root.attrib, "skipped": "0"}
+    for case in suite:
+        file = case.get("name")
+        assert case.attrib == {"name": file, "classname": "cdv-check", "file": file}
+        findings = expected[file]["findings"]
+        failure = case.find("failure")
+        if failure is not None:
+            errors = sum(f["severity"] == "error" for f in findings)
+            warnings = sum(f["severity"] == "warning" for f in findings)
+            assert failure.attrib == {"message": f"{errors} erreur(s), {warnings} avertissement(s)", "type": "cdv-check"}
+        others = [f for f in findings if f["severity"] != "error"]
+        said = (case.findtext("system-out") or "").splitlines()
+        rules = [re.search(r" ([A-Z]{3}\d\d) (\w+) ", line) for line in said]
+        assert [m.groups() if m else line for m, line in zip(rules, said)] == [
+            (f["rule"], f["severity"]) for f in others
+        ]
+
+
 def test_junit_keeps_hostile_text_inert(batch: list[str]) -> None:
     _, out = _run("junit", batch)
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out

@@ -8,8 +8,8 @@ XML, so the test cases are kept until the end (they are a few lines each).
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.findings import Finding, Severity
@@ -38,7 +38,7 @@ class JunitReporter:
     def __init__(self, *, version: str = "", strict: bool = False, **_: Any) -> None:
         self.version = version
         self.strict = strict
-        self.cases: list[str] = []
+        self.cases: list[ET.Element] = []
 
     def begin(self) -> str:
         return ""
@@ -47,29 +47,26 @@ class JunitReporter:
         self.cases.append(self._case(result))
         return ""
 
-    def _case(self, result: DossierResult) -> str:
+    def _case(self, result: DossierResult) -> ET.Element:
         file = _text(result.file)
         failing = [_line(file, f) for f in result.findings if _fails(f, self.strict)]
         others = [_line(file, f) for f in result.findings if not _fails(f, self.strict)]
         if result.omitted:
             others.append(f"{file} {omitted_line(result)}")
-        parts = [f"  <testcase name={quoteattr(file)} classname=\"cdv-check\" file={quoteattr(file)}>"]
+        case = ET.Element("testcase", name=file, classname="cdv-check", file=file)
         if not result.passed(strict=self.strict):
             counts = result.counts()
             message = f"{counts['error']} erreur(s), {counts['warning']} avertissement(s)"
-            body = "\n".join(failing)
-            parts.append(f"    <failure message={quoteattr(message)} type=\"cdv-check\">{escape(body)}</failure>")
+            ET.SubElement(case, "failure", message=message, type="cdv-check").text = "\n".join(failing)
         if others:
-            parts.append(f"    <system-out>{escape(chr(10).join(others))}</system-out>")
-        parts.append("  </testcase>")
-        return "\n".join(parts) + "\n"
+            ET.SubElement(case, "system-out").text = "\n".join(others)
+        return case
 
     def end(self, summary: Summary) -> str:
         s = summary.as_dict()
-        head = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<testsuites name="cdv-check" tests="{s["dossiers"]}" failures="{s["failed"]}" errors="0">\n'
-            f'<testsuite name="cdv-check" tests="{s["dossiers"]}" failures="{s["failed"]}" '
-            f'errors="0" skipped="0">\n'
-        )
-        return head + "".join(self.cases) + "</testsuite>\n</testsuites>\n"
+        counts = {"name": "cdv-check", "tests": str(s["dossiers"]), "failures": str(s["failed"]), "errors": "0"}
+        suites = ET.Element("testsuites", counts)
+        suite = ET.SubElement(suites, "testsuite", {**counts, "skipped": "0"})
+        suite.extend(self.cases)
+        ET.indent(suites)
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
