@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
@@ -194,6 +195,40 @@ def test_sarif_results_refer_to_the_registry_and_every_dossier_appears(batch: li
         else:
             assert physical["region"]["startLine"] == finding["line"]
             assert physical["region"]["startColumn"] == finding["column"]
+
+
+SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
+"""The OASIS SARIF 2.1.0 schema (errata 01, from github.com/oasis-tcs/sarif-spec,
+sarif-2.1/schema/), shipped here so that the tests need no network."""
+
+
+@pytest.fixture(scope="module")
+def sarif_validator() -> jsonschema.Draft4Validator:
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator.check_schema(schema)
+    return jsonschema.Draft4Validator(schema)
+
+
+@pytest.mark.parametrize("extra", [(), ("--strict",)])
+def test_sarif_is_valid_against_the_sarif_2_1_0_schema(
+    batch: list[str], sarif_validator: jsonschema.Draft4Validator, extra: tuple[str, ...]
+) -> None:
+    _, out = _run("sarif", batch, *extra)
+    report = json.loads(out)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in sarif_validator.iter_errors(report)]
+    assert errors == []
+    assert report["runs"][0]["results"]  # the batch has findings: they were validated too
+
+
+def test_the_sarif_schema_refuses_what_sarif_consumers_refuse(
+    batch: list[str], sarif_validator: jsonschema.Draft4Validator
+) -> None:
+    report = json.loads(_run("sarif", batch)[1])
+    result = report["runs"][0]["results"][0]
+    result["level"] = "info"  # a cdv-check severity, not a SARIF level
+    result["locations"][0]["physicalLocation"]["region"] = {"startLine": 0}
+    paths = sorted(list(e.absolute_path)[-1] for e in sarif_validator.iter_errors(report))
+    assert paths == ["level", "startLine"]
 
 
 def test_sarif_messages_are_inert(batch: list[str]) -> None:
