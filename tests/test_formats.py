@@ -76,7 +76,7 @@ def test_text_gives_the_position_when_known_and_never_a_made_up_one(batch: list[
     findings = out.splitlines()[:-1]
     assert any(re.match(r"bon/dossier\.yaml:\d+:\d+: [A-Z]{3}\d\d ", line) for line in findings)
     assert [line for line in findings if line.startswith("liste.json")] == [
-        next(line for line in findings if re.match(r"liste\.json: SCH04 error ", line))
+        next(line for line in findings if re.match(r"liste\.json: SCH04 erreur ", line))
     ]
     assert not any(":0:" in line for line in findings)
 
@@ -102,7 +102,7 @@ def test_junit_is_xml_with_one_testcase_per_dossier(batch: list[str]) -> None:
             lines = (failure.text or "").splitlines()
             assert len(lines) == len(errors)
             for line, finding in zip(lines, errors):
-                assert line.startswith(f"{file}:{finding['line'] or 0}:{finding['column'] or 0} {finding['rule']} error ")
+                assert line.startswith(f"{file}:{finding['line'] or 0}:{finding['column'] or 0} {finding['rule']} erreur ")
 
 
 def test_junit_attributes_and_system_out_say_what_the_json_says(batch: list[str]) -> None:
@@ -158,7 +158,7 @@ def test_junit_strict_fails_a_dossier_with_warnings_only(tmp_path: Path, monkeyp
     case = next(ET.fromstring(out).iter("testcase"))
     assert code == 1
     failure = case.find("failure")
-    assert failure is not None and f"{finding['rule']} warning" in (failure.text or "")
+    assert failure is not None and f"{finding['rule']} avertissement" in (failure.text or "")
 
 
 # --- sarif --------------------------------------------------------------------------------------
@@ -261,8 +261,10 @@ def test_github_one_annotation_per_finding_and_a_summary(batch: list[str]) -> No
     findings = [(file, f) for file, d in expected.items() for f in d["findings"]]
     assert len(annotations) == len(findings) + 1
     commands = {"error": "error", "warning": "warning", "info": "notice"}
-    for (command, props, _), (file, finding) in zip(annotations, findings):
-        assert command == commands[finding["severity"]]
+    labels = {"error": "erreur", "warning": "avertissement", "info": "conseil"}
+    for (command, props, message), (file, finding) in zip(annotations, findings):
+        assert command == commands[finding["severity"]]  # GitHub's protocol stays English
+        assert message.startswith(f"{labels[finding['severity']]} : ")  # what a person reads is French
         assert props["title"] == finding["rule"]
         assert props["file"] == file.replace(",", "%2C").replace(":", "%3A")
         if finding["line"] is not None:
@@ -271,6 +273,7 @@ def test_github_one_annotation_per_finding_and_a_summary(batch: list[str]) -> No
             assert "line" not in props
     command, props, summary = annotations[-1]
     assert command == "notice" and "5 dossier(s)" in summary and "file" not in props
+    assert " prêt(s), " in summary and "conforme" not in summary
 
 
 def test_github_no_dossier_text_starts_a_command(batch: list[str]) -> None:

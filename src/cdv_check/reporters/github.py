@@ -37,7 +37,7 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
 def _annotation(file: str, finding: Finding) -> str:
     return command(
         _COMMANDS[finding.severity],
-        finding.text,
+        f"{finding.severity.label} : {finding.text}",
         file=file,
         line=finding.line,
         col=finding.column if finding.line is not None else None,
@@ -66,7 +66,7 @@ class GithubReporter:
         verdict = "interrompu : " if summary.interrupted else ""
         return command(
             "notice",
-            f"{verdict}{s['dossiers']} dossier(s) : {s['passed']} conforme(s), {s['failed']} à corriger ; "
+            f"{verdict}{s['dossiers']} dossier(s) : {s['passed']} prêt(s), {s['failed']} à corriger ; "
             f"{s['error']} erreur(s), {s['warning']} avertissement(s), {s['info']} conseil(s).",
             title="cdv-check",
         )

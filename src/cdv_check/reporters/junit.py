@@ -27,7 +27,7 @@ def _text(value: str) -> str:
 
 
 def _line(file: str, f: Finding) -> str:
-    return f"{where(file, f.line, f.column)} {f.rule} {f.severity.value} {_text(f.text)}"
+    return f"{where(file, f.line, f.column)} {f.rule} {f.severity.label} {_text(f.text)}"
 
 
 def _fails(f: Finding, strict: bool) -> bool:

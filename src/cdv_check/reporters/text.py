@@ -22,7 +22,7 @@ class TextReporter:
         lines = []
         file = clean(result.file)
         for f in result.findings:
-            lines.append(f"{where(file, f.line, f.column)}: {f.rule} {f.severity.value} {clean(f.text)}")
+            lines.append(f"{where(file, f.line, f.column)}: {f.rule} {f.severity.label} {clean(f.text)}")
         if result.omitted:
             lines.append(f"{file}: {omitted_line(result)}")
         return "".join(line + "\n" for line in lines)
@@ -31,7 +31,7 @@ class TextReporter:
         s = summary.as_dict()
         verdict = "interrompu : " if summary.interrupted else ""
         return (
-            f"{verdict}{s['dossiers']} dossier(s) : {s['passed']} conforme(s), "
+            f"{verdict}{s['dossiers']} dossier(s) : {s['passed']} prêt(s), "
             f"{s['failed']} à corriger ; {s['error']} erreur(s), {s['warning']} avertissement(s), "
             f"{s['info']} conseil(s)\n"
         )
