@@ -64,3 +64,16 @@ def test_whole_examples_folder_is_one_batch() -> None:
     assert code == 1
     assert report["summary"]["dossiers"] == 5
     assert report["summary"]["failed"] == 1
+
+
+def test_the_readme_counts_as_examples_to_imitate_only_the_ones_that_pass() -> None:
+    import re
+
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"en donne (\w+) à imiter \(([^)]*)\)", readme)
+    assert match, "the README says how many examples are to imitate, and which"
+    numbers = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
+    named = re.findall(r"`([^`]+)`", match.group(2))
+    assert numbers[match.group(1)] == len(named) and sorted(named) == sorted(VALID)
+    faulty = {p.name for p in EXAMPLES.iterdir() if p.is_dir()} - set(VALID)
+    assert faulty == {"erreurs-typiques"}
