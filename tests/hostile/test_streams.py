@@ -30,7 +30,7 @@ def test_closed_stdout_still_gives_the_exit_code(command: list[str]) -> None:
 def test_closed_stdin_is_an_empty_dossier() -> None:
     result = _closed("<&-", "-", "--format", "text")
     assert result.returncode == 1
-    assert result.stdout.startswith("-: SCH03 error Le fichier est vide.")
+    assert result.stdout.startswith("-: SCH03 erreur Le fichier est vide.")
     assert "Traceback" not in result.stderr
 
 
