@@ -147,6 +147,13 @@ def test_unknown_objective_with_closest_codes(make_case: MakeCase) -> None:
     assert "2.12.1 «" in finding.advice and "2.12.4 «" in finding.advice
 
 
+@pytest.mark.parametrize("typed", ["1.11", "1.1O"])
+def test_the_yaml_traps_suggest_the_code_meant_first(make_case: MakeCase, typed: str) -> None:
+    # 1.10 is the code that YAML traps turn into these (a letter O for a zero, a key next to 0).
+    [finding] = make_case({OBJECTIVES: f"objectifs: [{typed}]"}).findings("ELG04")
+    assert finding.advice.startswith("Codes proches : 1.10 «")
+
+
 def test_axis_alone_is_not_an_objective(make_case: MakeCase) -> None:
     [finding] = make_case({OBJECTIVES: "objectifs: [2]"}).findings("ELG04")
     assert "axe stratégique 2" in finding.message

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
+from cdv_check.model.codes import closest_objective_codes
 from cdv_check.model.referentiel import Axe, Qpv, Referentiel, StatutPorteur, fold, walk
 from cdv_check.text.french import french_date, join_fr, plural, quoted, shorten
 
@@ -165,16 +166,6 @@ def qpv_known(ctx: Context) -> Iterator[Issue]:
 # --- ELG04 -----------------------------------------------------------------------------------
 
 
-def closest_objective_codes(ref: Referentiel, code: str) -> list[str]:
-    """Valid codes near an unknown one: its family (same x.y, or same axis), then look-alikes."""
-    codes = list(ref.objective_codes())
-    parent = code.rsplit(".", 1)[0] if "." in code else ""
-    family = [c for c in codes if parent and (c == parent or c.startswith(parent + "."))]
-    alike = difflib.get_close_matches(code, codes, n=_MAX_SUGGESTED_CODES, cutoff=0.5)
-    merged = list(dict.fromkeys([*family, *alike]))
-    return merged[:_MAX_SUGGESTED_CODES]
-
-
 def _labelled(ref: Referentiel, code: str) -> str:
     labels = ref.objective_codes().get(code, [])
     return f"{code} {quoted(shorten(labels[0], 60))}" if labels else code
@@ -231,7 +222,7 @@ def objectives_known(ctx: Context) -> Iterator[Issue]:
         if axe is not None:
             yield _axis_issue(axe, index)
             continue
-        close = closest_objective_codes(ctx.ref, code)
+        close = closest_objective_codes(ctx.ref, code, n=_MAX_SUGGESTED_CODES)
         hint = (
             f"Codes proches : {' ; '.join(_labelled(ctx.ref, c) for c in close)}. "
             if close
