@@ -103,6 +103,13 @@ def test_closest_codes(ref: Referentiel, code: str, near: str) -> None:
     assert near in browse.closest_codes(ref, code)
 
 
+@pytest.mark.parametrize("code", ["1.11", "1.1O", "1.1o"])
+def test_the_yaml_traps_give_1_10_first(ref: Referentiel, code: str) -> None:
+    assert browse.closest_codes(ref, code)[0] == "1.10"
+    result = _run("objectives", code)
+    assert result.exit_code == 2 and "Codes proches : 1.10," in result.stderr
+
+
 def test_search_is_case_and_accent_insensitive(ref: Referentiel) -> None:
     codes = [p.code for p in browse.search_objectives(ref, "sante")]
     assert codes == [None, "2.5", "2.5.2", "2.5.3"]  # None: the strategic objective
@@ -115,6 +122,54 @@ def test_search_needs_every_word(ref: Referentiel) -> None:
     found = browse.search_objectives(ref, "décroch 16")
     assert [p.code for p in found] == ["2.7.3", "2.7.4"]
     assert [p.code for p in browse.search_objectives(ref, "decrochage")] == ["2.7", "2.7.3"]
+
+
+def _codes(ref: Referentiel, text: str) -> list[str | None]:
+    return [p.code for p in browse.search_objectives(ref, text)]
+
+
+def test_search_takes_whole_words_in_any_form(ref: Referentiel) -> None:
+    # « sport » finds sports and « sportives », never « transports » (3.8.1).
+    assert _codes(ref, "sport") == ["1.3", "1.3.3"]
+    assert _codes(ref, "sports") == ["1.3", "1.3.3"] and "1.3.3" in _codes(ref, "sportive")
+    assert "3.8.1" in _codes(ref, "transports") and "3.8.1" in _codes(ref, "transport")
+    assert _codes(ref, "jeune") == _codes(ref, "JEUNES")
+    assert "1.9" in _codes(ref, "jeunes")
+
+
+def test_search_words_in_any_order_ranked(ref: Referentiel) -> None:
+    assert _codes(ref, "16 décrochage") == _codes(ref, "décrochage 16")
+    # « emploi jeunes »: no label holds both; the objective under « …accès à l'emploi… » that is
+    # about the young comes, and the priorities that speak of one or the other.
+    assert _codes(ref, "emploi jeunes")[0] == "2.13.3"
+    assert browse.search_priorities(ref, "emploi jeunes")
+    # The best match first: both words before one.
+    found = _codes(ref, "femmes emploi")
+    assert found[:2] == ["2.1.1", "2.1.2"] or set(found[:2]) <= {"2.1.1", "2.1.2", "2.1.3"}
+
+
+def test_search_finds_the_priorities_of_the_quartiers(ref: Referentiel) -> None:
+    wanted = ["borny-aide-aux-devoirs", "patrotte-metz-nord-aide-aux-devoirs"]
+    assert [p.id for p in browse.search_priorities(ref, "devoirs")] == wanted
+    assert [p.id for p in browse.search_priorities(ref, "aide aux devoirs")][:2] == wanted
+    out = render(browse.search_tree(ref, "aide aux devoirs"))
+    assert "borny-aide-aux-devoirs  (Borny)" in out
+    assert "patrotte-metz-nord-aide-aux-devoirs  (La Patrotte/Metz Nord)" in out
+    assert "Proposer de l'aide aux devoirs." in out
+    data = browse.search_json(ref, "devoirs")
+    assert [(p["id"], p["quartier"]) for p in data["priorites"]] == [
+        ("borny-aide-aux-devoirs", "Borny"), ("patrotte-metz-nord-aide-aux-devoirs", "La Patrotte/Metz Nord")
+    ]
+
+
+def test_a_strategic_or_axis_hit_shows_the_codes_to_give(ref: Referentiel) -> None:
+    out = render(browse.search_tree(ref, "jeunesse"))
+    assert "Objectif stratégique : Mieux prendre en compte les besoins et envies d'agir de la jeunesse" in out
+    assert "codes à indiquer : 1.9, 1.10" in out
+    [hit] = browse.search_json(ref, "jeunesse")["classement"]
+    assert hit["codes_a_indiquer"] == ["1.9", "1.10"]
+    axis = next(p for p in walk(ref.annexe1) if p.code == "4")
+    assert browse.usable_codes(axis) == [f"4.{i}" for i in range(1, 15)]
 
 
 def test_search_tree_and_json(ref: Referentiel) -> None:
@@ -239,8 +294,20 @@ def test_cli_objectives_search() -> None:
 def test_a_search_text_is_shown_inert() -> None:
     result = _run("objectives", "--search", "[bold]rien\x1b[2J")
     assert result.exit_code == 0
-    assert "Aucun objectif ne contient « [bold]rien [2J »." in result.stdout
+    assert "Aucun objectif ni aucune priorité ne contient « [bold]rien [2J »." in result.stdout
     assert "\x1b" not in result.stdout
+
+
+def test_cli_qpv_one_quartier() -> None:
+    result = _run("qpv", "borny")
+    assert result.exit_code == 0, result.output
+    assert "Borny (Metz)" in result.stdout and "borny-aide-aux-devoirs" in result.stdout
+    assert "Bellecroix" not in result.stdout and "bellecroix-hors-les-murs" not in result.stdout
+    assert "tous-discriminations-egalite" in result.stdout  # « Tous QPV » applies to Borny too
+    data = json.loads(_run("qpv", "BORNY", "--format", "json").stdout)
+    assert [q["slug"] for q in data["qpv"]] == ["borny"]
+    result = _run("qpv", "la patrote")
+    assert result.exit_code == 2 and "Vouliez-vous dire « La Patrotte/Metz Nord » ?" in result.stderr
 
 
 def test_cli_qpv() -> None:

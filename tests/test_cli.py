@@ -55,7 +55,7 @@ def test_unknown_option_is_a_french_usage_error() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["qpv", "borny"], "argument(s) en trop : borny."),
+        (["qpv", "borny", "sablon"], "argument(s) en trop : sablon."),
         (["check", "-f"], "l'option -f attend une valeur."),
         ([VALID, "--strict=oui"], "l'option --strict ne prend pas de valeur."),
         (["check", VALID, "--output", "/"], "valeur invalide pour --output : « / » est un dossier, un fichier est attendu."),

@@ -222,7 +222,8 @@ _BROWSE_FORMAT_HELP = "Format : rich (arbre ou tableau, par défaut) ou json."
 def _show(renderable: Any) -> None:
     from rich.console import Console
 
-    Console(no_color=not color_wanted(None), highlight=False, width=width()).print(renderable)
+    # crop=False: a word longer than the line (an identifier, an address) is never cut.
+    Console(no_color=not color_wanted(None), highlight=False, width=width()).print(renderable, crop=False)
 
 
 def _show_json(data: Any) -> None:
@@ -268,16 +269,30 @@ def objectives(
 
 @app.command("qpv", cls=FrenchCommand, short_help="Les six quartiers prioritaires et leurs priorités 2016.")
 def qpv(
+    quartier: Annotated[
+        str | None,
+        typer.Argument(metavar="QUARTIER", help="Un seul quartier (ex. borny, « la patrotte ») ; sans QUARTIER, "
+                       "les six.", show_default=False),
+    ] = None,
     format: Annotated[BrowseFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_BROWSE_FORMAT_HELP, show_default=False)] = BrowseFormat.rich,
 ) -> None:
     """Les six quartiers prioritaires : commune, habitants, revenu médian et priorités 2016."""
     from cdv_check.cli import browse
 
     ref = load_referentiel(None)
+    slug = None
+    if quartier is not None:
+        found = browse.find_qpv(ref, quartier)
+        if found is None:
+            close = browse.closest_qpv_name(ref, quartier)
+            hint = f" Vouliez-vous dire « {close} » ?" if close else ""
+            names = ", ".join(q.nom for q in ref.qpv)
+            raise CommandFailed(f"quartier « {clean_lines(quartier)} » inconnu.{hint} Les QPV : {names}.")
+        slug = found.slug
     if format is BrowseFormat.json:
-        _show_json(browse.qpv_json(ref))
+        _show_json(browse.qpv_json(ref, slug))
     else:
-        _show(browse.qpv_table(ref))
+        _show(browse.qpv_table(ref, slug))
 # --- end of browse commands ---
 
 

@@ -6,7 +6,6 @@ only core module that imports rich (the commands `objectives` and `qpv` display 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,16 +14,20 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from cdv_check.model.codes import closest_objective_codes
 from cdv_check.model.referentiel import (
     Axe,
     ObjectifFin,
     ObjectifOperationnel,
     ObjectifStrategique,
     ObjectivePath,
+    Priorite,
+    Qpv,
     Referentiel,
     fold,
     walk,
 )
+from cdv_check.reporters.whole import Responsive, Whole
 from cdv_check.text.french import french_int
 from cdv_check.text.safety import clean
 
@@ -54,16 +57,121 @@ def find_code(ref: Referentiel, code: str) -> list[ObjectivePath]:
 
 
 def closest_codes(ref: Referentiel, code: str, *, n: int = 5) -> list[str]:
-    """Valid codes that look like an unknown one, nearest first."""
-    return difflib.get_close_matches(code.strip(), all_codes(ref), n=n, cutoff=0.5)
+    """Valid codes (axes included) that look like an unknown one, nearest first."""
+    return closest_objective_codes(ref, code, n=n, axes=True)
+
+
+# --- search ------------------------------------------------------------------------------------
+
+# Words that say nothing about an objective: searched for only when the text holds nothing else.
+_STOPWORDS = frozenset(
+    "a au aux avec ce ces d dans de des du en et l la le les leur leurs ou par pour sa se ses sur "
+    "un une y".split()
+)
+# Light French stemming: plural, then feminine and the usual adjective pairs (sportive/sportif).
+_ENDINGS = (("ives", "if"), ("ive", "if"), ("euses", "eur"), ("euse", "eur"), ("elles", "el"),
+            ("elle", "el"), ("iennes", "ien"), ("ienne", "ien"), ("aux", "al"))
+_PREFIX_MIN = 4  # a typed word this long also finds the longer words it begins (décroch → décrochage)
+
+
+def stem(word: str) -> str:
+    """The stem of a folded word: « jeunes », « jeune » → « jeun » ; « sportives » → « sportif »."""
+    for ending, replacement in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)] + replacement
+    if len(word) > 3 and word[-1] in "sx":
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def _query(text: str) -> list[str]:
+    words = fold(text).split()
+    kept = [w for w in words if w not in _STOPWORDS]
+    return list(dict.fromkeys(stem(w) for w in (kept or words)))
+
+
+def _word_score(wanted: str, stems: set[str]) -> int:
+    """3 for the word itself (any form), 2 for a longer word it begins, 0 when absent."""
+    if wanted in stems:
+        return 3
+    if len(wanted) >= _PREFIX_MIN and any(s.startswith(wanted) for s in stems):
+        return 2
+    return 0
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in fold(text).split()}
+
+
+def _ranked(items: list[tuple[object, set[str], set[str]]], words: list[str]) -> list[object]:
+    """Items (thing, own stems, context stems) ranked: all words first, the most own words first.
+
+    An item must hold at least one word itself; the others may be in its context (its ancestors'
+    labels). When no item holds every word, those that hold the most are given.
+    """
+    scored: list[tuple[int, int, int, object]] = []
+    for order, (thing, own, context) in enumerate(items):
+        own_scores = [_word_score(w, own) for w in words]
+        if not any(own_scores):
+            continue
+        found = sum(1 for w, score in zip(words, own_scores) if score or _word_score(w, context))
+        scored.append((found, sum(own_scores), order, thing))
+    if not scored:
+        return []
+    best = max(found for found, *_ in scored)
+    kept = [entry for entry in scored if entry[0] == best]
+    kept.sort(key=lambda entry: (-entry[1], entry[2]))
+    return [thing for *_, thing in kept]
 
 
 def search_objectives(ref: Referentiel, text: str) -> list[ObjectivePath]:
-    """Nodes whose label holds every word of `text`, ignoring case and accents ("sante" finds "santé")."""
-    words = fold(text).split()
+    """The nodes of Annexe 1 that match `text`, best first.
+
+    Words in any order, case and accents ignored, whole words (« sport » does not find
+    « transports ») in any plural or feminine form, a word of four letters or more also finding
+    the words it begins. A node holding every word (itself, or with its ancestors) comes before
+    one that holds fewer; when none holds them all, those that hold the most are given.
+    """
+    words = _query(text)
     if not words:
         return []
-    return [p for p in walk(ref.annexe1) if all(w in fold(p.libelle) for w in words)]
+    items: list[tuple[object, set[str], set[str]]] = []
+    for path in walk(ref.annexe1):
+        context: set[str] = set()
+        for node in path.chain()[:-1]:
+            context |= _stems(node.libelle)
+        items.append((path, _stems(path.libelle), context))
+    found = _ranked(items, words)
+    return [p for p in found if isinstance(p, ObjectivePath)]
+
+
+def search_priorities(ref: Referentiel, text: str) -> list[Priorite]:
+    """The 2016 priorities whose text or identifier match `text`, best first (as the objectives)."""
+    words = _query(text)
+    if not words:
+        return []
+    items: list[tuple[object, set[str], set[str]]] = [
+        (p, _stems(p.texte) | _stems(p.id.replace("-", " ")), set()) for p in ref.priorites
+    ]
+    return [p for p in _ranked(items, words) if isinstance(p, Priorite)]
+
+
+def holds_every_word(path: ObjectivePath, text: str) -> bool:
+    """Whether the node and its ancestors hold every word of `text` (not only some)."""
+    stems: set[str] = set()
+    for node in path.chain():
+        stems |= _stems(node.libelle)
+    return all(_word_score(w, stems) for w in _query(text))
+
+
+def usable_codes(path: ObjectivePath) -> list[str]:
+    """The operational codes a dossier can give for this node: itself, or those under it."""
+    if path.operationnel is not None:
+        return [path.code] if path.code else []
+    strategiques = [path.strategique] if path.strategique else path.axe.objectifs_strategiques
+    return [op.code for strat in strategiques for op in strat.objectifs_operationnels]
 
 
 # --- selecting what to show --------------------------------------------------------------------
@@ -145,13 +253,75 @@ def objectives_tree(ref: Referentiel, code: str | None = None) -> Tree:
 
 
 def search_tree(ref: Referentiel, text: str) -> RenderableType:
-    """The objectives whose label matches `text`, each under its ancestors."""
+    """The objectives and the 2016 priorities that match `text`, best first.
+
+    Each objective is shown with its code and, below, the way down to it from its axis; a
+    strategic objective or an axis with the operational codes a dossier can give for it; each
+    priority with its QPV and the identifier to write in action.priorites.
+    """
     matches = search_objectives(ref, text)
+    priorities = search_priorities(ref, text)
     shown = clean(text)
-    if not matches:
-        return Text(f"Aucun objectif ne contient « {shown} ».")
-    title = f"{_title(ref)} – recherche « {shown} » : {_count(len(matches), 'résultat')}"
-    return _tree(ref, _around(ref, matches, descendants=False), title)
+    if not matches and not priorities:
+        return Text(f"Aucun objectif ni aucune priorité ne contient « {shown} ».")
+    partial = bool(matches) and not holds_every_word(matches[0], text)
+    parts: list[RenderableType] = [Whole(Text(
+        f"Recherche « {shown} » dans l'{ref.appel.titre[0].lower()}{ref.appel.titre[1:]} : "
+        f"{_count(len(matches), 'résultat')} dans l'Annexe 1, "
+        f"{_count(len(priorities), 'priorité')} des quartiers",
+        style="bold",
+    ))]
+    if partial:
+        parts.append(Whole(Text("Aucun objectif ne contient tous ces mots : voici ceux qui en contiennent le plus.",
+                                style="italic")))
+    if matches:
+        parts.append(Text(""))
+        parts.append(Text("Objectifs de l'Annexe 1 (le plus proche d'abord)", style="bold underline"))
+        for path in matches:
+            parts.extend(_hit(path))
+    elif priorities:
+        parts.append(Whole(Text(f"Aucun objectif de l'Annexe 1 ne contient « {shown} ».", style="italic")))
+    if priorities:
+        parts.append(Text(""))
+        parts.append(Whole(Text("Priorités 2016 des quartiers (identifiant à écrire dans action.priorites)",
+                                style="bold underline")))
+        for priority in priorities:
+            parts.extend(_priority_lines(ref, priority))
+    return Group(*parts)
+
+
+def _hit(path: ObjectivePath) -> list[RenderableType]:
+    label = _label(path, highlighted=True)
+    lines: list[RenderableType] = [Whole(label, "  ", "  ")]
+    ancestors = path.chain()[:-1]
+    if ancestors:
+        way = " › ".join(
+            f"Axe {n.code}" if isinstance(n, Axe) else n.code if isinstance(n, ObjectifOperationnel)
+            else n.libelle
+            for n in ancestors
+        )
+        lines.append(Whole(Text(f"dans : {way}", style="dim"), "    ", "  "))
+    if path.operationnel is None:
+        codes = usable_codes(path)
+        lines.append(Whole(Text.assemble(
+            ("codes à indiquer : ", "dim"), (", ".join(codes), _CODE_STYLE),
+            (f" (cdv-check objectives {codes[0]} détaille le premier)", "dim"),
+        ), "    ", "  ") if codes else Text(""))
+    return lines
+
+
+def _priority_lines(ref: Referentiel, priority: Priorite) -> list[RenderableType]:
+    where = _qpv_label(ref, priority.qpv)
+    return [
+        Whole(Text.assemble(("• ", ""), (priority.id, _CODE_STYLE), (f"  ({where})", "dim")), "  "),
+        Whole(Text(priority.texte), "    "),
+    ]
+
+
+def _qpv_label(ref: Referentiel, slug: str | None) -> str:
+    if slug is None:
+        return "Tous QPV"
+    return next((q.nom for q in ref.qpv if q.slug == slug), slug)
 
 
 def _count(n: int, noun: str) -> str:
@@ -207,75 +377,100 @@ def objectives_json(ref: Referentiel, code: str | None = None) -> dict[str, Any]
 
 
 def search_json(ref: Referentiel, text: str) -> dict[str, Any]:
-    """The matches of `search_objectives` under their ancestors; matched nodes carry "correspond": true."""
+    """The matches of `search_objectives`, best first (« classement ») and under their ancestors
+    (matched nodes carry "correspond": true), and the matching priorities of the QPV."""
     matches = search_objectives(ref, text)
     view = _around(ref, matches, descendants=False)
     return {
         "referentiel": ref.id,
         "recherche": text,
         "resultats": len(matches),
+        "classement": [
+            {"code": p.code, "libelle": p.libelle, "codes_a_indiquer": usable_codes(p)} for p in matches
+        ],
         "axes": _json_axes(ref, view, mark=True),
+        "priorites": [
+            {"id": p.id, "qpv": p.qpv, "quartier": _qpv_label(ref, p.qpv), "texte": p.texte}
+            for p in search_priorities(ref, text)
+        ],
     }
 
 
 # --- QPV ---------------------------------------------------------------------------------------
 
 
+def find_qpv(ref: Referentiel, text: str) -> Qpv | None:
+    """The QPV named by `text` (any of its spellings, case and accents ignored), or None."""
+    return ref.qpv_by_spelling(text)
+
+
+def closest_qpv_name(ref: Referentiel, text: str) -> str | None:
+    """The name of the QPV nearest to a misspelt one (« la patrote » → La Patrotte/Metz Nord)."""
+    from cdv_check.rules.eligibilite import closest_qpv
+
+    close = closest_qpv(ref, text)
+    return close.nom if close is not None else None
+
+
 def format_euros(n: int) -> str:
     return f"{french_int(n)} €"
 
 
-def _priorities_text(ref: Referentiel, slug: str | None) -> Text:
-    text = Text()
+def _priorities_block(ref: Referentiel, slug: str | None) -> list[RenderableType]:
+    """Each priority of a QPV (or of « Tous QPV »): its text, then its identifier, whole."""
+    lines: list[RenderableType] = []
     for p in ref.priorites:
-        if p.qpv != slug:
-            continue
-        if text:
-            text.append("\n")
-        text.append("• ")
-        text.append(p.texte)
-        text.append(f" ({p.id})", style="dim")
-    return text
+        if p.qpv == slug:
+            lines.append(Whole(Text.assemble("• ", p.texte, " ", (f"({p.id})", "dim")), "  "))
+    return lines
 
 
-def qpv_table(ref: Referentiel) -> RenderableType:
-    """The six QPV (commune, habitants, revenu médian) with their 2016 priorities, after « Tous QPV »."""
-    table = Table(
-        title=f"Quartiers prioritaires de la Politique de la Ville – {ref.appel.titre}",
-        show_lines=True,
+def _qpv_heading(q: Qpv) -> Text:
+    return Text.assemble(
+        (q.nom, "bold"), f" ({q.commune}) — {french_int(q.habitants)} habitants, revenu médian ",
+        format_euros(q.revenu_median),
     )
-    table.add_column("Commune", max_width=12)
+
+
+def qpv_table(ref: Referentiel, slug: str | None = None) -> RenderableType:
+    """The six QPV (commune, habitants, revenu médian) and their 2016 priorities, after « Tous QPV ».
+
+    With `slug`, one QPV: its figures, its priorities and those of « Tous QPV ». The figures are a
+    table from 80 columns; the priorities are always listed one under the other, their
+    identifiers whole.
+    """
+    chosen = [q for q in ref.qpv if slug is None or q.slug == slug]
+    title = f"Quartiers prioritaires de la Politique de la Ville – {ref.appel.titre}"
+    table = Table(title=title)
+    table.add_column("Commune")
     table.add_column("Quartier", style="bold")
     table.add_column("Habitants", justify="right", no_wrap=True)
-    table.add_column("Revenu médian", justify="right", max_width=9)
-    table.add_column("Priorités 2016 (identifiant)", overflow="fold", ratio=1)
-    table.add_row(
-        "Metz, Woippy",
-        Text("Tous QPV", style="italic"),
-        french_int(sum(q.habitants for q in ref.qpv)),
-        "",
-        _priorities_text(ref, None),
-    )
-    for q in ref.qpv:
-        table.add_row(
-            q.commune,
-            q.nom,
-            french_int(q.habitants),
-            format_euros(q.revenu_median),
-            _priorities_text(ref, q.slug),
-        )
-    pop = ref.population
-    pct = f"{pop.part_agglomeration_pct}".replace(".", ",")
-    caption = Text(
-        f"{french_int(pop.habitants)} habitants, soit {pct} % de la population de "
-        f"l’agglomération. Source : {pop.source}",
-        style="dim",
-    )
-    return Group(table, caption)
+    table.add_column("Revenu médian", justify="right", no_wrap=True)
+    for q in chosen:
+        table.add_row(q.commune, q.nom, french_int(q.habitants), format_euros(q.revenu_median))
+    if slug is None:
+        table.add_row("Metz, Woippy", Text("Tous QPV", style="italic"),
+                      french_int(sum(q.habitants for q in ref.qpv)), "")
+    narrow = Whole(Text(title, style="bold"))  # the figures follow, in each QPV's heading
+    parts: list[RenderableType] = [Responsive(table, narrow)]
+    for q in chosen:
+        parts += [Text(""), Whole(_qpv_heading(q)), *_priorities_block(ref, q.slug)]
+    parts += [Text(""), Whole(Text.assemble(("Tous QPV", "bold italic"),
+                                            " — priorités de chacun des six quartiers")),
+              *_priorities_block(ref, None)]
+    if slug is None:
+        pop = ref.population
+        pct = f"{pop.part_agglomeration_pct}".replace(".", ",")
+        parts += [Text(""), Whole(Text(
+            f"{french_int(pop.habitants)} habitants, soit {pct} % de la population de "
+            f"l’agglomération. Source : {pop.source}",
+            style="dim",
+        ))]
+    return Group(*parts)
 
 
-def qpv_json(ref: Referentiel) -> dict[str, Any]:
-    """The QPV, their figures and their 2016 priorities, with those of « Tous QPV »."""
+def qpv_json(ref: Referentiel, slug: str | None = None) -> dict[str, Any]:
+    """The QPV (or the one of `slug`), their figures and 2016 priorities, with those of « Tous QPV »."""
 
     def priorities(slug: str | None) -> list[dict[str, str]]:
         return [{"id": p.id, "texte": p.texte} for p in ref.priorites if p.qpv == slug]
@@ -300,5 +495,6 @@ def qpv_json(ref: Referentiel) -> dict[str, Any]:
                 "priorites": priorities(q.slug),
             }
             for q in ref.qpv
+            if slug is None or q.slug == slug
         ],
     }

@@ -23,6 +23,7 @@ from cdv_check.model.referentiel import Referentiel
 from cdv_check.text.french import french_date, french_int, plural
 from cdv_check.text.money import french_amount
 from cdv_check.core.summary import Summary
+from cdv_check.reporters.whole import Whole, longest_word
 from cdv_check.text.safety import clean as _clean
 from cdv_check.reporters import omitted_line
 
@@ -36,6 +37,8 @@ _FAMILIES = {
     "IDN": "Identification du porteur (CERFA 12156*03)",
 }
 _IDEAS = "OBJ04"
+_STACKED_BELOW = 80  # columns: under this, findings are stacked instead of squeezed in a table
+_TABLE_MARGIN = 32  # columns taken by the table's severity, rule and position, and its padding
 _STYLE = {
     Severity.ERROR: ("✗", "bold red"),
     Severity.WARNING: ("!", "bold yellow"),
@@ -78,7 +81,7 @@ class RichReporter:
             markup=False,
         )
         for renderable in renderables:
-            console.print(renderable)
+            console.print(renderable, crop=False)  # a word longer than the line stays whole
         return buffer.getvalue()
 
     def begin(self) -> str:
@@ -89,7 +92,7 @@ class RichReporter:
         ideas = [f for f in result.findings if f.rule == _IDEAS]
         for section, findings in self._sections(result):
             parts.append(Text(section, style="bold underline"))
-            parts.append(self._table(findings))
+            parts.append(self._findings(findings))
         if result.omitted:
             parts.append(Text(
                 f"{omitted_line(result)} (trop de constats : corrigez d'abord les premiers).",
@@ -99,11 +102,11 @@ class RichReporter:
             parts.append(Text("Des idées : les priorités de l'appel pour vos quartiers",
                               style="bold underline"))
             for f in ideas:
-                parts.append(Text(clean(f.text), style="dim"))
+                parts.append(Whole(Text(clean(f.text), style="dim")))
         parts.append(Text(""))
         return self._render(*parts)
 
-    def _header(self, result: DossierResult) -> Panel:
+    def _header(self, result: DossierResult) -> RenderableType:
         counts = result.counts()
         passed = result.passed(strict=self.strict)
         title = Text(clean(result.title or "(action sans intitulé)"), style="bold")
@@ -126,12 +129,13 @@ class RichReporter:
             f"{plural(counts['info'], 'conseil')}",
             style="dim",
         )
-        return Panel(
-            Group(title, verdict, tally),
-            title=Text(clean(result.file)),
-            title_align="left",
-            border_style="green" if passed else "red",
-        )
+        file = Text(clean(result.file))
+        lines = [Whole(title), Whole(verdict), Whole(tally)]
+        border = "green" if passed else "red"
+        if self.width < _STACKED_BELOW or len(file) > self.width - 6:
+            # No frame (its title would cut the path): the path and the verdict on lines of their own.
+            return Group(Line(style=border), Whole(file), *lines, Line(style=border))
+        return Panel(Group(*lines), title=file, title_align="left", border_style=border)
 
     def _sections(self, result: DossierResult) -> list[tuple[str, list[Finding]]]:
         grouped: dict[str, list[Finding]] = {}
@@ -142,6 +146,28 @@ class RichReporter:
         ordered = sorted(grouped, key=lambda fam: order.index(fam) if fam in order else len(order))
         return [(_FAMILIES.get(family, family), grouped[family]) for family in ordered]
 
+    def _findings(self, findings: list[Finding]) -> RenderableType:
+        """A table of the findings, or under 80 columns one finding after the other."""
+        bodies = [self._body(f).plain for f in findings]
+        if self.width < _STACKED_BELOW or max(map(longest_word, bodies)) > self.width - _TABLE_MARGIN:
+            return Group(*(self._stacked(f) for f in findings))
+        return self._table(findings)
+
+    @staticmethod
+    def _body(f: Finding) -> Text:
+        body = Text(clean(f.message))
+        if f.path and f.path not in f.message:
+            body.append(f"  ({clean(f.path)})", style="dim")
+        if f.advice:
+            body.append("\n→ " + clean(f.advice), style="italic")
+        return body
+
+    def _stacked(self, f: Finding) -> RenderableType:
+        symbol, style = _STYLE[f.severity]
+        where = f"{f.line}:{f.column}" if f.line else ""
+        head = Text.assemble((f"{symbol} {f.severity.label}", style), " ", (f.rule, "bold"), " ", (where, "dim"))
+        return Group(Whole(head), Whole(self._body(f), "  "))
+
     def _table(self, findings: list[Finding]) -> Table:
         table = Table(show_header=False, box=None, pad_edge=False, padding=(0, 1), expand=False)
         table.add_column("gravité", no_wrap=True, min_width=15)
@@ -151,12 +177,7 @@ class RichReporter:
         for f in findings:
             symbol, style = _STYLE[f.severity]
             where = f"{f.line}:{f.column}" if f.line else "—"
-            body = Text(clean(f.message))
-            if f.path and f.path not in f.message:
-                body.append(f"  ({clean(f.path)})", style="dim")
-            if f.advice:
-                body.append("\n→ " + clean(f.advice), style="italic")
-            table.add_row(Text(f"{symbol} {f.severity.label}", style=style), f.rule, where, body)
+            table.add_row(Text(f"{symbol} {f.severity.label}", style=style), f.rule, where, Whole(self._body(f)))
         return table
 
     def end(self, summary: Summary) -> str:
