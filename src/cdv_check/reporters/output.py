@@ -11,6 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+_NAME_MAX = 255
+"""Bytes in one file name on the usual file systems (ext4, APFS, NTFS in UTF-16 units)."""
+_TEMP_EXTRA = len(".") + len(".") + 8 + len(".tmp")
+"""What mkstemp adds around the prefix: `.{name}.XXXXXXXX.tmp`."""
+
 
 class OutputExists(FileExistsError):
     """The target file already exists: it is the user's, and is left as it is."""
@@ -24,7 +29,7 @@ def open_report(target: Path | None) -> Iterator[TextIO]:
     if os.path.lexists(target):
         raise OutputExists(str(target))
     folder = target.parent if str(target.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    fd, temp = tempfile.mkstemp(prefix=f".{temp_stem(target.name)}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             yield out
@@ -44,3 +49,12 @@ def write_new(path: Path, text: str) -> None:
     anything is already there."""
     with open_report(path) as out:
         out.write(text)
+
+
+def temp_stem(name: str) -> str:
+    """`name`, shortened by whole characters so that the temporary name beside it stays a legal
+    file name: any name the user may give (up to 255 bytes) gets its report."""
+    room = _NAME_MAX - _TEMP_EXTRA
+    while len(os.fsencode(name)) > room:
+        name = name[:-1]
+    return name
