@@ -148,13 +148,15 @@ def _command_meant(first: str, missing: list[str]) -> str:
 
 
 def run_check(options: CheckOptions) -> int:
-    """Check the dossiers, write the report; the exit code of cli.md (0, 1 or 130).
+    """Check the dossiers, write the report; the exit code of cli.md (0, 1, or 130/143 when
+    interrupted by SIGINT/SIGTERM).
 
     Raises CommandFailed (exit 2) before any dossier is checked when the options or the setup are
     wrong.
     """
     from cdv_check.core.batch import expand, run
     from cdv_check.core.checker import Settings
+    from cdv_check.core.interruption import signals_caught
     from cdv_check.model.dossier import parse_date
     from cdv_check.text.oserrors import french_os_error
     from cdv_check.reporters.output import OutputExists, open_report
@@ -207,20 +209,21 @@ def run_check(options: CheckOptions) -> int:
         color=color_wanted(output), width=width(),
     )
     summary = Summary(strict=strict)
-    results = run(
-        expansion.files, ref=ref, referentiel=options.referentiel, settings=settings,
-        jobs=jobs or os.cpu_count() or 1,
-    )
-    try:
-        with open_report(output) as out:
-            stream(results, reporter, out, summary)
-    except OutputExists:  # it appeared while the dossiers were checked
-        raise CommandFailed(_exists(output)) from None
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        where = f"dans « {output} »" if output is not None else "sur la sortie standard"
-        raise CommandFailed(f"impossible d'écrire le rapport {where} : {french_os_error(exc)}.") from None
+    with signals_caught() as interruption:
+        results = run(
+            expansion.files, ref=ref, referentiel=options.referentiel, settings=settings,
+            jobs=jobs, interruption=interruption,
+        )
+        try:
+            with open_report(output) as out:
+                stream(results, reporter, out, summary)
+        except OutputExists:  # it appeared while the dossiers were checked
+            raise CommandFailed(_exists(output)) from None
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            where = f"dans « {output} »" if output is not None else "sur la sortie standard"
+            raise CommandFailed(f"impossible d'écrire le rapport {where} : {french_os_error(exc)}.") from None
     if summary.interrupted:
-        return 130
+        return interruption.exit_code
     return 1 if summary.failed else 0

@@ -6,15 +6,18 @@ import glob
 import os
 import signal
 import sys
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdv_check.core.checker import DossierResult, Settings, check_path
 from cdv_check.core.findings import Finding, Severity
+from cdv_check.core.interruption import Interruption
 from cdv_check.model.referentiel import Referentiel, load
+
+if TYPE_CHECKING:  # the pool is imported only when a batch needs it
+    from concurrent.futures import Future
 
 SUFFIXES = (".yaml", ".yml", ".json")
 _GLOB_CHARS = frozenset("*?[")
@@ -75,7 +78,14 @@ _worker: dict[str, Any] = {}
 
 
 def _init_worker(referentiel: Path | None, settings: Settings) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C for everyone
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C for everyone…
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # …and ends its workers with SIGTERM
+    # A worker writes nothing: it must not hold the report's stdout or stderr open (a reader
+    # waiting for the end of the output would wait for it too).
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
     _worker["ref"] = load(referentiel)
     _worker["settings"] = settings
 
@@ -104,95 +114,140 @@ def check_one(path: str, ref: Referentiel, settings: Settings, *, stdin: Any = N
     return DossierResult(file=path, findings=(finding,))
 
 
+MAX_WORKERS = 16
+"""Worker processes at most, whatever is asked: each holds the référentiel and the rules (some
+50 MB), and beyond this the parent, which writes the report in order, is the bottleneck."""
+
+
+def workers(requested: int | None, dossiers: int) -> int:
+    """The one bound on parallelism, wherever the number comes from (`--jobs`, configuration,
+    default): no more than the cores this process may use, the dossiers, and MAX_WORKERS."""
+    cores = _usable_cores()
+    return max(1, min(requested or cores, cores, dossiers, MAX_WORKERS))
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # a container or `taskset` may allow fewer than the machine has
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def run(
     files: list[str],
     *,
     ref: Referentiel,
     referentiel: Path | None,
     settings: Settings,
-    jobs: int,
+    jobs: int | None,
+    interruption: Interruption | None = None,
 ) -> Iterator[DossierResult]:
     """Results in the order of `files`, each yielded as soon as it and those before it are done.
 
-    Ctrl-C raises KeyboardInterrupt only from the iteration itself (see `_between_results`).
+    With an `interruption`, a signal stops the batch with KeyboardInterrupt raised from the
+    iteration itself, never while the caller writes a result; the workers are then ended.
     """
-    yield from _between_results(
-        _results(files, ref=ref, referentiel=referentiel, settings=settings, jobs=jobs)
-    )
+    interruption = interruption or Interruption()
+    count = workers(jobs, len(files))
+    if count <= 1 or len(files) < 4 or "-" in files:
+        yield from _one_by_one(files, ref, settings, interruption)
+    else:
+        yield from _in_workers(files, ref, referentiel, settings, interruption, count)
 
 
-def _between_results(results: Iterator[DossierResult]) -> Iterator[DossierResult]:
-    """Let Ctrl-C stop the batch only while waiting for the next result.
-
-    Raised while the caller writes a dossier's report or adds it to the summary, the interrupt
-    would leave half a line, or a summary counting a dossier the report does not show. A first
-    SIGINT that comes then is kept for the next wait; a second one is obeyed at once.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield from results
-        return
-    state = {"waiting": False, "pending": False}
-
-    def on_sigint(signum: int, frame: Any) -> None:
-        if state["waiting"] or state["pending"]:
-            raise KeyboardInterrupt
-        state["pending"] = True
-
-    previous = signal.signal(signal.SIGINT, on_sigint)
-    try:
-        while True:
-            state["waiting"] = True
-            try:
-                if state["pending"]:
-                    raise KeyboardInterrupt
-                result = next(results)
-            except StopIteration:
-                return
-            finally:
-                state["waiting"] = False
-            yield result
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        close = getattr(results, "close", None)
-        if close is not None:
-            close()
+def _one_by_one(
+    files: list[str], ref: Referentiel, settings: Settings, interruption: Interruption
+) -> Iterator[DossierResult]:
+    for path in files:
+        with interruption.waiting():  # a dossier being checked here stops at the signal
+            result = check_one(path, ref, settings, stdin=sys.stdin.buffer if path == "-" else None)
+        yield result
 
 
-def _results(
+def _in_workers(
     files: list[str],
-    *,
     ref: Referentiel,
     referentiel: Path | None,
     settings: Settings,
-    jobs: int,
+    interruption: Interruption,
+    count: int,
 ) -> Iterator[DossierResult]:
-    if jobs <= 1 or len(files) < 4 or "-" in files:
-        for path in files:
-            yield check_one(path, ref, settings, stdin=sys.stdin.buffer if path == "-" else None)
-        return
+    """The pool is driven by this thread alone, which never gets an exception from a signal
+    handler: a KeyboardInterrupt raised inside the pool's code (while it forks a worker, say)
+    would leave a worker it does not know of. The signal is looked at between short waits."""
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor  # imported here: one dossier never pays for it
     from concurrent.futures.process import BrokenProcessPool
 
-    workers = min(jobs, len(files))
-    chunk = max(1, min(64, len(files) // (workers * 8)))
+    size = max(1, min(64, len(files) // (count * 8)))
+    chunks = iter([files[start:start + size] for start in range(0, len(files), size)])
     executor = ProcessPoolExecutor(
-        max_workers=workers,
+        max_workers=count,
         mp_context=_context(),
         initializer=_init_worker,
         initargs=(referentiel, settings),
     )
+    pending: deque[Future[list[DossierResult]]] = deque()
     done = 0
     try:
-        for result in executor.map(_check_in_worker, files, chunksize=chunk):
-            done += 1
-            yield result
+        while True:
+            while len(pending) < count * 4 and (chunk := next(chunks, None)) is not None:
+                pending.append(executor.submit(_check_chunk, chunk))
+            if not pending:
+                return
+            results = _wait(pending[0], interruption)
+            pending.popleft()
+            for result in results:
+                done += 1
+                yield result
     except BrokenProcessPool:
         # A worker was killed (by the system, short of memory…): the rest is checked here.
-        executor.shutdown(wait=False, cancel_futures=True)
-        for path in files[done:]:
-            yield check_one(path, ref, settings)
+        _end_workers(executor)
+        yield from _one_by_one(files[done:], ref, settings, interruption)
+    except BaseException:  # a signal, or the reader stopped (GeneratorExit): no worker outlives us
+        _end_workers(executor)
+        raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _wait(future: Future[list[DossierResult]], interruption: Interruption) -> list[DossierResult]:
+    while True:
+        interruption.check()
+        try:
+            return future.result(timeout=0.05)
+        except TimeoutError:
+            continue
+
+
+def _check_chunk(paths: list[str]) -> list[DossierResult]:
+    return [_check_in_worker(path) for path in paths]
+
+
+def _end_workers(executor: Any) -> None:
+    """Stop the pool now: pending dossiers cancelled, every worker process ended and reaped.
+
+    A worker ended while it sends a result leaves half a message in the results pipe, and the
+    pool's manager thread (which the interpreter joins at exit) would wait for the rest forever:
+    once the workers are gone, this process closes its own end for writing, so the manager reads
+    the end of the pipe, declares the pool broken and stops; it is joined here, not at exit.
+    """
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    results = getattr(executor, "_result_queue", None)
+    manager = getattr(executor, "_executor_manager_thread", None)
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()  # SIGTERM: the workers keep its default action, to die
+    for process in processes:
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
+    if manager is not None:
+        manager.join(5)
 
 
 def _context() -> Any:

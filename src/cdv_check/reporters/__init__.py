@@ -62,3 +62,4 @@ def stream(results: Iterable[DossierResult], reporter: Reporter, out: TextIO, su
     except KeyboardInterrupt:
         summary.interrupted = True
     out.write(reporter.end(summary))
+    out.flush()
