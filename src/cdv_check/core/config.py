@@ -92,6 +92,16 @@ def _read_pyproject(path: Path, limits: Limits) -> dict[str, Any] | None:
         raise ConfigError(f"{path} illisible : l'octet n° {exc.start + 1} n'est pas de l'UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} illisible : {_toml_problem(str(exc))}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise ConfigError(
+            f"{path} illisible : tableaux ou tables imbriqués trop profondément. "
+            f"Corrigez le fichier (voir la table [tool.{TABLE}] du README)."
+        ) from None
+    except ValueError:  # an integer of thousands of digits (Python refuses to convert it)
+        raise ConfigError(
+            f"{path} illisible : un nombre a trop de chiffres. "
+            f"Corrigez le fichier (voir la table [tool.{TABLE}] du README)."
+        ) from None
     tool = data.get("tool")
     table = tool.get(TABLE) if isinstance(tool, dict) else None
     if table is None:
@@ -165,11 +175,22 @@ def _format(value: Any) -> str:
     return value.strip()
 
 
+_MANY_JOBS = 10**18
+"""Any `jobs` above is read as this: the number is bounded where the workers are started."""
+
+
 def _jobs(value: Any) -> int:
-    text = str(value).strip() if not isinstance(value, bool) else ""
-    if not text.isascii() or not text.isdigit() or int(text) < 1:
+    """At least 1; a larger number is taken as it is and bounded where the workers are started
+    (`batch.workers`), like `--jobs`, however many digits it has."""
+    number = 0
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = min(value, _MANY_JOBS)
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        digits = value.strip().lstrip("0") or "0"
+        number = int(digits) if len(digits) <= 18 else _MANY_JOBS
+    if number < 1:
         raise ValueError("un nombre entier d'au moins 1 est attendu")
-    return int(text)
+    return number
 
 
 def _date(value: Any) -> date:
