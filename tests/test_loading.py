@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import MakeCase
+from conftest import MakeCase, located
 
 from cdv_check.reading.loading import Document, parse_text
 
@@ -49,7 +49,7 @@ def test_oui_non_any_case(make_case: MakeCase) -> None:
 def test_not_a_boolean_is_sch04_at_its_value(make_case: MakeCase) -> None:
     case = make_case({"scolaire: non": "scolaire: peut-être"})
     [finding] = case.findings("SCH04")
-    assert finding.line == case.line_of("scolaire: peut-être")
+    assert located([finding]) == [("SCH04", "action.public.scolaire", case.line_of("scolaire: peut-être"), 15)]
     assert finding.path == "action.public.scolaire"
     assert "oui" in finding.message
 
@@ -57,14 +57,14 @@ def test_not_a_boolean_is_sch04_at_its_value(make_case: MakeCase) -> None:
 def test_duplicate_key_names_both_lines(make_case: MakeCase) -> None:
     case = make_case({"  lieu: Centre social de Bellecroix\n": "  lieu: Centre social de Bellecroix\n  lieu: Mairie\n"})
     [finding] = case.findings("SCH06")
-    assert finding.line == case.line_of("lieu: Mairie")
+    assert located([finding]) == [("SCH06", "action.lieu", case.line_of("lieu: Mairie"), 3)]
     assert f"ligne {case.line_of('lieu: Centre')}" in finding.message
 
 
 def test_unknown_key_suggests_the_closest(make_case: MakeCase) -> None:
     case = make_case({"  partenaires:": "  partenaire:"})
     [finding] = case.findings("SCH05")
-    assert finding.line == case.line_of("partenaire:")
+    assert located([finding]) == [("SCH05", "action.partenaire", case.line_of("partenaire:"), 3)]
     assert finding.column == 3
     assert "« partenaires »" in finding.advice
 
@@ -87,8 +87,8 @@ def test_bad_amount_is_reported_and_budget_rules_stay_quiet(make_case: MakeCase)
 def test_missing_required_key_is_placed_at_its_parent(make_case: MakeCase) -> None:
     case = make_case({"  intitule: Atelier couture, premier pas vers l'emploi\n": ""})
     [finding] = case.findings("SCH03")
-    assert finding.path == "action.intitule"
-    assert finding.line == case.line_of("action:") + 1  # the first key of the action mapping
+    # the first key of the action mapping
+    assert located([finding]) == [("SCH03", "action.intitule", case.line_of("action:") + 1, 3)]
 
 
 @pytest.mark.parametrize(

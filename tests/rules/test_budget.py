@@ -53,7 +53,7 @@ def test_sub_accounts_count_in_their_account(make_case: MakeCase) -> None:
 
 def test_balance_is_not_judged_on_an_unreadable_amount(make_case: MakeCase) -> None:
     case = make_case({DEPARTEMENT: "Département de la Moselle, montant: beaucoup}"})
-    assert case.findings("SCH04")
+    assert case.located("SCH04") == [("SCH04", "budget.produits[2].montant", *case.at("beaucoup"))]
     assert case.findings("BUD01") == []
 
 
@@ -173,6 +173,7 @@ def test_a_charges_account_in_the_produits_is_sent_back_to_the_charges(make_case
 def test_an_in_kind_account_on_the_wrong_side_is_sent_to_its_side(make_case: MakeCase) -> None:
     case = make_case({ACHATS: ACHATS.replace('"60"', '"87"')})
     [finding] = case.findings("BUD04")
+    assert located([finding]) == [("BUD04", "budget.charges[0].compte", *case.at('"87"'))]
     assert finding.advice == "Un compte 87 est un compte de produits : déplacez la ligne sous « produits: »."
 
 
@@ -180,6 +181,7 @@ def test_an_unknown_produits_account_gets_an_example_of_its_side(make_case: Make
     line = '{compte: "75", libelle: Cotisations des adhérentes'
     case = make_case({line: line.replace('"75"', '"99"')})
     [finding] = case.findings("BUD04")
+    assert located([finding]) == [("BUD04", "budget.produits[3].compte", *case.at('"99"'))]
     assert finding.advice == "Choisissez un compte du CERFA (70 à 79 et 87), en chiffres (ex. « 70 »)."
 
 
@@ -196,6 +198,7 @@ def test_a_zero_amount_is_not_negative(make_case: MakeCase) -> None:
 def test_a_negative_amount_names_its_line_or_its_account(make_case: MakeCase) -> None:
     case = make_case({ACHATS: ACHATS.replace("1 200", "\"-0,01\"")})
     [finding] = case.findings("BUD04")
+    assert located([finding]) == [("BUD04", "budget.charges[0].montant", *case.at('"-0,01"'))]
     assert finding.message == "Montant négatif (-0,01 €) pour « Achats de tissus et fournitures »."
     assert finding.advice == (
         "Écrivez un montant positif : une ressource se met dans les produits, une dépense dans "
@@ -205,6 +208,7 @@ def test_a_negative_amount_names_its_line_or_its_account(make_case: MakeCase) ->
 
 def test_a_request_of_one_cent_is_positive(make_case: MakeCase) -> None:
     case = make_case({ASKED: "subvention_demandee: 0,01"})
+    assert case.located("BUD03") == [("BUD03", "budget.subvention_demandee", *case.at("0,01"))]
     assert [f.message for f in case.findings("BUD03")] == [
         "Subvention demandée 0,01 €, mais les produits marqués « politique_de_la_ville: oui » "
         "totalisent 7 000,00 €."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import MakeCase
+from conftest import MakeCase, located
 
 from cdv_check.core.findings import Severity
 from cdv_check.text.french import french_date
@@ -37,7 +37,7 @@ def test_other_status_is_to_confirm(make_case: MakeCase) -> None:
     case = make_case({"statut: association": "statut: autre"})
     [finding] = case.findings("ELG01")
     assert finding.severity is Severity.WARNING
-    assert finding.line == case.line_of("statut: autre")
+    assert located([finding]) == [("ELG01", "porteur.statut", case.line_of("statut: autre"), 11)]
     assert "« autre »" in finding.message
     assert "collectivite (collectivité territoriale)" in finding.advice
     assert "contratdeville@metzmetropole.fr" in finding.advice
@@ -55,22 +55,21 @@ def test_missing_qpv_beneficiaries(make_case: MakeCase) -> None:
     case = make_case({"    beneficiaires_qpv: 22\n": ""})
     [finding] = case.findings("ELG02")
     assert finding.severity is Severity.ERROR
-    assert finding.path == "action.public.beneficiaires_qpv"
-    assert finding.line == case.line_of("description: Femmes de Bellecroix")
+    assert located([finding]) == [("ELG02", "action.public.beneficiaires_qpv", case.line_of("description: Femmes de Bellecroix"), 5)]
     assert "des 24 personnes touchées" in finding.advice
 
 
 def test_zero_qpv_beneficiaries(make_case: MakeCase) -> None:
     case = make_case({"beneficiaires_qpv: 22": "beneficiaires_qpv: 0"})
     [finding] = case.findings("ELG02")
-    assert finding.line == case.line_of("beneficiaires_qpv: 0")
+    assert located([finding]) == [("ELG02", "action.public.beneficiaires_qpv", case.line_of("beneficiaires_qpv: 0"), 24)]
     assert "vaut 0" in finding.message
 
 
 def test_more_qpv_beneficiaries_than_beneficiaries(make_case: MakeCase) -> None:
     case = make_case({"beneficiaires_qpv: 22": "beneficiaires_qpv: 30"})
     [finding] = case.findings("ELG02")
-    assert finding.line == case.line_of("beneficiaires_qpv: 30")
+    assert located([finding]) == [("ELG02", "action.public.beneficiaires_qpv", case.line_of("beneficiaires_qpv: 30"), 24)]
     assert "30" in finding.message and "24" in finding.message
 
 
@@ -85,7 +84,7 @@ def test_no_qpv(make_case: MakeCase) -> None:
     case = make_case({QUARTIERS: "quartiers: []"})
     [finding] = case.findings("ELG03")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("quartiers: []")
+    assert located([finding]) == [("ELG03", "action.quartiers", case.line_of("quartiers: []"), 14)]
     assert "Aucun QPV" in finding.message
     assert "Saint Eloy-Boileau Pré Génie" in finding.advice
 
@@ -93,21 +92,21 @@ def test_no_qpv(make_case: MakeCase) -> None:
 def test_absent_qpv_key_points_at_the_action(make_case: MakeCase) -> None:
     case = make_case({f"  {QUARTIERS}\n": ""})
     [finding] = case.findings("ELG03")
-    assert finding.path == "action.quartiers"
-    assert finding.line == case.line_of("intitule:")
+    assert located([finding]) == [("ELG03", "action.quartiers", case.line_of("intitule:"), 3)]
 
 
 def test_unknown_qpv_with_closest_name(make_case: MakeCase) -> None:
     case = make_case({QUARTIERS: "quartiers: [Bellecroix, Borni]"})
     [finding] = case.findings("ELG03")
-    assert finding.path == "action.quartiers[1]"
-    assert finding.line == case.line_of("Borni]")
+    assert located([finding]) == [("ELG03", "action.quartiers[1]", case.line_of("Borni]"), 27)]
     assert "« Borni » inconnu" in finding.message
     assert "Vouliez-vous dire « Borny » ?" in finding.advice
 
 
 def test_closest_name_found_through_a_variant(make_case: MakeCase) -> None:
-    [finding] = make_case({QUARTIERS: "quartiers: [Patrote]"}).findings("ELG03")
+    case = make_case({QUARTIERS: "quartiers: [Patrote]"})
+    [finding] = case.findings("ELG03")
+    assert located([finding]) == [("ELG03", "action.quartiers[0]", *case.at("Patrote"))]
     assert "« La Patrotte/Metz Nord »" in finding.advice
 
 
@@ -133,15 +132,14 @@ def test_no_objective(make_case: MakeCase) -> None:
     case = make_case({OBJECTIVES: "objectifs: []"})
     [finding] = case.findings("ELG04")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("objectifs: []")
+    assert located([finding]) == [("ELG04", "action.objectifs", case.line_of("objectifs: []"), 14)]
     assert "Aucun objectif" in finding.message
 
 
 def test_unknown_objective_with_closest_codes(make_case: MakeCase) -> None:
     case = make_case({OBJECTIVES: "objectifs: [2.1.2, 2.12.9]"})
     [finding] = case.findings("ELG04")
-    assert finding.path == "action.objectifs[1]"
-    assert finding.line == case.line_of("objectifs:")
+    assert located([finding]) == [("ELG04", "action.objectifs[1]", case.line_of("objectifs:"), 22)]
     assert finding.column == case.text.splitlines()[finding.line - 1].index("2.12.9") + 1
     assert "« 2.12.9 » n'existe pas" in finding.message
     assert "2.12.1 «" in finding.advice and "2.12.4 «" in finding.advice
@@ -155,7 +153,9 @@ def test_the_yaml_traps_suggest_the_code_meant_first(make_case: MakeCase, typed:
 
 
 def test_axis_alone_is_not_an_objective(make_case: MakeCase) -> None:
-    [finding] = make_case({OBJECTIVES: "objectifs: [2]"}).findings("ELG04")
+    case = make_case({OBJECTIVES: "objectifs: [2]"})
+    [finding] = case.findings("ELG04")
+    assert located([finding]) == [("ELG04", "action.objectifs[0]", *case.at("2]"))]
     assert "axe stratégique 2" in finding.message
     assert "2.1, 2.2" in finding.advice and "ou 2.13" in finding.advice
 
@@ -168,7 +168,7 @@ def test_valid_codes_are_accepted(make_case: MakeCase, codes: str) -> None:
 def test_blank_objective(make_case: MakeCase) -> None:
     case = make_case({OBJECTIVES: 'objectifs: [2.1.2, ""]'})
     [finding] = case.findings("ELG04")
-    assert finding.path == "action.objectifs[1]"
+    assert located([finding]) == [("ELG04", "action.objectifs[1]", *case.at('""]'))]
     assert finding.message == "Élément vide dans action.objectifs."
 
 
@@ -179,7 +179,8 @@ def test_missing_need(make_case: MakeCase) -> None:
     case = make_case({BESOIN: ""})
     [finding] = case.findings("ELG05")
     assert finding.severity is Severity.ERROR
-    assert finding.path == "action.besoin"
+    # absent: at the first key of the action
+    assert located([finding]) == [("ELG05", "action.besoin", *case.at("intitule:"))]
     assert "besoin" in finding.message
 
 
@@ -187,14 +188,14 @@ def test_blank_need(make_case: MakeCase) -> None:
     case = make_case({BESOIN: '  besoin: "   "\n'})
     [finding] = case.findings("ELG05")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of('besoin: "   "')
+    assert located([finding]) == [("ELG05", "action.besoin", case.line_of('besoin: "   "'), 11)]
 
 
 def test_short_need_is_a_warning(make_case: MakeCase) -> None:
     case = make_case({BESOIN: "  besoin: Les femmes du quartier cherchent du travail.\n"})
     [finding] = case.findings("ELG05")
     assert finding.severity is Severity.WARNING
-    assert finding.line == case.line_of("besoin: Les femmes")
+    assert located([finding]) == [("ELG05", "action.besoin", case.line_of("besoin: Les femmes"), 11)]
     assert "44 caractères" in finding.message and "80" in finding.message
 
 
@@ -205,7 +206,7 @@ def test_late_deposit_is_not_examined(make_case: MakeCase) -> None:
     case = make_case({"date_depot: 2016-01-06": "date_depot: 12/01/2016"})
     [finding] = case.findings("ELG06")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("date_depot:")
+    assert located([finding]) == [("ELG06", "date_depot", case.line_of("date_depot:"), 13)]
     assert "ne sera pas instruit" in finding.message
     assert "2 jours après la date limite du 10 janvier 2016" in finding.message
 
@@ -214,12 +215,14 @@ def test_days_left_are_given(make_case: MakeCase) -> None:
     case = make_case()
     [finding] = case.findings("ELG06")
     assert finding.severity is Severity.INFO
-    assert finding.line == case.line_of("date_depot:")
+    assert located([finding]) == [("ELG06", "date_depot", case.line_of("date_depot:"), 13)]
     assert finding.message.startswith("J-4 : dépôt au plus tard le 10 janvier 2016")
 
 
 def test_deadline_day(make_case: MakeCase) -> None:
-    [finding] = make_case({"date_depot: 2016-01-06": "date_depot: 2016-01-10"}).findings("ELG06")
+    case = make_case({"date_depot: 2016-01-06": "date_depot: 2016-01-10"})
+    [finding] = case.findings("ELG06")
+    assert located([finding]) == [("ELG06", "date_depot", *case.at("2016-01-10"))]
     assert finding.severity is Severity.INFO
     assert finding.message.startswith("Jour J")
 
@@ -228,6 +231,6 @@ def test_deposit_date_from_the_settings_points_at_the_file(make_case: MakeCase) 
     case = make_case({"date_depot: 2016-01-06\n": ""})
     [finding] = case.findings("ELG06", deposit_date=date(2016, 1, 11))
     assert finding.severity is Severity.ERROR
-    assert finding.path == ""
+    assert located([finding]) == [("ELG06", "", None, None)]  # the date is not in the file
     assert "1 jour après" in finding.message
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MakeCase
+from conftest import MakeCase, located
 
 from cdv_check.core.findings import Severity
 
@@ -39,7 +39,7 @@ def test_end_before_start(make_case: MakeCase) -> None:
     case = make_case(dates("2016-06-01", "2016-03-01"))
     [finding] = case.findings("EXA01")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("fin: 2016-03-01")
+    assert located([finding]) == [("EXA01", "action.fin", case.line_of("fin: 2016-03-01"), 8)]
     assert "1er mars 2016" in finding.message and "1er juin 2016" in finding.message
 
 
@@ -47,7 +47,7 @@ def test_action_starting_before_the_year(make_case: MakeCase) -> None:
     case = make_case(dates("2015-11-02", "2016-06-30"))
     [finding] = case.findings("EXA01")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("debut: 2015-11-02")
+    assert located([finding]) == [("EXA01", "action.debut", case.line_of("debut: 2015-11-02"), 10)]
     assert "du 2 novembre 2015 au 30 juin 2016" in finding.message
     assert "du 1er janvier 2016 au 31 décembre 2016" in finding.message
     assert "partie de l'action" in finding.advice
@@ -56,11 +56,13 @@ def test_action_starting_before_the_year(make_case: MakeCase) -> None:
 def test_action_ending_after_the_year(make_case: MakeCase) -> None:
     case = make_case(dates("2016-03-01", "2017-02-28"))
     [finding] = case.findings("EXA01")
-    assert finding.line == case.line_of("fin: 2017-02-28")
+    assert located([finding]) == [("EXA01", "action.fin", case.line_of("fin: 2017-02-28"), 8)]
 
 
 def test_non_school_action_on_a_school_year_gets_a_hint(make_case: MakeCase) -> None:
-    [finding] = make_case(dates("2015-09-01", "2016-07-05")).findings("EXA01")
+    case = make_case(dates("2015-09-01", "2016-07-05"))
+    [finding] = case.findings("EXA01")
+    assert located([finding]) == [("EXA01", "action.debut", *case.at("2015-09-01"))]
     assert "scolaire: oui" in finding.advice
 
 
@@ -77,7 +79,7 @@ def test_school_action_across_two_school_years(make_case: MakeCase) -> None:
     case = make_case({SCOLAIRE: "scolaire: oui", **dates("2015-09-01", "2016-10-15")})
     [finding] = case.findings("EXA01")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("fin: 2016-10-15")
+    assert located([finding]) == [("EXA01", "action.fin", case.line_of("fin: 2016-10-15"), 8)]
     school_years = "du 1er septembre 2015 au 31 août 2016 ou du 1er septembre 2016 au 31 août 2017"
     assert school_years in finding.message
     assert "Découpez l'action" in finding.advice
@@ -86,7 +88,7 @@ def test_school_action_across_two_school_years(make_case: MakeCase) -> None:
 def test_school_action_before_any_allowed_period(make_case: MakeCase) -> None:
     case = make_case({SCOLAIRE: "scolaire: oui", **dates("2015-03-01", "2015-06-30")})
     [finding] = case.findings("EXA01")
-    assert finding.line == case.line_of("debut: 2015-03-01")
+    assert located([finding]) == [("EXA01", "action.debut", case.line_of("debut: 2015-03-01"), 10)]
 
 
 @pytest.mark.parametrize(
@@ -98,7 +100,8 @@ def test_school_action_must_still_take_place_in_the_year(
     case = make_case({SCOLAIRE: "scolaire: oui", **dates(debut, fin)})
     [finding] = case.findings("EXA01")
     assert "ne se déroule à aucun moment du 1er janvier 2016 au 31 décembre 2016" in finding.message
-    assert finding.line == case.line_of(f"{pointed}: {debut if pointed == 'debut' else fin}")
+    value = debut if pointed == "debut" else fin
+    assert located([finding]) == [("EXA01", f"action.{pointed}", *case.at(f"{value}\n"))]
 
 
 def test_whole_year_is_fine(make_case: MakeCase) -> None:
@@ -112,8 +115,7 @@ def test_missing_evaluation(make_case: MakeCase) -> None:
     case = make_case({EVALUATION: ""})
     [finding] = case.findings("EXA02")
     assert finding.severity is Severity.ERROR
-    assert finding.path == "action.evaluation"
-    assert finding.line == case.line_of("intitule:")
+    assert located([finding]) == [("EXA02", "action.evaluation", case.line_of("intitule:"), 3)]
     assert "modalités d'évaluation" in finding.message
 
 
@@ -121,22 +123,21 @@ def test_missing_modalities(make_case: MakeCase) -> None:
     case = make_case({MODALITES: ""})
     [finding] = case.findings("EXA02")
     assert finding.severity is Severity.ERROR
-    assert finding.path == "action.evaluation.modalites"
-    assert finding.line == case.line_of("indicateurs:")
+    assert located([finding]) == [("EXA02", "action.evaluation.modalites", case.line_of("indicateurs:"), 5)]
 
 
 def test_blank_modalities(make_case: MakeCase) -> None:
     case = make_case({MODALITES: '    modalites: " "\n'})
     [finding] = case.findings("EXA02")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of('modalites: " "')
+    assert located([finding]) == [("EXA02", "action.evaluation.modalites", case.line_of('modalites: " "'), 16)]
 
 
 def test_no_indicator_is_a_warning(make_case: MakeCase) -> None:
     case = make_case({INDICATEURS: "    indicateurs: []\n"})
     [finding] = case.findings("EXA02")
     assert finding.severity is Severity.WARNING
-    assert finding.line == case.line_of("indicateurs: []")
+    assert located([finding]) == [("EXA02", "action.evaluation.indicateurs", case.line_of("indicateurs: []"), 18)]
     assert "indicateur" in finding.message
 
 
@@ -147,8 +148,7 @@ def test_renewal_without_link_to_the_new_contract(make_case: MakeCase) -> None:
     case = make_case({"nouvelle: oui": "nouvelle: non"})
     [finding] = case.findings("EXA03")
     assert finding.severity is Severity.ERROR
-    assert finding.path == "action.lien_contrat_de_ville"
-    assert finding.line == case.line_of("intitule:")
+    assert located([finding]) == [("EXA03", "action.lien_contrat_de_ville", case.line_of("intitule:"), 3)]
     assert "nouveau Contrat de Ville" in finding.message
 
 
@@ -156,7 +156,7 @@ def test_renewal_with_blank_link(make_case: MakeCase) -> None:
     blank = '  lien_contrat_de_ville: ""\n'
     case = make_case({"nouvelle: oui": "nouvelle: non", PARTENAIRES: PARTENAIRES + blank})
     [finding] = case.findings("EXA03")
-    assert finding.line == case.line_of("lien_contrat_de_ville:")
+    assert located([finding]) == [("EXA03", "action.lien_contrat_de_ville", case.line_of("lien_contrat_de_ville:"), 26)]
 
 
 def test_renewal_with_link(make_case: MakeCase) -> None:
@@ -173,7 +173,7 @@ def test_no_partner(make_case: MakeCase, replacement: str) -> None:
     case = make_case({PARTENAIRES: replacement})
     [finding] = case.findings("EXA04")
     assert finding.severity is Severity.WARNING
-    assert finding.path == "action.partenaires"
-    expected = case.line_of("partenaires: []") if replacement else case.line_of("intitule:")
-    assert finding.line == expected
+    # an empty list is shown at its brackets, an absent key at the first key of the action
+    expected = (case.line_of("partenaires: []"), 16) if replacement else (case.line_of("intitule:"), 3)
+    assert located([finding]) == [("EXA04", "action.partenaires", *expected)]
     assert "Aucun partenaire" in finding.message

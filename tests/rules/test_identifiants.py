@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Case, MakeCase
+from conftest import Case, MakeCase, located
 
 from cdv_check.core.findings import Severity
 from cdv_check.rules.identifiants import email_reason, is_french_phone
@@ -30,7 +30,7 @@ def test_siret_with_a_wrong_checksum(make_case: MakeCase) -> None:
     case = make_case({SIRET: 'siret: "443 061 841 00048"'})
     [finding] = case.findings("IDN01")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("siret:")
+    assert located([finding]) == [("IDN01", "porteur.siret", case.line_of("siret:"), 10)]
     assert "« 443 061 841 00048 »" in finding.message
     assert "clé de contrôle" in finding.message
 
@@ -38,20 +38,21 @@ def test_siret_with_a_wrong_checksum(make_case: MakeCase) -> None:
 def test_siret_with_13_digits(make_case: MakeCase) -> None:
     case = make_case({SIRET: 'siret: "443 061 841 0004"'})
     [finding] = case.findings("IDN01")
-    assert finding.line == case.line_of("siret:")
+    assert located([finding]) == [("IDN01", "porteur.siret", case.line_of("siret:"), 10)]
     assert "13 chiffres au lieu de 14" in finding.message
 
 
 def test_siret_with_a_letter(make_case: MakeCase) -> None:
     case = make_case({SIRET: 'siret: "443 O61 841 00047"'})
     [finding] = case.findings("IDN01")
+    assert located([finding]) == [("IDN01", "porteur.siret", *case.at('"443 O61'))]
     assert "seuls des chiffres" in finding.message
 
 
 def test_missing_siret(make_case: MakeCase) -> None:
     case = make_case({f"  {SIRET}\n": ""})
     [finding] = case.findings("IDN01")
-    assert finding.line == porteur_line(case)
+    assert located([finding]) == [("IDN01", "porteur.siret", porteur_line(case), 3)]
     assert finding.message == "Numéro SIRET absent."
 
 
@@ -59,19 +60,20 @@ def test_lower_case_rna_is_refused_with_the_fix(make_case: MakeCase) -> None:
     case = make_case({RNA: "  rna: w572004321\n"})
     [finding] = case.findings("IDN02")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("rna:")
+    assert located([finding]) == [("IDN02", "porteur.rna", case.line_of("rna:"), 8)]
     assert "« w572004321 » invalide" in finding.message
     assert finding.advice == "Écrivez « W572004321 »."
 
 
 def test_rna_with_digits_of_another_script_is_refused(make_case: MakeCase) -> None:
-    assert make_case({RNA: "  rna: W٥٧٢٠٠٤٣٢١\n"}).findings("IDN02")
+    case = make_case({RNA: "  rna: W٥٧٢٠٠٤٣٢١\n"})
+    assert case.located("IDN02") == [("IDN02", "porteur.rna", *case.at("W٥٧٢"))]
 
 
 def test_rna_with_eight_digits(make_case: MakeCase) -> None:
     case = make_case({RNA: "  rna: W57200432\n"})
     [finding] = case.findings("IDN02")
-    assert finding.line == case.line_of("rna:")
+    assert located([finding]) == [("IDN02", "porteur.rna", case.line_of("rna:"), 8)]
     assert "W suivi de 9 chiffres" in finding.advice
 
 
@@ -79,7 +81,7 @@ def test_association_without_rna_nor_register(make_case: MakeCase) -> None:
     case = make_case({RNA: ""})
     [finding] = case.findings("IDN02")
     assert finding.severity is Severity.WARNING
-    assert finding.line == porteur_line(case)
+    assert located([finding]) == [("IDN02", "porteur.rna", porteur_line(case), 3)]
     assert "registre_tribunal" in finding.advice
 
 
@@ -97,7 +99,7 @@ def test_invalid_email_gives_a_french_reason(make_case: MakeCase) -> None:
     case = make_case({PRESIDENTE: "courriel: presidente@fil-aiguille-bellecroix"})
     [finding] = case.findings("IDN03")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("presidente@")
+    assert located([finding]) == [("IDN03", "porteur.representant_legal.courriel", case.line_of("presidente@"), 15)]
     assert "Courriel du représentant légal" in finding.message
     assert "n'a pas de point" in finding.message
 
@@ -105,7 +107,7 @@ def test_invalid_email_gives_a_french_reason(make_case: MakeCase) -> None:
 def test_invalid_contact_email(make_case: MakeCase) -> None:
     case = make_case({"julie.marchal@": "julie marchal@"})
     [finding] = case.findings("IDN03")
-    assert finding.line == case.line_of("julie marchal@")
+    assert located([finding]) == [("IDN03", "porteur.contact.courriel", case.line_of("julie marchal@"), 15)]
     assert "Courriel du contact" in finding.message
     assert "caractère interdit avant le « @ » (espace)" in finding.message
 
@@ -133,14 +135,14 @@ def test_foreign_phone_is_a_warning(make_case: MakeCase) -> None:
     case = make_case({PHONE: 'telephone: "+44 20 7946 0958"'})
     [finding] = case.findings("IDN04")
     assert finding.severity is Severity.WARNING
-    assert finding.line == case.line_of("+44 20")
+    assert located([finding]) == [("IDN04", "porteur.representant_legal.telephone", case.line_of("+44 20"), 16)]
     assert "Téléphone du représentant légal « +44 20 7946 0958 »" in finding.message
 
 
 def test_short_contact_phone(make_case: MakeCase) -> None:
     case = make_case({"telephone: 06 12 34 56 78": "telephone: 06 12 34 56"})
     [finding] = case.findings("IDN04")
-    assert finding.line == case.line_of("06 12 34 56")
+    assert located([finding]) == [("IDN04", "porteur.contact.telephone", case.line_of("06 12 34 56"), 16)]
     assert "Téléphone du contact" in finding.message
 
 

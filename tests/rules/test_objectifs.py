@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MakeCase
+from conftest import MakeCase, located
 
 from cdv_check.core.findings import Severity
 
@@ -25,20 +25,25 @@ def test_operational_objective_with_finer_ones(make_case: MakeCase) -> None:
     case = make_case({OBJECTIVES: "objectifs: [2.1.2, 2.7]"})
     [finding] = case.findings("OBJ01")
     assert finding.severity is Severity.INFO
-    assert finding.path == "action.objectifs[1]"
-    assert finding.line == case.line_of("objectifs:")
+    assert located([finding]) == [("OBJ01", "action.objectifs[1]", case.line_of("objectifs:"), 22)]
     assert finding.message == "2.7 a des objectifs plus fins : 2.7.1, 2.7.2, 2.7.3 et 2.7.4."
     assert "2.7.3 « Prévenir le décrochage scolaire jusqu'à 16 ans »" in finding.advice
 
 
 def test_one_issue_per_code(make_case: MakeCase) -> None:
-    findings = make_case({OBJECTIVES: "objectifs: [2.7, 1.5, 2.7]"}).findings("OBJ01")
-    assert [f.path for f in findings] == ["action.objectifs[0]", "action.objectifs[1]"]
+    case = make_case({OBJECTIVES: "objectifs: [2.7, 1.5, 2.7]"})
+    findings = case.findings("OBJ01")
+    assert located(findings) == [
+        ("OBJ01", "action.objectifs[0]", *case.at("2.7, 1.5")),
+        ("OBJ01", "action.objectifs[1]", *case.at("1.5, 2.7]")),
+    ]
     assert "1.5.3 « Développer et diffuser des contenus médiatiques »" in findings[1].advice
 
 
 def test_operational_objective_already_refined(make_case: MakeCase) -> None:
-    [finding] = make_case({OBJECTIVES: "objectifs: [2.7, 2.7.3]"}).findings("OBJ01")
+    case = make_case({OBJECTIVES: "objectifs: [2.7, 2.7.3]"})
+    [finding] = case.findings("OBJ01")
+    assert located([finding]) == [("OBJ01", "action.objectifs[0]", *case.at("2.7, 2.7.3"))]
     assert "déjà précisé par 2.7.3" in finding.message
     assert "retirer 2.7" in finding.advice
 
@@ -56,9 +61,9 @@ def test_no_transversal_axis(make_case: MakeCase, replacement: str) -> None:
     case = make_case({AXES: replacement})
     [finding] = case.findings("OBJ02")
     assert finding.severity is Severity.WARNING
-    assert finding.path == "action.axes_transversaux"
-    expected = case.line_of("axes_transversaux: []") if replacement else case.line_of("intitule:")
-    assert finding.line == expected
+    # an empty list is shown at its brackets, an absent key at the first key of the action
+    expected = (case.line_of("axes_transversaux: []"), 22) if replacement else (case.line_of("intitule:"), 3)
+    assert located([finding]) == [("OBJ02", "action.axes_transversaux", *expected)]
     assert "jeunesse (la prise en compte de la jeunesse)" in finding.advice
     assert "egalite_femmes_hommes (l’égalité entre les hommes et les femmes)" in finding.advice
 
@@ -75,8 +80,7 @@ def test_unknown_priority_with_closest_ids(make_case: MakeCase) -> None:
     case = make_case({PRIORITES: "priorites: [bellecroix-emploi-femme]"})
     [finding] = case.findings("OBJ03")
     assert finding.severity is Severity.WARNING
-    assert finding.path == "action.priorites[0]"
-    assert finding.line == case.line_of("priorites:")
+    assert located([finding]) == [("OBJ03", "action.priorites[0]", case.line_of("priorites:"), 15)]
     assert "« bellecroix-emploi-femme » inconnue" in finding.message
     assert "Vouliez-vous dire « bellecroix-emploi-femmes »" in finding.advice
 
@@ -84,7 +88,7 @@ def test_unknown_priority_with_closest_ids(make_case: MakeCase) -> None:
 def test_priority_of_another_qpv(make_case: MakeCase) -> None:
     case = make_case({PRIORITES: "priorites: [bellecroix-emploi-femmes, borny-aide-aux-devoirs]"})
     [finding] = case.findings("OBJ03")
-    assert finding.path == "action.priorites[1]"
+    assert located([finding]) == [("OBJ03", "action.priorites[1]", *case.at("borny-aide-aux-devoirs"))]
     assert "priorité de Borny" in finding.message
     assert "Ajoutez Borny à action.quartiers" in finding.advice
 
@@ -106,8 +110,7 @@ def test_priority_ideas(make_case: MakeCase) -> None:
     case = make_case()
     [finding] = case.findings("OBJ04")
     assert finding.severity is Severity.INFO
-    assert finding.path == "action.priorites"
-    assert finding.line == case.line_of("priorites:")
+    assert located([finding]) == [("OBJ04", "action.priorites", case.line_of("priorites:"), 14)]
     # 16 for all QPV and 3 for Bellecroix, one of which is claimed
     assert finding.message.startswith("18 priorités de vos quartiers")
     assert finding.advice.index("bellecroix-hors-les-murs (Bellecroix") < finding.advice.index(
@@ -120,6 +123,7 @@ def test_priority_ideas(make_case: MakeCase) -> None:
 def test_priority_ideas_follow_the_qpv(make_case: MakeCase) -> None:
     case = make_case({QUARTIERS: "quartiers: [Hauts de Vallières]", PRIORITES: "priorites: []"})
     [finding] = case.findings("OBJ04")
+    assert located([finding]) == [("OBJ04", "action.priorites", *case.at("[]\n"))]
     assert finding.message.startswith("17 priorités")
     assert "hauts-de-vallieres-espace-public (Hauts-de-Vallières" in finding.advice
     assert "bellecroix" not in finding.advice

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, Case, MakeCase
+from conftest import TODAY, Case, MakeCase, located
 
 from cdv_check.core.checker import Settings, check_path
 from cdv_check.core.findings import Severity
@@ -38,7 +38,8 @@ def test_missing_piece_is_an_error_at_pieces(
     case = make_case({line: ""})
     [finding] = case.findings(rule)
     assert finding.severity is Severity.ERROR
-    assert finding.line == pieces_line(case)
+    key = line.split(":")[0].strip()
+    assert located([finding]) == [(rule, f"pieces.{key}", pieces_line(case), 3)]
     assert named in finding.message
     assert "contratdeville@metzmetropole.fr" in finding.advice
 
@@ -46,7 +47,7 @@ def test_missing_piece_is_an_error_at_pieces(
 def test_blank_piece_counts_as_missing_and_points_at_it(make_case: MakeCase) -> None:
     case = make_case({CERFA: '  cerfa: ""\n'})
     [finding] = case.findings("PCE01")
-    assert finding.line == case.line_of('cerfa: ""')
+    assert located([finding]) == [("PCE01", "pieces.cerfa", case.line_of('cerfa: ""'), 10)]
     assert case.findings("PCE07") == []
 
 
@@ -76,7 +77,7 @@ def test_statutes_needed_after_a_change_of_board(make_case: MakeCase) -> None:
         {STATUTS: "", FIRST_REQUEST: "  premiere_demande: non\n  changement_statuts: oui"}
     )
     [finding] = case.findings("PCE05")
-    assert finding.line == pieces_line(case)
+    assert located([finding]) == [("PCE05", "pieces.statuts_bureau", pieces_line(case), 3)]
     assert "statuts ou bureau modifiés" in finding.message
 
 
@@ -84,7 +85,7 @@ def test_renewal_without_any_report_is_an_error(make_case: MakeCase) -> None:
     case = make_case({RENEWAL: "  nouvelle: non"})
     [finding] = case.findings("PCE06")
     assert finding.severity is Severity.ERROR
-    assert finding.line == pieces_line(case)
+    assert located([finding]) == [("PCE06", "pieces.bilan_precedent", pieces_line(case), 3)]
     assert "bilan financier et qualitatif" in finding.message
 
 
@@ -94,7 +95,7 @@ def test_renewal_with_only_the_interim_report_is_a_warning(make_case: MakeCase) 
     )
     [finding] = case.findings("PCE06")
     assert finding.severity is Severity.WARNING
-    assert finding.line == case.line_of("bilan_intermediaire:")
+    assert located([finding]) == [("PCE06", "pieces.bilan_intermediaire", case.line_of("bilan_intermediaire:"), 24)]
     assert "bilan définitif dès que possible" in finding.advice
 
 
@@ -113,14 +114,14 @@ def test_declared_file_that_does_not_exist(make_case: MakeCase) -> None:
     case = make_case({"pieces/rib.pdf": "pieces/RIB-2016.pdf"})
     [finding] = case.findings("PCE07")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("RIB-2016.pdf")
+    assert located([finding]) == [("PCE07", "pieces.rib", case.line_of("RIB-2016.pdf"), 8)]
     assert "« pieces/RIB-2016.pdf » est introuvable" in finding.message
 
 
 def test_absolute_path_to_a_device_is_refused(make_case: MakeCase) -> None:
     case = make_case({"pieces/rib.pdf": "/dev/zero"})
     [finding] = case.findings("PCE07")
-    assert finding.line == case.line_of("/dev/zero")
+    assert located([finding]) == [("PCE07", "pieces.rib", case.line_of("/dev/zero"), 8)]
     assert "chemin absolu" in finding.message
 
 
@@ -128,7 +129,7 @@ def test_link_to_a_device_inside_the_folder_is_refused(make_case: MakeCase) -> N
     case = make_case({"pieces/rib.pdf": "pieces/zero.pdf"})
     (case.path.parent / "pieces" / "zero.pdf").symlink_to("/dev/zero")
     [finding] = case.findings("PCE07")
-    assert finding.line == case.line_of("zero.pdf")
+    assert located([finding]) == [("PCE07", "pieces.rib", case.line_of("zero.pdf"), 8)]
     assert "lien symbolique" in finding.message
 
 
@@ -136,6 +137,7 @@ def test_fifo_piece_is_refused(make_case: MakeCase) -> None:
     case = make_case({"pieces/rib.pdf": "pieces/tube.pdf"})
     os.mkfifo(case.path.parent / "pieces" / "tube.pdf")
     [finding] = case.findings("PCE07")
+    assert located([finding]) == [("PCE07", "pieces.rib", *case.at("pieces/tube.pdf"))]
     assert "tube nommé" in finding.message
 
 
@@ -143,7 +145,7 @@ def test_empty_piece_is_refused(make_case: MakeCase) -> None:
     case = make_case()
     (case.path.parent / "pieces" / "rib.pdf").write_bytes(b"")
     [finding] = case.findings("PCE07")
-    assert finding.line == case.line_of("pieces/rib.pdf")
+    assert located([finding]) == [("PCE07", "pieces.rib", case.line_of("pieces/rib.pdf"), 8)]
     assert "vide" in finding.message
 
 
@@ -168,7 +170,7 @@ def test_cerfa_that_is_a_word_document(make_case: MakeCase) -> None:
     _replace_cerfa(case.path.parent, b"PK\x03\x04\x14\x00\x06\x00rest of a docx")
     [finding] = case.findings("PCE08")
     assert finding.severity is Severity.ERROR
-    assert finding.line == case.line_of("cerfa-12156.pdf")
+    assert located([finding]) == [("PCE08", "pieces.cerfa", case.line_of("cerfa-12156.pdf"), 10)]
     assert "n'est pas un PDF" in finding.message
     assert "Word" in finding.message
     assert "extranet.lacse.fr" in finding.advice
@@ -195,7 +197,7 @@ def test_first_request_gives_the_prefecture_contacts(make_case: MakeCase) -> Non
     case = make_case()
     [finding] = case.findings("PCE09")
     assert finding.severity is Severity.INFO
-    assert finding.line == case.line_of("premiere_demande:")
+    assert located([finding]) == [("PCE09", "porteur.premiere_demande", case.line_of("premiere_demande:"), 21)]
     assert "codes" in finding.message
     assert "Préfecture de Moselle" in finding.advice
     assert "Patricia METZEN (03.87.34.88.67, patricia.metzen@moselle.gouv.fr)" in finding.advice
@@ -230,4 +232,4 @@ def test_the_run_limits_bound_what_is_read_of_a_piece(make_case: MakeCase) -> No
     case = make_case()
     assert case.findings("PCE08") == []
     [finding] = case.findings("PCE08", limits=Limits(piece_header_bytes=4))
-    assert finding.line == case.line_of("cerfa-12156.pdf")
+    assert located([finding]) == [("PCE08", "pieces.cerfa", case.line_of("cerfa-12156.pdf"), 10)]
