@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
+from cdv_check.core.findings import Severity
 from cdv_check.core.registry import all_rules
 from conftest import EXAMPLES
 
@@ -128,7 +129,7 @@ def test_junit_attributes_and_system_out_say_what_the_json_says(batch: list[str]
         said = (case.findtext("system-out") or "").splitlines()
         rules = [re.search(r" ([A-Z]{3}\d\d) (\w+) ", line) for line in said]
         assert [m.groups() if m else line for m, line in zip(rules, said)] == [
-            (f["rule"], f["severity"]) for f in others
+            (f["rule"], Severity(f["severity"]).label) for f in others
         ]
 
 
