@@ -42,8 +42,7 @@ def test_faulty_example_fails_with_the_typical_mistakes() -> None:
         ("ELG06", "error"),  # sent after 10 January 2016
         ("IDN01", "error"),  # SIRET checksum
         ("IDN03", "error"),  # e-mail without a domain
-        ("SCH05", "error"),  # « quartier » for « quartiers »
-        ("ELG03", "error"),  # hence no QPV
+        ("SCH05", "error"),  # « quartier » for « quartiers » (one finding: no ELG03 « no QPV » too)
         ("ELG04", "error"),  # objective 1.11 does not exist
         ("ELG05", "warning"),  # need described too briefly
         ("ELG02", "error"),  # more QPV residents than people reached

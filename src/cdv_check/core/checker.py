@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from cdv_check.model.dossier import Dossier, known_keys, missing_required
+from cdv_check.model.dossier import Dossier, field_is_required_at, known_keys, missing_required
 from cdv_check.model.placeholders import Text, placeholder_reason, texts
 from cdv_check.core.findings import Finding, Issue, SEVERITY_ORDER, Severity
-from cdv_check.core.registry import Context, Rule, all_rules, selected
+from cdv_check.core.registry import Context, Rule, all_rules, overlaps, selected
 from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
 from cdv_check.reading.loading import Document, Loc, ReadProblem, read_structured
-from cdv_check.model.referentiel import Referentiel
+from cdv_check.model.referentiel import Referentiel, fold
+from cdv_check.text.french import join_fr
 from cdv_check.model.errors_fr import french_message
 
 _PRUNE_ROUNDS = 4
@@ -79,8 +80,15 @@ def check_document(
 ) -> DossierResult:
     rules = all_rules()
     findings = [_from_problem(problem, rules) for problem in document.problems]
+    refusals = _Refusals()
+    for index, problem in enumerate(document.problems):
+        if problem.path and problem.path in document.dropped:  # a tagged value, a merge key
+            refusals.add(problem.path, index)
 
-    def add(rule_id: str, issue: Issue) -> None:
+    def add(rule_id: str, issue: Issue, *, refuses: bool = False, also: tuple[Loc, ...] = ()) -> None:
+        if refuses:
+            for loc in (issue.path, *also):
+                refusals.add(loc, len(findings))
         findings.append(_locate(rules[rule_id], issue, document))
 
     model = _build_model(document, ref, add) if document.readable else None
@@ -88,11 +96,16 @@ def check_document(
     if model is not None:
         deposit = model.date_depot or settings.deposit_date or settings.today
         context = Context(model, ref, deposit, folder, settings.check_files, settings.limits)
-        for rule in rules.values():
-            if rule.check is not None and selected(rule.id, settings.select, settings.ignore):
-                for issue in rule.check(context):
-                    if not _about_a_refused_value(issue.path, document):
-                        add(rule.id, issue)
+        chosen = [r for r in rules.values() if r.check is not None and selected(r.id, settings.select, settings.ignore)]
+        for rule in sorted(chosen, key=lambda r: not r.refuses):  # refusals first: they silence
+            if rule.check is None or refusals.block(rule):
+                continue
+            for issue in rule.check(context):
+                if not refusals.covers(issue.path):
+                    add(rule.id, issue, refuses=rule.refuses)
+        findings = refusals.explain(findings)
+        if refusals.covers(("date_depot",)):
+            deposit = None  # written but unreadable: not today's date either
 
     # A file that cannot be read or parsed fails whatever the selection (cli.md's exit 1).
     unread = {p.rule for p in document.problems} if not document.readable else set()
@@ -114,19 +127,64 @@ def check_document(
     )
 
 
-def _about_a_refused_value(path: Loc, document: Document) -> bool:
-    """Whether a rule's issue is about a value the reading refused (SCH04, SCH05), or about a
-    list all of whose items it refused: the rule saw nothing there, and would say « absent » of
-    what the dossier does give; the refusal already says what to fix."""
-    if not path or not document.dropped:  # the usual case: nothing was refused
-        return False
-    if document.was_dropped(path):
-        return True
-    items = [loc for loc in document.value_marks if loc[:-1] == path and isinstance(loc[-1], int)]
-    return bool(items) and all(loc in document.dropped for loc in items)
+class _Refusals:
+    """One cause, one finding: the values refused so far (by reading: SCH03, SCH04, SCH05,
+    SCH09; or by a rule that `refuses`, as BUD04 an account), each with the finding that
+    refused it.
+
+    A rule's issue on or under a refused value is dropped: the refusal already says what to fix.
+    A rule that `reads` a refused value is not run at all (it would compute from what is not
+    there), and the refusing finding says what is then missing and which checks wait for it.
+    """
+
+    def __init__(self) -> None:
+        self.by_path: dict[Loc, int] = {}
+        self.waiting: dict[int, dict[str, list[Rule]]] = {}
+
+    def add(self, loc: Loc, finding: int) -> None:
+        if loc:
+            self.by_path.setdefault(loc, finding)
+
+    def covers(self, loc: Loc) -> bool:
+        """Whether `loc` is a refused value, or inside one."""
+        if not self.by_path:  # the usual dossier: nothing was refused
+            return False
+        return any(loc[:n] in self.by_path for n in range(1, len(loc) + 1))
+
+    def block(self, rule: Rule) -> bool:
+        """Whether `rule` reads a refused value; if so, the refusal will say what waits for it."""
+        if not self.by_path or not rule.reads:
+            return False
+        blocked = False
+        for pattern, missing in rule.reads:
+            finding = next((f for loc, f in self.by_path.items() if overlaps(pattern, loc)), None)
+            if finding is not None:
+                waiting = self.waiting.setdefault(finding, {}).setdefault(missing, [])
+                if rule not in waiting:
+                    waiting.append(rule)
+                blocked = True
+        return blocked
+
+    def explain(self, findings: list[Finding]) -> list[Finding]:
+        """The findings, each refusal saying what it leaves unchecked meanwhile."""
+        out = list(findings)
+        for index, missing in self.waiting.items():
+            parts = []
+            for what, rules in missing.items():
+                parts.append(join_fr([f"{r.id} « {r.title} »" for r in rules], "et") + f" ({what})")
+            count = sum(len(rules) for rules in missing.values())
+            verb = "n'est pas vérifiée" if count == 1 else "ne sont pas vérifiées"
+            note = f"Sans cette valeur, {verb} : {', '.join(parts)}."
+            found = out[index]
+            out[index] = replace(found, advice=f"{found.advice} {note}".strip())
+        return out
 
 
-def _build_model(document: Document, ref: Referentiel, add: Callable[[str, Issue], None]) -> Dossier | None:
+class _Add(Protocol):
+    def __call__(self, rule_id: str, issue: Issue, *, refuses: bool = False, also: tuple[Loc, ...] = ()) -> None: ...
+
+
+def _build_model(document: Document, ref: Referentiel, add: _Add) -> Dossier | None:
     data = document.data
     if data is None:
         add("SCH03", Issue(
@@ -150,41 +208,73 @@ def _build_model(document: Document, ref: Referentiel, add: Callable[[str, Issue
         try:
             model = Dossier.model_validate(data, context=context)
         except ValidationError as exc:
-            for loc, issue, rule_id in _schema_issues(exc, document):
-                add(rule_id, issue)
-                document.dropped.add(_prune(data, loc))
+            for loc, issue, rule_id, meant in _schema_issues(exc, document):
+                pruned = _prune(data, loc)
+                document.dropped.update((pruned, *meant))
+                add(rule_id, issue, refuses=True, also=(pruned, *meant))
             continue
         for loc in missing_required(model):
             if not document.was_dropped(loc):
-                add("SCH03", _blank(loc) if loc in document.value_marks else _missing(loc))
+                add("SCH03", _blank(loc) if loc in document.value_marks else _missing(loc), refuses=True)
         for text in texts(model):
             reason = placeholder_reason(text.value, ref, dotted(text.loc))
             if reason is not None and not document.was_dropped(text.loc):
                 substantive = dotted(text.loc) in ref.seuils.textes_longueur_min
-                add("SCH09", _placeholder(text, reason, required=text.required or substantive))
+                add("SCH09", _placeholder(text, reason, required=text.required or substantive), refuses=True)
                 document.dropped.add(text.loc)
         return model
     return None
 
 
-def _schema_issues(exc: ValidationError, document: Document) -> Iterator[tuple[Loc, Issue, str]]:
+def _schema_issues(
+    exc: ValidationError, document: Document
+) -> Iterator[tuple[Loc, Issue, str, tuple[Loc, ...]]]:
+    """Each refusal: where, what, which rule, and the key it was meant to be (if absent)."""
     for err in exc.errors(include_url=False):
         loc: Loc = tuple(err["loc"])
         if document.was_dropped(loc):
             continue
         if err["type"] == "extra_forbidden":
-            yield loc, _unknown_key(loc), "SCH05"
+            meant = _meant_key(loc, document.data)
+            yield loc, _unknown_key(loc, meant), "SCH05", (() if meant is None else ((*loc[:-1], meant),))
         else:
-            yield loc, _wrong_value(loc, err), "SCH04"
+            yield loc, _wrong_value(loc, err), "SCH04", ()
 
 
-def _unknown_key(loc: Loc) -> Issue:
+def _meant_key(loc: Loc, data: Any) -> str | None:
+    """The known key an unknown one was meant to be (« intitulé », « quartier »), when the
+    mapping lacks it: its value is then the one the dossier gives for that key."""
     import difflib
 
     name = str(loc[-1])
     known = known_keys(loc[:-1])
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    same = [k for k in known if fold(k).replace(" ", "_") == fold(name).replace(" ", "_")]
+    close = same or difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    parent = data
+    for part in loc[:-1]:
+        parent = _child(parent, part)
+    if not close or not isinstance(parent, dict) or close[0] in parent:
+        return None
+    return close[0]
+
+
+def _unknown_key(loc: Loc, meant: str | None) -> Issue:
+    import difflib
+
+    name = str(loc[-1])
+    known = known_keys(loc[:-1])
     where = f"dans « {dotted(loc[:-1])} »" if loc[:-1] else "au premier niveau"
+    if meant is not None:
+        kind = "obligatoire" if field_is_required_at((*loc[:-1], meant)) else "attendue"
+        return Issue(
+            f"Clé « {name} » inconnue {where} : vouliez-vous dire « {meant} », clé {kind} "
+            "absente ici ?",
+            f"Renommez « {name} » en « {meant} » (les clés s'écrivent sans accent ni majuscule) ; "
+            "sa valeur n'est pas lue tant que la clé est mal nommée.",
+            loc,
+            on_key=True,
+        )
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
         advice = f"Vouliez-vous dire « {close[0]} » ? Sinon retirez-la : elle ne serait pas lue. "
     else:

@@ -21,6 +21,7 @@ from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
 if TYPE_CHECKING:
     from cdv_check.model.dossier import Dossier
     from cdv_check.model.referentiel import Referentiel
+    from cdv_check.reading.loading import Loc
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,14 @@ class Rule:
     explanation: str
     check: Check | None = field(default=None, compare=False)
     """None for the SCH rules: their findings come from reading the file, not from a check."""
+    reads: tuple[tuple[Loc, str], ...] = ()
+    """What the rule computes from beyond the paths it reports on: (path pattern, what is then
+    missing). When a value there was refused, the rule is not run: it would only repeat the
+    refusal (a total over a line whose account was refused, a deadline from today when the
+    written date was unreadable). `*` stands for any list index."""
+    refuses: bool = False
+    """Its findings refuse the value they point at, as reading refuses a value (SCH04): the
+    other rules are silent about it (BUD04's account that is not a CERFA account)."""
 
     @property
     def severity(self) -> Severity:
@@ -67,12 +76,23 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def rule(
-    rule_id: str, severities: Severity | tuple[Severity, ...], *, section: str, title: str
+    rule_id: str,
+    severities: Severity | tuple[Severity, ...],
+    *,
+    section: str,
+    title: str,
+    reads: dict[str, str] | None = None,
+    refuses: bool = False,
 ) -> Callable[[Check], Check]:
-    """Register a check function under `rule_id`; its docstring is the rule's explanation."""
+    """Register a check function under `rule_id`; its docstring is the rule's explanation.
+
+    `reads` maps dotted path patterns (`budget.charges[*].compte`) to what is missing, in French,
+    when a value there is refused (« le total des charges est incomplet »); see `Rule.reads`.
+    """
 
     def register(check: Check) -> Check:
-        declare(rule_id, severities, section=section, title=title, explanation=check.__doc__ or "", check=check)
+        declare(rule_id, severities, section=section, title=title, explanation=check.__doc__ or "",
+                check=check, reads=reads, refuses=refuses)
         return check
 
     return register
@@ -86,13 +106,35 @@ def declare(
     title: str,
     explanation: str,
     check: Check | None = None,
+    reads: dict[str, str] | None = None,
+    refuses: bool = False,
 ) -> Rule:
     if rule_id in REGISTRY:
         raise ValueError(f"rule {rule_id} registered twice")
     levels = severities if isinstance(severities, tuple) else (severities,)
-    registered = Rule(rule_id, levels, section, title, inspect.cleandoc(explanation), check)
+    patterns = tuple((parse_path(path), missing) for path, missing in (reads or {}).items())
+    registered = Rule(rule_id, levels, section, title, inspect.cleandoc(explanation), check, patterns, refuses)
     REGISTRY[rule_id] = registered
     return registered
+
+
+def parse_path(dotted: str) -> Loc:
+    """`budget.charges[*].compte` → `("budget", "charges", "*", "compte")`; `[2]` → 2."""
+    loc: list[str | int] = []
+    for part in dotted.replace("[", ".[").split("."):
+        if not part:
+            continue
+        if part.startswith("["):
+            index = part.strip("[]")
+            loc.append(int(index) if index.isdigit() else index)
+        else:
+            loc.append(part)
+    return tuple(loc)
+
+
+def overlaps(pattern: Loc, path: Loc) -> bool:
+    """Whether `path` is on, above or under what `pattern` names (`*` matching any index)."""
+    return all(p == q or (p == "*" and isinstance(q, int)) for p, q in zip(pattern, path))
 
 
 def all_rules() -> dict[str, Rule]:

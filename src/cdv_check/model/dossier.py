@@ -309,6 +309,19 @@ def field_is_required(cls: type[BaseModel], name: str) -> bool:
     return dict(_fields_required(cls)).get(name, False)
 
 
+def field_is_required_at(loc: tuple[str | int, ...]) -> bool:
+    """Whether the contract requires the key at `loc` (`("action", "intitule")`)."""
+    parent: Any = Dossier
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = parent.model_fields.get(part) if isinstance(parent, type) and issubclass(parent, BaseModel) else None
+        parent = _model_in(info.annotation) if info is not None else None
+    if not (isinstance(parent, type) and issubclass(parent, BaseModel)):
+        return False
+    return field_is_required(parent, str(loc[-1]))
+
+
 def missing_required(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
     """Paths of the required fields left empty (absent, or a blank text), in the model's order."""
     for name, is_required in _fields_required(type(model)):

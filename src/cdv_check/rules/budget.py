@@ -26,6 +26,7 @@ ACCEPTED = {
     "produits": PRODUITS_ACCOUNTS | {IN_KIND_PRODUITS},
 }
 _ACCOUNT = re.compile(r"[0-9]{2,}")
+_LEADING_DIGITS = re.compile(r"[0-9]{2,}")
 _SIDE_RANGE = {"charges": "60 à 68 et 86", "produits": "70 à 79 et 87"}
 
 
@@ -37,19 +38,12 @@ def account_class(compte: str | None) -> str | None:
     return text[:2] if _ACCOUNT.fullmatch(text) else None
 
 
-def _total(lines: Iterable[LigneBudget], accounts: frozenset[str]) -> Decimal | None:
-    """Sum of the lines whose account is in `accounts`; None if one of them (or a line whose
-    account is unknown) has no amount: the total cannot be known, and SCH already said why."""
-    total = Decimal(0)
-    for line in lines:
-        if line.compte is None:
-            return None
-        if account_class(line.compte) not in accounts:
-            continue
-        if line.montant is None:
-            return None
-        total += line.montant
-    return total
+def _total(lines: Iterable[LigneBudget], accounts: frozenset[str]) -> Decimal:
+    """Sum of the lines whose account is in `accounts`. A line whose account or amount was
+    refused or is missing never reaches here: the rules that total declare what they read, and
+    are not run over a refused value (core.checker)."""
+    return sum((line.montant for line in lines if account_class(line.compte) in accounts and line.montant is not None),
+               Decimal(0))
 
 
 def _budget(ctx: Context) -> Budget | None:
@@ -57,19 +51,25 @@ def _budget(ctx: Context) -> Budget | None:
 
 
 def _operating_totals(budget: Budget) -> tuple[Decimal | None, Decimal | None]:
+    """Both totals, or None where a side is absent (SCH03 says so)."""
     if budget.charges is None or budget.produits is None:
         return None, None
     return _total(budget.charges, CHARGES_ACCOUNTS), _total(budget.produits, PRODUITS_ACCOUNTS)
 
 
-@rule("BUD01", Severity.ERROR, section=_SECTION, title="Budget non équilibré")
+@rule("BUD01", Severity.ERROR, section=_SECTION, title="Budget non équilibré", reads={
+    "budget.charges[*].compte": "le total des charges est incomplet",
+    "budget.charges[*].montant": "le total des charges est incomplet",
+    "budget.produits[*].compte": "le total des produits est incomplet",
+    "budget.produits[*].montant": "le total des produits est incomplet",
+})
 def balanced(ctx: Context) -> Iterator[Issue]:
     """Le budget prévisionnel du CERFA 12156*03 est présenté à l'équilibre : le total des
     charges (comptes 60 à 68) est égal au total des produits (comptes 70 à 79). Les
     contributions volontaires en nature (86 et 87) sont comparées à part (BUD02).
     La règle additionne les lignes de chaque côté (un sous-compte comme 6064 compte dans 60) et
-    signale deux totaux différents, avec l'écart. Elle ne dit rien si un montant est illisible
-    (déjà signalé).
+    signale deux totaux différents, avec l'écart. Elle ne dit rien tant qu'un compte ou un montant
+    est refusé (BUD04, SCH04) : le total serait incomplet.
     Que faire : ajustez les charges ou les produits (une autre ressource, une charge surestimée)
     jusqu'à ce que les deux totaux soient égaux.
     """
@@ -92,7 +92,12 @@ def balanced(ctx: Context) -> Iterator[Issue]:
     )
 
 
-@rule("BUD02", Severity.ERROR, section=_SECTION, title="Contributions en nature déséquilibrées")
+@rule("BUD02", Severity.ERROR, section=_SECTION, title="Contributions en nature déséquilibrées", reads={
+    "budget.charges[*].compte": "le total du compte 86 est incomplet",
+    "budget.charges[*].montant": "le total du compte 86 est incomplet",
+    "budget.produits[*].compte": "le total du compte 87 est incomplet",
+    "budget.produits[*].montant": "le total du compte 87 est incomplet",
+})
 def in_kind_balanced(ctx: Context) -> Iterator[Issue]:
     """Dans le CERFA 12156*03, les contributions volontaires en nature apparaissent des deux
     côtés : leur emploi en charges (compte 86 : mise à disposition de locaux, de personnel,
@@ -106,7 +111,7 @@ def in_kind_balanced(ctx: Context) -> Iterator[Issue]:
         return
     used = _total(budget.charges, frozenset({IN_KIND_CHARGES}))
     given = _total(budget.produits, frozenset({IN_KIND_PRODUITS}))
-    if used is None or given is None or used == given:
+    if used == given:
         return
     yield Issue(
         f"Contributions en nature : total 86 (charges) {french_amount(used)}, total 87 "
@@ -117,7 +122,12 @@ def in_kind_balanced(ctx: Context) -> Iterator[Issue]:
     )
 
 
-@rule("BUD03", Severity.ERROR, section=_SECTION, title="Subvention demandée incohérente")
+@rule("BUD03", Severity.ERROR, section=_SECTION, title="Subvention demandée incohérente", reads={
+    "budget.charges[*].compte": "le total des charges est incomplet",
+    "budget.charges[*].montant": "le total des charges est incomplet",
+    "budget.produits[*].montant": "la somme des produits « politique_de_la_ville » est incomplète",
+    "budget.produits[*].politique_de_la_ville": "la somme des produits « politique_de_la_ville » est incomplète",
+})
 def requested_consistent(ctx: Context) -> Iterator[Issue]:
     """Le montant demandé au titre du Contrat de Ville (budget.subvention_demandee) doit se
     retrouver dans les produits du budget du CERFA.
@@ -163,16 +173,11 @@ def requested_consistent(ctx: Context) -> Iterator[Issue]:
 def _marked_total(produits: list[LigneBudget] | None) -> Decimal | None:
     if produits is None:
         return None
-    total = Decimal(0)
-    for line in produits:
-        if line.politique_de_la_ville is True:
-            if line.montant is None:
-                return None
-            total += line.montant
-    return total
+    return sum((line.montant for line in produits if line.politique_de_la_ville is True and line.montant is not None),
+               Decimal(0))
 
 
-@rule("BUD04", Severity.ERROR, section=_SECTION, title="Compte ou montant invalide")
+@rule("BUD04", Severity.ERROR, section=_SECTION, title="Compte ou montant invalide", refuses=True)
 def accounts_valid(ctx: Context) -> Iterator[Issue]:
     """Le budget du CERFA 12156*03 range les charges dans les comptes 60 à 68 et 86
     (contributions en nature), les produits dans les comptes 70 à 79 et 87.
@@ -215,6 +220,12 @@ def _account_advice(side: str, compte: str) -> str:
         return (
             f"Un compte {compte.strip()} est un compte de {other} : déplacez la ligne "
             f"sous « {other}: »."
+        )
+    leading = _LEADING_DIGITS.match(compte.strip())
+    if leading and account_class(leading.group()) in ACCEPTED[side]:
+        return (
+            f"Écrivez le compte seul, en chiffres (« {leading.group()} ») ; le libellé va dans "
+            "« libelle: »."
         )
     example = min(ACCEPTED[side])
     return f"Choisissez un compte du CERFA ({_SIDE_RANGE[side]}), en chiffres (ex. « {example} »)."

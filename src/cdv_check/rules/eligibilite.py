@@ -125,7 +125,8 @@ def _qpv_names(ref: Referentiel) -> str:
     return join_fr([q.nom for q in ref.qpv])
 
 
-@rule("ELG03", Severity.ERROR, section=_SECTION, title="QPV absent ou inconnu")
+@rule("ELG03", Severity.ERROR, section=_SECTION, title="QPV absent ou inconnu",
+      reads={"action.quartiers[*]": "la liste des quartiers est incomplète"})
 def qpv_known(ctx: Context) -> Iterator[Issue]:
     """
     L'appel (3.1) dit : « Le projet concerne un QPV ou plusieurs QPV ». Ce sont les six quartiers
@@ -186,7 +187,8 @@ def _axis_issue(axe: Axe, index: int) -> Issue:
     )
 
 
-@rule("ELG04", Severity.ERROR, section=_SECTION, title="Objectif opérationnel absent ou inconnu")
+@rule("ELG04", Severity.ERROR, section=_SECTION, title="Objectif opérationnel absent ou inconnu",
+      reads={"action.objectifs[*]": "la liste des objectifs est incomplète"})
 def objectives_known(ctx: Context) -> Iterator[Issue]:
     """
     L'appel (3.1) dit : le projet « répond aux objectifs opérationnels énoncés en point 2 », et
@@ -285,6 +287,7 @@ def need_described(ctx: Context) -> Iterator[Issue]:
     (Severity.ERROR, Severity.INFO),
     section=_SECTION,
     title="Date limite de dépôt",
+    reads={"date_depot": "la date de dépôt du dossier est inconnue"},
 )
 def deadline(ctx: Context) -> Iterator[Issue]:
     """

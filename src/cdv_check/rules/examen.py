@@ -41,6 +41,7 @@ def _outside_date(debut: date, fin: date, allowed: list[Periode]) -> Loc:
     Severity.ERROR,
     section=_SECTION,
     title="Dates de l'action hors de la période admise",
+    reads={"action.public.scolaire": "on ne sait pas si l'action est scolaire"},
 )
 def action_dates(ctx: Context) -> Iterator[Issue]:
     """
@@ -116,6 +117,7 @@ def action_dates(ctx: Context) -> Iterator[Issue]:
     (Severity.ERROR, Severity.WARNING),
     section=_SECTION,
     title="Modalités d'évaluation absentes",
+    reads={"action.evaluation.indicateurs[*]": "la liste des indicateurs est incomplète"},
 )
 def evaluation(ctx: Context) -> Iterator[Issue]:
     """
@@ -195,7 +197,8 @@ def renewal_link(ctx: Context) -> Iterator[Issue]:
 # --- EXA04 -----------------------------------------------------------------------------------
 
 
-@rule("EXA04", Severity.WARNING, section=_SECTION, title="Aucun partenaire")
+@rule("EXA04", Severity.WARNING, section=_SECTION, title="Aucun partenaire",
+      reads={"action.partenaires[*]": "la liste des partenaires est incomplète"})
 def partners(ctx: Context) -> Iterator[Issue]:
     """
     L'appel (3.2) dit : « Le porteur de projet veillera à s'inscrire dans la dynamique

@@ -83,7 +83,8 @@ def finer_objectives(ctx: Context) -> Iterator[Issue]:
 # --- OBJ02 -----------------------------------------------------------------------------------
 
 
-@rule("OBJ02", Severity.WARNING, section=_SECTION, title="Aucun axe transversal")
+@rule("OBJ02", Severity.WARNING, section=_SECTION, title="Aucun axe transversal",
+      reads={"action.axes_transversaux[*]": "la liste des axes transversaux est incomplète"})
 def transversal_axes(ctx: Context) -> Iterator[Issue]:
     """
     L'appel (point 1) dit que le Contrat de Ville « doit également concourir à trois axes
@@ -116,7 +117,8 @@ def closest_priorities(ref: Referentiel, text: str, n: int = 3) -> list[str]:
     return [by_folded[c] for c in close]
 
 
-@rule("OBJ03", Severity.WARNING, section=_SECTION, title="Priorité inconnue ou d'un autre QPV")
+@rule("OBJ03", Severity.WARNING, section=_SECTION, title="Priorité inconnue ou d'un autre QPV",
+      reads={"action.quartiers[*]": "la liste des quartiers est incomplète"})
 def priorities_known(ctx: Context) -> Iterator[Issue]:
     """
     L'appel (point 2) dit : « des priorités ont été définies par QPV. Les porteurs de projet
@@ -174,7 +176,10 @@ def unclaimed_priorities(ref: Referentiel, action: Action) -> list[Priorite]:
     return [p for p in ordered if p.id not in claimed]
 
 
-@rule("OBJ04", Severity.INFO, section=_SECTION, title="Priorités des QPV à considérer")
+@rule("OBJ04", Severity.INFO, section=_SECTION, title="Priorités des QPV à considérer", reads={
+    "action.quartiers[*]": "la liste des quartiers est incomplète",
+    "action.priorites[*]": "la liste des priorités est incomplète",
+})
 def priority_ideas(ctx: Context) -> Iterator[Issue]:
     """
     L'appel (point 2) donne des priorités 2016 pour chaque QPV et pour « Tous QPV » ; « les
