@@ -91,7 +91,9 @@ class RichReporter:
         parts: list[RenderableType] = [self._header(result)]
         ideas = [f for f in result.findings if f.rule == _IDEAS]
         for section, findings in self._sections(result):
-            parts.append(Text(section, style="bold underline"))
+            if self.width < _STACKED_BELOW:
+                parts.append(Text(""))  # stacked findings: a blank line sets the sections apart
+            parts.append(Whole(Text(section, style="bold underline")))
             parts.append(self._findings(findings))
         if result.omitted:
             parts.append(Text(
