@@ -149,7 +149,7 @@ def test_cp1252_file_is_read_with_a_warning(make_case: MakeCase) -> None:
         ("porteur: [\n", (2, 1), "une valeur manque"),
         ("porteur: b: c\n", (1, 11), "un « : » inattendu"),
         ("porteur:\n  nom: @x\n", (2, 8), "caractère réservé"),
-        ('porteur:\n  nom: "abc\n', (3, 1), "finit avant la fin d'un texte entre guillemets"),
+        ('porteur:\n  nom: "abc\n', (2, 8), "le guillemet ouvert ligne 2 n'est jamais fermé"),
         ("porteur:\n  nom: x\n sigle: y\n", (3, 2), "une clé était attendue ici"),
         ("porteur: {nom: b\n", (2, 1), "un « , » ou une « } » manque"),
         ('{"porteur": [1, 2}\n', (1, 18), "un « , » ou un « ] » manque"),
@@ -160,3 +160,24 @@ def test_syntax_errors_are_said_in_french_at_their_place(text: str, where: tuple
     assert (problem.rule, problem.line, problem.column) == ("SCH02", *where)
     assert said in problem.message
     assert not any(word in problem.message for word in ("found", "expected", "while", "allowed"))
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_an_unclosed_quote_is_reported_on_its_own_line(quote: str) -> None:
+    text = f"porteur:\n  nom: {quote}Les Amis de Borny\n  statut: association\naction:\n  intitule: Foot\n"
+    [problem] = _read(text).problems
+    assert (problem.rule, problem.line, problem.column) == ("SCH02", 2, 8)
+    assert "guillemet ouvert ligne 2" in problem.message and "ligne 2" in problem.advice
+
+
+def test_a_quote_closed_lines_later_names_the_line_that_opened_it() -> None:
+    text = 'porteur:\n  nom: "Les Amis\n  sigle: "LAB"\n  statut: association\n'
+    [problem] = _read(text).problems
+    assert problem.rule == "SCH02" and problem.line == 3
+    assert "après un guillemet ouvert ligne 2 et pas fermé sur sa ligne" in problem.message
+
+
+def test_quotes_closed_on_their_line_are_not_blamed() -> None:
+    text = "porteur:\n  nom: 'l''école'\n  sigle: \"A \\\"B\\\"\"\n  statut: [\n"
+    [problem] = _read(text).problems
+    assert "guillemet" not in problem.message

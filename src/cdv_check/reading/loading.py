@@ -598,9 +598,46 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, limits: Limits) -> Rea
             line=line,
             column=column,
         )
+    opened = _unclosed_quote(text, line)
+    if opened is not None:
+        quote_line, quote_column = opened
+        advice = (
+            f"Fermez le guillemet à la fin du texte de la ligne {quote_line} (et doublez ou échappez "
+            "un guillemet qui fait partie du texte)."
+        )
+        if exc.context == "while scanning a quoted scalar" or quote_line == line:
+            return ReadProblem(
+                "SCH02",
+                f"Erreur de syntaxe : le guillemet ouvert ligne {quote_line} n'est jamais fermé.",
+                advice, line=quote_line, column=quote_column,
+            )
+        what, _ = _syntax_hint(problem)
+        message = f"Erreur de syntaxe : {what or 'à cette position'}, après un guillemet ouvert ligne {quote_line} et " \
+                  "pas fermé sur sa ligne."
+        return ReadProblem("SCH02", message, advice, line=line, column=column)
     what, advice = _syntax_hint(problem)
     message = f"Erreur de syntaxe : {what}." if what else "Erreur de syntaxe à cette position."
     return ReadProblem("SCH02", message, advice, line=line, column=column)
+
+
+def _unclosed_quote(text: str, upto: int | None) -> tuple[int, int] | None:
+    """Line and column of the first value, up to line `upto`, that opens a quote its line does
+    not close: the usual cause of a syntax error further down."""
+    import re  # only on a syntax error
+
+    if upto is None:
+        return None
+    quoted_value = re.compile(r"""^\s*(?:-\s+)*(?:[^\s"'#][^:#]*:\s+)?(?:-\s+)*(["'])""")
+    for number, line in enumerate(text.split("\n")[:upto], start=1):
+        match = quoted_value.match(line)
+        if match is None:
+            continue
+        quote, start = match.group(1), match.end()
+        rest = line[start:]
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", "  "))
+        if closed is None:
+            return number, start
+    return None
 
 
 def _char_index(text: str, position: Any, character: Any) -> int | None:
