@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,30 @@ def test_declared_file_that_does_not_exist(make_case: MakeCase) -> None:
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("PCE07", "pieces.rib", case.line_of("RIB-2016.pdf"), 8)]
     assert "« pieces/RIB-2016.pdf » est introuvable" in finding.message
+
+
+@pytest.mark.parametrize("on_disk", ["Fiche de synthèse.pdf", unicodedata.normalize("NFD", "Fiche de synthèse.pdf")])
+@pytest.mark.parametrize("typed", ["Fiche de synthese.pdf", "fiche de synthèse.pdf", "FICHE DE SYNTHESE.PDF"])
+def test_a_name_differing_by_case_or_accents_is_suggested(make_case: MakeCase, on_disk: str, typed: str) -> None:
+    case = make_case({"pieces/fiche-synthese.pdf": f'"pieces/{typed}"'})
+    (case.path.parent / "pieces" / "fiche-synthese.pdf").rename(case.path.parent / "pieces" / on_disk)
+    [finding] = case.findings("PCE07")
+    assert f"« pieces/{typed} » est introuvable" in finding.message
+    assert finding.advice.startswith(f"Vouliez-vous dire « pieces/{on_disk} » ?")
+
+
+def test_a_folder_differing_by_case_is_suggested(make_case: MakeCase) -> None:
+    case = make_case({"pieces/rib.pdf": "Pieces/rib.pdf"})
+    [finding] = case.findings("PCE07")
+    assert "le répertoire « Pieces » est introuvable" in finding.message
+    assert finding.advice.startswith("Vouliez-vous dire « pieces » ?")
+
+
+def test_a_misspelt_name_is_suggested_but_not_a_different_one(make_case: MakeCase) -> None:
+    [finding] = make_case({"pieces/rib.pdf": "pieces/ribb.pdf"}).findings("PCE07")
+    assert finding.advice.startswith("Vouliez-vous dire « pieces/rib.pdf » ?")
+    [finding] = make_case({"pieces/rib.pdf": "pieces/releve.pdf"}).findings("PCE07")
+    assert "Vouliez-vous dire" not in finding.advice
 
 
 def test_absolute_path_to_a_device_is_refused(make_case: MakeCase) -> None:

@@ -114,10 +114,12 @@ def _walk(folder: str, parts: list[str]) -> tuple[str, os.stat_result] | PieceCh
         if found is None:
             last = index == len(parts) - 1
             what = "le fichier" if last else "le répertoire"
+            near = _similar_entry(current, part)
+            hint = f"Vouliez-vous dire « {'/'.join([*parts[:index], near])} » ? " if near else ""
             return _refused(
                 f"{what} « {shown} » est introuvable dans le répertoire du dossier",
-                "Vérifiez le nom (majuscules, accents, extension) ; le chemin est relatif au "
-                "répertoire du fichier du dossier.",
+                f"{hint}Le nom s'écrit exactement comme sur le disque (majuscules, accents, "
+                "extension) ; le chemin est relatif au répertoire du fichier du dossier.",
             )
         entry, seen = found
         current = os.path.join(current, entry)
@@ -157,6 +159,35 @@ def _entry(directory: str, name: str) -> tuple[str, os.stat_result] | None:
         if unicodedata.normalize("NFC", entry) == wanted:
             return entry, os.lstat(os.path.join(directory, entry))
     return None
+
+
+_MAX_LISTED = 10_000  # entries of a folder compared to a name not found (a folder of pieces has a few)
+
+
+def _folded(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _similar_entry(directory: str, name: str) -> str | None:
+    """The entry of `directory` that `name` was meant to be: the same name but for case, accents
+    or their Unicode form (« Fiche de synthese.pdf » for « Fiche de synthèse.pdf »), else a name
+    one or two keystrokes away; None when nothing is close."""
+    import difflib
+    from itertools import islice
+
+    try:
+        with os.scandir(directory) as scan:
+            entries = [entry.name for entry in islice(scan, _MAX_LISTED)]
+    except OSError:
+        return None
+    wanted = _folded(name)
+    same = [entry for entry in entries if _folded(entry) == wanted]
+    if same:
+        return same[0]
+    by_folded = {_folded(entry): entry for entry in entries}
+    close = difflib.get_close_matches(wanted, list(by_folded), n=1, cutoff=0.85)
+    return by_folded[close[0]] if close else None
 
 
 def _read_header(path: Path | str, seen: os.stat_result, header_bytes: int) -> PieceCheck:
