@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import typer._click.formatting
-import typer.core
 
 from cdv_check import __version__
 from cdv_check.cli.check import (
@@ -19,61 +16,13 @@ from cdv_check.cli.check import (
     CommandFailed,
     color_wanted,
     load_referentiel,
-    report_failure,
     run_check,
     width,
 )
+from cdv_check.cli.click_french import DefaultCommandGroup, FrenchCommand
 from cdv_check.reporters import FORMATS
-from cdv_check.text.safety import clean_lines
 
 Format = StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[misc]
-
-
-_SECTIONS = {"Options": "Options", "Arguments": "Arguments", "Commands": "Commandes"}
-_TYPE_LABEL = re.compile(r" <[^<>]+>$")
-
-
-class FrenchHelpFormatter(typer._click.formatting.HelpFormatter):
-    """Click writes "Usage:" and its section titles in English."""
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix or "Utilisation : ")
-
-    def section(self, name: str) -> Any:
-        return super().section(_SECTIONS.get(name, name))
-
-    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
-        # Typer labels arguments with their Python type (CODE <str>); the metavar says enough.
-        rows = [(_TYPE_LABEL.sub("", term), text) for term, text in rows]
-        super().write_dl(rows, col_max, col_spacing)
-
-
-class FrenchContext(typer._click.Context):
-    formatter_class = FrenchHelpFormatter
-
-
-class FrenchCommand(typer.core.TyperCommand):
-    context_class = FrenchContext
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except CommandFailed as exc:
-            raise typer.Exit(report_failure(exc)) from None
-
-
-class DefaultCommandGroup(typer.core.TyperGroup):
-    """`cdv-check PATH...` means `cdv-check check PATH...` (typer has no default command)."""
-
-    context_class = FrenchContext
-
-    default_command = "check"
-    group_options = frozenset({"--help", "--version", "--install-completion", "--show-completion"})
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0].split("=")[0] not in self.group_options:
-            args = [self.default_command, *args]
-        return super().parse_args(ctx, args)
 
 
 app = typer.Typer(
@@ -368,38 +317,8 @@ def init(
     typer.echo(f"Dossier écrit : {file}. Complétez-le, puis vérifiez-le : cdv-check {file}")
 # --- end of schema and init commands ---
 
-_FRENCH_HELP = {
-    "--help": "Affiche cette aide et quitte.",
-    "--install-completion": "Installe la complétion pour le shell courant.",
-    "--show-completion": "Affiche le script de complétion pour le shell courant.",
-}
-
-
-def _frenchify(command: Any) -> None:
-    """Typer and click write their own options' help in English; these are ours in French."""
-    for param in command.get_params(command.context_class(command)):
-        for name in param.opts:
-            if name in _FRENCH_HELP:
-                param.help = _FRENCH_HELP[name]
-    for sub in getattr(command, "commands", {}).values():
-        _frenchify(sub)
-
-
 def run(argv: list[str] | None = None) -> None:
-    """Entry point: runs the app with French usage errors and the exit codes of cli.md."""
-    from cdv_check.cli.click_french import french_usage_error
+    """Entry point: runs the app with French help, French usage errors and cli.md's exit codes."""
+    from cdv_check.cli.click_french import run_french
 
-    command = typer.main.get_command(app)
-    _frenchify(command)
-    try:
-        code = command.main(args=argv, prog_name="cdv-check", standalone_mode=False)
-    except KeyboardInterrupt:
-        typer.echo("\ncdv-check : interrompu.", err=True)
-        sys.exit(130)
-    except Exception as exc:  # noqa: BLE001  (usage errors of click, turned into French)
-        message = french_usage_error(exc)
-        if message is None:
-            raise
-        sys.stderr.write(clean_lines(message) + "\n")  # it may quote what was typed
-        sys.exit(2)
-    sys.exit(code if isinstance(code, int) else 0)
+    run_french(app, argv)
