@@ -213,3 +213,21 @@ def test_existing_report_file_is_refused_before_any_work(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert "existe déjà" in result.stderr
     assert report.read_text(encoding="utf-8") == "mon rapport"
+
+
+@pytest.mark.parametrize("args", [["qpv"], ["objectives", "--search", "sante"], ["objectives", "2.7", "--format", "json"]])
+def test_browsing_the_call_does_not_load_the_rules(args: list[str]) -> None:
+    # `objectives` and `qpv` read the référentiel only: loading every rule would slow them down.
+    program = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write('LOADED ' + ' '.join(sorted(sys.modules)) + '\\n'))\n"
+        "from cdv_check.__main__ import main\n"
+        f"sys.argv = ['cdv-check', *{args!r}]\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    assert result.returncode == 0, result.stderr
+    loaded = result.stderr.rsplit("LOADED ", 1)[1].split()
+    assert "cdv_check.model.referentiel" in loaded
+    assert [m for m in loaded if m.startswith(("cdv_check.rules", "cdv_check.core"))] == []
