@@ -9,6 +9,7 @@ the file. Every rule is listed in `cdv_check.rules.TABLE`, by ID.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -68,8 +69,32 @@ class Rule:
         return self.severities[0]
 
     @property
+    def parts(self) -> list[tuple[str, str]]:
+        """The explanation's parts (`HEADINGS`), as `cdv-check rules ID` shows them."""
+        return explanation_parts(self.explanation)
+
+    @property
     def family(self) -> str:
         return self.id.rstrip("0123456789")
+
+
+HEADINGS = ("L'appel", "Ce qui est vérifié", "Exemple refusé", "Correction", "Que faire")
+"""The parts of every rule's explanation, in this order, each starting a line as « Heading : »."""
+
+_HEADING = re.compile(r"^(" + "|".join(re.escape(h) for h in HEADINGS) + r") :(?: |$)", re.M)
+
+
+def explanation_parts(explanation: str) -> list[tuple[str, str]]:
+    """The (heading, text) parts of an explanation, in the order written; text before the first
+    heading, if any, comes under the heading ""."""
+    parts: list[tuple[str, str]] = []
+    found = list(_HEADING.finditer(explanation))
+    if not found or found[0].start() > 0:
+        parts.append(("", explanation[: found[0].start() if found else None].strip("\n")))
+    for here, after in zip(found, [*found[1:], None], strict=True):
+        end = after.start() if after is not None else len(explanation)
+        parts.append((here.group(1), explanation[here.end() : end].strip("\n").rstrip()))
+    return parts
 
 
 REGISTRY: dict[str, Rule] = {}

@@ -64,12 +64,33 @@ def _operating_totals(budget: Budget) -> tuple[Decimal | None, Decimal | None]:
     "budget.produits[*].montant": "le total des produits est incomplet",
 })
 def balanced(ctx: Context) -> Iterator[Issue]:
-    """Le budget prévisionnel du CERFA 12156*03 est présenté à l'équilibre : le total des
-    charges (comptes 60 à 68) est égal au total des produits (comptes 70 à 79). Les
-    contributions volontaires en nature (86 et 87) sont comparées à part (BUD02).
-    La règle additionne les lignes de chaque côté (un sous-compte comme 6064 compte dans 60) et
-    signale deux totaux différents, avec l'écart. Elle ne dit rien tant qu'un compte ou un montant
-    est refusé (BUD04, SCH04) : le total serait incomplet.
+    """
+    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03 »
+    (4 La démarche à suivre) ; « Le budget prévisionnel de l'action est présenté sur l'année
+    civile » (3.2 Critères d'examen des dossiers). Le budget du CERFA est présenté à l'équilibre.
+
+    Ce qui est vérifié : le total des charges (comptes 60 à 68) est égal au total des produits
+    (comptes 70 à 79) ; un sous-compte comme 6064 compte dans 60. Le message donne les deux totaux
+    et l'écart. Les contributions en nature (86 et 87) sont comparées à part (BUD02). La règle ne
+    dit rien tant qu'un compte ou un montant est refusé (BUD04, SCH04) : le total serait incomplet.
+
+    Exemple refusé :
+
+        budget:
+          charges:
+            - {compte: "64", libelle: Animatrice, montant: 2500}
+          produits:
+            - {compte: "74", libelle: État - politique de la ville, montant: 2000}
+
+    Correction :
+
+        budget:
+          charges:
+            - {compte: "64", libelle: Animatrice, montant: 2500}
+          produits:
+            - {compte: "74", libelle: État - politique de la ville, montant: 2000}
+            - {compte: "75", libelle: Cotisations, montant: 500}
+
     Que faire : ajustez les charges ou les produits (une autre ressource, une charge surestimée)
     jusqu'à ce que les deux totaux soient égaux.
     """
@@ -99,10 +120,30 @@ def balanced(ctx: Context) -> Iterator[Issue]:
     "budget.produits[*].montant": "le total du compte 87 est incomplet",
 })
 def in_kind_balanced(ctx: Context) -> Iterator[Issue]:
-    """Dans le CERFA 12156*03, les contributions volontaires en nature apparaissent des deux
-    côtés : leur emploi en charges (compte 86 : mise à disposition de locaux, de personnel,
-    bénévolat) et leur origine en produits (compte 87), pour le même montant.
-    La règle signale un total 86 différent du total 87 (sous-comptes compris).
+    """
+    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03 »
+    (4 La démarche à suivre). Dans le CERFA, une contribution volontaire en nature apparaît des
+    deux côtés : son emploi en charges (compte 86) et son origine en produits (compte 87).
+
+    Ce qui est vérifié : le total des comptes 86 (mise à disposition de locaux, de personnel,
+    bénévolat) est égal au total des comptes 87, sous-comptes compris.
+
+    Exemple refusé :
+
+        budget:
+          charges:
+            - {compte: "86", libelle: Mise à disposition de la salle, montant: 1000}
+          produits:
+            - {compte: "87", libelle: Salle prêtée par le centre social, montant: 800}
+
+    Correction :
+
+        budget:
+          charges:
+            - {compte: "86", libelle: Mise à disposition de la salle, montant: 1000}
+          produits:
+            - {compte: "87", libelle: Salle prêtée par le centre social, montant: 1000}
+
     Que faire : inscrivez chaque contribution en nature deux fois, au même montant : en 86 dans
     les charges et en 87 dans les produits.
     """
@@ -129,13 +170,37 @@ def in_kind_balanced(ctx: Context) -> Iterator[Issue]:
     "budget.produits[*].politique_de_la_ville": "la somme des produits « politique_de_la_ville » est incomplète",
 })
 def requested_consistent(ctx: Context) -> Iterator[Issue]:
-    """Le montant demandé au titre du Contrat de Ville (budget.subvention_demandee) doit se
-    retrouver dans les produits du budget du CERFA.
-    La règle signale, chacun à part, avec les montants : une subvention demandée nulle ou
-    négative ; une subvention différente de la somme des produits marqués
-    « politique_de_la_ville: oui » ; une subvention supérieure au total des charges de l'action
+    """
+    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03 »
+    (4 La démarche à suivre) : le montant demandé au titre du Contrat de Ville
+    (budget.subvention_demandee) se retrouve dans les produits du budget du CERFA.
+
+    Ce qui est vérifié : trois points, chacun signalé à part avec les montants : la subvention
+    demandée est positive ; elle est égale à la somme des produits marqués
+    « politique_de_la_ville: oui » ; elle ne dépasse pas le total des charges de l'action
     (comptes 60 à 68, sans les contributions en nature du compte 86, qui ne se financent pas par
     une subvention).
+
+    Exemple refusé :
+
+        budget:
+          charges:
+            - {compte: "64", libelle: Animatrice, montant: 7000}
+          produits:
+            - {compte: "74", libelle: État - politique de la ville, montant: 4000}
+            - {compte: "74", libelle: Ville de Metz, montant: 3000}
+          subvention_demandee: 7000
+
+    Correction :
+
+        budget:
+          charges:
+            - {compte: "64", libelle: Animatrice, montant: 7000}
+          produits:
+            - {compte: "74", libelle: État - politique de la ville, montant: 4000, politique_de_la_ville: oui}
+            - {compte: "74", libelle: Ville de Metz, montant: 3000, politique_de_la_ville: oui}
+          subvention_demandee: 7000
+
     Que faire : marquez « politique_de_la_ville: oui » chaque financement demandé au titre du
     Contrat de Ville (État, Ville…), et faites que leur somme soit la subvention demandée.
     """
@@ -179,12 +244,31 @@ def _marked_total(produits: list[LigneBudget] | None) -> Decimal | None:
 
 @rule("BUD04", Severity.ERROR, section=_SECTION, title="Compte ou montant invalide", refuses=True)
 def accounts_valid(ctx: Context) -> Iterator[Issue]:
-    """Le budget du CERFA 12156*03 range les charges dans les comptes 60 à 68 et 86
+    """
+    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03 »
+    (4 La démarche à suivre). Le budget du CERFA range les charges dans les comptes 60 à 68 et 86
     (contributions en nature), les produits dans les comptes 70 à 79 et 87.
-    La règle signale une ligne dont le compte n'est pas un compte du CERFA de son côté (un 7x
-    dans les charges, un 65 dans les produits, « 99 »), ou dont le montant est négatif. Un
-    compte s'écrit avec ses deux chiffres (« 64 ») ; un sous-compte plus long (« 6064 ») est
-    accepté quand ses deux premiers chiffres sont permis.
+
+    Ce qui est vérifié : chaque ligne a un compte du CERFA de son côté (pas de 7x dans les
+    charges, de 65 dans les produits, de « 99 ») et un montant qui n'est pas négatif. Un compte
+    s'écrit avec ses deux chiffres (« 64 ») ; un sous-compte plus long (« 6064 ») est accepté
+    quand ses deux premiers chiffres sont permis.
+
+    Exemple refusé :
+
+        budget:
+          charges:
+            - {compte: "74", libelle: Subvention de la Ville, montant: 3000}
+            - {compte: "99", libelle: Divers, montant: -200}
+
+    Correction :
+
+        budget:
+          charges:
+            - {compte: "60", libelle: Achats de fournitures, montant: 200}
+          produits:
+            - {compte: "74", libelle: Subvention de la Ville, montant: 3000}
+
     Que faire : placez la ligne du bon côté, sous un compte du CERFA, avec un montant positif.
     """
     budget = _budget(ctx)

@@ -33,11 +33,25 @@ def _status_name(status: StatutPorteur) -> str:
 @rule("ELG01", Severity.WARNING, section=_SECTION, title="Statut du porteur à confirmer")
 def carrier_status(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (3.1) dit : « Les porteurs de projets de la Politique de la Ville sont des
-    associations, des bailleurs, des collectivités territoriales ou des établissements publics,...
-    dans la mesure où leur action intervient au bénéfice des habitants et habitantes des QPV ».
-    La règle se déclenche quand porteur.statut est « autre » : un type de structure que l'appel ne
-    nomme pas. Il n'est pas exclu (la liste finit par « ... »), mais l'éligibilité est à confirmer.
+    L'appel : « Les porteurs de projets de la Politique de la Ville sont des associations, des
+    bailleurs, des collectivités territoriales ou des établissements publics,... dans la mesure
+    où leur action intervient au bénéfice des habitants et habitantes des QPV » (3.1 Critères
+    d'éligibilité).
+
+    Ce qui est vérifié : porteur.statut n'est pas « autre », un type de structure que l'appel ne
+    nomme pas. Il n'est pas exclu (la liste de l'appel finit par « ... »), mais l'éligibilité est
+    à confirmer avec un référent (avertissement).
+
+    Exemple refusé :
+
+        porteur:
+          statut: autre
+
+    Correction :
+
+        porteur:
+          statut: association
+
     Que faire : si la structure relève d'un des types cités, indiquez-le ; sinon vérifiez votre
     éligibilité avec un référent avant l'envoi.
     """
@@ -63,11 +77,27 @@ def carrier_status(ctx: Context) -> Iterator[Issue]:
 @rule("ELG02", Severity.ERROR, section=_SECTION, title="Bénéficiaires habitant les QPV")
 def qpv_beneficiaries(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (3.1) n'admet que des actions qui interviennent « au bénéfice des habitants et
-    habitantes des QPV ».
-    La règle se déclenche quand action.public.beneficiaires_qpv (dont habitants des QPV) est absent
-    ou vaut 0, ou quand il dépasse le nombre total de personnes touchées
-    (action.public.beneficiaires).
+    L'appel : les porteurs sont éligibles « dans la mesure où leur action intervient au bénéfice
+    des habitants et habitantes des QPV » (3.1 Critères d'éligibilité).
+
+    Ce qui est vérifié : action.public.beneficiaires_qpv (le nombre de personnes touchées qui
+    habitent un QPV) est donné et n'est pas 0, et ne dépasse pas le nombre total de personnes
+    touchées (action.public.beneficiaires).
+
+    Exemple refusé :
+
+        action:
+          public:
+            beneficiaires: 40
+            beneficiaires_qpv: 45
+
+    Correction :
+
+        action:
+          public:
+            beneficiaires: 40
+            beneficiaires_qpv: 35
+
     Que faire : indiquez combien des personnes touchées habitent un QPV, sans dépasser le total.
     """
     action = ctx.dossier.action
@@ -129,11 +159,23 @@ def _qpv_names(ref: Referentiel) -> str:
       reads={"action.quartiers[*]": "la liste des quartiers est incomplète"})
 def qpv_known(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (3.1) dit : « Le projet concerne un QPV ou plusieurs QPV ». Ce sont les six quartiers
-    prioritaires de la politique de la ville de Metz Métropole (cdv-check qpv les présente).
-    La règle se déclenche quand action.quartiers est absent ou vide, ou quand un quartier n'est
-    pas un des six. Un QPV s'écrit par son nom ou son identifiant, sans souci de majuscules ni
-    d'accents (Borny, borny, HAUTS DE VALLIERES).
+    L'appel : « Le projet concerne un QPV ou plusieurs QPV » (3.1 Critères d'éligibilité). Ce
+    sont les six quartiers prioritaires de Metz Métropole (cdv-check qpv les présente).
+
+    Ce qui est vérifié : action.quartiers est donné et non vide, et chaque quartier est l'un des
+    six, écrit par son nom ou son identifiant, sans souci de majuscules ni d'accents (Borny,
+    borny, HAUTS DE VALLIERES). Pour un nom inconnu, le QPV le plus proche est proposé.
+
+    Exemple refusé :
+
+        action:
+          quartiers: [Belle Croix, Metz centre]
+
+    Correction :
+
+        action:
+          quartiers: [Bellecroix]
+
     Que faire : nommez le ou les QPV où l'action se déroule ; une action hors QPV n'est pas
     éligible.
     """
@@ -191,14 +233,27 @@ def _axis_issue(axe: Axe, index: int) -> Issue:
       reads={"action.objectifs[*]": "la liste des objectifs est incomplète"})
 def objectives_known(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (3.1) dit : le projet « répond aux objectifs opérationnels énoncés en point 2 », et
-    (point 2) « les porteurs de projets doivent se reporter aux objectifs opérationnels du
-    Contrat de Ville, mentionnés dans le tableau en Annexe 1 ».
-    La règle se déclenche quand action.objectifs est absent ou vide, ou quand un code n'est pas
-    dans l'Annexe 1 (les codes proches sont proposés). Un axe seul (« 2 ») n'est pas un objectif.
-    Les codes x.y et x.y.z sont admis ; 1.5.3, imprimé deux fois dans l'appel, est admis.
-    Que faire : choisissez les codes dans l'Annexe 1 (cdv-check objectives, ou
-    cdv-check objectives --search MOT).
+    L'appel : le projet « répond aux objectifs opérationnels énoncés en point 2 » (3.1 Critères
+    d'éligibilité) ; « les porteurs de projets doivent se reporter aux objectifs opérationnels du
+    Contrat de Ville, mentionnés dans le tableau en Annexe 1 » (2 Les priorités de l'appel à
+    projets).
+
+    Ce qui est vérifié : action.objectifs est donné et non vide, et chaque code est dans l'Annexe
+    1 (les codes proches sont proposés). Les codes x.y et x.y.z sont admis ; 1.5.3, imprimé deux
+    fois dans l'appel, est admis. Un axe seul (« 2 ») n'est pas un objectif.
+
+    Exemple refusé :
+
+        action:
+          objectifs: [2, 1.11]
+
+    Correction :
+
+        action:
+          objectifs: [2.1.2, 1.1]
+
+    Que faire : choisissez les codes dans l'Annexe 1 (cdv-check objectives, ou cdv-check
+    objectives --search MOT).
     """
     action = ctx.dossier.action
     if action is None:
@@ -248,10 +303,25 @@ def objectives_known(ctx: Context) -> Iterator[Issue]:
 )
 def need_described(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (3.1) dit : le projet « répond à un besoin avéré du/des territoire(s) concerné(s) ».
-    La règle se déclenche quand action.besoin est absent ou vide (erreur), ou plus court que le
-    minimum fixé par cdv-check dans le référentiel (avertissement) : un besoin en une ligne ne
-    montre pas qu'il est avéré.
+    L'appel : le projet « répond à un besoin avéré du/des territoire(s) concerné(s) » (3.1
+    Critères d'éligibilité).
+
+    Ce qui est vérifié : action.besoin est donné (erreur sinon) et n'est pas plus court que le
+    minimum fixé par cdv-check dans le référentiel (seuils.besoin_longueur_min, avertissement) :
+    un besoin en une ligne ne montre pas qu'il est avéré.
+
+    Exemple refusé :
+
+        action:
+          besoin: Les jeunes s'ennuient.
+
+    Correction :
+
+        action:
+          besoin: >
+            Le diagnostic du centre social (2015) compte 140 femmes du quartier inscrites à Pôle
+            Emploi sans qualification ; la garde des enfants est le frein cité le plus souvent.
+
     Que faire : décrivez le besoin et d'où vient le constat (diagnostic, chiffres, partenaires
     qui le signalent).
     """
@@ -291,11 +361,22 @@ def need_described(ctx: Context) -> Iterator[Issue]:
 )
 def deadline(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (3.1) exige que « le dossier a été déposé dans les délais mentionnés en point 4 », et
-    le point 4 dit : « Date limite de dépôt des dossiers : le 10 janvier 2016 » et « Tout dossier
-    incomplet ou hors délais ne sera pas instruit ».
-    La date de dépôt est date_depot dans le dossier, sinon l'option --date-depot, sinon la date du
-    jour. Après la date limite : erreur. Sinon : un conseil qui donne les jours qui restent.
+    L'appel : « Le dossier a été déposé dans les délais mentionnés en point 4 » (3.1 Critères
+    d'éligibilité) ; « Date limite de dépôt des dossiers : le 10 janvier 2016 » et « Tout dossier
+    incomplet ou hors délais ne sera pas instruit » (4 La démarche à suivre).
+
+    Ce qui est vérifié : la date de dépôt (date_depot dans le dossier, sinon l'option
+    --date-depot, sinon la date du jour) n'est pas après la date limite (erreur). Avant la date
+    limite, un conseil donne les jours qui restent.
+
+    Exemple refusé :
+
+        date_depot: 2016-01-15
+
+    Correction :
+
+        date_depot: 2016-01-08
+
     Que faire : envoyez le dossier complet avant la date limite ; en retard, prenez contact avec
     un référent.
     """

@@ -45,15 +45,29 @@ def _outside_date(debut: date, fin: date, allowed: list[Periode]) -> Loc:
 )
 def action_dates(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (3.2) dit : « L'action doit se dérouler entre le 1er janvier et le 31 décembre 2016.
-    Le budget prévisionnel de l'action est présenté sur l'année civile à l'exception,
-    exclusivement, des actions liées au calendrier scolaire et à la vie scolaire, c'est-à-dire se
-    déroulant pour un public scolaire et/ou en milieu scolaire ».
-    La règle se déclenche quand action.fin précède action.debut, ou quand l'action déborde de
-    l'année civile. Une action scolaire (public.scolaire: oui) peut à la place tenir dans une
-    année scolaire qui touche l'année de l'appel (du 1er septembre au 31 août), pourvu qu'elle se
-    déroule elle-même au moins en partie dans l'année de l'appel : l'exception de l'appel porte
-    sur la période du budget, pas sur l'année de l'action.
+    L'appel : « L'action doit se dérouler entre le 1er janvier et le 31 décembre 2016. Le budget
+    prévisionnel de l'action est présenté sur l'année civile à l'exception, exclusivement, des
+    actions liées au calendrier scolaire et à la vie scolaire, c'est-à-dire se déroulant pour un
+    public scolaire et/ou en milieu scolaire » (3.2 Critères d'examen des dossiers).
+
+    Ce qui est vérifié : action.fin ne précède pas action.debut, et l'action tient dans l'année
+    civile. Une action scolaire (public.scolaire: oui) peut à la place tenir dans une année
+    scolaire qui touche l'année de l'appel (du 1er septembre au 31 août), pourvu qu'elle se
+    déroule elle-même au moins en partie dans l'année de l'appel : l'exception porte sur la
+    période du budget, pas sur l'année de l'action.
+
+    Exemple refusé :
+
+        action:
+          debut: 2016-04-01
+          fin: 2017-06-30
+
+    Correction :
+
+        action:
+          debut: 2016-04-01
+          fin: 2016-12-31
+
     Que faire : ne présentez que la partie de l'action qui tombe dans la période admise (dates et
     budget), ou découpez l'action en plusieurs demandes.
     """
@@ -121,11 +135,26 @@ def action_dates(ctx: Context) -> Iterator[Issue]:
 )
 def evaluation(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (3.2) dit : « Chaque action fera l'objet d'une évaluation annuelle, le porteur de
-    projet mentionnera clairement dans son dossier les modalités d'évaluation choisies pour
-    l'action ».
-    La règle se déclenche quand action.evaluation.modalites est absent ou vide (erreur), ou quand
-    aucun indicateur n'est donné dans action.evaluation.indicateurs (avertissement).
+    L'appel : « Chaque action fera l'objet d'une évaluation annuelle, le porteur de projet
+    mentionnera clairement dans son dossier les modalités d'évaluation choisies pour l'action »
+    (3.2 Critères d'examen des dossiers).
+
+    Ce qui est vérifié : action.evaluation.modalites est donné (erreur sinon), et au moins un
+    indicateur est donné dans action.evaluation.indicateurs (avertissement sinon).
+
+    Exemple refusé :
+
+        action:
+          evaluation:
+            indicateurs: []
+
+    Correction :
+
+        action:
+          evaluation:
+            modalites: Bilan à mi-parcours et en fin d'année avec les partenaires.
+            indicateurs: [Nombre de participantes assidues]
+
     Que faire : dites qui évalue, quand et comment (bilans, réunions, questionnaires), et quels
     indicateurs chiffrés seront suivis.
     """
@@ -172,11 +201,26 @@ def evaluation(ctx: Context) -> Iterator[Issue]:
 )
 def renewal_link(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (3.2) dit : « Si votre action est un projet existant ou ayant déjà été financé par la
-    Politique de la Ville : […] Expliquer en quoi le projet répond aux orientations du nouveau
-    Contrat de Ville ».
-    La règle se déclenche quand l'action n'est pas nouvelle (action.nouvelle: non) et que
-    action.lien_contrat_de_ville est absent ou vide.
+    L'appel : « Si votre action est un projet existant ou ayant déjà été financé par la Politique
+    de la Ville : […] Expliquer en quoi le projet répond aux orientations du nouveau Contrat de
+    Ville » (3.2 Critères d'examen des dossiers).
+
+    Ce qui est vérifié : quand l'action n'est pas nouvelle (action.nouvelle: non),
+    action.lien_contrat_de_ville est donné et non vide.
+
+    Exemple refusé :
+
+        action:
+          nouvelle: non
+
+    Correction :
+
+        action:
+          nouvelle: non
+          lien_contrat_de_ville: >
+            L'action répond à l'objectif 2.12.2 (parcours d'insertion) et à la priorité de
+            Bellecroix sur l'emploi des femmes.
+
     Que faire : expliquez, dans lien_contrat_de_ville, en quoi l'action répond aux axes et
     objectifs du nouveau Contrat de Ville (cdv-check objectives).
     """
@@ -201,9 +245,21 @@ def renewal_link(ctx: Context) -> Iterator[Issue]:
       reads={"action.partenaires[*]": "la liste des partenaires est incomplète"})
 def partners(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (3.2) dit : « Le porteur de projet veillera à s'inscrire dans la dynamique
-    partenariale du Contrat de Ville ».
-    La règle se déclenche quand action.partenaires est absent ou vide.
+    L'appel : « Le porteur de projet veillera à s'inscrire dans la dynamique partenariale du
+    Contrat de Ville » (3.2 Critères d'examen des dossiers).
+
+    Ce qui est vérifié : action.partenaires est donné et non vide (avertissement sinon).
+
+    Exemple refusé :
+
+        action:
+          partenaires: []
+
+    Correction :
+
+        action:
+          partenaires: [Centre social de Bellecroix, Pôle Emploi Metz Borny]
+
     Que faire : nommez les partenaires de l'action (établissements scolaires, centres sociaux,
     bailleurs, services de l'emploi, autres associations…), ceux qui orientent le public comme
     ceux qui financent ou prêtent des locaux.

@@ -19,10 +19,25 @@ _PEOPLE = (("representant_legal", "représentant légal"), ("contact", "contact"
 
 @rule("IDN01", Severity.ERROR, section=_SECTION, title="SIRET absent ou invalide")
 def siret_valid(ctx: Context) -> Iterator[Issue]:
-    """Le CERFA 12156*03 demande le numéro SIRET de la structure : sans lui, pas de paiement.
-    La règle signale un SIRET absent, qui n'a pas 14 chiffres (les espaces sont permis), ou dont
-    la clé de contrôle est fausse (algorithme de Luhn sur le SIRET et sur le SIREN, avec
-    l'exception des établissements de La Poste) : c'est le signe d'une faute de frappe.
+    """
+    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03
+    saisi en ligne » (4 La démarche à suivre) ; le CERFA demande le numéro SIRET de la
+    structure : sans lui, pas de paiement.
+
+    Ce qui est vérifié : porteur.siret est donné, a 14 chiffres (les espaces sont permis) et une
+    clé de contrôle juste (algorithme de Luhn sur le SIRET et sur le SIREN, avec l'exception des
+    établissements de La Poste) : une clé fausse est le signe d'une faute de frappe.
+
+    Exemple refusé :
+
+        porteur:
+          siret: "443 061 841 00048"
+
+    Correction :
+
+        porteur:
+          siret: "443 061 841 00047"
+
     Que faire : recopiez le SIRET depuis l'avis de situation au répertoire SIRENE de l'INSEE
     (14 chiffres : SIREN à 9 chiffres + numéro d'établissement à 5 chiffres).
     """
@@ -96,14 +111,31 @@ def _luhn_ok(digits: str) -> bool:
     title="RNA invalide ou association sans immatriculation",
 )
 def rna_valid(ctx: Context) -> Iterator[Issue]:
-    """Le CERFA 12156*03 demande, pour une association, son numéro au Répertoire national des
-    associations (RNA) : la lettre W suivie de 9 chiffres (ex. W572004321).
-    Erreur : un RNA donné qui n'a pas cette forme exacte (W majuscule, sans espace ; le message
-    propose la forme corrigée quand elle est évidente). Avertissement : une association
-    (porteur.statut: association) sans « rna » ni « registre_tribunal » ; les associations de
-    droit local d'Alsace-Moselle n'ont pas de RNA mais une inscription au registre du tribunal.
+    """
+    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03
+    saisi en ligne » (4 La démarche à suivre) ; le CERFA demande, pour une association, son
+    numéro au Répertoire national des associations (RNA) : W suivi de 9 chiffres.
+
+    Ce qui est vérifié : un RNA donné a cette forme exacte (W majuscule, sans espace ; le message
+    propose la forme corrigée quand elle est évidente) : erreur sinon. Une association
+    (porteur.statut: association) donne rna ou registre_tribunal : avertissement sinon. Les
+    associations de droit local d'Alsace-Moselle n'ont pas de RNA mais une inscription au
+    registre du tribunal.
+
+    Exemple refusé :
+
+        porteur:
+          statut: association
+          rna: w 572 004 321
+
+    Correction :
+
+        porteur:
+          statut: association
+          rna: W572004321
+
     Que faire : recopiez le RNA depuis le récépissé de la préfecture ; en Moselle, pour une
-    association de droit local, donnez « registre_tribunal » (tribunal, volume, folio).
+    association de droit local, donnez registre_tribunal (tribunal, volume, folio).
     """
     porteur = ctx.dossier.porteur
     if porteur is None:
@@ -232,11 +264,27 @@ def plainly_valid_email(address: str) -> bool:
 
 @rule("IDN03", Severity.ERROR, section=_SECTION, title="Adresse électronique invalide")
 def emails_valid(ctx: Context) -> Iterator[Issue]:
-    """Le CERFA 12156*03 demande le courriel du représentant légal et de la personne chargée du
-    dossier : c'est par là que les référents répondent.
-    La règle vérifie la forme de chaque adresse (porteur.representant_legal.courriel,
+    """
+    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03
+    saisi en ligne » (4 La démarche à suivre) ; le CERFA demande le courriel du représentant légal
+    et de la personne chargée du dossier : c'est par là que les référents répondent.
+
+    Ce qui est vérifié : la forme de chaque adresse (porteur.representant_legal.courriel,
     porteur.contact.courriel) : un seul « @ », un domaine avec une extension, pas de caractère
-    interdit. Elle ne vérifie pas que la boîte existe.
+    interdit. La règle ne vérifie pas que la boîte existe.
+
+    Exemple refusé :
+
+        porteur:
+          representant_legal:
+            courriel: paul.martin@sport-bellecroix
+
+    Correction :
+
+        porteur:
+          representant_legal:
+            courriel: paul.martin@sport-bellecroix.fr
+
     Que faire : recopiez l'adresse exacte (par exemple presidente@association.fr).
     """
     porteur = ctx.dossier.porteur
@@ -263,12 +311,29 @@ def is_french_phone(number: str) -> bool:
 
 @rule("IDN04", Severity.WARNING, section=_SECTION, title="Numéro de téléphone non français")
 def phones_french(ctx: Context) -> Iterator[Issue]:
-    """Le CERFA 12156*03 demande le téléphone du représentant légal et de la personne chargée du
-    dossier ; les référents de Metz Métropole rappellent des numéros français.
-    La règle signale un numéro (porteur.representant_legal.telephone,
-    porteur.contact.telephone) qui n'est ni 10 chiffres commençant par 01 à 09, ni +33 ou 0033
-    suivi de 9 chiffres (le premier n'étant pas 0, « +33 (0)3… » admis) ; les espaces, points et
-    tirets sont permis.
+    """
+    L'appel : « Les référents se tiennent à votre disposition pour vous accompagner dans
+    l'élaboration de votre demande de subvention » (4 La démarche à suivre) ; le CERFA 12156*03
+    demande le téléphone du représentant légal et de la personne chargée du dossier, que les
+    référents de Metz Métropole rappellent.
+
+    Ce qui est vérifié : chaque numéro (porteur.representant_legal.telephone,
+    porteur.contact.telephone) est un numéro français : 10 chiffres commençant par 01 à 09, ou
+    +33 ou 0033 suivi de 9 chiffres (le premier n'étant pas 0 ; « +33 (0)3… » est admis) ; les
+    espaces, points et tirets sont permis (avertissement sinon).
+
+    Exemple refusé :
+
+        porteur:
+          contact:
+            telephone: 3 87 74 12 34
+
+    Correction :
+
+        porteur:
+          contact:
+            telephone: 03 87 74 12 34
+
     Que faire : écrivez le numéro comme 03 87 74 12 34 ou +33 3 87 74 12 34.
     """
     porteur = ctx.dossier.porteur

@@ -56,12 +56,24 @@ def _finer_issue(op: ObjectifOperationnel, index: int, chosen: set[str]) -> Issu
 @rule("OBJ01", Severity.INFO, section=_SECTION, title="Objectif à préciser")
 def finer_objectives(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (point 2) dit : « Les 14 objectifs stratégiques se scindent en objectifs
-    opérationnels : ce sont les champs d'interventions prioritaires du Contrat de Ville ». Dans
-    l'Annexe 1, la plupart des objectifs opérationnels x.y se déclinent en objectifs plus fins
-    x.y.z.
-    La règle (un conseil) se déclenche pour chaque code x.y cité qui a des objectifs plus fins :
-    elle les nomme. Un code plus fin dit mieux au référent ce que fait l'action.
+    L'appel : « Les 14 objectifs stratégiques se scindent en objectifs opérationnels : ce sont
+    les champs d'interventions prioritaires du Contrat de Ville » (2 Les priorités de l'appel à
+    projets) ; dans l'Annexe 1, la plupart des objectifs opérationnels x.y se déclinent en
+    objectifs plus fins x.y.z.
+
+    Ce qui est vérifié : pour chaque code x.y cité qui a des objectifs plus fins, un conseil les
+    nomme : un code plus fin dit mieux au référent ce que fait l'action.
+
+    Exemple refusé :
+
+        action:
+          objectifs: [2.12]
+
+    Correction :
+
+        action:
+          objectifs: [2.12.2]
+
     Que faire : remplacez x.y par le ou les x.y.z qui décrivent l'action (cdv-check objectives
     x.y les montre).
     """
@@ -87,12 +99,24 @@ def finer_objectives(ctx: Context) -> Iterator[Issue]:
       reads={"action.axes_transversaux[*]": "la liste des axes transversaux est incomplète"})
 def transversal_axes(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (point 1) dit que le Contrat de Ville « doit également concourir à trois axes
-    transversaux : l'égalité entre les hommes et les femmes, la lutte contre les
-    discriminations, la prise en compte de la jeunesse ». La première priorité « Tous QPV » de
-    l'appel (point 2) demande de « prendre en compte dans la mesure du possible la lutte contre
-    les discriminations et l'égalité Femmes/Hommes dans l'ensemble des projets ».
-    La règle se déclenche quand action.axes_transversaux est absent ou vide.
+    L'appel : le Contrat de Ville « doit également concourir à trois axes transversaux :
+    l'égalité entre les hommes et les femmes, la lutte contre les discriminations, la prise en
+    compte de la jeunesse » (1 Éléments de contexte) ; « Prendre en compte dans la mesure du
+    possible la lutte contre les discriminations et l'égalité Femmes/Hommes dans l'ensemble des
+    projets » (2, priorités « Tous QPV »).
+
+    Ce qui est vérifié : action.axes_transversaux est donné et non vide (avertissement sinon).
+
+    Exemple refusé :
+
+        action:
+          axes_transversaux: []
+
+    Correction :
+
+        action:
+          axes_transversaux: [egalite_femmes_hommes]
+
     Que faire : indiquez le ou les axes que l'action prend en compte, et dites comment dans la
     description.
     """
@@ -121,12 +145,26 @@ def closest_priorities(ref: Referentiel, text: str, n: int = 3) -> list[str]:
       reads={"action.quartiers[*]": "la liste des quartiers est incomplète"})
 def priorities_known(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (point 2) dit : « des priorités ont été définies par QPV. Les porteurs de projet
-    peuvent également se reporter à ces priorités par QPV ». cdv-check qpv les liste, avec leurs
-    identifiants.
-    La règle se déclenche quand un identifiant de action.priorites n'est pas une priorité 2016
-    (les identifiants proches sont proposés), ou quand la priorité est celle d'un QPV que
-    l'action ne vise pas (action.quartiers).
+    L'appel : « des priorités ont été définies par QPV. Les porteurs de projet peuvent également
+    se reporter à ces priorités par QPV » (2 Les priorités de l'appel à projets). cdv-check qpv
+    les liste, avec leurs identifiants.
+
+    Ce qui est vérifié : chaque identifiant de action.priorites est une priorité 2016 (les
+    identifiants proches sont proposés), de « Tous QPV » ou d'un QPV que l'action vise
+    (action.quartiers).
+
+    Exemple refusé :
+
+        action:
+          quartiers: [Bellecroix]
+          priorites: [borny-aide-aux-devoirs]
+
+    Correction :
+
+        action:
+          quartiers: [Bellecroix]
+          priorites: [bellecroix-emploi-femmes]
+
     Que faire : corrigez l'identifiant ; pour une priorité d'un autre QPV, ajoutez ce quartier si
     l'action s'y déroule, sinon retirez la priorité.
     """
@@ -182,13 +220,27 @@ def unclaimed_priorities(ref: Referentiel, action: Action) -> list[Priorite]:
 })
 def priority_ideas(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel (point 2) donne des priorités 2016 pour chaque QPV et pour « Tous QPV » ; « les
-    porteurs de projet peuvent également se reporter à ces priorités ».
-    Ce conseil liste les priorités des QPV visés par l'action (et de « Tous QPV ») que le dossier
-    ne cite pas dans action.priorites : des idées, pas une obligation. Il ne paraît que si au
-    moins un QPV du dossier est reconnu.
+    L'appel : « Les porteurs de projet peuvent également se reporter à ces priorités par QPV »
+    (2 Les priorités de l'appel à projets).
+
+    Ce qui est vérifié : ce conseil liste les priorités 2016 des QPV visés par l'action (et de
+    « Tous QPV ») que le dossier ne cite pas dans action.priorites : des idées, pas une
+    obligation. Il ne paraît que si au moins un QPV du dossier est reconnu.
+
+    Exemple refusé :
+
+        action:
+          quartiers: [Bellecroix]
+
+    Correction :
+
+        action:
+          quartiers: [Bellecroix]
+          priorites: [bellecroix-emploi-femmes]
+
     Que faire : si l'action répond à l'une d'elles, ajoutez son identifiant à action.priorites et
-    montrez-le dans la description.
+    montrez-le dans la description : elle quitte la liste. Sinon, ignorez ce conseil (--ignore
+    OBJ04).
     """
     action = ctx.dossier.action
     if action is None or not known_qpv(ctx.ref, action):

@@ -67,22 +67,50 @@ def _missing_pieces(ctx: Context, rule_id: str) -> Iterator[Issue]:
 
 @rule("PCE01", Severity.ERROR, section=_SECTION, title="Dossier CERFA absent")
 def cerfa_present(ctx: Context) -> Iterator[Issue]:
-    """La section 4 de l'appel demande de renvoyer par courriel « le dossier CERFA rempli en
-    PDF », après l'avoir saisi en ligne sur l'extranet ; « tout dossier incomplet ou hors délais
-    ne sera pas instruit ».
-    La règle signale un dossier dont « pieces » ne donne pas le chemin du CERFA (clé « cerfa »).
+    """
+    L'appel : « Renvoyer à l'adresse mail contratdeville@metzmetropole.fr : - le dossier CERFA
+    rempli en PDF » ; « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La
+    démarche à suivre).
+
+    Ce qui est vérifié : pieces donne le chemin du CERFA (clé cerfa).
+
+    Exemple refusé :
+
+        pieces:
+          rib: pieces/rib.pdf
+
+    Correction :
+
+        pieces:
+          cerfa: pieces/cerfa-12156.pdf
+          rib: pieces/rib.pdf
+
     Que faire : imprimez en PDF le CERFA 12156*03 saisi en ligne et indiquez son chemin sous
-    « pieces: », par exemple « cerfa: pieces/cerfa-12156.pdf ».
+    « pieces: ».
     """
     yield from _missing_pieces(ctx, "PCE01")
 
 
 @rule("PCE02", Severity.ERROR, section=_SECTION, title="Fiche de synthèse absente")
 def fiche_synthese_present(ctx: Context) -> Iterator[Issue]:
-    """La section 4 de l'appel demande de renvoyer « la fiche de synthèse renseignée » avec le
-    CERFA ; « tout dossier incomplet ou hors délais ne sera pas instruit ».
-    La règle signale un dossier dont « pieces » ne donne pas la fiche de synthèse
-    (clé « fiche_synthese »).
+    """
+    L'appel : « Renvoyer à l'adresse mail contratdeville@metzmetropole.fr : […] - la fiche de
+    synthèse renseignée » ; « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La
+    démarche à suivre).
+
+    Ce qui est vérifié : pieces donne le chemin de la fiche de synthèse (clé fiche_synthese).
+
+    Exemple refusé :
+
+        pieces:
+          cerfa: pieces/cerfa-12156.pdf
+
+    Correction :
+
+        pieces:
+          cerfa: pieces/cerfa-12156.pdf
+          fiche_synthese: pieces/fiche-synthese.pdf
+
     Que faire : remplissez la fiche de synthèse et indiquez son chemin sous « pieces: ».
     """
     yield from _missing_pieces(ctx, "PCE02")
@@ -90,21 +118,49 @@ def fiche_synthese_present(ctx: Context) -> Iterator[Issue]:
 
 @rule("PCE03", Severity.ERROR, section=_SECTION, title="RIB absent")
 def rib_present(ctx: Context) -> Iterator[Issue]:
-    """La section 4 de l'appel demande de renvoyer « un RIB » avec le CERFA ; « tout dossier
-    incomplet ou hors délais ne sera pas instruit ».
-    La règle signale un dossier dont « pieces » ne donne pas de RIB (clé « rib »).
-    Que faire : joignez le relevé d'identité bancaire de la structure et indiquez son chemin
-    sous « pieces: ».
+    """
+    L'appel : « Renvoyer à l'adresse mail contratdeville@metzmetropole.fr : […] - un RIB » ;
+    « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La démarche à suivre).
+
+    Ce qui est vérifié : pieces donne le chemin d'un RIB (clé rib).
+
+    Exemple refusé :
+
+        pieces:
+          cerfa: pieces/cerfa-12156.pdf
+
+    Correction :
+
+        pieces:
+          cerfa: pieces/cerfa-12156.pdf
+          rib: pieces/rib.pdf
+
+    Que faire : joignez le relevé d'identité bancaire de la structure et indiquez son chemin sous
+    « pieces: ».
     """
     yield from _missing_pieces(ctx, "PCE03")
 
 
 @rule("PCE04", Severity.ERROR, section=_SECTION, title="Rapport d'activité absent")
 def rapport_activite_present(ctx: Context) -> Iterator[Issue]:
-    """La section 4 de l'appel demande de renvoyer « le dernier rapport d'activité de la
-    structure » ; « tout dossier incomplet ou hors délais ne sera pas instruit ».
-    La règle signale un dossier dont « pieces » ne donne pas ce rapport
-    (clé « rapport_activite »).
+    """
+    L'appel : « Renvoyer à l'adresse mail contratdeville@metzmetropole.fr : […] - le dernier
+    rapport d'activité de la structure » ; « Tout dossier incomplet ou hors délais ne sera pas
+    instruit » (4 La démarche à suivre).
+
+    Ce qui est vérifié : pieces donne le chemin de ce rapport (clé rapport_activite).
+
+    Exemple refusé :
+
+        pieces:
+          cerfa: pieces/cerfa-12156.pdf
+
+    Correction :
+
+        pieces:
+          cerfa: pieces/cerfa-12156.pdf
+          rapport_activite: pieces/rapport-activite-2014.pdf
+
     Que faire : joignez le dernier rapport d'activité approuvé et indiquez son chemin sous
     « pieces: ».
     """
@@ -113,11 +169,30 @@ def rapport_activite_present(ctx: Context) -> Iterator[Issue]:
 
 @rule("PCE05", Severity.ERROR, section=_SECTION, title="Statuts et bureau absents")
 def statuts_present(ctx: Context) -> Iterator[Issue]:
-    """La section 4 de l'appel demande « une copie des statuts et du bureau (si changement ou
-    s'il s'agit d'une première demande de subvention) ».
-    La règle signale une première demande (porteur.premiere_demande: oui) ou un changement de
-    statuts ou de bureau (porteur.changement_statuts: oui) sans la clé « statuts_bureau » sous
-    « pieces ».
+    """
+    L'appel : « Renvoyer à l'adresse mail contratdeville@metzmetropole.fr : […] - une copie des
+    statuts et du bureau (si changement ou s'il s'agit d'une première demande de subvention) »
+    (4 La démarche à suivre).
+
+    Ce qui est vérifié : pour une première demande (porteur.premiere_demande: oui) ou après un
+    changement de statuts ou de bureau (porteur.changement_statuts: oui), pieces donne le chemin
+    de la copie des statuts et du bureau (clé statuts_bureau).
+
+    Exemple refusé :
+
+        porteur:
+          premiere_demande: oui
+        pieces:
+          cerfa: pieces/cerfa-12156.pdf
+
+    Correction :
+
+        porteur:
+          premiere_demande: oui
+        pieces:
+          cerfa: pieces/cerfa-12156.pdf
+          statuts_bureau: pieces/statuts-bureau.pdf
+
     Que faire : joignez la copie des statuts et de la composition du bureau, et indiquez son
     chemin sous « pieces: ».
     """
@@ -135,14 +210,33 @@ def _libelle(ref: Referentiel, piece_id: str, default: str) -> str:
     title="Bilan de l'année précédente absent",
 )
 def bilan_present(ctx: Context) -> Iterator[Issue]:
-    """Section 3.2 : pour une action existante ou déjà financée par la politique de la ville, le
-    porteur qui demande un renouvellement fournit le compte rendu financier « à l'appui de son
-    dossier de demande de subvention ou si l'action n'est pas terminée, fournir un bilan
-    intermédiaire (et envoyer le bilan définitif dès que possible) » ; la section 4 demande
-    d'« envoyer également le bilan financier et qualitatif de l'année précédente ».
-    La règle s'applique quand action.nouvelle vaut non : erreur s'il n'y a ni
-    « bilan_precedent » ni « bilan_intermediaire » sous « pieces » ; avertissement s'il n'y a
-    que le bilan intermédiaire.
+    """
+    L'appel : « Si votre action est un projet existant ou ayant déjà été financé par la
+    Politique de la Ville : ⇒ L'organisme bénéficiaire doit produire un compte rendu financier
+    […] Dans ce cas, il devra le fournir à l'appui de son dossier de demande de subvention ou si
+    l'action n'est pas terminée, fournir un bilan intermédiaire (et envoyer le bilan définitif dès
+    que possible) » (3.2 Critères d'examen des dossiers) ; « envoyer également le bilan financier
+    et qualitatif de l'année précédente » (4 La démarche à suivre).
+
+    Ce qui est vérifié : quand l'action n'est pas nouvelle (action.nouvelle: non), pieces donne
+    bilan_precedent ou bilan_intermediaire (erreur si aucun) ; le bilan intermédiaire seul donne
+    un avertissement : le bilan définitif reste à envoyer.
+
+    Exemple refusé :
+
+        action:
+          nouvelle: non
+        pieces:
+          cerfa: pieces/cerfa-12156.pdf
+
+    Correction :
+
+        action:
+          nouvelle: non
+        pieces:
+          cerfa: pieces/cerfa-12156.pdf
+          bilan_precedent: pieces/bilan-2015.pdf
+
     Que faire : joignez le bilan de l'année précédente ; à défaut, le bilan intermédiaire, puis
     envoyez le bilan définitif dès que possible.
     """
@@ -196,17 +290,32 @@ def _inspect(ctx: Context, declared: str) -> PieceCheck | None:
 
 @rule("PCE07", Severity.ERROR, section=_SECTION, title="Fichier de pièce introuvable ou invalide")
 def piece_files(ctx: Context) -> Iterator[Issue]:
-    """« Tout dossier incomplet ou hors délais ne sera pas instruit » (section 4) : une pièce
-    annoncée mais introuvable manque au dossier.
-    Chaque chemin donné sous « pieces » est lu relativement au répertoire du fichier du dossier
-    et doit nommer un fichier ordinaire, non vide, dans ce répertoire. Sont refusés : un fichier
-    absent, un répertoire, un chemin absolu ou qui remonte (« .. »), un chemin Windows (C:\\,
-    \\\\serveur, « \\ »), tout lien symbolique (jamais suivi), un tube, un périphérique, un
-    fichier vide. Un nom écrit avec des accents composés ou décomposés (macOS) est reconnu.
-    La règle ne s'applique pas quand les fichiers ne sont pas vérifiés (--no-files, ou dossier
-    lu sur l'entrée standard).
-    Que faire : placez la pièce dans le répertoire du dossier (ou un sous-répertoire) et
-    écrivez son chemin relatif avec des « / », par exemple « pieces/rib.pdf ».
+    """
+    L'appel : « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La démarche à
+    suivre) : une pièce annoncée mais introuvable manque au dossier.
+
+    Ce qui est vérifié : chaque chemin donné sous pieces, lu relativement au répertoire du fichier
+    du dossier, nomme un fichier ordinaire, non vide, dans ce répertoire. Sont refusés : un
+    fichier absent, un répertoire, un chemin absolu ou qui remonte (« .. »), un chemin Windows
+    (C:\\, \\\\serveur, « \\ »), tout lien symbolique (jamais suivi), un tube, un périphérique, un
+    fichier vide. Un nom écrit avec des accents composés ou décomposés (macOS) est reconnu. La
+    règle ne s'applique pas quand les fichiers ne sont pas vérifiés (--no-files, ou dossier lu
+    sur l'entrée standard).
+
+    Exemple refusé :
+
+        pieces:
+          rib: C:\\Mes documents\\rib.pdf
+          cerfa: ../../cerfa.pdf
+
+    Correction :
+
+        pieces:
+          rib: pieces/rib.pdf
+          cerfa: pieces/cerfa-12156.pdf
+
+    Que faire : placez la pièce dans le répertoire du dossier (ou un sous-répertoire) et écrivez
+    son chemin relatif avec des « / », par exemple « pieces/rib.pdf ».
     """
     for name, declared in _declared_paths(ctx):
         result = _inspect(ctx, declared)
@@ -223,14 +332,28 @@ def _looks_like(header: bytes) -> str:
 
 @rule("PCE08", Severity.ERROR, section=_SECTION, title="Le CERFA n'est pas un PDF")
 def cerfa_is_pdf(ctx: Context) -> Iterator[Issue]:
-    """La section 4 de l'appel demande d'« imprimer en PDF le document CERFA rempli » et de
-    renvoyer « le dossier CERFA rempli en PDF ».
-    La règle lit les premiers octets des pièces que le référentiel veut en PDF (le CERFA) :
-    un PDF commence par « %PDF- ». Elle ne s'applique qu'à un fichier trouvé (voir PCE07) et
-    quand les fichiers sont vérifiés.
-    Que faire : saisissez le CERFA en ligne, imprimez-le en PDF (« Imprimer » puis
-    « Enregistrer au format PDF »), et indiquez ce fichier ; un document Word renommé en .pdf
-    reste un document Word.
+    """
+    L'appel : « Saisir en ligne sur le site de l'ACSé : extranet.lacse.fr Imprimer en PDF le
+    document CERFA rempli » et renvoyer « le dossier CERFA rempli en PDF » (4 La démarche à
+    suivre).
+
+    Ce qui est vérifié : les pièces que le référentiel veut en PDF (le CERFA) commencent par
+    « %PDF- », la signature de tout PDF. La règle ne lit que les premiers octets d'un fichier
+    trouvé (voir PCE07), et seulement quand les fichiers sont vérifiés.
+
+    Exemple refusé :
+
+        pieces:
+          cerfa: pieces/cerfa-12156.docx
+
+    Correction :
+
+        pieces:
+          cerfa: pieces/cerfa-12156.pdf
+
+    Que faire : saisissez le CERFA en ligne, imprimez-le en PDF (« Imprimer » puis « Enregistrer
+    au format PDF »), et indiquez ce fichier ; un document Word renommé en .pdf reste un document
+    Word.
     """
     for piece in ctx.ref.pieces:
         if not piece.pdf:
@@ -257,11 +380,26 @@ def _not_pdf(ctx: Context, piece: Piece, declared: str, header: bytes) -> Issue:
     title="Première demande : codes de l'extranet",
 )
 def extranet_codes(ctx: Context) -> Iterator[Issue]:
-    """Section 4 : « Dans le cas d'une 1ère demande de subvention au titre de la politique de la
+    """
+    L'appel : « Dans le cas d'une 1ère demande de subvention au titre de la politique de la
     Ville, les nouveaux porteurs devront se rapprocher de la Préfecture de Moselle pour faire une
-    demande de codes, indispensable à la saisie en ligne (Cf. Point 5) ».
-    La règle rappelle cette démarche quand porteur.premiere_demande vaut oui, avec les contacts
-    de la section 5.
+    demande de codes, indispensable à la saisie en ligne (Cf. Point 5) » (4 La démarche à
+    suivre).
+
+    Ce qui est vérifié : quand porteur.premiere_demande vaut oui, un conseil rappelle cette
+    démarche, avec les contacts de la section 5. Il n'y a rien à corriger dans le dossier : le
+    conseil disparaît quand ce n'est plus une première demande.
+
+    Exemple refusé :
+
+        porteur:
+          premiere_demande: oui
+
+    Correction :
+
+        porteur:
+          premiere_demande: non
+
     Que faire : demandez les codes d'accès à l'extranet au plus tôt, avant la date limite, pour
     pouvoir saisir le CERFA en ligne.
     """

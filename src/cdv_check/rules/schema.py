@@ -15,10 +15,25 @@ declare(
     section=_SECTION,
     title="Fichier illisible",
     explanation="""
-    Le fichier ne peut pas être lu ou décodé : il n'existe pas, c'est un dossier, un tube ou un
-    périphérique, il contient des octets nuls (fichier binaire), ou son codage est inconnu.
-    Sont lus : UTF-8, UTF-8 avec BOM, UTF-16 avec BOM ; Windows-1252 (cp1252) est lu avec SCH08.
-    Que faire : donnez le fichier texte YAML ou JSON du dossier, enregistré en UTF-8.
+    L'appel : « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La démarche à
+    suivre) : un fichier que personne ne peut lire ne dit rien du dossier.
+
+    Ce qui est vérifié : le fichier du dossier peut être lu et décodé. Il est refusé s'il n'existe
+    pas, si c'est un répertoire, un tube ou un périphérique, s'il contient des octets nuls (fichier
+    binaire : un PDF, un document Word), ou si son codage est inconnu. Sont lus : UTF-8, UTF-8
+    avec BOM, UTF-16 avec BOM ; Windows-1252 (cp1252) et Latin-1 sont lus avec l'avertissement
+    SCH08.
+
+    Exemple refusé :
+
+        $ cdv-check dossier.docx
+
+    Correction :
+
+        $ cdv-check dossier.yaml
+
+    Que faire : donnez le fichier texte YAML ou JSON du dossier, enregistré en UTF-8 (cdv-check
+    init en écrit un modèle).
     """,
 )
 declare(
@@ -27,11 +42,27 @@ declare(
     section=_SECTION,
     title="Erreur de syntaxe YAML ou JSON",
     explanation="""
-    Le fichier n'est pas du YAML ou du JSON valide ; la ligne et la colonne sont celles où
-    l'analyseur s'est arrêté (l'erreur réelle est souvent juste avant). Causes fréquentes : une
-    tabulation pour indenter, un « : » dans une valeur sans guillemets, un crochet non fermé,
-    plusieurs documents « --- » dans un seul fichier.
-    Que faire : corrigez la syntaxe à cet endroit, puis relancez cdv-check.
+    L'appel : « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La démarche à
+    suivre) : un dossier mal écrit ne peut pas être lu jusqu'au bout.
+
+    Ce qui est vérifié : le fichier est du YAML ou du JSON valide. La ligne et la colonne données
+    sont celles où l'analyseur s'est arrêté ; l'erreur réelle est souvent juste avant. Causes
+    fréquentes : une tabulation pour indenter, un « : » dans une valeur sans guillemets, un
+    crochet non fermé, plusieurs documents « --- » dans un seul fichier.
+
+    Exemple refusé :
+
+        action:
+          intitule: Atelier couture : premier pas
+          quartiers: [Bellecroix
+
+    Correction :
+
+        action:
+          intitule: "Atelier couture : premier pas"
+          quartiers: [Bellecroix]
+
+    Que faire : corrigez la syntaxe à l'endroit indiqué (ou juste avant), puis relancez cdv-check.
     """,
 )
 declare(
@@ -40,9 +71,28 @@ declare(
     section=_SECTION,
     title="Clé obligatoire absente",
     explanation="""
-    Une clé que le format du dossier exige manque (par exemple action.debut ou porteur.nom).
-    La position donnée est celle du tableau qui devrait la contenir.
-    Que faire : ajoutez la clé ; cdv-check schema et cdv-check init montrent le format complet.
+    L'appel : « Le dossier est complet (avec l'ensemble des pièces justificatives) » (3.2 Critères
+    d'examen des dossiers) ; « Tout dossier incomplet ou hors délais ne sera pas instruit » (4).
+
+    Ce qui est vérifié : chaque clé que le format du dossier exige est présente et n'est pas vide
+    (par exemple action.debut ou porteur.nom). La position donnée est celle du tableau qui devrait
+    contenir la clé absente, ou celle de la clé laissée vide.
+
+    Exemple refusé :
+
+        action:
+          intitule: Atelier couture
+          debut: 2016-02-01
+
+    Correction :
+
+        action:
+          intitule: Atelier couture
+          debut: 2016-02-01
+          fin: 2016-12-15
+
+    Que faire : ajoutez la clé avec sa valeur ; cdv-check schema et cdv-check init montrent le
+    format complet.
     """,
 )
 declare(
@@ -51,11 +101,28 @@ declare(
     section=_SECTION,
     title="Valeur de mauvais type ou de mauvais format",
     explanation="""
-    Une valeur n'a pas la forme attendue : date (2016-01-08 ou 08/01/2016), montant (4000,
-    « 4 000,50 € »), oui/non, nombre entier, liste, texte, ou une valeur hors de la liste permise
-    (statut du porteur, axe transversal). Une étiquette YAML (!!python/…, !!binary, !!set…) est
-    refusée. La valeur refusée n'est pas prise en compte par les autres vérifications.
-    Que faire : corrigez la valeur selon le message.
+    L'appel : « Le dossier est complet (avec l'ensemble des pièces justificatives) » (3.2 Critères
+    d'examen des dossiers) : une valeur illisible ne compte pas.
+
+    Ce qui est vérifié : chaque valeur a la forme attendue : date (2016-01-08 ou 08/01/2016),
+    montant (4000, « 4 000,50 € »), oui/non, nombre entier, liste, texte, ou une valeur de la
+    liste permise (statut du porteur, axe transversal). Une étiquette YAML (!!python/…, !!binary,
+    !!set…) est refusée. La valeur refusée n'est pas prise en compte par les autres
+    vérifications.
+
+    Exemple refusé :
+
+        action:
+          debut: 1er février 2016
+          nouvelle: peut-être
+
+    Correction :
+
+        action:
+          debut: 2016-02-01
+          nouvelle: oui
+
+    Que faire : corrigez la valeur selon le message, qui dit la forme attendue.
     """,
 )
 declare(
@@ -64,9 +131,23 @@ declare(
     section=_SECTION,
     title="Clé inconnue",
     explanation="""
-    Le dossier contient une clé que le format ne connaît pas : souvent une faute de frappe
-    (« quartier » pour « quartiers »). Elle n'est jamais ignorée en silence : cdv-check la signale
-    avec la clé connue la plus proche. Les clés de fusion YAML « << » sont refusées.
+    L'appel : « Le dossier est complet (avec l'ensemble des pièces justificatives) » (3.2 Critères
+    d'examen des dossiers) : une clé mal orthographiée laisse la vraie clé vide.
+
+    Ce qui est vérifié : chaque clé du dossier est une clé du format. Une clé inconnue (souvent une
+    faute de frappe) n'est jamais ignorée en silence : cdv-check la signale avec la clé connue la
+    plus proche. Les clés de fusion YAML « << » sont refusées.
+
+    Exemple refusé :
+
+        action:
+          quartier: [Bellecroix]
+
+    Correction :
+
+        action:
+          quartiers: [Bellecroix]
+
     Que faire : corrigez le nom de la clé, ou retirez-la.
     """,
 )
@@ -76,9 +157,25 @@ declare(
     section=_SECTION,
     title="Clé en double",
     explanation="""
-    La même clé apparaît deux fois dans un même tableau. Un lecteur YAML ordinaire garderait la
-    dernière sans rien dire ; cdv-check signale les deux lignes et ne lit que la première.
-    Que faire : gardez une seule fois la clé, avec la bonne valeur.
+    L'appel : « Le dossier est complet (avec l'ensemble des pièces justificatives) » (3.2 Critères
+    d'examen des dossiers) : une valeur écrite deux fois ne dit pas laquelle est la bonne.
+
+    Ce qui est vérifié : une même clé n'apparaît qu'une fois dans un même tableau. Un lecteur YAML
+    ordinaire garderait la dernière sans rien dire ; cdv-check signale les deux lignes et ne lit
+    que la première.
+
+    Exemple refusé :
+
+        action:
+          debut: 2016-02-01
+          debut: 2016-03-01
+
+    Correction :
+
+        action:
+          debut: 2016-02-01
+
+    Que faire : gardez la clé une seule fois, avec la bonne valeur.
     """,
 )
 declare(
@@ -87,10 +184,28 @@ declare(
     section=_SECTION,
     title="Limite de sécurité dépassée",
     explanation="""
-    Le fichier dépasse une limite de sécurité : taille, profondeur d'imbrication, nombre
-    d'éléments, nombre d'alias YAML (« bombe » d'alias), longueur d'une valeur, ou alias récursif.
-    Ces limites protègent les référents qui vérifient des dossiers venus de tiers ; le message
-    nomme la limite atteinte. Un dossier normal en est très loin.
+    L'appel : « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La démarche à
+    suivre) : un fichier hors de toute mesure n'est pas un dossier qu'on peut instruire.
+
+    Ce qui est vérifié : le fichier reste sous les limites de sécurité : taille, profondeur
+    d'imbrication, nombre d'éléments, nombre d'alias YAML (« bombe » d'alias), longueur d'une
+    valeur, quantité de texte, alias qui se contient lui-même. Ces limites protègent les référents
+    qui vérifient des dossiers venus de tiers ; le message nomme la limite atteinte. Un dossier
+    normal en est très loin.
+
+    Exemple refusé :
+
+        a: &a [x, x, x, x, x, x, x, x, x, x]
+        b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+        c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+        d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+        e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+
+    Correction :
+
+        action:
+          partenaires: [Centre social de Bellecroix, Pôle Emploi]
+
     Que faire : simplifiez le fichier ; écrivez les valeurs en toutes lettres plutôt qu'en alias.
     """,
 )
@@ -100,9 +215,27 @@ declare(
     section=_SECTION,
     title="Fichier non UTF-8",
     explanation="""
-    Le fichier n'est pas en UTF-8 : il a été lu comme du Windows-1252 (cp1252), le codage par
-    défaut de nombreux logiciels sous Windows. Les accents peuvent être mal lus.
-    Que faire : enregistrez le fichier en UTF-8.
+    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA
+    12156*03 saisi en ligne » (4 La démarche à suivre) : les textes recopiés doivent garder leurs
+    accents.
+
+    Ce qui est vérifié : le fichier est en UTF-8. Sinon il est lu comme du Windows-1252 (cp1252),
+    le codage par défaut de nombreux logiciels sous Windows, ou comme du Latin-1 : les accents
+    peuvent être mal lus.
+
+    Exemple refusé :
+
+        # fichier enregistré en « ANSI » (Windows-1252) par le Bloc-notes
+        action:
+          intitule: Atelier couture, premier pas vers l'emploi
+
+    Correction :
+
+        # le même fichier enregistré en « UTF-8 »
+        action:
+          intitule: Atelier couture, premier pas vers l'emploi
+
+    Que faire : enregistrez le fichier en UTF-8 (« Enregistrer sous… », codage UTF-8).
     """,
 )
 declare(
