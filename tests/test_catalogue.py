@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
-from cdv_check.core.registry import all_rules
+from cdv_check.core.registry import HEADINGS, all_rules
 from cdv_check.rules import TABLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,3 +71,16 @@ def test_rules_command_lists_and_explains() -> None:
     unknown = runner.invoke(app, ["rules", "PCE77"])
     assert unknown.exit_code == 2
     assert "inconnue" in unknown.stderr
+
+
+def test_rules_command_shows_the_parts_in_order_and_the_examples_as_written() -> None:
+    shown = CliRunner().invoke(app, ["rules", "BUD03"])
+    assert shown.exit_code == 0
+    lines = shown.stdout.splitlines()
+    starts = [next(i for i, line in enumerate(lines) if line.startswith(f"{h} :")) for h in HEADINGS]
+    assert starts == sorted(starts)
+    refused = dict(all_rules()["BUD03"].parts)["Exemple refusé"]
+    assert refused in shown.stdout  # the YAML fragment, indentation kept, ready to copy
+    prose = [line for line in lines if not line.startswith("    ")]
+    assert max(len(line) for line in prose) <= 100
+    assert not any(line.lstrip().startswith((":", ";", "»")) for line in prose)  # French spacing kept

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,6 +22,9 @@ from cdv_check.cli.check import (
 )
 from cdv_check.cli.click_french import DefaultCommandGroup, FrenchCommand
 from cdv_check.reporters import FORMATS
+
+if TYPE_CHECKING:
+    from cdv_check.core.registry import Rule
 
 Format = StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[misc]
 
@@ -150,12 +154,42 @@ def rules(
         close = difflib.get_close_matches(key, list(catalogue), n=3)
         hint = f" Règles proches : {', '.join(close)}." if close else ""
         raise CommandFailed(f"règle « {rule_id} » inconnue.{hint} La liste : cdv-check rules.")
-    r = catalogue[key]
-    typer.echo(f"{r.id} — {r.title}")
-    typer.echo(f"Gravité : {' ou '.join(s.label for s in r.severities)}")
-    typer.echo(f"Section de l'appel : {r.section}")
-    typer.echo("")
-    typer.echo(r.explanation)
+    bold = color_wanted(None)
+    typer.echo(_explained(catalogue[key], width=min(width(), 100), bold=bold), nl=False, color=bold)
+
+
+def _explained(rule: Rule, *, width: int, bold: bool) -> str:
+    """A rule's explanation for the terminal: each part starts with its heading (in bold in a
+    terminal), its text re-wrapped to the width, the dossier examples kept as written."""
+    import textwrap
+
+    def heading(text: str) -> str:
+        return typer.style(text, bold=True) if bold else text
+
+    def wrapped(text: str, title: str = "") -> list[str]:
+        # No line starts with « : », « ; » or « » » (French spacing), nor ends with « « »: those
+        # spaces, and the heading's, are no-break while wrapping.
+        glued = re.sub(r" ([:;?!»])", "\u00a0\\1", re.sub(r"« ", "«\u00a0", " ".join(text.split())))
+        head = f"{title}\u00a0:".replace(" ", "\u00a0") if title else ""
+        lines = textwrap.wrap(f"{head} {glued}" if head else glued, width=width, subsequent_indent="  ",
+                              break_on_hyphens=False)
+        if head:
+            lines[0] = lines[0].replace(head, heading(f"{title} :"), 1)
+        return [line.replace("\u00a0", " ") for line in lines]
+
+    out = [heading(f"{rule.id} — {rule.title}"),
+           f"Gravité : {' ou '.join(s.label for s in rule.severities)}",
+           f"Section de l'appel : {rule.section}"]
+    for title, text in rule.parts:
+        out.append("")
+        blocks = text.split("\n\n")
+        if blocks[0].startswith("    ") or not blocks[0]:  # a heading alone, then a dossier fragment
+            out.append(heading(f"{title} :"))
+        else:
+            out.extend(wrapped(blocks.pop(0), title))
+        for block in blocks:
+            out.extend(block.splitlines() if block.startswith("    ") else wrapped(block))
+    return "\n".join(out) + "\n"
 
 
 
