@@ -22,6 +22,7 @@ from cdv_check.cli.check import (
 )
 from cdv_check.cli.click_french import DefaultCommandGroup, FrenchCommand
 from cdv_check.reporters import FORMATS
+from cdv_check.text.safety import clean_lines
 
 if TYPE_CHECKING:
     from cdv_check.core.registry import Rule
