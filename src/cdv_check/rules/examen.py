@@ -61,12 +61,16 @@ def action_dates(ctx: Context) -> Iterator[Issue]:
         action:
           debut: 2016-04-01
           fin: 2017-06-30
+          public:
+            scolaire: non
 
     Correction :
 
         action:
           debut: 2016-04-01
           fin: 2016-12-31
+          public:
+            scolaire: non
 
     Que faire : ne présentez que la partie de l'action qui tombe dans la période admise (dates et
     budget), ou découpez l'action en plusieurs demandes.
