@@ -20,11 +20,11 @@ _VICTIM: list[str] = []
 _real_check_in_worker = batch._check_in_worker
 
 
-def _dying_worker(path: str) -> DossierResult:
+def _dying_worker(path: str, follow_links: bool = True) -> DossierResult:
     """Module-level (so that it can be sent to the workers): dies on the victim file."""
     if path in _VICTIM:
         os._exit(1)
-    return _real_check_in_worker(path)
+    return _real_check_in_worker(path, follow_links)
 
 
 def test_killed_worker_loses_no_dossier(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -212,7 +212,7 @@ def run_check(options: CheckOptions) -> int:
     with signals_caught() as interruption:
         results = run(
             expansion.files, ref=ref, referentiel=options.referentiel, settings=settings,
-            jobs=jobs, interruption=interruption,
+            jobs=jobs, interruption=interruption, walked=expansion.walked,
         )
         try:
             with open_report(output) as out:

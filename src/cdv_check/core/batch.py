@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import signal
 import sys
@@ -28,28 +27,42 @@ class Expansion:
     files: list[str]
     missing: list[str]
     """Paths given on the command line that name nothing (exit 2)."""
+    walked: frozenset[str] = frozenset()
+    """The files found by walking a folder or expanding a pattern (not named on the command line):
+    a symbolic link among them is not followed, see `follows_links`."""
+
+    def follows_links(self, path: str) -> bool:
+        """One policy for links, as for piece files: a link found by walking a folder or by a
+        pattern is not followed (a dossier folder must not lead to `/etc/passwd` or to a file
+        outside it); a path named on the command line is the user's choice, and is followed."""
+        return path not in self.walked
 
 
 def expand(paths: Iterable[str]) -> Expansion:
     """Files to check, in the order given; folders searched recursively, globs expanded here."""
     files: list[str] = []
+    walked: set[str] = set()
     missing: list[str] = []
     for given in paths:
         if given == "-":
             files.append(given)
         elif _GLOB_CHARS & set(given) and not os.path.lexists(given):
-            matches = sorted(glob.glob(given, recursive=True))
-            found = [m for m in matches if not os.path.isdir(m)]
-            for folder in (m for m in matches if os.path.isdir(m)):
+            matches = _glob(given)
+            found = [m for m in matches if not _real_folder(m)]
+            for folder in (m for m in matches if _real_folder(m)):
                 found.extend(_dossiers_in(folder))
             (files.extend(found) if found else missing.append(given))
+            walked.update(found)
         elif os.path.isdir(given):
-            files.extend(_dossiers_in(given))
+            found = _dossiers_in(given)
+            files.extend(found)
+            walked.update(found)
         elif os.path.lexists(given):
             files.append(given)
         else:
             missing.append(given)
-    return Expansion(_once_each(files), missing)
+    kept = _once_each(files)
+    return Expansion(kept, missing, frozenset(walked.intersection(kept)))
 
 
 def _once_each(files: list[str]) -> list[str]:
@@ -73,6 +86,80 @@ def _dossiers_in(folder: str) -> list[str]:
     return found
 
 
+def _real_folder(path: str) -> bool:
+    return os.path.isdir(path) and not os.path.islink(path)
+
+
+def _glob(pattern: str) -> list[str]:
+    """What `glob.glob(pattern, recursive=True)` gives, in order, except that a link met while
+    matching a wildcard is never entered: `**` walks real folders only, so `ln -s . a` makes no
+    loop (glob would enter a/a/a/… until the path is too long). A folder named literally in the
+    pattern is the user's choice and is entered, link or not. Hidden names (`.x`) match only a
+    part that starts with a dot, as in glob.
+    """
+    from fnmatch import fnmatchcase
+
+    parts = [part for part in pattern.split("/") if part]
+    base = "/" if pattern.startswith("/") else ""
+    found: list[str] = []
+    seen: set[tuple[str, int]] = set()
+    stack = [(base, 0)]
+    while stack:
+        folder, index = stack.pop()
+        if (folder, index) in seen or index >= len(parts):
+            continue
+        seen.add((folder, index))
+        part, last = parts[index], index == len(parts) - 1
+        if part == "**":
+            below = [folder, *_real_folders_below(folder)]
+            if last:  # the folders, each walked for its dossiers (not every file below, as glob)
+                found.extend(b or "." for b in below)
+            else:
+                stack.extend((b, index + 1) for b in below)
+        elif not _GLOB_CHARS & set(part):
+            path = os.path.join(folder, part)
+            if last and os.path.lexists(path):
+                found.append(path)
+            elif not last and os.path.isdir(path):
+                stack.append((path, index + 1))
+        else:
+            for entry in _entries(folder):
+                if (entry.name.startswith(".") and not part.startswith(".")) or not fnmatchcase(entry.name, part):
+                    continue
+                path = os.path.join(folder, entry.name)
+                if last:
+                    found.append(path)
+                elif _entry_is_real_folder(entry):
+                    stack.append((path, index + 1))
+    return sorted(set(found))
+
+
+def _entries(folder: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder or ".") as entries:
+            return list(entries)
+    except OSError:  # not a folder, or not readable: nothing matches there, as in glob
+        return []
+
+
+def _entry_is_real_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _real_folders_below(folder: str) -> list[str]:
+    """Every folder under `folder` (spelled as the pattern spells it), hidden ones left out as by
+    glob's `**`, links to folders neither listed nor entered."""
+    below: list[str] = []
+    for root, dirs, _names in os.walk(folder or "."):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(root, d)))
+        spelled = root if folder else os.path.relpath(root)
+        below.extend(d if spelled == "." else os.path.join(spelled, d) for d in dirs)
+    return below
+
+
 # Per worker process: loaded once by the initializer.
 _worker: dict[str, Any] = {}
 
@@ -90,14 +177,16 @@ def _init_worker(referentiel: Path | None, settings: Settings) -> None:
     _worker["settings"] = settings
 
 
-def _check_in_worker(path: str) -> DossierResult:
-    return check_one(path, _worker["ref"], _worker["settings"])
+def _check_in_worker(path: str, follow_links: bool = True) -> DossierResult:
+    return check_one(path, _worker["ref"], _worker["settings"], follow_links=follow_links)
 
 
-def check_one(path: str, ref: Referentiel, settings: Settings, *, stdin: Any = None) -> DossierResult:
+def check_one(
+    path: str, ref: Referentiel, settings: Settings, *, stdin: Any = None, follow_links: bool = True
+) -> DossierResult:
     """Check one file; a bug of cdv-check on one file is reported on that file, the batch goes on."""
     try:
-        return check_path(path, ref, settings, stdin=stdin)
+        return check_path(path, ref, settings, stdin=stdin, follow_links=follow_links)
     except RecursionError:
         reason = "structure trop profonde"
     except Exception as exc:  # noqa: BLE001  (reported as a finding, never swallowed)
@@ -141,31 +230,40 @@ def run(
     settings: Settings,
     jobs: int | None,
     interruption: Interruption | None = None,
+    walked: frozenset[str] = frozenset(),
 ) -> Iterator[DossierResult]:
     """Results in the order of `files`, each yielded as soon as it and those before it are done.
+
+    A symbolic link is followed only for a file not in `walked` (see `Expansion.follows_links`).
 
     With an `interruption`, a signal stops the batch with KeyboardInterrupt raised from the
     iteration itself, never while the caller writes a result; the workers are then ended.
     """
     interruption = interruption or Interruption()
     count = workers(jobs, len(files))
+    tasks = [(path, path not in walked) for path in files]
     if count <= 1 or len(files) < 4 or "-" in files:
-        yield from _one_by_one(files, ref, settings, interruption)
+        yield from _one_by_one(tasks, ref, settings, interruption)
     else:
-        yield from _in_workers(files, ref, referentiel, settings, interruption, count)
+        yield from _in_workers(tasks, ref, referentiel, settings, interruption, count)
+
+
+_Task = tuple[str, bool]
+"""A file to check, and whether a link there is followed."""
 
 
 def _one_by_one(
-    files: list[str], ref: Referentiel, settings: Settings, interruption: Interruption
+    tasks: list[_Task], ref: Referentiel, settings: Settings, interruption: Interruption
 ) -> Iterator[DossierResult]:
-    for path in files:
+    for path, follow in tasks:
         with interruption.waiting():  # a dossier being checked here stops at the signal
-            result = check_one(path, ref, settings, stdin=sys.stdin.buffer if path == "-" else None)
+            stdin = sys.stdin.buffer if path == "-" else None
+            result = check_one(path, ref, settings, stdin=stdin, follow_links=follow)
         yield result
 
 
 def _in_workers(
-    files: list[str],
+    files: list[_Task],
     ref: Referentiel,
     referentiel: Path | None,
     settings: Settings,
@@ -220,8 +318,8 @@ def _wait(future: Future[list[DossierResult]], interruption: Interruption) -> li
             continue
 
 
-def _check_chunk(paths: list[str]) -> list[DossierResult]:
-    return [_check_in_worker(path) for path in paths]
+def _check_chunk(tasks: list[_Task]) -> list[DossierResult]:
+    return [_check_in_worker(path, follow) for path, follow in tasks]
 
 
 def _end_workers(executor: Any) -> None:

@@ -68,9 +68,10 @@ class DossierResult:
 
 
 def check_path(
-    path: Path | str, ref: Referentiel, settings: Settings, *, stdin: Any = None
+    path: Path | str, ref: Referentiel, settings: Settings, *, stdin: Any = None, follow_links: bool = True
 ) -> DossierResult:
-    document = read_structured(path, settings.limits, stdin=stdin)
+    """Check one file; `follow_links=False` for a file found by walking (batch.Expansion)."""
+    document = read_structured(path, settings.limits, stdin=stdin, follow_links=follow_links)
     folder = None if str(path) == "-" else Path(path).parent
     return check_document(document, ref, settings, folder)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import errno
 import os
 import stat
 from dataclasses import dataclass, field
@@ -103,16 +104,23 @@ class InputRefused(Exception):
 # --- bytes -----------------------------------------------------------------------------------
 
 
-def read_bounded(path: Path, limit: int) -> bytes:
-    """Read a regular file, never blocking on a pipe or device, never more than `limit` bytes."""
+def read_bounded(path: Path, limit: int, *, follow_links: bool = True) -> bytes:
+    """Read a regular file, never blocking on a pipe or device, never more than `limit` bytes;
+    without `follow_links`, a symbolic link is refused, atomically (O_NOFOLLOW)."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+        if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):  # Windows: the best it allows
+            raise InputRefused(_link_not_followed())
     try:
         fd = os.open(path, flags)
-    except FileNotFoundError:
-        raise InputRefused(_unreadable("le fichier n'existe pas (ou est un lien brisé)")) from None
-    except IsADirectoryError:
-        raise InputRefused(_unreadable("c'est un dossier, pas un fichier")) from None
     except OSError as exc:
+        if not follow_links and (exc.errno == errno.ELOOP or os.path.islink(path)):
+            raise InputRefused(_link_not_followed()) from None
+        if isinstance(exc, FileNotFoundError):
+            raise InputRefused(_unreadable("le fichier n'existe pas (ou est un lien brisé)")) from None
+        if isinstance(exc, IsADirectoryError):
+            raise InputRefused(_unreadable("c'est un dossier, pas un fichier")) from None
         raise InputRefused(_unreadable(f"impossible de l'ouvrir ({french_os_error(exc)})")) from None
     try:
         info = os.fstat(fd)
@@ -154,6 +162,16 @@ def _unreadable(why: str) -> ReadProblem:
         "SCH01",
         f"Fichier illisible : {why}.",
         "Vérifiez le chemin et donnez un fichier YAML ou JSON ordinaire.",
+    )
+
+
+def _link_not_followed() -> ReadProblem:
+    return ReadProblem(
+        "SCH01",
+        "Fichier non lu : c'est un lien symbolique, trouvé en parcourant un dossier ou par un motif ; "
+        "un tel lien n'est pas suivi (il pourrait mener hors du dossier des demandes).",
+        "Remplacez le lien par le fichier lui-même, ou donnez ce chemin tel quel sur la ligne de "
+        "commande : un chemin nommé explicitement est lu, lien ou non.",
     )
 
 
@@ -673,14 +691,17 @@ def _reader_problem(exc: yaml.YAMLError, text: str) -> ReadProblem:
 # --- entry points ----------------------------------------------------------------------------
 
 
-def read_structured(path: Path | str, limits: Limits = DEFAULT_LIMITS, *, stdin: Any = None) -> Document:
-    """Read one YAML or JSON file (or standard input when `path` is "-") into a Document."""
+def read_structured(
+    path: Path | str, limits: Limits = DEFAULT_LIMITS, *, stdin: Any = None, follow_links: bool = True
+) -> Document:
+    """Read one YAML or JSON file (or standard input when `path` is "-") into a Document; see
+    `read_bounded` for `follow_links`."""
     doc = Document(source=str(path))
     try:
         if str(path) == "-":
             raw = read_stream_bounded(stdin, limits.file_bytes)
         else:
-            raw = read_bounded(Path(path), limits.file_bytes)
+            raw = read_bounded(Path(path), limits.file_bytes, follow_links=follow_links)
         text, warnings = decode(raw)
     except InputRefused as refused:
         doc.problems.append(refused.problem)
