@@ -92,7 +92,8 @@ def check_document(
                 refusals.add(loc, len(findings))
         findings.append(_locate(rules[rule_id], issue, document))
 
-    model = _build_model(document, ref, add) if document.readable else None
+    pruner = _Pruner(document.data)
+    model = _build_model(document, ref, add, pruner) if document.readable else None
     deposit = None
     if model is not None:
         deposit = model.date_depot or settings.deposit_date or settings.today
@@ -102,6 +103,7 @@ def check_document(
             if rule.check is None or refusals.block(rule):
                 continue
             for issue in rule.check(context):
+                issue = pruner.in_file(issue)  # the model's lists lack their refused items
                 if not refusals.covers(issue.path):
                     add(rule.id, issue, refuses=rule.refuses)
         findings = refusals.explain(findings)
@@ -185,7 +187,7 @@ class _Add(Protocol):
     def __call__(self, rule_id: str, issue: Issue, *, refuses: bool = False, also: tuple[Loc, ...] = ()) -> None: ...
 
 
-def _build_model(document: Document, ref: Referentiel, add: _Add) -> Dossier | None:
+def _build_model(document: Document, ref: Referentiel, add: _Add, pruner: _Pruner) -> Dossier | None:
     data = document.data
     if data is None:
         add("SCH03", Issue(
@@ -209,15 +211,20 @@ def _build_model(document: Document, ref: Referentiel, add: _Add) -> Dossier | N
         try:
             model = Dossier.model_validate(data, context=context)
         except ValidationError as exc:
-            for loc, issue, rule_id, meant in _schema_issues(exc, document):
-                pruned = _prune(data, loc)
+            refused = [tuple(err["loc"]) for err in exc.errors(include_url=False)]
+            issues = list(_schema_issues(exc, document, pruner))
+            # All of this round's refused values removed at once: no removal shifts an index.
+            removed = dict(zip(refused, pruner.remove(refused)))
+            for current, issue, rule_id, meant in issues:
+                pruned = removed[current]
                 document.dropped.update((pruned, *meant))
                 add(rule_id, issue, refuses=True, also=(pruned, *meant))
             continue
-        for loc in missing_required(model):
+        for loc in map(pruner.in_file_loc, missing_required(model)):
             if not document.was_dropped(loc):
                 add("SCH03", _blank(loc) if loc in document.value_marks else _missing(loc), refuses=True)
         for text in texts(model):
+            text = text._replace(loc=pruner.in_file_loc(text.loc))
             reason = placeholder_reason(text.value, ref, dotted(text.loc))
             if reason is not None and not document.was_dropped(text.loc):
                 substantive = dotted(text.loc) in ref.seuils.textes_longueur_min
@@ -228,18 +235,20 @@ def _build_model(document: Document, ref: Referentiel, add: _Add) -> Dossier | N
 
 
 def _schema_issues(
-    exc: ValidationError, document: Document
+    exc: ValidationError, document: Document, pruner: _Pruner
 ) -> Iterator[tuple[Loc, Issue, str, tuple[Loc, ...]]]:
-    """Each refusal: where, what, which rule, and the key it was meant to be (if absent)."""
+    """Each refusal: where in the data (as the model saw it), what (located in the file), which
+    rule, and the key it was meant to be (if absent)."""
     for err in exc.errors(include_url=False):
-        loc: Loc = tuple(err["loc"])
+        current: Loc = tuple(err["loc"])
+        loc = pruner.in_file_loc(current)
         if document.was_dropped(loc):
             continue
         if err["type"] == "extra_forbidden":
-            meant = _meant_key(loc, document.data)
-            yield loc, _unknown_key(loc, meant), "SCH05", (() if meant is None else ((*loc[:-1], meant),))
+            meant = _meant_key(current, document.data)
+            yield current, _unknown_key(loc, meant), "SCH05", (() if meant is None else ((*loc[:-1], meant),))
         else:
-            yield loc, _wrong_value(loc, err), "SCH04", ()
+            yield current, _wrong_value(loc, err), "SCH04", ()
 
 
 def _meant_key(loc: Loc, data: Any) -> str | None:
@@ -328,24 +337,78 @@ def _missing(loc: Loc) -> Issue:
     )
 
 
-def _prune(data: Any, loc: Loc) -> Loc:
-    """Remove the value at `loc` so that the model can be built from the rest; the path removed.
+class _Pruner:
+    """Removes refused values from the data, so that the model is built from the rest and every
+    other rule still runs; keeps, for each list it shortened, the file's index of each item left.
 
-    The model may name a place inside a plain value: `axes_transversaux: inconnu` is read as a
-    list of one, refused at item 0. Then that plain value is what is removed.
+    The model (and so each rule) sees the shortened lists: `[bad1, jeunesse, bad2]` becomes
+    `[jeunesse]`, whose item 0 is item 1 of the file. Every path said to the user is turned back
+    into the file's (`in_file`), so it is found at its own line and column.
     """
-    if not loc:
-        return loc
-    containers = [data]  # containers[i] holds loc[i]
-    for part in loc[:-1]:
-        child = _child(containers[-1], part)
-        if not isinstance(child, (dict, list)):
-            break
-        containers.append(child)
-    depth = len(containers) - 1
-    if _child(containers[depth], loc[depth]) is not _ABSENT:
-        del containers[depth][loc[depth]]
-    return loc[: depth + 1]
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self._kept: dict[Loc, list[int]] = {}
+        """File path of a shortened list → the file index of each of its current items."""
+
+    def in_file_loc(self, loc: Loc) -> Loc:
+        """The path in the file of what is at `loc` in the data as it is now."""
+        if not self._kept:
+            return tuple(loc)
+        out: list[str | int] = []
+        node = self.data
+        for part in loc:
+            kept = self._kept.get(tuple(out)) if isinstance(node, list) else None
+            if kept is not None and isinstance(part, int) and 0 <= part < len(kept):
+                out.append(kept[part])
+            else:
+                out.append(part)
+            node = _child(node, part)
+        return tuple(out)
+
+    def in_file(self, issue: Issue) -> Issue:
+        return replace(issue, path=self.in_file_loc(issue.path)) if issue.path and self._kept else issue
+
+    def remove(self, locs: list[Loc]) -> list[Loc]:
+        """Remove the values at `locs` (paths in the data as it is now, all taken before any
+        removal); the file paths removed. The items of a list are removed together, so that no
+        removal shifts the index of another.
+
+        The model may name a place inside a plain value: `axes_transversaux: inconnu` is read as
+        a list of one, refused at item 0. Then that plain value is what is removed.
+        """
+        places = [(self.in_file_loc(loc), *self._place(loc)) for loc in locs]
+        removed: list[Loc] = []
+        from_lists: dict[int, tuple[list[Any], Loc, set[int]]] = {}
+        for in_file, container, key, container_path in places:
+            if container is None:
+                removed.append(in_file)
+                continue
+            removed.append(in_file[: len(container_path) + 1])
+            if isinstance(container, list) and isinstance(key, int):
+                if 0 <= key < len(container):  # each list rebuilt once below: linear, whatever the count
+                    from_lists.setdefault(id(container), (container, container_path, set()))[2].add(key)
+            elif _child(container, key) is not _ABSENT:
+                del container[key]
+        for items, items_path, gone in from_lists.values():
+            kept = self._kept.get(items_path, range(len(items)))
+            self._kept[items_path] = [k for i, k in enumerate(kept) if i not in gone]
+            items[:] = [item for i, item in enumerate(items) if i not in gone]
+        return removed
+
+    def _place(self, loc: Loc) -> tuple[Any, str | int, Loc]:
+        """The container that holds what is removed for `loc`, its key there, and the file path
+        of that container."""
+        if not loc:
+            return None, "", ()
+        containers = [self.data]  # containers[i] holds loc[i]
+        for part in loc[:-1]:
+            child = _child(containers[-1], part)
+            if not isinstance(child, (dict, list)):
+                break
+            containers.append(child)
+        depth = len(containers) - 1
+        return containers[depth], loc[depth], self.in_file_loc(loc[:depth])
 
 
 _ABSENT = object()
