@@ -294,10 +294,16 @@ class Referentiel(_Frozen):
         return codes
 
     def operational(self, code: str) -> ObjectifOperationnel | None:
+        return self._operational_by_code.get(code)
+
+    @cached_property
+    def _operational_by_code(self) -> dict[str, ObjectifOperationnel]:
+        """Indexed once: a rule asks for each code of a dossier, which may cite thousands."""
+        index: dict[str, ObjectifOperationnel] = {}
         for path in walk(self.annexe1):
-            if path.objectif is None and path.operationnel is not None and path.operationnel.code == code:
-                return path.operationnel
-        return None
+            if path.objectif is None and path.operationnel is not None:
+                index.setdefault(path.operationnel.code, path.operationnel)
+        return index
 
     def priorities_for(self, slugs: set[str]) -> list[Priorite]:
         """The priorities of « Tous QPV » and of the given QPV, in the call's order."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
+from cdv_check.core.suggestions import Suggestions
 from cdv_check.model.codes import closest_objective_codes
 from cdv_check.model.referentiel import Axe, Qpv, Referentiel, StatutPorteur, fold, walk
 from cdv_check.text.french import french_date, join_fr, plural, quoted, shorten
@@ -146,6 +146,8 @@ def closest_qpv(ref: Referentiel, text: str) -> Qpv | None:
     """The QPV whose spelling (slug, name, variants; folded) is nearest to an unknown one."""
     if len(text) > ref.longest_qpv_spelling * 4:
         return None
+    import difflib
+
     by_spelling = {spelling: q for q in ref.qpv for spelling in q.spellings()}
     close = difflib.get_close_matches(fold(text), list(by_spelling), n=1, cutoff=0.6)
     return by_spelling[close[0]] if close else None
@@ -191,13 +193,16 @@ def qpv_known(ctx: Context) -> Iterator[Issue]:
             ("action", "quartiers"),
         )
         return
+    suggest: Suggestions[Qpv | None] = Suggestions(
+        lambda name: closest_qpv(ctx.ref, name), None, ctx.limits.findings_per_dossier
+    )
     for index, name in enumerate(action.quartiers):
         if not name.strip():
             yield _blank_item("quartiers", index, f"le nom d'un QPV ({names})")
             continue
         if ctx.ref.qpv_by_spelling(name) is not None:
             continue
-        close = closest_qpv(ctx.ref, name)
+        close = suggest(name)
         hint = f"Vouliez-vous dire « {close.nom} » ? " if close else ""
         yield Issue(
             f"Quartier « {shorten(name, 40)} » inconnu : ce n'est pas un des QPV de l'appel.",
@@ -268,6 +273,10 @@ def objectives_known(ctx: Context) -> Iterator[Issue]:
         )
         return
     valid = ctx.ref.objective_codes()
+    suggest: Suggestions[list[str]] = Suggestions(
+        lambda code: closest_objective_codes(ctx.ref, code, n=_MAX_SUGGESTED_CODES), [],
+        ctx.limits.findings_per_dossier,
+    )
     for index, raw in enumerate(action.objectifs):
         code = raw.strip()
         if code in valid:
@@ -279,7 +288,7 @@ def objectives_known(ctx: Context) -> Iterator[Issue]:
         if axe is not None:
             yield _axis_issue(axe, index)
             continue
-        close = closest_objective_codes(ctx.ref, code, n=_MAX_SUGGESTED_CODES)
+        close = suggest(code)
         hint = (
             f"Codes proches : {' ; '.join(_labelled(ctx.ref, c) for c in close)}. "
             if close

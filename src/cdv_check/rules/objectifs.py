@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from cdv_check.model.dossier import Action
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
+from cdv_check.core.suggestions import Suggestions
 from cdv_check.model.referentiel import ObjectifOperationnel, Priorite, Qpv, Referentiel
 from cdv_check.text.french import join_fr, plural, quoted, shorten
 
@@ -136,6 +136,8 @@ def transversal_axes(ctx: Context) -> Iterator[Issue]:
 
 
 def closest_priorities(ref: Referentiel, text: str, n: int = 3) -> list[str]:
+    import difflib
+
     by_folded = {p.id.casefold(): p.id for p in ref.priorites}
     close = difflib.get_close_matches(text.strip().casefold(), list(by_folded), n=n, cutoff=0.6)
     return [by_folded[c] for c in close]
@@ -173,6 +175,7 @@ def priorities_known(ctx: Context) -> Iterator[Issue]:
         return
     by_id = {p.id: p for p in ctx.ref.priorites}
     covered = {q.slug for q in known_qpv(ctx.ref, action)}
+    suggest: Suggestions[list[str]] = Suggestions(lambda text: closest_priorities(ctx.ref, text), [], ctx.limits.findings_per_dossier)
     for index, raw in enumerate(action.priorites):
         path = ("action", "priorites", index)
         priority = by_id.get(raw.strip())
@@ -183,7 +186,7 @@ def priorities_known(ctx: Context) -> Iterator[Issue]:
                 path,
             )
         elif priority is None:
-            close = closest_priorities(ctx.ref, raw)
+            close = suggest(raw)
             names = join_fr([quoted(c) for c in close], "ou")
             hint = f"Vouliez-vous dire {names} ? " if close else ""
             yield Issue(
