@@ -67,7 +67,9 @@ def _invoke(*args: str, stdin: str | None = None) -> Any:
 
 def _dossiers(*args: str, stdin: str | None = None) -> tuple[int, list[dict[str, Any]]]:
     result = _invoke("--format", "jsonl", *args, stdin=stdin)
-    return result.exit_code, [json.loads(line) for line in result.stdout.splitlines()]
+    *dossiers, last = [json.loads(line) for line in result.stdout.splitlines()]
+    assert last["type"] == "synthese" and last["summary"]["dossiers"] == len(dossiers)
+    return result.exit_code, dossiers
 
 
 def test_a_folder_is_searched_recursively_in_a_stable_order(lot: Path) -> None:
@@ -79,7 +81,7 @@ def test_a_folder_is_searched_recursively_in_a_stable_order(lot: Path) -> None:
 def test_parallel_jobs_give_the_same_report_in_the_same_order(lot: Path) -> None:
     one = _invoke("--format", "jsonl", "--jobs", "1", "lot")
     two = _invoke("--format", "jsonl", "--jobs", "2", "lot")
-    assert len(one.stdout.splitlines()) == len(LOT) >= 8
+    assert len(one.stdout.splitlines()) == len(LOT) + 1 >= 9  # the last line: the synthesis
     assert two.stdout == one.stdout
     assert two.exit_code == one.exit_code == 1
     text_one = _invoke("--format", "text", "--jobs", "1", "lot")

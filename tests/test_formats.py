@@ -68,6 +68,13 @@ def _json(files: list[str], *extra: str) -> dict[str, dict]:
     return {d["file"]: d for d in json.loads(out)["dossiers"]}
 
 
+def _batch_findings(files: list[str], *extra: str) -> list[dict]:
+    """The batch rules' findings (LOT), from the json synthesis of the same batch."""
+    code, out = _run("json", files, *extra)
+    findings: list[dict] = json.loads(out)["synthese"]["findings"]
+    return findings
+
+
 # --- text ---------------------------------------------------------------------------------------
 
 
@@ -116,10 +123,17 @@ def test_junit_attributes_and_system_out_say_what_the_json_says(batch: list[str]
     assert root.attrib == {"name": "cdv-check", "tests": str(len(batch)), "failures": failed, "errors": "0"}
     [suite] = list(root)
     assert suite.attrib == {**root.attrib, "skipped": "0"}
-    for case in suite:
+    batch_findings = _batch_findings(batch)
+    # The batch findings that name no dossier (LOT03) are the suite's own output, after the cases.
+    assert suite[-1].tag == "system-out"
+    assert [line.split(" ")[0] for line in (suite[-1].text or "").splitlines()] == [
+        f["rule"] for f in batch_findings if not f["dossiers"]
+    ]
+    for case in suite.iter("testcase"):
         file = case.get("name")
         assert case.attrib == {"name": file, "classname": "cdv-check", "file": file}
-        findings = expected[file]["findings"]
+        # A batch finding (LOT) is also said in each test case of a dossier it names.
+        findings = expected[file]["findings"] + [f for f in batch_findings if file in f["dossiers"]]
         failure = case.find("failure")
         if failure is not None:
             errors = sum(f["severity"] == "error" for f in findings)
@@ -183,9 +197,15 @@ def test_sarif_results_refer_to_the_registry_and_every_dossier_appears(batch: li
 
     expected = _json(batch)
     findings = [(file, f) for file, d in expected.items() for f in d["findings"]]
-    assert len(run["results"]) == len(findings)
+    batch_findings = _batch_findings(batch)
+    # A batch finding is a result on each dossier it names; one that names none, a notification.
+    attached = [(file, f) for f in batch_findings for file in f["dossiers"]]
+    assert {f["rule"] for f in batch_findings} >= {"LOT01", "LOT03"}
+    assert len(run["results"]) == len(findings) + len(attached)
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert [n["associatedRule"]["id"] for n in notes] == [f["rule"] for f in batch_findings if not f["dossiers"]]
     levels = {"error": "error", "warning": "warning", "info": "note"}
-    for result, (file, finding) in zip(run["results"], findings):
+    for result, (file, finding) in zip(run["results"], findings + attached):
         assert result["ruleId"] in rules
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"] == finding["rule"]
         assert result["level"] == levels[finding["severity"]]
@@ -260,6 +280,8 @@ def test_github_one_annotation_per_finding_and_a_summary(batch: list[str]) -> No
     annotations = _annotations(out)
     expected = _json(batch)
     findings = [(file, f) for file, d in expected.items() for f in d["findings"]]
+    # Then the batch findings, each at the first dossier it names (or at none).
+    findings += [(f["dossiers"][0] if f["dossiers"] else None, f) for f in _batch_findings(batch)]
     assert len(annotations) == len(findings) + 1
     commands = {"error": "error", "warning": "warning", "info": "notice"}
     labels = {"error": "erreur", "warning": "avertissement", "info": "conseil"}
@@ -267,6 +289,9 @@ def test_github_one_annotation_per_finding_and_a_summary(batch: list[str]) -> No
         assert command == commands[finding["severity"]]  # GitHub's protocol stays English
         assert message.startswith(f"{labels[finding['severity']]} : ")  # what a person reads is French
         assert props["title"] == finding["rule"]
+        if file is None:
+            assert "file" not in props
+            continue
         assert props["file"] == file.replace(",", "%2C").replace(":", "%3A")
         if finding["line"] is not None:
             assert (props["line"], props["col"]) == (str(finding["line"]), str(finding["column"]))

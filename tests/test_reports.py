@@ -34,12 +34,14 @@ def test_report_is_exactly_the_golden_one(fmt: str, monkeypatch: pytest.MonkeyPa
 def test_json_report_follows_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     report = json.loads((GOLDEN / FILES["json"]).read_text(encoding="utf-8"))
-    assert set(report) == {"tool", "version", "referentiel", "dossiers", "summary"}
+    assert set(report) == {"tool", "version", "referentiel", "dossiers", "summary", "synthese"}
     assert report["referentiel"] == "metz-metropole-2016"
     assert [d["file"] for d in report["dossiers"]] == DOSSIERS
     faulty, valid = report["dossiers"]
     assert (faulty["passed"], valid["passed"]) == (False, True)
-    assert set(faulty) == {"file", "passed", "counts", "findings"}
+    assert set(faulty) == {"file", "passed", "counts", "findings", "dossier"}
+    assert (faulty["dossier"]["statut"], valid["dossier"]["statut"]) == ("a_corriger", "pret")
+    assert valid["dossier"]["subvention_demandee"] == "7000.00"
     for finding in faulty["findings"]:
         assert set(finding) == {"rule", "severity", "message", "path", "line", "column"}
         assert finding["line"] is None or finding["line"] >= 1

@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 Format = StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[misc]
 
 
+class MinSeverity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
 app = typer.Typer(
     cls=DefaultCommandGroup,
     name="cdv-check",
@@ -120,12 +126,18 @@ def check(
         int | None,
         typer.Option("--jobs", "-j", min=1, metavar="N", help="Dossiers vérifiés en parallèle (par défaut : nombre de cœurs)."),
     ] = None,
+    min_severity: Annotated[
+        MinSeverity | None,
+        typer.Option("--min-severity", metavar="GRAVITÉ", help="N'écrit pas les constats moins graves : error "
+                     "(erreurs seules), warning (erreurs et avertissements) ou info (tout, par défaut) ; les codes "
+                     "de sortie ne changent pas.", show_default=False),
+    ] = None,
 ) -> None:
     """Vérifie un ou plusieurs dossiers et rend un rapport en français."""
     options = CheckOptions(
         paths=tuple(paths or ()), format=format.value if format is not None else None, output=output,
         strict=strict, select=_joined(select), ignore=_joined(ignore), date_depot=date_depot, no_files=no_files,
-        referentiel=referentiel, jobs=jobs,
+        referentiel=referentiel, jobs=jobs, min_severity=min_severity.value if min_severity is not None else None,
     )
     raise typer.Exit(run_check(options))
 

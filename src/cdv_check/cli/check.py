@@ -39,6 +39,7 @@ class CheckOptions:
     no_files: bool | None = None
     referentiel: Path | None = None
     jobs: int | None = None
+    min_severity: str | None = None
 
 
 class CommandFailed(Exception):
@@ -162,6 +163,8 @@ def run_check(options: CheckOptions) -> int:
     from cdv_check.reporters.output import OutputExists, open_report
     from cdv_check.reporters import make, stream
     from cdv_check.core.summary import Summary
+    from cdv_check.core.synthesis import Builder
+    from cdv_check.core.findings import Severity
 
     output = options.output
     if not options.paths:
@@ -197,6 +200,7 @@ def run_check(options: CheckOptions) -> int:
         ignore=_ids(options.ignore, "--ignore") if options.ignore is not None
         else _known_ids(config.ignore or (), "ignore (configuration)"),
         strict=strict,
+        min_severity=Severity(options.min_severity or config.min_severity or "info"),
     )
     if "-" in expansion.files and not no_files:
         sys.stderr.write(
@@ -208,7 +212,9 @@ def run_check(options: CheckOptions) -> int:
         chosen, ref_id=ref.id, version=__version__, strict=strict, ref=ref,
         color=color_wanted(output), width=width(),
     )
-    summary = Summary(strict=strict)
+    summary = Summary(strict=strict, builder=Builder(
+        ref, select=settings.select, ignore=settings.ignore, min_severity=settings.min_severity,
+    ))
     with signals_caught() as interruption:
         results = run(
             expansion.files, ref=ref, referentiel=options.referentiel, settings=settings,
@@ -226,4 +232,4 @@ def run_check(options: CheckOptions) -> int:
             raise CommandFailed(f"impossible d'écrire le rapport {where} : {french_os_error(exc)}.") from None
     if summary.interrupted:
         return interruption.exit_code
-    return 1 if summary.failed else 0
+    return summary.exit_code

@@ -20,6 +20,7 @@ from cdv_check.reading.loading import Document, Loc, ReadProblem, read_structure
 from cdv_check.model.referentiel import Referentiel, fold
 from cdv_check.text.french import join_fr
 from cdv_check.model.errors_fr import french_message
+from cdv_check.core.synthesis import NOTHING, UNREADABLE, Demande, content_key, demande_of, status_of
 
 _PRUNE_ROUNDS = 4
 
@@ -36,6 +37,8 @@ class Settings:
     ignore: tuple[str, ...] = ()
     strict: bool = False
     limits: Limits = DEFAULT_LIMITS
+    min_severity: Severity = Severity.INFO
+    """`--min-severity`: findings below it are counted but not listed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +56,20 @@ class DossierResult:
     quartiers: tuple[str, ...] = ()
     """Slugs of the QPV the dossier names (for batch summaries)."""
     requested: Decimal | None = None
+    statut: str = UNREADABLE
+    """`pret`, `a_corriger` or `illisible` (core.synthesis)."""
+    demande: Demande = NOTHING
+    """What the dossier asks for, for the batch synthesis."""
+    hidden_counts: dict[str, int] = field(default_factory=dict)
+    """Findings below `--min-severity`: counted, not listed."""
 
     def counts(self) -> dict[str, int]:
         counts = {s.value: 0 for s in Severity}
         for f in self.findings:
             counts[f.severity.value] += 1
         for severity, n in self.omitted_counts.items():
+            counts[severity] += n
+        for severity, n in self.hidden_counts.items():
             counts[severity] += n
         return counts
 
@@ -92,6 +103,7 @@ def check_document(
                 refusals.add(loc, len(findings))
         findings.append(_locate(rules[rule_id], issue, document))
 
+    key = content_key(document.data) if document.readable else None
     pruner = _Pruner(document.data)
     model = _build_model(document, ref, add, pruner) if document.readable else None
     deposit = None
@@ -113,6 +125,15 @@ def check_document(
     # A file that cannot be read or parsed fails whatever the selection (cli.md's exit 1).
     unread = {p.rule for p in document.problems} if not document.readable else set()
     kept = [f for f in findings if f.rule in unread or selected(f.rule, settings.select, settings.ignore)]
+    errors = sum(f.severity is Severity.ERROR for f in kept)
+    statut = status_of((f.rule for f in kept), errors)
+    hidden_counts: dict[str, int] = {}
+    if settings.min_severity is not Severity.INFO:
+        limit = SEVERITY_ORDER[settings.min_severity]
+        for f in kept:
+            if SEVERITY_ORDER[f.severity] > limit:
+                hidden_counts[f.severity.value] = hidden_counts.get(f.severity.value, 0) + 1
+        kept = [f for f in kept if SEVERITY_ORDER[f.severity] <= limit]
     shown, omitted = _cap(kept, settings.limits.findings_per_dossier)
     omitted_counts: dict[str, int] = {}
     for f in omitted:
@@ -127,6 +148,9 @@ def check_document(
         title=model.action.intitule if model and model.action else None,
         quartiers=_qpv_slugs(model, ref),
         requested=model.budget.subvention_demandee if model and model.budget else None,
+        statut=statut,
+        demande=demande_of(model, ref, key) if document.readable else NOTHING,
+        hidden_counts=hidden_counts,
     )
 
 

@@ -19,7 +19,7 @@ from cdv_check.reading.loading import InputRefused, read_bounded, read_structure
 YAML_NAME = ".cdv-check.yaml"
 PYPROJECT = "pyproject.toml"
 TABLE = "cdv-check"
-KEYS = ("select", "ignore", "strict", "format", "jobs", "no_files", "date_depot")
+KEYS = ("select", "ignore", "strict", "format", "jobs", "no_files", "date_depot", "min_severity")
 
 
 class ConfigError(Exception):
@@ -38,6 +38,7 @@ class FileConfig:
     jobs: int | None = None
     no_files: bool | None = None
     date_depot: date | None = None
+    min_severity: str | None = None
 
 
 def find(start: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Path, dict[str, Any]] | None:
@@ -179,6 +180,15 @@ _MANY_JOBS = 10**18
 """Any `jobs` above is read as this: the number is bounded where the workers are started."""
 
 
+SEVERITIES = ("error", "warning", "info")
+
+
+def _severity(value: Any) -> str:
+    if not isinstance(value, str) or value.strip().casefold() not in SEVERITIES:
+        raise ValueError("valeurs possibles : " + ", ".join(SEVERITIES))
+    return value.strip().casefold()
+
+
 def _jobs(value: Any) -> int:
     """At least 1; a larger number is taken as it is and bounded where the workers are started
     (`batch.workers`), like `--jobs`, however many digits it has."""
@@ -212,4 +222,5 @@ _READERS = {
     "jobs": _jobs,
     "no_files": _bool,
     "date_depot": _date,
+    "min_severity": _severity,
 }

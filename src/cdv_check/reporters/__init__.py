@@ -61,5 +61,6 @@ def stream(results: Iterable[DossierResult], reporter: Reporter, out: TextIO, su
             out.flush()
     except KeyboardInterrupt:
         summary.interrupted = True
+    summary.finish()
     out.write(reporter.end(summary))
     out.flush()

@@ -7,11 +7,18 @@ start a command of its own.
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 from typing import Any
 
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.summary import Summary
+from cdv_check.core.synthesis import METHOD, BatchFinding
+from cdv_check.reporters.text import batch_tally
+from cdv_check.text.french import plural
+from cdv_check.text.money import french_amount
 from cdv_check.text.safety import clean
 from cdv_check.reporters import omitted_line
 
@@ -45,14 +52,27 @@ def _annotation(file: str, finding: Finding) -> str:
     )
 
 
+def _batch_annotation(finding: BatchFinding) -> str:
+    """A batch finding at the first dossier it names (the message names the others)."""
+    return command(
+        _COMMANDS[finding.severity],
+        f"{finding.severity.label} : {finding.text}",
+        file=finding.files[0] if finding.files else None,
+        title=finding.rule,
+    )
+
+
 class GithubReporter:
-    def __init__(self, **_: Any) -> None:
-        pass
+    def __init__(self, *, strict: bool = False, **_: Any) -> None:
+        self.strict = strict
+        self.failing: list[tuple[str, str | None, dict[str, int]]] = []
 
     def begin(self) -> str:
         return ""
 
     def dossier(self, result: DossierResult) -> str:
+        if not result.passed(strict=self.strict):
+            self.failing.append((result.file, result.demande.intitule, result.counts()))
         lines = [_annotation(result.file, f) for f in result.findings]
         if result.omitted:
             lines.append(command(
@@ -63,10 +83,81 @@ class GithubReporter:
 
     def end(self, summary: Summary) -> str:
         s = summary.as_dict()
+        synthesis = summary.finish()
         verdict = "interrompu : " if summary.interrupted else ""
-        return command(
+        step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if step_summary:
+            _append_job_summary(step_summary, job_summary(summary, self.failing))
+        return "".join(_batch_annotation(f) for f in synthesis.findings) + command(
             "notice",
             f"{verdict}{s['dossiers']} dossier(s) : {s['passed']} prêt(s), {s['failed']} à corriger ; "
-            f"{s['error']} erreur(s), {s['warning']} avertissement(s), {s['info']} conseil(s).",
+            f"{s['error']} erreur(s), {s['warning']} avertissement(s), {s['info']} conseil(s)"
+            f"{batch_tally(synthesis)}.",
             title="cdv-check",
         )
+
+
+def _append_job_summary(path: str, markdown: str) -> None:
+    """Add the Markdown summary to the job's summary file; a failure there does not stop the
+    report (it is said on standard error)."""
+    try:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(markdown)
+    except OSError as exc:
+        from cdv_check.text.oserrors import french_os_error
+
+        sys.stderr.write(
+            f"cdv-check : résumé de la tâche non écrit dans GITHUB_STEP_SUMMARY : {french_os_error(exc)}.\n"
+        )
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MAX_ROWS = 50
+
+
+def md(text: str | None) -> str:
+    """Dossier text made inert in Markdown: HTML characters as entities, Markdown marks escaped,
+    one line."""
+    if text is None:
+        return "—"
+    flat = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+
+
+def job_summary(summary: Summary, failing: list[tuple[str, str | None, dict[str, int]]]) -> str:
+    """The Markdown job summary: totals, the dossiers to fix, the batch findings (cli.md)."""
+    synthesis = summary.finish()
+    statuses = synthesis.statuses
+    lines = [
+        f"## cdv-check : {plural(summary.dossiers, 'dossier')}"
+        + (" (interrompu)" if summary.interrupted else ""),
+        "",
+        f"{plural(statuses['pret'], 'prêt')}, {statuses['a_corriger']} à corriger, "
+        f"{plural(statuses['illisible'], 'illisible')}.",
+        "",
+        "| | dossiers | subvention demandée | coût total des actions |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for label, amounts in (("Tous", synthesis.totals), ("Prêts", synthesis.ready)):
+        lines.append(f"| {label} | {amounts.dossiers} | {french_amount(amounts.subvention_demandee)} | "
+                     f"{french_amount(amounts.cout_total)} |")
+    lines += ["", "### Par QPV", "", METHOD, "", "| QPV | dossiers | demandé | dont prêts |",
+              "| --- | ---: | ---: | ---: |"]
+    for row in synthesis.by_qpv:
+        if row.dossiers:
+            lines.append(f"| {md(row.label)} | {row.dossiers} | {french_amount(row.subvention_demandee)} | "
+                         f"{french_amount(row.subvention_prets)} |")
+    if failing:
+        lines += ["", f"### Dossiers à corriger ({len(failing)})", "",
+                  "| dossier | intitulé | erreurs | avertissements |", "| --- | --- | ---: | ---: |"]
+        for file, title, counts in failing[:_MAX_ROWS]:
+            lines.append(f"| {md(file)} | {md(title)} | {counts['error']} | {counts['warning']} |")
+        if len(failing) > _MAX_ROWS:
+            lines.append(f"| … et {len(failing) - _MAX_ROWS} autres | | | |")
+    if synthesis.findings:
+        lines += ["", "### Constats du lot", ""]
+        for f in synthesis.findings[:_MAX_ROWS]:
+            lines.append(f"- **{f.rule}** ({f.severity.label}) : {md(f.text)}")
+        if len(synthesis.findings) > _MAX_ROWS:
+            lines.append(f"- … et {len(synthesis.findings) - _MAX_ROWS} autres")
+    return "\n".join(lines) + "\n\n"

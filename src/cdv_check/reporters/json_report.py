@@ -29,7 +29,24 @@ def dossier_object(result: DossierResult, *, strict: bool) -> dict[str, Any]:
     }
     if result.omitted:
         obj["omitted"] = result.omitted
+    obj["dossier"] = _inert(result.demande.as_json(result.statut))
     return obj
+
+
+def _inert(value: Any) -> Any:
+    """Dossier text as valid Unicode (a file name or a value may hold undecodable bytes)."""
+    if isinstance(value, str):
+        return unicode_only(value)
+    if isinstance(value, dict):
+        return {k: _inert(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_inert(v) for v in value]
+    return value
+
+
+def synthesis_object(summary: Summary) -> dict[str, Any]:
+    """The `synthese` of the JSON report (computed once by the summary)."""
+    return dict(_inert(summary.finish().as_json()))
 
 
 def _dumps(value: Any) -> str:
@@ -54,7 +71,10 @@ class JsonReporter:
 
     def end(self, summary: Summary) -> str:
         extra = ', "interrupted": true' if summary.interrupted else ""
-        return f'\n], "summary": {_dumps(summary.as_dict())}{extra}}}\n'
+        return (
+            f'\n], "summary": {_dumps(summary.as_dict())}, "synthese": {_dumps(synthesis_object(summary))}'
+            f'{extra}}}\n'
+        )
 
 
 class JsonLinesReporter:
@@ -68,4 +88,8 @@ class JsonLinesReporter:
         return _dumps(dossier_object(result, strict=self.strict)) + "\n"
 
     def end(self, summary: Summary) -> str:
-        return ""
+        """A last line of type synthesis: `{"type": "synthese", "summary": …, "synthese": …}`."""
+        line: dict[str, Any] = {"type": "synthese", "summary": summary.as_dict(), "synthese": synthesis_object(summary)}
+        if summary.interrupted:
+            line["interrupted"] = True
+        return _dumps(line) + "\n"

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from typing import Any
 
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.findings import Finding, Severity
 from cdv_check.reading.loading import where
 from cdv_check.core.summary import Summary
+from cdv_check.core.synthesis import BatchFinding
 from cdv_check.text.safety import clean
 from cdv_check.reporters import omitted_line
 
@@ -30,43 +32,63 @@ def _line(file: str, f: Finding) -> str:
     return f"{where(file, f.line, f.column)} {f.rule} {f.severity.label} {_text(f.text)}"
 
 
-def _fails(f: Finding, strict: bool) -> bool:
+def _fails(f: Finding | BatchFinding, strict: bool) -> bool:
     return f.severity is Severity.ERROR or (strict and f.severity is Severity.WARNING)
+
+
+@dataclass(frozen=True, slots=True)
+class _Case:
+    file: str
+    failing: list[str]
+    others: list[str]
+    counts: dict[str, int]
+    passed: bool
 
 
 class JunitReporter:
     def __init__(self, *, version: str = "", strict: bool = False, **_: Any) -> None:
         self.version = version
         self.strict = strict
-        self.cases: list[ET.Element] = []
+        self.cases: list[_Case] = []
 
     def begin(self) -> str:
         return ""
 
     def dossier(self, result: DossierResult) -> str:
-        self.cases.append(self._case(result))
-        return ""
-
-    def _case(self, result: DossierResult) -> ET.Element:
         file = _text(result.file)
         failing = [_line(file, f) for f in result.findings if _fails(f, self.strict)]
         others = [_line(file, f) for f in result.findings if not _fails(f, self.strict)]
         if result.omitted:
             others.append(f"{file} {omitted_line(result)}")
-        case = ET.Element("testcase", name=file, classname="cdv-check", file=file)
-        if not result.passed(strict=self.strict):
-            counts = result.counts()
+        self.cases.append(_Case(result.file, failing, others, result.counts(), result.passed(strict=self.strict)))
+        return ""
+
+    def _case(self, case: _Case, batch: list[BatchFinding]) -> ET.Element:
+        """The test case of one dossier, with the batch findings (LOT) that name it."""
+        file = _text(case.file)
+        failing, others, counts = list(case.failing), list(case.others), dict(case.counts)
+        for f in batch:
+            line = f"{file} {f.rule} {f.severity.label} {_text(f.text)}"
+            (failing if _fails(f, self.strict) else others).append(line)
+            counts[f.severity.value] += 1
+        element = ET.Element("testcase", name=file, classname="cdv-check", file=file)
+        if not case.passed or any(_fails(f, self.strict) for f in batch):
             message = f"{counts['error']} erreur(s), {counts['warning']} avertissement(s)"
-            ET.SubElement(case, "failure", message=message, type="cdv-check").text = "\n".join(failing)
+            ET.SubElement(element, "failure", message=message, type="cdv-check").text = "\n".join(failing)
         if others:
-            ET.SubElement(case, "system-out").text = "\n".join(others)
-        return case
+            ET.SubElement(element, "system-out").text = "\n".join(others)
+        return element
 
     def end(self, summary: Summary) -> str:
-        s = summary.as_dict()
-        counts = {"name": "cdv-check", "tests": str(s["dossiers"]), "failures": str(s["failed"]), "errors": "0"}
+        synthesis = summary.finish()
+        cases = [self._case(case, synthesis.findings_about(case.file)) for case in self.cases]
+        failures = sum(case.find("failure") is not None for case in cases)
+        counts = {"name": "cdv-check", "tests": str(len(cases)), "failures": str(failures), "errors": "0"}
         suites = ET.Element("testsuites", counts)
         suite = ET.SubElement(suites, "testsuite", {**counts, "skipped": "0"})
-        suite.extend(self.cases)
+        suite.extend(cases)
+        unattached = [f"{f.rule} {f.severity.label} {_text(f.text)}" for f in synthesis.unattached]
+        if unattached:  # the batch findings that name no dossier (LOT03)
+            ET.SubElement(suite, "system-out").text = "\n".join(unattached)
         ET.indent(suites)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -20,10 +20,11 @@ from cdv_check.core.checker import DossierResult
 from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.registry import all_rules
 from cdv_check.model.referentiel import Referentiel
-from cdv_check.text.french import french_date, french_int, plural
+from cdv_check.text.french import french_date, plural
 from cdv_check.text.money import french_amount
 from cdv_check.core.summary import Summary
 from cdv_check.reporters.whole import Whole, longest_word
+from cdv_check.core.synthesis import METHOD_SHORT
 from cdv_check.text.safety import clean as _clean
 from cdv_check.reporters import omitted_line
 
@@ -195,17 +196,37 @@ class RichReporter:
             verdict.append(" (interrompu : dossiers vérifiés jusque-là)", style="yellow")
         parts.append(verdict)
         if summary.dossiers > 1:
+            parts.extend(self._batch_totals(summary))
             parts.extend(self._frequent_rules(summary))
             parts.extend(self._qpv_chart(summary))
+        parts.extend(self._batch_findings(summary))
         return self._render(*parts)
 
+    def _batch_totals(self, summary: Summary) -> list[RenderableType]:
+        """The grand total, all dossiers and ready ones apart."""
+        synthesis = summary.finish()
+        statuses = synthesis.statuses
+        every, ready = synthesis.totals, synthesis.ready
+        text = Text(
+            f"Demandé : {french_amount(every.subvention_demandee)} pour {plural(every.dossiers, 'dossier')} "
+            f"(coût des actions : {french_amount(every.cout_total)}), dont "
+            f"{french_amount(ready.subvention_demandee)} pour {plural(ready.dossiers, 'dossier')} "
+            f"prêt(s), sans erreur."
+        )
+        if statuses["illisible"]:
+            text.append(f" Fichiers illisibles : {statuses['illisible']}.")
+        if every.sans_montant:
+            text.append(f" Montant inconnu (compté 0) : {plural(every.sans_montant, 'dossier')}.", style="dim")
+        return [Text(""), text]
+
     def _frequent_rules(self, summary: Summary) -> list[RenderableType]:
-        frequent = [(r, n) for r, n in summary.rules.most_common(5) if r != _IDEAS]
+        """The rules that most often find errors or warnings (advice is not a fault)."""
+        frequent = summary.rules.most_common(5)
         if not frequent:
             return []
         table = Table(title="Règles les plus fréquentes", title_justify="left", box=None)
         table.add_column("règle")
-        table.add_column("constats", justify="right")
+        table.add_column("erreurs et avert.", justify="right")
         table.add_column("intitulé")
         for rule_id, n in frequent:
             title = self.rules[rule_id].title if rule_id in self.rules else ""
@@ -213,28 +234,39 @@ class RichReporter:
         return [Text(""), table]
 
     def _qpv_chart(self, summary: Summary) -> list[RenderableType]:
-        if not summary.qpv:
-            return []
-        table = Table(title="Demandes par quartier", title_justify="left", box=None)
+        """Requests per QPV from the synthesis: a several-QPV dossier's amount split in equal
+        shares, so that the column adds up to the grand total (said under the table)."""
+        synthesis = summary.finish()
+        rows = [r for r in synthesis.by_qpv if r.key is not None or r.dossiers]
+        table = Table(title="Demandes par quartier", title_justify="left", box=None,
+                      caption=METHOD_SHORT, caption_justify="left")
         table.add_column("QPV")
-        table.add_column("demandes", justify="right")
-        table.add_column("total demandé", justify="right")
-        table.add_column("habitants", justify="right")
+        table.add_column("dossiers", justify="right")
+        table.add_column("demandé", justify="right")
+        table.add_column("dont prêts", justify="right")
         table.add_column("€ / habitant", justify="right")
-        table.add_column("", min_width=20)
-        top = max((t.requested for t in summary.qpv.values()), default=Decimal(0)) or Decimal(1)
-        for qpv in self.ref.qpv:
-            totals = summary.qpv.get(qpv.slug)
-            if totals is None:
-                continue
-            bar = "█" * max(1, int(20 * totals.requested / top)) if totals.requested > 0 else ""
-            per_head = totals.requested / qpv.habitants
-            table.add_row(
-                qpv.nom,
-                str(totals.requests),
-                french_amount(totals.requested),
-                french_int(qpv.habitants),
-                french_amount(per_head),
-                Text(bar, style="cyan"),
-            )
+        table.add_column("", min_width=12)
+        top = max((r.subvention_demandee for r in rows), default=Decimal(0)) or Decimal(1)
+        inhabitants = {q.slug: q.habitants for q in self.ref.qpv}
+        for row in rows:
+            amount = row.subvention_demandee
+            bar = "█" * max(1, int(12 * amount / top)) if amount > 0 else ""
+            per_head = french_amount(amount / inhabitants[row.key]) if row.key in inhabitants else ""
+            table.add_row(clean(row.label), str(row.dossiers), french_amount(amount),
+                          french_amount(row.subvention_prets), per_head, Text(bar, style="cyan"))
+        table.add_row(Text("Total", style="bold"), "", Text(french_amount(synthesis.totals.subvention_demandee),
+                      style="bold"), Text(french_amount(synthesis.ready.subvention_demandee), style="bold"), "", "")
         return [Text(""), table]
+
+    def _batch_findings(self, summary: Summary) -> list[RenderableType]:
+        """The batch rules' findings (LOT), after the totals."""
+        findings = summary.finish().findings
+        if not findings:
+            return []
+        parts: list[RenderableType] = [Text(""), Text("Constats du lot", style="bold underline")]
+        for f in findings:
+            symbol, style = _STYLE[f.severity]
+            line = Text(f"{symbol} {f.rule} ", style=style)
+            line.append(clean(f.text))
+            parts.append(line)
+        return parts

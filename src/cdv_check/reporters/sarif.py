@@ -19,6 +19,7 @@ from cdv_check.core.checker import DossierResult
 from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.registry import Rule, all_rules
 from cdv_check.core.summary import Summary
+from cdv_check.core.synthesis import BatchFinding
 from cdv_check.text.safety import clean
 from cdv_check.reporters import omitted_line
 
@@ -75,6 +76,36 @@ def _result(file: str, finding: Finding, index: dict[str, int]) -> dict[str, Any
     return result
 
 
+def _batch_results(finding: BatchFinding, index: dict[str, int]) -> list[dict[str, Any]]:
+    """A batch finding as one result on each dossier it names, the others as related locations."""
+    out = []
+    for file in finding.files:
+        result: dict[str, Any] = {
+            "ruleId": finding.rule,
+            "level": LEVELS[finding.severity],
+            "message": {"text": clean(finding.text)},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(file)}}}],
+            "relatedLocations": [
+                {"id": n, "physicalLocation": {"artifactLocation": {"uri": uri(other)}}}
+                for n, other in enumerate(f for f in finding.files if f != file)
+            ],
+        }
+        if finding.rule in index:
+            result["ruleIndex"] = index[finding.rule]
+        out.append(result)
+    return out
+
+
+def _batch_notification(finding: BatchFinding) -> dict[str, Any]:
+    """A batch finding that names no dossier (LOT03): code scanning needs a place for a result,
+    so it is a notification of the run, tied to its rule."""
+    return {
+        "level": LEVELS[finding.severity],
+        "message": {"text": clean(finding.text)},
+        "associatedRule": {"id": finding.rule},
+    }
+
+
 class SarifReporter:
     def __init__(self, *, version: str, strict: bool = False, **_: Any) -> None:
         self.version = version
@@ -111,12 +142,19 @@ class SarifReporter:
         return "".join(out)
 
     def end(self, summary: Summary) -> str:
+        synthesis = summary.finish()
+        batch = []
+        for finding in synthesis.findings:
+            for result in _batch_results(finding, self.index):
+                batch.append(("" if self.first else ",\n") + _dumps(result))
+                self.first = False
+        notes = self.notes + [_batch_notification(f) for f in synthesis.unattached]
         artifacts = [{"location": {"uri": uri(f)}} for f in self.files]
         invocation: dict[str, Any] = {
             "executionSuccessful": not summary.interrupted,
-            "toolExecutionNotifications": self.notes,
+            "toolExecutionNotifications": notes,
         }
-        return (
+        return "".join(batch) + (
             f'\n], "artifacts": {_dumps(artifacts)}, "invocations": [{_dumps(invocation)}]'
             f', "properties": {{"summary": {_dumps(summary.as_dict())}}}}}]}}\n'
         )

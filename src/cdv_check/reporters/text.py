@@ -6,6 +6,7 @@ from typing import Any
 
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
+from cdv_check.core.synthesis import Synthesis
 from cdv_check.reading.loading import where
 from cdv_check.text.safety import clean
 from cdv_check.reporters import omitted_line
@@ -30,9 +31,27 @@ class TextReporter:
     def end(self, summary: Summary) -> str:
         s = summary.as_dict()
         verdict = "interrompu : " if summary.interrupted else ""
-        return (
+        synthesis = summary.finish()
+        return batch_lines(synthesis) + (
             f"{verdict}{s['dossiers']} dossier(s) : {s['passed']} prêt(s), "
             f"{s['failed']} à corriger ; {s['error']} erreur(s), {s['warning']} avertissement(s), "
-            f"{s['info']} conseil(s)\n"
+            f"{s['info']} conseil(s){batch_tally(synthesis)}\n"
         )
+
+
+def batch_lines(synthesis: Synthesis) -> str:
+    """The batch findings, each at the first dossier it names (`(lot)` when it names none)."""
+    lines = []
+    for f in synthesis.findings:
+        place = clean(f.files[0]) if f.files else "(lot)"
+        lines.append(f"{place}: {f.rule} {f.severity.label} {clean(f.text)}\n")
+    return "".join(lines)
+
+
+def batch_tally(synthesis: Synthesis) -> str:
+    """` ; lot : 1 avertissement(s), 3 conseil(s)`, or nothing when the batch rules found nothing."""
+    counts = synthesis.counts
+    if not any(counts.values()):
+        return ""
+    return f" ; lot : {counts['warning']} avertissement(s), {counts['info']} conseil(s)"
 

@@ -2,7 +2,8 @@
 
 `TABLE` lists every rule by ID with the function that checks it (`module.function`, in this
 package), or only the module that declares it when its findings come from reading the file (the
-SCH rules: `reading/loading.py`, `core/checker.py` and `model/placeholders.py` find them). Severities,
+SCH rules: `reading/loading.py`, `core/checker.py` and `model/placeholders.py` find them; the LOT
+rules: `lot.batch_findings`, over the batch's synthesis). Severities,
 titles and explanations are in the registry: `cdv-check rules` and `cdv-check rules ID` show them.
 A test checks that this table and the registry agree: a new rule gets its line here.
 """
@@ -14,6 +15,7 @@ from cdv_check.rules import (  # noqa: F401  (importing a module registers its r
     eligibilite,
     examen,
     identifiants,
+    lot,
     objectifs,
     pieces,
     schema,
@@ -67,4 +69,8 @@ TABLE: dict[str, str] = {
     "IDN02": "identifiants.rna_valid",
     "IDN03": "identifiants.emails_valid",
     "IDN04": "identifiants.phones_french",
+    # Le lot (the batch): checked across the dossiers of one run, from the synthesis.
+    "LOT01": "lot",  # the same action sent twice
+    "LOT02": "lot",  # one SIRET under two carrier names
+    "LOT03": "lot",  # a 2016 priority no ready dossier claims
 }

@@ -46,6 +46,10 @@ def _total(lines: Iterable[LigneBudget], accounts: frozenset[str]) -> Decimal:
                Decimal(0))
 
 
+total_of = _total
+"""The same, for the batch synthesis (the action's cost, the contributions in kind)."""
+
+
 def _budget(ctx: Context) -> Budget | None:
     return ctx.dossier.budget
 

@@ -1,0 +1,511 @@
+"""The batch synthesis: what each dossier asks for, and the totals referents prepare the
+programming committee from (cli.md, « The batch synthesis »).
+
+A worker process reads the dossier and carries what the synthesis needs in its result (a
+`Demande`, picklable): the synthesis never reads a file again. `synthesize` is a pure function
+of the batch's results; the command feeds the same fold (`Builder`) as dossiers finish, so that
+no list of results is kept, and every reporter reads the one `Synthesis` it gives.
+
+How amounts are counted: a dossier of several QPV counts once in each QPV's number of dossiers,
+and its requested amount is split between them in equal shares (to the cent, the remaining cents
+going to the first ones): each column of a breakdown adds up to the grand total. Strategic and
+transversal axes are counted the same way; a dossier that names none is counted in a row of its
+own (key None), so that nothing is left out of a column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from cdv_check.core.findings import SEVERITY_ORDER, Severity
+from cdv_check.core.registry import selected
+
+if TYPE_CHECKING:
+    from cdv_check.model.dossier import Dossier
+    from cdv_check.model.referentiel import Referentiel
+
+READY = "pret"
+TO_FIX = "a_corriger"
+UNREADABLE = "illisible"
+STATUSES = (READY, TO_FIX, UNREADABLE)
+STATUS_LABELS = {READY: "prêt", TO_FIX: "à corriger", UNREADABLE: "illisible"}
+UNREADABLE_RULES = frozenset({"SCH01", "SCH02", "SCH07"})
+METHOD = (
+    "Un dossier de plusieurs QPV (ou axes) compte une fois dans le nombre de dossiers de chacun ; "
+    "son montant y est réparti à parts égales, au centime près : chaque colonne a pour total le "
+    "total général. Les dossiers sans QPV (ou sans axe) reconnu ont leur propre ligne."
+)
+METHOD_SHORT = (
+    "Montant d'un dossier de plusieurs QPV réparti à parts égales : la colonne a pour total le "
+    "total général."
+)
+ZERO = Decimal(0)
+
+
+def money(amount: Decimal | None) -> str | None:
+    """An amount as a decimal string with two decimals (`4000.00`), never a float."""
+    return None if amount is None else f"{amount:.2f}"
+
+
+@dataclass(frozen=True, slots=True)
+class Demande:
+    """What one dossier asks for, read from its file (None where unreadable or refused)."""
+
+    porteur_nom: str | None = None
+    porteur_sigle: str | None = None
+    siret: str | None = None
+    porteur_statut: str | None = None
+    intitule: str | None = None
+    nouvelle: bool | None = None
+    quartiers: tuple[str, ...] = ()
+    """Slugs of the QPV the référentiel knows, in the dossier's order."""
+    objectifs: tuple[str, ...] = ()
+    axes_strategiques: tuple[str, ...] = ()
+    """Axes of the objectives that are codes of Annexe 1."""
+    axes_transversaux: tuple[str, ...] = ()
+    priorites: tuple[str, ...] = ()
+    debut: date | None = None
+    fin: date | None = None
+    beneficiaires: int | None = None
+    beneficiaires_qpv: int | None = None
+    cout_total: Decimal | None = None
+    contributions_nature: Decimal | None = None
+    subvention_demandee: Decimal | None = None
+    date_depot: date | None = None
+    content_key: bytes | None = None
+    """A digest of the dossier's data (comments and layout aside), for LOT01."""
+
+    def as_json(self, statut: str) -> dict[str, Any]:
+        """The `dossier` object of the JSON report."""
+        return {
+            "porteur": {
+                "nom": self.porteur_nom,
+                "sigle": self.porteur_sigle,
+                "siret": self.siret,
+                "statut": self.porteur_statut,
+            },
+            "intitule": self.intitule,
+            "nouvelle": self.nouvelle,
+            "quartiers": list(self.quartiers),
+            "objectifs": list(self.objectifs),
+            "axes_strategiques": list(self.axes_strategiques),
+            "axes_transversaux": list(self.axes_transversaux),
+            "priorites": list(self.priorites),
+            "debut": _iso(self.debut),
+            "fin": _iso(self.fin),
+            "beneficiaires": self.beneficiaires,
+            "beneficiaires_qpv": self.beneficiaires_qpv,
+            "cout_total": money(self.cout_total),
+            "contributions_nature": money(self.contributions_nature),
+            "subvention_demandee": money(self.subvention_demandee),
+            "date_depot": _iso(self.date_depot),
+            "statut": statut,
+        }
+
+
+NOTHING = Demande()
+"""What an unreadable file asks for: nothing known."""
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def content_key(data: Any) -> bytes | None:
+    """A digest of a dossier's data: two files that say the same thing have the same key."""
+    if not isinstance(data, dict) or not data:
+        return None
+    try:
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):  # keys of several types: not a dossier anyone sends twice
+        return None
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def demande_of(model: Dossier | None, ref: Referentiel, key: bytes | None) -> Demande:
+    """What the dossier asks for, from its model (values the reading refused are None there)."""
+    if model is None:
+        return Demande(content_key=key)
+    from cdv_check.rules.budget import CHARGES_ACCOUNTS, IN_KIND_CHARGES, total_of
+
+    porteur, action, budget = model.porteur, model.action, model.budget
+    public = action.public if action else None
+    objectives = _texts(action.objectifs if action else None)
+    codes = ref.objective_codes()
+    axes = tuple(dict.fromkeys(code.split(".")[0] for code in objectives if code in codes))
+    charges = budget.charges if budget else None
+    quartiers: tuple[str, ...] = ()
+    if action is not None:
+        found = (ref.qpv_by_spelling(name) for name in action.quartiers or [])
+        quartiers = tuple(dict.fromkeys(q.slug for q in found if q is not None))
+    return Demande(
+        porteur_nom=_text(porteur.nom) if porteur else None,
+        porteur_sigle=_text(porteur.sigle) if porteur else None,
+        siret=_siret(porteur.siret) if porteur else None,
+        porteur_statut=_text(porteur.statut) if porteur else None,
+        intitule=_text(action.intitule) if action else None,
+        nouvelle=action.nouvelle if action else None,
+        quartiers=quartiers,
+        objectifs=objectives,
+        axes_strategiques=axes,
+        axes_transversaux=_texts(action.axes_transversaux if action else None),
+        priorites=_texts(action.priorites if action else None),
+        debut=action.debut if action else None,
+        fin=action.fin if action else None,
+        beneficiaires=public.beneficiaires if public else None,
+        beneficiaires_qpv=public.beneficiaires_qpv if public else None,
+        cout_total=total_of(charges, CHARGES_ACCOUNTS) if charges is not None else None,
+        contributions_nature=total_of(charges, frozenset({IN_KIND_CHARGES})) if charges is not None else None,
+        subvention_demandee=budget.subvention_demandee if budget else None,
+        date_depot=model.date_depot,
+        content_key=key,
+    )
+
+
+def _text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(value.split())
+    return text or None
+
+
+def _texts(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t for t in (_text(v) for v in values or []) if t))
+
+
+def _siret(value: str | None) -> str | None:
+    """The SIRET without its spaces (`443 061 841 00047` → `44306184100047`)."""
+    text = _text(value)
+    if text is None:
+        return None
+    packed = "".join(text.split()).replace(".", "")
+    return packed if packed.isascii() and packed.isdigit() else text
+
+
+def status_of(rules_found: Iterable[str], errors: int) -> str:
+    """`illisible` (SCH01/SCH02/SCH07), `a_corriger` (errors) or `pret` (no error)."""
+    if UNREADABLE_RULES.intersection(rules_found):
+        return UNREADABLE
+    return TO_FIX if errors else READY
+
+
+# --- the synthesis ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Amounts:
+    dossiers: int = 0
+    subvention_demandee: Decimal = ZERO
+    cout_total: Decimal = ZERO
+    sans_montant: int = 0
+    """Dossiers whose requested amount is unknown (unreadable or refused): counted as 0."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "dossiers": self.dossiers,
+            "subvention_demandee": money(self.subvention_demandee),
+            "cout_total": money(self.cout_total),
+            "sans_montant": self.sans_montant,
+        }
+
+
+@dataclass(slots=True)
+class Row:
+    """One line of a breakdown (a QPV, an axis; key None: the dossiers that name none)."""
+
+    key: str | None
+    label: str
+    dossiers: int = 0
+    subvention_demandee: Decimal = ZERO
+    dossiers_prets: int = 0
+    subvention_prets: Decimal = ZERO
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "cle": self.key,
+            "libelle": self.label,
+            "dossiers": self.dossiers,
+            "subvention_demandee": money(self.subvention_demandee),
+            "dossiers_prets": self.dossiers_prets,
+            "subvention_prets": money(self.subvention_prets),
+        }
+
+
+@dataclass(slots=True)
+class Carrier:
+    """The requests of one SIRET (key None: the dossiers that give no SIRET)."""
+
+    siret: str | None
+    names: dict[str, str] = field(default_factory=dict)
+    """Folded name → the name as first written."""
+    files: list[str] = field(default_factory=list)
+    files_by_name: dict[str, list[str]] = field(default_factory=dict)
+    subvention_demandee: Decimal = ZERO
+    prets: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "siret": self.siret,
+            "noms": list(self.names.values()),
+            "dossiers": list(self.files),
+            "subvention_demandee": money(self.subvention_demandee),
+            "dossiers_prets": self.prets,
+        }
+
+
+@dataclass(slots=True)
+class Coverage:
+    """Who claims one 2016 priority."""
+
+    id: str
+    qpv: str | None
+    qpv_label: str
+    text: str
+    files: list[str] = field(default_factory=list)
+    ready_files: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "qpv": self.qpv,
+            "qpv_nom": self.qpv_label,
+            "texte": self.text,
+            "dossiers": list(self.files),
+            "dossiers_prets": list(self.ready_files),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFinding:
+    """A finding of a LOT rule: about the batch, naming the dossiers it concerns (maybe none)."""
+
+    rule: str
+    severity: Severity
+    message: str
+    advice: str
+    files: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return f"{self.message} {self.advice}".strip()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.text,
+            "path": "",
+            "line": None,
+            "column": None,
+            "dossiers": list(self.files),
+        }
+
+
+@dataclass(slots=True)
+class Synthesis:
+    totals: Amounts
+    ready: Amounts
+    statuses: dict[str, int]
+    by_qpv: list[Row]
+    by_strategic_axis: list[Row]
+    by_transversal_axis: list[Row]
+    carriers: list[Carrier]
+    priorities: list[Coverage]
+    findings: list[BatchFinding]
+    """The LOT findings shown (selected, and at or above --min-severity)."""
+    counts: dict[str, int]
+    """Every LOT finding by severity, shown or not (exit codes count them all)."""
+
+    @property
+    def uncovered(self) -> list[Coverage]:
+        """The priorities that no ready dossier claims."""
+        return [c for c in self.priorities if not c.ready_files]
+
+    def findings_about(self, file: str) -> list[BatchFinding]:
+        return [f for f in self.findings if file in f.files]
+
+    @property
+    def unattached(self) -> list[BatchFinding]:
+        """The findings that name no dossier (LOT03)."""
+        return [f for f in self.findings if not f.files]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "methode": METHOD,
+            "totaux": {"tous": self.totals.as_json(), "prets": self.ready.as_json()},
+            "statuts": dict(self.statuses),
+            "par_qpv": [r.as_json() for r in self.by_qpv],
+            "par_axe_strategique": [r.as_json() for r in self.by_strategic_axis],
+            "par_axe_transversal": [r.as_json() for r in self.by_transversal_axis],
+            "par_porteur": [c.as_json() for c in self.carriers],
+            "priorites": [c.as_json() for c in self.priorities],
+            "priorites_non_couvertes": [c.id for c in self.uncovered],
+            "findings": [f.as_json() for f in self.findings],
+        }
+
+
+def shares(amount: Decimal, parts: int) -> list[Decimal]:
+    """`amount` split in `parts` equal shares to the cent; their sum is exactly `amount`."""
+    cents = int((amount * 100).to_integral_value())
+    base, extra = divmod(cents, parts)
+    return [Decimal(base + (1 if i < extra else 0)) / 100 for i in range(parts)]
+
+
+class Builder:
+    """The synthesis, gathered one dossier at a time (only what it needs is kept)."""
+
+    def __init__(
+        self,
+        ref: Referentiel,
+        *,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        min_severity: Severity = Severity.INFO,
+    ) -> None:
+        self.ref = ref
+        self.select, self.ignore, self.min_severity = select, ignore, min_severity
+        self.totals, self.ready = Amounts(), Amounts()
+        self.statuses = dict.fromkeys(STATUSES, 0)
+        self.by_qpv = _rows([(q.slug, q.nom) for q in ref.qpv], "Aucun QPV reconnu")
+        self.by_axis = _rows([(a.code, a.libelle) for a in ref.annexe1], "Aucun objectif de l'Annexe 1")
+        self.by_transversal = _rows(
+            [(a.id, a.libelle) for a in ref.appel.axes_transversaux], "Aucun axe transversal"
+        )
+        self.carriers: dict[str | None, Carrier] = {}
+        self.priorities = {
+            p.id: Coverage(p.id, p.qpv, _qpv_label(ref, p.qpv), p.texte) for p in ref.priorites
+        }
+        self.first_by_content: dict[bytes, str] = {}
+        self.first_by_title: dict[tuple[str, str], str] = {}
+        self.same_content: dict[bytes, list[str]] = {}
+        self.same_title: dict[tuple[str, str], list[str]] = {}
+        self.titles: dict[tuple[str, str], str] = {}
+
+    def add(self, file: str, statut: str, demande: Demande) -> None:
+        ready = statut == READY
+        asked = demande.subvention_demandee
+        amount = asked if asked is not None else ZERO
+        self.statuses[statut] += 1
+        for totals in (self.totals, self.ready) if ready else (self.totals,):
+            totals.dossiers += 1
+            totals.subvention_demandee += amount
+            totals.cout_total += demande.cout_total or ZERO
+            totals.sans_montant += asked is None
+        _split(self.by_qpv, demande.quartiers, amount, ready)
+        _split(self.by_axis, demande.axes_strategiques, amount, ready)
+        _split(self.by_transversal, demande.axes_transversaux, amount, ready)
+        self._carrier(file, demande, amount, ready)
+        for priority in demande.priorites:
+            coverage = self.priorities.get(priority)
+            if coverage is not None:
+                coverage.files.append(file)
+                if ready:
+                    coverage.ready_files.append(file)
+        self._duplicates(file, demande)
+
+    def _carrier(self, file: str, demande: Demande, amount: Decimal, ready: bool) -> None:
+        carrier = self.carriers.get(demande.siret)
+        if carrier is None:
+            carrier = self.carriers[demande.siret] = Carrier(demande.siret)
+        carrier.files.append(file)
+        carrier.subvention_demandee += amount
+        carrier.prets += ready
+        if demande.porteur_nom is not None:
+            from cdv_check.model.referentiel import fold
+
+            folded = fold(demande.porteur_nom)
+            carrier.names.setdefault(folded, demande.porteur_nom)
+            carrier.files_by_name.setdefault(folded, []).append(file)
+
+    def _duplicates(self, file: str, demande: Demande) -> None:
+        key = demande.content_key
+        if key is not None:
+            first = self.first_by_content.setdefault(key, file)
+            if first != file:
+                self.same_content.setdefault(key, [first]).append(file)
+        if demande.siret and demande.intitule:
+            from cdv_check.model.referentiel import fold
+
+            title_key = (demande.siret, fold(demande.intitule))
+            first = self.first_by_title.setdefault(title_key, file)
+            if first != file:
+                self.same_title.setdefault(title_key, [first]).append(file)
+                self.titles.setdefault(title_key, demande.intitule)
+
+    def build(self) -> Synthesis:
+        from cdv_check.rules.lot import batch_findings
+
+        found = list(batch_findings(self)) if self.totals.dossiers >= 2 else []
+        chosen = [f for f in found if selected(f.rule, self.select, self.ignore)]
+        counts = dict.fromkeys((s.value for s in Severity), 0)
+        for f in chosen:
+            counts[f.severity.value] += 1
+        limit = SEVERITY_ORDER[self.min_severity]
+        return Synthesis(
+            totals=self.totals,
+            ready=self.ready,
+            statuses=self.statuses,
+            by_qpv=list(self.by_qpv.values()),
+            by_strategic_axis=list(self.by_axis.values()),
+            by_transversal_axis=list(self.by_transversal.values()),
+            carriers=sorted(self.carriers.values(), key=lambda c: (c.siret is None, c.siret or "")),
+            priorities=list(self.priorities.values()),
+            findings=[f for f in chosen if SEVERITY_ORDER[f.severity] <= limit],
+            counts=counts,
+        )
+
+
+def _rows(known: list[tuple[str, str]], none_label: str) -> dict[str | None, Row]:
+    rows: dict[str | None, Row] = {key: Row(key, label) for key, label in known}
+    rows[None] = Row(None, none_label)
+    return rows
+
+
+def _split(rows: dict[str | None, Row], keys: tuple[str, ...], amount: Decimal, ready: bool) -> None:
+    known: list[str | None] = [k for k in keys if k in rows] or [None]
+    for key, share in zip(known, shares(amount, len(known)), strict=True):
+        row = rows[key]
+        row.dossiers += 1
+        row.subvention_demandee += share
+        if ready:
+            row.dossiers_prets += 1
+            row.subvention_prets += share
+
+
+def _qpv_label(ref: Referentiel, slug: str | None) -> str:
+    if slug is None:
+        return "Tous QPV"
+    return next((q.nom for q in ref.qpv if q.slug == slug), slug)
+
+
+def synthesize(
+    entries: Iterable[tuple[str, str, Demande]],
+    ref: Referentiel,
+    *,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    min_severity: Severity = Severity.INFO,
+) -> Synthesis:
+    """The synthesis of a batch: (file, statut, demande) of each dossier, in the batch's order."""
+    builder = Builder(ref, select=select, ignore=ignore, min_severity=min_severity)
+    for file, statut, demande in entries:
+        builder.add(file, statut, demande)
+    return builder.build()
+
+
+def duplicate_groups(builder: Builder) -> Iterator[tuple[str, list[str], str | None]]:
+    """Groups of dossiers sent twice: (why, files, title); a group of the same content is not
+    reported again as the same SIRET and title."""
+    content_groups = [files for files in builder.same_content.values()]
+    for files in content_groups:
+        yield "content", files, None
+    for key, files in builder.same_title.items():
+        if any(set(files) <= set(group) for group in content_groups):
+            continue
+        yield "title", files, builder.titles.get(key)
