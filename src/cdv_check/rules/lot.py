@@ -27,7 +27,7 @@ declare(
     title="Même action envoyée deux fois",
     explanation="""
     L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA
-    12156*03 saisi en ligne » (section 4, Modalités) : une action, une demande.
+    12156*03 saisi en ligne » (4 Modalités de dépôt) : une action, une demande.
 
     Ce qui est vérifié : dans un lot de deux dossiers ou plus, deux dossiers du même porteur
     (même SIRET) pour une action de même intitulé (majuscules, accents et espaces mis à part), ou
@@ -60,7 +60,8 @@ declare(
     title="Un SIRET sous deux noms de porteur",
     explanation="""
     L'appel : « Les porteurs de projets de la Politique de la Ville sont des associations, des
-    bailleurs, des collectivités territoriales ou des établissements publics » (section 3.1) :
+    bailleurs, des collectivités territoriales ou des établissements publics » (3.1 Critères
+    d'éligibilité) :
     une structure, identifiée par son SIRET, porte ses demandes sous son nom.
 
     Ce qui est vérifié : dans un lot de deux dossiers ou plus, un même SIRET écrit avec des noms
@@ -91,7 +92,7 @@ declare(
     title="Priorité 2016 qu'aucun dossier prêt ne reprend",
     explanation="""
     L'appel : « Lors d'ateliers de travail par quartiers, sur la base des 3 piliers du Contrat de
-    Ville, des priorités ont été définies par QPV » (section 2).
+    Ville, des priorités ont été définies par QPV » (2 Les priorités de l'appel à projets).
 
     Ce qui est vérifié : dans un lot de deux dossiers ou plus, les priorités 2016 (d'un QPV ou de
     « Tous QPV ») qu'aucun dossier prêt du lot (sans erreur) ne cite dans action.priorites, en un
