@@ -234,3 +234,10 @@ def test_deposit_date_from_the_settings_points_at_the_file(make_case: MakeCase) 
     assert located([finding]) == [("ELG06", "", None, None)]  # the date is not in the file
     assert "1 jour après" in finding.message
 
+
+
+def test_a_commune_typed_as_a_qpv_suggests_its_qpv(make_case: MakeCase) -> None:
+    case = make_case({"quartiers: [Bellecroix]": "quartiers: [Woippy]"})
+    [finding] = case.findings("ELG03")
+    assert finding.path == "action.quartiers[0]"
+    assert "« Woippy » est une commune, pas un QPV : vouliez-vous dire « Saint Eloy-Boileau Pré Génie » ?" in finding.advice

@@ -281,6 +281,13 @@ class Referentiel(_Frozen):
                 index.setdefault(spelling, q)  # the first QPV in the call's order wins
         return index
 
+    def qpv_in_commune(self, text: str) -> list[Qpv]:
+        """The QPV of a commune typed where a QPV is expected (« Woippy »), in the call's order."""
+        if len(text) > self.longest_qpv_spelling * 4:
+            return []
+        folded = fold(text)
+        return [q for q in self.qpv if folded in {fold(c) for c in q.commune.split("/")}]
+
     def objective_codes(self) -> dict[str, list[str]]:
         """Every valid objective code (x.y and x.y.z) with its label(s); 1.5.3 has two."""
         return dict(self._objective_codes)

@@ -166,7 +166,8 @@ def qpv_known(ctx: Context) -> Iterator[Issue]:
 
     Ce qui est vérifié : action.quartiers est donné et non vide, et chaque quartier est l'un des
     six, écrit par son nom ou son identifiant, sans souci de majuscules ni d'accents (Borny,
-    borny, HAUTS DE VALLIERES). Pour un nom inconnu, le QPV le plus proche est proposé.
+    borny, HAUTS DE VALLIERES). Pour un nom inconnu, le QPV le plus proche est proposé ; pour une
+    commune, ses QPV (Woippy : Saint Eloy-Boileau Pré Génie).
 
     Exemple refusé :
 
@@ -202,8 +203,15 @@ def qpv_known(ctx: Context) -> Iterator[Issue]:
             continue
         if ctx.ref.qpv_by_spelling(name) is not None:
             continue
-        close = suggest(name)
-        hint = f"Vouliez-vous dire « {close.nom} » ? " if close else ""
+        in_commune = ctx.ref.qpv_in_commune(name)
+        if in_commune:
+            hint = (
+                f"« {shorten(name, 40)} » est une commune, pas un QPV : vouliez-vous dire "
+                f"{join_fr([quoted(q.nom) for q in in_commune], 'ou')} ? "
+            )
+        else:
+            close = suggest(name)
+            hint = f"Vouliez-vous dire « {close.nom} » ? " if close else ""
         yield Issue(
             f"Quartier « {shorten(name, 40)} » inconnu : ce n'est pas un des QPV de l'appel.",
             f"{hint}Les QPV sont : {names}.",
