@@ -177,3 +177,14 @@ def test_no_partner(make_case: MakeCase, replacement: str) -> None:
     expected = (case.line_of("partenaires: []"), 16) if replacement else (case.line_of("intitule:"), 3)
     assert located([finding]) == [("EXA04", "action.partenaires", *expected)]
     assert "Aucun partenaire" in finding.message
+
+
+def test_exa01_explains_plainly_how_the_school_year_exception_is_read() -> None:
+    from cdv_check.core.registry import all_rules
+
+    explanation = all_rules()["EXA01"].explanation
+    assert "L'exception scolaire est lue ainsi" in explanation
+    assert "du 1er septembre 2015 au\n31 août 2016 ou du 1er septembre 2016 au 31 août 2017" in explanation
+    assert "au moins en\npartie en 2016" in explanation
+    parts = ["L'appel :", "Ce qui est vérifié :", "Exemple refusé :", "Correction :", "Que faire :"]
+    assert [explanation.index(p) for p in parts] == sorted(explanation.index(p) for p in parts)

@@ -131,3 +131,20 @@ def test_priority_ideas_follow_the_qpv(make_case: MakeCase) -> None:
 
 def test_no_priority_ideas_without_a_known_qpv(make_case: MakeCase) -> None:
     assert make_case({QUARTIERS: "quartiers: [Nulle-part]"}).findings("OBJ04") == []
+
+
+def test_axes_without_discrimination_nor_equality_get_the_all_qpv_priority_quoted(make_case: MakeCase) -> None:
+    case = make_case({"axes_transversaux: [egalite_femmes_hommes]": "axes_transversaux: [jeunesse]"})
+    [advice] = [f for f in case.findings("OBJ04") if f.path == "action.axes_transversaux"]
+    assert advice.severity is Severity.INFO
+    assert "ni la lutte contre les discriminations ni l’égalité entre les hommes et les femmes" in advice.message
+    assert "« Prendre en compte dans la mesure du possible la lutte contre les discriminations" in advice.message
+    assert "tous-discriminations-egalite" in advice.message
+    # Not listed a second time among the ideas.
+    assert all("tous-discriminations-egalite" not in f.text for f in case.findings("OBJ04") if f.path != advice.path)
+
+
+@pytest.mark.parametrize("axes", ["[lutte_discriminations]", "[egalite_femmes_hommes, jeunesse]", "[]"])
+def test_the_all_qpv_axis_advice_is_not_given_when_an_axis_is_claimed_or_none_is(make_case: MakeCase, axes: str) -> None:
+    case = make_case({"axes_transversaux: [egalite_femmes_hommes]": f"axes_transversaux: {axes}"})
+    assert [f for f in case.findings("OBJ04") if f.path == "action.axes_transversaux"] == []

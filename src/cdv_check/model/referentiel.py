@@ -75,6 +75,7 @@ class Priorite(_Frozen):
     id: str
     qpv: str | None = Field(description="slug of the QPV, or null for « Tous QPV »")
     texte: str
+    axes: list[str] = Field(default=[], description="transversal axes the priority names")
 
 
 class ObjectifFin(_Frozen):
@@ -247,9 +248,13 @@ class Referentiel(_Frozen):
         _unique("statuts_porteur.id", [s.id for s in self.statuts_porteur])
         _unique("appel.axes_transversaux.id", [a.id for a in self.appel.axes_transversaux])
         slugs = {q.slug for q in self.qpv}
+        axes = {a.id for a in self.appel.axes_transversaux}
         for p in self.priorites:
             if p.qpv is not None and p.qpv not in slugs:
                 raise ValueError(f"la priorité « {p.id} » vise le QPV inconnu « {p.qpv} »")
+            for axis in p.axes:
+                if axis not in axes:
+                    raise ValueError(f"la priorité « {p.id} » nomme l'axe transversal inconnu « {axis} »")
         operational: list[str] = []
         for path in walk(self.annexe1):
             op, fin = path.operationnel, path.objectif

@@ -50,30 +50,33 @@ def action_dates(ctx: Context) -> Iterator[Issue]:
     actions liées au calendrier scolaire et à la vie scolaire, c'est-à-dire se déroulant pour un
     public scolaire et/ou en milieu scolaire » (3.2 Critères d'examen des dossiers).
 
-    Ce qui est vérifié : action.fin ne précède pas action.debut, et l'action tient dans l'année
-    civile. Une action scolaire (public.scolaire: oui) peut à la place tenir dans une année
-    scolaire qui touche l'année de l'appel (du 1er septembre au 31 août), pourvu qu'elle se
-    déroule elle-même au moins en partie dans l'année de l'appel : l'exception porte sur la
-    période du budget, pas sur l'année de l'action.
+    Ce qui est vérifié : action.fin ne précède pas action.debut, et l'action tient entre le
+    1er janvier et le 31 décembre 2016. L'exception scolaire est lue ainsi par cdv-check (l'appel
+    ne donne pas de dates) : une action marquée « scolaire: oui » sous « public » peut à la place
+    tenir tout entière dans UNE année scolaire qui touche 2016, du 1er septembre 2015 au
+    31 août 2016 ou du 1er septembre 2016 au 31 août 2017, à condition de se dérouler au moins en
+    partie en 2016. Une action scolaire qui court sur deux années scolaires, ou qui finit avant
+    2016, est refusée. En cas de doute sur une action particulière, le référent tranche.
 
     Exemple refusé :
 
         action:
-          debut: 2016-04-01
-          fin: 2017-06-30
           public:
             scolaire: non
+          debut: 2015-09-01
+          fin: 2016-06-30
 
     Correction :
 
         action:
-          debut: 2016-04-01
-          fin: 2016-12-31
           public:
-            scolaire: non
+            scolaire: oui   # aide aux devoirs au collège : l'action suit l'année scolaire
+          debut: 2015-09-01
+          fin: 2016-06-30
 
     Que faire : ne présentez que la partie de l'action qui tombe dans la période admise (dates et
-    budget), ou découpez l'action en plusieurs demandes.
+    budget), ou découpez l'action en plusieurs demandes ; pour une action scolaire, indiquez
+    « scolaire: oui » et restez dans une seule année scolaire.
     """
     action = ctx.dossier.action
     if action is None or action.debut is None or action.fin is None:

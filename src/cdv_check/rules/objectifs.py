@@ -228,7 +228,11 @@ def priority_ideas(ctx: Context) -> Iterator[Issue]:
 
     Ce qui est vérifié : ce conseil liste les priorités 2016 des QPV visés par l'action (et de
     « Tous QPV ») que le dossier ne cite pas dans action.priorites : des idées, pas une
-    obligation. Il ne paraît que si au moins un QPV du dossier est reconnu.
+    obligation. Il ne paraît que si au moins un QPV du dossier est reconnu. À part, et quel que
+    soit le QPV : quand le dossier indique des axes transversaux mais ni la lutte contre les
+    discriminations ni l'égalité entre les femmes et les hommes, un conseil cite en entier la
+    priorité « Tous QPV » qui les demande « dans l'ensemble des projets » (sans aucun axe, c'est
+    l'avertissement OBJ02).
 
     Exemple refusé :
 
@@ -246,9 +250,21 @@ def priority_ideas(ctx: Context) -> Iterator[Issue]:
     OBJ04).
     """
     action = ctx.dossier.action
-    if action is None or not known_qpv(ctx.ref, action):
+    if action is None:
         return
-    ideas = unclaimed_priorities(ctx.ref, action)
+    axis_priorities = _axis_priorities_missed(ctx.ref, action)
+    for priority in axis_priorities:
+        named = join_fr([_axis_name(ctx.ref, a) for a in priority.axes], "ni")
+        yield Issue(
+            f"Le dossier ne revendique ni {named}, alors que la priorité « Tous QPV » "
+            f"{priority.id} le demande : {quoted(priority.texte)}",
+            "Si l'action les prend en compte, ajoutez-les à action.axes_transversaux et dites "
+            f"comment dans la description (ou ajoutez {priority.id} à action.priorites).",
+            ("action", "axes_transversaux"),
+        )
+    if not known_qpv(ctx.ref, action):
+        return
+    ideas = [p for p in unclaimed_priorities(ctx.ref, action) if p not in axis_priorities]
     if not ideas:
         return
     shown = [
@@ -265,3 +281,21 @@ def priority_ideas(ctx: Context) -> Iterator[Issue]:
         f"{' ; '.join(shown)}{rest}.",
         ("action", "priorites"),
     )
+
+
+def _axis_priorities_missed(ref: Referentiel, action: Action) -> list[Priorite]:
+    """The « Tous QPV » priorities naming transversal axes of which the dossier claims none.
+
+    Only when it claims some axis: with none at all, OBJ02 already warns (and quotes them)."""
+    claimed_axes = set(action.axes_transversaux or [])
+    claimed = {p.strip() for p in action.priorites or []}
+    if not claimed_axes:
+        return []
+    return [
+        p for p in ref.priorites
+        if p.qpv is None and p.axes and not claimed_axes & set(p.axes) and p.id not in claimed
+    ]
+
+
+def _axis_name(ref: Referentiel, axis: str) -> str:
+    return next((a.libelle for a in ref.appel.axes_transversaux if a.id == axis), axis)
