@@ -187,6 +187,28 @@ def _too_large(size: int, limit: int) -> ReadProblem:
 
 # --- text ------------------------------------------------------------------------------------
 
+_LINE_BREAK = "\r\n|[\r\n\x85\u2028\u2029]"
+"""What YAML counts as a line break (YAML 1.1, as PyYAML and libyaml read it): CR LF, CR, LF, NEL,
+LINE SEPARATOR, PARAGRAPH SEPARATOR. A position cdv-check computes itself is counted the same
+way, so that it agrees with the parser's own."""
+
+
+def line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of `text[index]`, the column in characters (not bytes)."""
+    import re
+
+    line, start = 1, 0
+    for match in re.finditer(_LINE_BREAK, text[:index]):
+        line, start = line + 1, match.end()
+    return line, index - start + 1
+
+
+def yaml_lines(text: str) -> list[str]:
+    """The lines of `text`, as YAML numbers them."""
+    import re
+
+    return re.split(_LINE_BREAK, text)
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -233,8 +255,8 @@ def _undecodable(encoding: str, exc: UnicodeDecodeError) -> ReadProblem:
 
 def _binary(raw: bytes) -> ReadProblem:
     offset = raw.index(b"\x00")
-    line = raw.count(b"\n", 0, offset) + 1
-    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    before = raw[:offset].decode("utf-8", "replace")  # columns count characters, not bytes
+    line, column = line_column(before, len(before))
     return ReadProblem(
         "SCH01",
         "Fichier illisible : il contient un octet nul, ce n'est pas un texte YAML ou JSON.",
@@ -646,7 +668,7 @@ def _unclosed_quote(text: str, upto: int | None) -> tuple[int, int] | None:
     if upto is None:
         return None
     quoted_value = re.compile(r"""^\s*(?:-\s+)*(?:[^\s"'#][^:#]*:\s+)?(?:-\s+)*(["'])""")
-    for number, line in enumerate(text.split("\n")[:upto], start=1):
+    for number, line in enumerate(yaml_lines(text)[:upto], start=1):
         match = quoted_value.match(line)
         if match is None:
             continue
@@ -675,8 +697,7 @@ def _reader_problem(exc: yaml.YAMLError, text: str) -> ReadProblem:
     position = _char_index(text, getattr(exc, "position", None), character)
     line = column = None
     if position is not None:
-        line = text.count("\n", 0, position) + 1
-        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        line, column = line_column(text, position)
     shown = f"U+{character:04X}" if isinstance(character, int) else str(character)
     return ReadProblem(
         "SCH02",
