@@ -287,9 +287,10 @@ class _Frame:
 class _Builder:
     """Builds plain data from parser events, with positions, limits and duplicate detection."""
 
-    def __init__(self, doc: Document, limits: Limits) -> None:
+    def __init__(self, doc: Document, limits: Limits, surrogates: _SurrogateEscapes | None = None) -> None:
         self.doc = doc
         self.limits = limits
+        self.surrogates = surrogates
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int, int]] = {}
         """Anchor → (value, nodes, characters of text) that an alias to it repeats."""
@@ -407,6 +408,22 @@ class _Builder:
         value: str | None = event.value
         if not event.style and event.value in _NULLS and event.tag is None:
             value = None
+        if self.surrogates is not None and value is not None:
+            value = self.surrogates.restore(event)
+            if value is None:  # a lone half of a UTF-16 pair: refused, like a tagged value
+                self.problem(
+                    "SCH04",
+                    "Valeur refusée : elle contient une moitié de caractère seule (échappement "
+                    f"{self.surrogates.lone(event)} sans son autre moitié) ; elle n'est pas lue.",
+                    "Écrivez le caractère lui-même, ou la paire d'échappements complète (ex. "
+                    "« \\ud83d\\ude00 » pour 😀).",
+                    path,
+                    mark,
+                )
+                self.doc.dropped.add(path)
+                if isinstance(self.stack[-1].container if self.stack else None, list):
+                    self.attach(path, None, mark)
+                return
         if not self.check_tag(event.tag, path, mark):
             if isinstance(self.stack[-1].container if self.stack else None, list):
                 self.attach(path, None, mark)
@@ -421,6 +438,8 @@ class _Builder:
         assert isinstance(top.container, dict)
         mark: Any = event.start_mark
         name = event.value
+        if self.surrogates is not None:  # a lone half stays U+FFFD: an unknown key (SCH05) says so
+            name = self.surrogates.restore(event) or self.surrogates.restore(event, lone="\ufffd") or name
         path = (*top.path, name)
         self.count(1, path, mark)
         if len(name) > self.limits.scalar_chars:
@@ -534,7 +553,8 @@ class _Builder:
 
 def parse_text(text: str, doc: Document, limits: Limits = DEFAULT_LIMITS) -> None:
     """Fill `doc` with the data of `text`, or with the problem that stopped reading it."""
-    builder = _Builder(doc, limits)
+    text, surrogates = _SurrogateEscapes.hide(text)
+    builder = _Builder(doc, limits, surrogates)
     loader = _Loader(text)
     try:
         while loader.check_event():
@@ -549,6 +569,97 @@ def parse_text(text: str, doc: Document, limits: Limits = DEFAULT_LIMITS) -> Non
         doc.problems.append(_reader_problem(exc, text))
     finally:
         loader.dispose()
+
+
+class _SurrogateEscapes:
+    """`"\\ud83d\\ude00"`: an emoji as JSON writes it (json.dumps, cdv-check's own JSON reports),
+    one character as two UTF-16 escapes. JSON reads the pair as that character; YAML (1.1, as
+    libyaml) refuses each half, and the whole file with it.
+
+    Before parsing, each such escape is hidden as one of the same length that YAML reads (a
+    private-use character, U+E000 + its offset among the 2 048 halves), so that every line and
+    column stays the file's. Each scalar that holds one is then restored from the parser's own
+    reading: in a double-quoted scalar (the only place where `\\u` is an escape), pairs become the
+    character they stand for, and a lone half makes the value refused (SCH04), not the file; in
+    any other scalar, the text is put back as written.
+    """
+
+    _ESCAPE = r"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})"
+    _BASE = 0xE000 - 0xD800
+
+    def __init__(self, starts: list[int], written: list[str]) -> None:
+        self.starts = starts
+        """Character index of each hidden escape's backslash, in order."""
+        self.written = written
+        """Each escape as written (`\\ud83d`)."""
+
+    @classmethod
+    def hide(cls, text: str) -> tuple[str, _SurrogateEscapes | None]:
+        if "\\u" not in text:  # the usual file: nothing to do
+            return text, None
+        import re
+
+        starts: list[int] = []
+        written: list[str] = []
+
+        def hidden(match: re.Match[str]) -> str:
+            slashes, half = match.group(1), match.group(2)
+            if len(slashes) % 2 == 0:  # `\\ud83d`: an escaped backslash, then text
+                return match.group(0)
+            starts.append(match.end(1) - 1)
+            written.append("\\u" + half)
+            return f"{slashes}u{int(half, 16) + cls._BASE:04X}"
+
+        text = re.sub(cls._ESCAPE, hidden, text)
+        return text, (cls(starts, written) if starts else None)
+
+    def _inside(self, event: yaml.ScalarEvent) -> range:
+        from bisect import bisect_left
+
+        first = bisect_left(self.starts, getattr(event.start_mark, "index", 0))
+        last = bisect_left(self.starts, getattr(event.end_mark, "index", 0), first)
+        return range(first, last)
+
+    def restore(self, event: yaml.ScalarEvent, *, lone: str | None = None) -> str | None:
+        """The scalar's value as the file means it; None if it holds a lone half (unless `lone`
+        is given to stand for it)."""
+        inside = self._inside(event)
+        value: str = event.value
+        if not inside:
+            return value
+        if event.style != '"':  # not an escape there: the text as written
+            out, start = [], 0
+            for index in inside:
+                written = self.written[index]
+                hidden = f"\\u{int(written[2:], 16) + self._BASE:04X}"
+                found = value.find(hidden, start)
+                if found < 0:
+                    continue
+                out.append(value[start:found] + written)
+                start = found + len(hidden)
+            return "".join(out) + value[start:]
+        chars = list(value)
+        result: list[str] = []
+        i = 0
+        while i < len(chars):
+            code = ord(chars[i]) - self._BASE
+            if 0xD800 <= code <= 0xDBFF and i + 1 < len(chars) and 0xDC00 <= ord(chars[i + 1]) - self._BASE <= 0xDFFF:
+                low = ord(chars[i + 1]) - self._BASE
+                result.append(chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)))
+                i += 2
+                continue
+            if 0xD800 <= code <= 0xDFFF:
+                if lone is None:
+                    return None
+                result.append(lone)
+            else:
+                result.append(chars[i])
+            i += 1
+        return "".join(result)
+
+    def lone(self, event: yaml.ScalarEvent) -> str:
+        """The escapes written in the scalar, to name them in the finding."""
+        return ", ".join(f"« {self.written[i]} »" for i in self._inside(event))
 
 
 _CHECK_AROUND = "Vérifiez l'indentation, les guillemets et les crochets autour de cette position."

@@ -1,0 +1,73 @@
+"""JSON's UTF-16 escapes: an emoji as `json.dumps` writes it (`"\\ud83d\\ude00"`, what
+cdv-check's own JSON reports write too) is that character; a lone half is a refused value
+(SCH04) at its place, the rest of the dossier still checked; every column stays the file's."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from cdv_check.reading.loading import read_structured
+
+from .conftest import VALID_EXAMPLE, Batch
+
+
+def _valid_data() -> dict[str, Any]:
+    data: dict[str, Any] = read_structured(VALID_EXAMPLE / "dossier.yaml").data
+    return data
+
+
+@pytest.mark.parametrize("title", ["Atelier 😀", "Atelier 𝄞 et 😀😀", "日本語 🇫🇷"])
+def test_an_emoji_escaped_as_json_writes_it_is_read_as_that_character(batch: Batch, title: str) -> None:
+    data = _valid_data()
+    data["action"]["intitule"] = title
+    text = json.dumps(data, default=str)
+    assert "\\ud83d" in text or "\\ud834" in text or "\\ud83c" in text
+    path = batch.write("emoji.json", text)
+    report = batch.check(path)
+    dossier = report.dossier(path)
+    assert dossier["passed"], dossier["findings"]
+    assert not [f for f in dossier["findings"] if f["severity"] != "info"]
+    assert read_structured(path).data["action"]["intitule"] == title
+
+
+@pytest.mark.parametrize("half", ["\\ud83d", "\\ude00", "\\udbff\\ud800"])
+def test_a_lone_half_is_a_refused_value_not_a_fatal_error(batch: Batch, half: str) -> None:
+    data = _valid_data()
+    data["action"]["intitule"] = "Atelier @@"
+    data["action"]["lieu"] = "Centre 😀"
+    text = json.dumps(data, default=str).replace("@@", half)
+    path = batch.write("moitie.json", text)
+    findings = batch.check(path).findings(path)
+    rules = {f["rule"] for f in findings}
+    assert "SCH02" not in rules
+    (refused,) = [f for f in findings if f["rule"] == "SCH04"]
+    assert refused["path"] == "action.intitule"
+    assert (refused["line"], refused["column"]) == (1, text.index('"Atelier') + 1)
+    assert half.split("\\")[1] in refused["message"]
+    assert "ELG06" in rules  # the other rules ran
+
+
+def test_columns_after_escapes_on_the_same_line_are_the_file_s(batch: Batch) -> None:
+    data = _valid_data()
+    data["action"]["intitule"] = "😀" * 20
+    data["action"]["clef_inconnue"] = "x"
+    text = json.dumps(data, default=str)
+    path = batch.write("colonnes.json", text)
+    (unknown,) = [f for f in batch.check(path).findings(path) if f["rule"] == "SCH05"]
+    assert (unknown["line"], unknown["column"]) == (1, text.index('"clef_inconnue"') + 1)
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "value"),
+    [
+        ("lieu: C:\\ud83d\\ude00\n", "C:\\ud83d\\ude00"),  # plain: no escapes there
+        ("lieu: 'a\\ud83d'\n", "a\\ud83d"),  # single quotes: no escapes there
+        ('lieu: "a\\\\ud83d"\n', "a\\ud83d"),  # an escaped backslash, then text
+    ],
+)
+def test_outside_double_quotes_the_text_is_kept_as_written(batch: Batch, yaml_text: str, value: str) -> None:
+    path = batch.write("texte.yaml", yaml_text)
+    assert read_structured(path).data == {"lieu": value}
