@@ -11,6 +11,7 @@ def main() -> None:
     # model is built (several ms at each start); cdv-check uses none. A user's own setting wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _open_closed_streams()
+    _replace_what_stdout_cannot_carry()
     try:
         from cdv_check.cli.fast_path import plain_check
         from cdv_check.reporters import FORMATS
@@ -48,6 +49,21 @@ def _open_closed_streams() -> None:
     for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 (for the whole run)
+
+
+def _replace_what_stdout_cannot_carry() -> None:
+    """Standard output may not carry every character: cp1252 is Python's default on Windows
+    when the output is redirected, ASCII under LANG=C. A QPV name in Chinese or an emoji must
+    not stop the report with an encoding error: what the stream cannot carry is written as a
+    Python escape (`\\u6771`), for every command and format, here once for all. (The JSON, SARIF
+    and JUnit reports write ASCII only, with their own escapes, so they stay exact anywhere.)"""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is None:
+        return
+    try:
+        reconfigure(errors="backslashreplace")
+    except (ValueError, OSError):  # a stream that cannot change: left as it is
+        pass
 
 
 def _discard_stdout() -> None:

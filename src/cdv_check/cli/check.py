@@ -211,6 +211,7 @@ def run_check(options: CheckOptions) -> int:
     reporter = make(
         chosen, ref_id=ref.id, version=__version__, strict=strict, ref=ref,
         color=color_wanted(output), width=width(),
+        encoding="utf-8" if output is not None else getattr(sys.stdout, "encoding", None) or "utf-8",
     )
     summary = Summary(strict=strict, builder=Builder(
         ref, select=settings.select, ignore=settings.ignore, min_severity=settings.min_severity,

@@ -91,4 +91,7 @@ class JunitReporter:
         if unattached:  # the batch findings that name no dossier (LOT03)
             ET.SubElement(suite, "system-out").text = "\n".join(unattached)
         ET.indent(suites)
-        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+        # ASCII only, other characters as references (&#233;): the XML stays exact and matches
+        # its declaration whatever the output's encoding (cp1252, ASCII…).
+        body = ET.tostring(suites, encoding="unicode").encode("ascii", "xmlcharrefreplace").decode("ascii")
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -53,6 +53,18 @@ def clean(text: str) -> str:
     return _clean(text).replace("::", ": :")
 
 
+class _Buffer(io.StringIO):
+    """Where rich renders, with the encoding of the report's real destination (rich reads it)."""
+
+    def __init__(self, encoding: str) -> None:
+        super().__init__()
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
+
+
 class RichReporter:
     def __init__(
         self,
@@ -61,16 +73,19 @@ class RichReporter:
         strict: bool = False,
         color: bool = False,
         width: int = 100,
+        encoding: str = "utf-8",
         **_: Any,
     ) -> None:
         self.ref = ref
         self.strict = strict
         self.color = color
         self.width = width
+        self.encoding = encoding
+        """The output's: rich draws its boxes in ASCII when it is not a UTF encoding."""
         self.rules = all_rules()
 
     def _render(self, *renderables: RenderableType) -> str:
-        buffer = io.StringIO()
+        buffer = _Buffer(self.encoding)
         console = Console(
             file=buffer,
             width=self.width,

@@ -32,10 +32,13 @@ def _dumps(value: Any) -> str:
 
 
 def uri(file: str) -> str:
-    """The artifact URI of a dossier path as given: relative stays relative, `/` separators."""
+    """The artifact URI of a dossier path as given: relative stays relative, `/` separators.
+
+    The path's own bytes are percent-encoded (os.fsencode): a file name that is not UTF-8
+    (`x\\xff.yaml`) gets the URI of that very file (`x%FF.yaml`), not an encoding error."""
     if file != "-" and os.path.isabs(file):
         return PurePath(file).as_uri()
-    return quote(file.replace(os.sep, "/"), safe="/")
+    return quote(os.fsencode(file.replace(os.sep, "/")), safe="/")
 
 
 def _pascal(title: str) -> str:
