@@ -114,7 +114,7 @@ def test_a_blank_required_value_is_reported_once_at_its_place(make_case: MakeCas
 @pytest.mark.parametrize(
     ("old", "new", "path"),
     [
-        ("beneficiaires_qpv: 22", "beneficiaires_qpv: 22.0", "action.public.beneficiaires_qpv"),
+        ("beneficiaires_qpv: 22", "beneficiaires_qpv: 22.5", "action.public.beneficiaires_qpv"),
         ("axes_transversaux: [egalite_femmes_hommes]", "axes_transversaux: [egalite]",
          "action.axes_transversaux[0]"),
         ("    beneficiaires: 24\n    beneficiaires_qpv: 22\n", "    beneficiaires: [24]\n    beneficiaires_qpv: 22\n",

@@ -8,33 +8,29 @@ on whatever is present; the fields the contract requires carry a marker, checked
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from datetime import date, timedelta
+from decimal import Decimal
 from functools import cache
 from typing import Annotated, Any
 
+from cdv_check.model import forms
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 _REQUIRED = "x-requis"
-_MAX_AMOUNT = Decimal("1000000000")
-_MAX_COUNT = 10_000_000
 
 
 def yes_no(value: object, *, expected: str = "« oui » ou « non » attendu") -> bool:
-    """`oui`/`non` (or `true`/`false`, any case) as a bool; ValueError(`expected`) otherwise.
-
-    The dossier's booleans and the configuration file's settings are read by this one function.
+    """`oui`/`non` (or `true`/`false`, `vrai`/`faux`, any case) as a bool; ValueError(`expected`)
+    otherwise. The dossier's booleans and the configuration file's settings are read by this
+    one function, in the forms of `forms.BOOLEAN`.
     """
     if isinstance(value, bool):
         return value
-    if isinstance(value, str):
-        word = value.strip().casefold()
-        if word in ("oui", "true"):
-            return True
-        if word in ("non", "false"):
-            return False
+    if isinstance(value, str) and (m := re.fullmatch(forms.BOOLEAN, value)):
+        return m.group(1).casefold() in forms.TRUE_WORDS
     raise ValueError(expected)
 
 
@@ -45,67 +41,79 @@ def unspaced(text: str) -> str:
     """The text without any space, including the no-break spaces French typing puts in numbers
     (`443 061 841 00048`, `4\u202f000`)."""
     return _SPACES.sub("", text)
-_AMOUNT = re.compile(r"-?[0-9]+(?:[.,][0-9]{1,2})?")
-_GROUPED = re.compile(r"-?[0-9]{1,3}(?:[\s\u00a0\u202f][0-9]{3})+(?:[.,][0-9]{1,2})?")
 
 
 def _parse_amount(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("un montant en euros est attendu")
     if isinstance(value, (int, Decimal)):
-        text = str(value)
-    elif isinstance(value, str):
-        text = value.strip().removesuffix("€").removesuffix("EUR").strip()
-    else:
+        value = str(value)
+    if not isinstance(value, str):
         raise ValueError("un montant en euros est attendu (ex. 4000 ou « 4 000,50 € »)")
-    if _GROUPED.fullmatch(text):
-        text = unspaced(text)
-    if not _AMOUNT.fullmatch(text):
+    m = re.fullmatch(forms.AMOUNT, value)
+    if m is None:
+        digits = re.sub(r"[^0-9]", "", value.split(",")[0].split(".")[0])
+        if len(digits) >= 10 and re.fullmatch(r"[\s\u00a0\u202f0-9.,€EUR-]*", value):
+            raise ValueError("montant invraisemblable (un milliard d'euros ou plus)")
         raise ValueError(
             "montant illisible : écrivez des chiffres, avec au plus deux décimales "
             "(ex. 4000, 4 000,50 ou « 4 000,50 € »)"
         )
-    try:
-        amount = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise ValueError("montant illisible") from None
-    if abs(amount) >= _MAX_AMOUNT:
-        raise ValueError("montant invraisemblable (un milliard d'euros ou plus)")
-    return amount
+    sign, whole, cents = m.groups()
+    return Decimal(f"{sign}{unspaced(whole)}" + (f".{cents}" if cents else ""))
 
 
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_FR_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_ISO_DATE = re.compile(r"\s*([0-9]{4})-([0-9]{2})-([0-9]{2})(.*)", re.S)
+_FR_DATE = re.compile(r"\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s*")
+_SERIAL = re.compile(r"\s*([0-9]{5})(?:\.0+)?\s*")
+_EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def parse_date(value: Any) -> Any:
+    """A date in the forms of `forms.DATE`; otherwise ValueError saying what to write."""
     if isinstance(value, date):
         return value
-    if isinstance(value, str):
-        text = value.strip()
-        if m := _ISO_DATE.fullmatch(text):
-            year, month, day = (int(g) for g in m.groups())
-        elif m := _FR_DATE.fullmatch(text):
+    if not isinstance(value, str):
+        raise ValueError("date attendue au format 2016-01-08 ou 08/01/2016")
+    if re.fullmatch(forms.DATE, value):
+        if m := _ISO_DATE.fullmatch(value):
+            year, month, day = (int(g) for g in m.groups()[:3])
+        elif m := _FR_DATE.fullmatch(value):
             day, month, year = (int(g) for g in m.groups())
-        else:
-            raise ValueError("date attendue au format 2016-01-08 ou 08/01/2016")
-        try:
-            return date(year, month, day)
-        except ValueError:
-            raise ValueError(f"cette date n'existe pas ({text})") from None
+        return date(year, month, day)
+    text = value.strip()
+    if m := _ISO_DATE.fullmatch(value):
+        if m.group(4).strip():  # a time that is not midnight
+            raise ValueError(
+                f"une date sans heure est attendue : écrivez {m.group(1)}-{m.group(2)}-{m.group(3)} "
+                "si c'est bien ce jour (un tableur exporte parfois la veille à 23 h)"
+            )
+        raise ValueError(f"cette date n'existe pas ({text})")
+    if _FR_DATE.fullmatch(value):
+        raise ValueError(f"cette date n'existe pas ({text})")
+    if m := _SERIAL.fullmatch(value):
+        serial = int(m.group(1))
+        if 20000 <= serial <= 80000:
+            meant = _EXCEL_EPOCH + timedelta(days=serial)
+            raise ValueError(
+                f"« {serial} » est un numéro de date de tableur ({meant.day:02d}/{meant.month:02d}/"
+                f"{meant.year}) : écrivez la date elle-même, {meant.isoformat()} ou "
+                f"{meant.day:02d}/{meant.month:02d}/{meant.year}"
+            )
     raise ValueError("date attendue au format 2016-01-08 ou 08/01/2016")
 
 
 def _parse_count(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("un nombre entier est attendu")
-    text = unspaced(value) if isinstance(value, str) else str(value)
-    if not re.fullmatch(r"[0-9]{1,9}", text):
+    text = value if isinstance(value, str) else str(value)
+    m = re.fullmatch(forms.COUNT, text)
+    if m is None:
+        digits = unspaced(text).split(".")[0].split(",")[0]
+        if digits.isdigit() and digits.isascii() and int(digits) > forms.MAX_COUNT:
+            raise ValueError("nombre invraisemblable")
         raise ValueError("un nombre entier positif est attendu (ex. 60)")
-    count = int(text)
-    if count > _MAX_COUNT:
-        raise ValueError("nombre invraisemblable")
-    return count
+    return int(unspaced(m.group(1)).lstrip("-"))
 
 
 def blank(value: object) -> bool:
@@ -122,12 +130,28 @@ def _as_list(value: Any) -> Any:
     return value
 
 
+def _as_code_list(value: Any) -> Any:
+    """A single code where a list of codes is expected is read as a list of one; several codes
+    in one text (`2.7.3, 1.10`, as a spreadsheet cell holds them) are refused with the list to
+    write, never read as one code that does not exist."""
+    if isinstance(value, str) and not re.fullmatch(forms.SINGLE_CODE, value):
+        parts = [p.strip() for p in re.split(f"[{forms.LIST_SEPARATORS}]", value) if p.strip()]
+        shown = ", ".join(parts)
+        quoted = ", ".join(json.dumps(p, ensure_ascii=False) for p in parts)
+        raise ValueError(
+            f"une liste est attendue : écrivez [{shown}] (en JSON : [{quoted}]), ou un élément "
+            "par ligne précédé de « - »"
+        )
+    return _as_list(value)
+
+
 Booleen = Annotated[bool, BeforeValidator(yes_no)]
 Montant = Annotated[Decimal, BeforeValidator(_parse_amount)]
 Date = Annotated[date, BeforeValidator(parse_date)]
 Nombre = Annotated[int, BeforeValidator(_parse_count)]
 Texte = str  # pydantic refuses a list or a mapping here (string_type: « un texte est attendu »)
 Textes = Annotated[list[Texte], BeforeValidator(_as_list)]
+Codes = Annotated[list[Texte], BeforeValidator(_as_code_list)]
 
 
 def _known_axis(value: str, info: ValidationInfo) -> str:
@@ -139,7 +163,7 @@ def _known_axis(value: str, info: ValidationInfo) -> str:
     return value
 
 
-AxesTransversaux = Annotated[list[Annotated[Texte, AfterValidator(_known_axis)]], BeforeValidator(_as_list)]
+AxesTransversaux = Annotated[list[Annotated[Texte, AfterValidator(_known_axis)]], BeforeValidator(_as_code_list)]
 
 
 def required(description: str) -> Any:
@@ -229,12 +253,12 @@ class Action(_Part):
     nouvelle: Booleen | None = required(
         "oui : action nouvelle ; non : action existante ou déjà financée par la politique de la ville"
     )
-    quartiers: Textes | None = optional("QPV concernés (un ou plusieurs)")
-    objectifs: Textes | None = optional("Codes des objectifs opérationnels de l'Annexe 1 (x.y ou x.y.z)")
+    quartiers: Codes | None = optional("QPV concernés (un ou plusieurs)")
+    objectifs: Codes | None = optional("Codes des objectifs opérationnels de l'Annexe 1 (x.y ou x.y.z)")
     axes_transversaux: AxesTransversaux | None = optional(
         "Axes transversaux : egalite_femmes_hommes, lutte_discriminations, jeunesse"
     )
-    priorites: Textes | None = optional("Identifiants des priorités 2016 des QPV visées")
+    priorites: Codes | None = optional("Identifiants des priorités 2016 des QPV visées")
     besoin: Texte | None = optional("Besoin avéré du territoire auquel l'action répond")
     description: Texte | None = required("Description de l'action")
     public: PublicVise | None = required("Public visé")

@@ -4,6 +4,12 @@ Built from the pydantic model, whose field descriptions are French. The loader k
 as the text the user typed and the model reads it the French way, so the schema accepts those
 texts too: `oui`/`non` for booleans, `4 000,50 €` for amounts, `08/01/2016` for dates, and numbers
 where a text is expected (`compte: 60`, `objectifs: [2.1]` are typed unquoted).
+
+The string patterns are the reading's own (`model.forms`): what the schema accepts, `check`
+reads, and the reverse (a property test draws values and compares). One thing a JSON Schema
+cannot say of a JSON number is « at most two decimals » (`multipleOf: 0.01` fails on binary
+floating point): an amount written as the number `4000.123` passes the schema and is refused by
+`check` (SCH04).
 """
 
 from __future__ import annotations
@@ -13,42 +19,39 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from cdv_check.model import dossier
+from cdv_check.model import dossier, forms
 from cdv_check.model.dossier import Dossier
 from cdv_check.model.referentiel import Referentiel
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:cdv-check:schema:dossier"
 
-_SPACE = r"[\s\u00a0\u202f]"
-TEXT: JsonSchemaValue = {"type": ["string", "number"]}
+TEXT: JsonSchemaValue = {"type": ["string", "number", "boolean"]}
+"""A text field keeps the scalar as typed: `compte: 60`, `intitule: true` are texts."""
 BOOLEAN: JsonSchemaValue = {
-    "anyOf": [
-        {"type": "boolean"},
-        {"type": "string", "pattern": r"^\s*(?:[Oo][Uu][Ii]|[Nn][Oo][Nn]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])\s*$"},
-    ],
+    "anyOf": [{"type": "boolean"}, {"type": "string", "pattern": forms.BOOLEAN}],
     "examples": ["oui", "non"],
 }
 AMOUNT: JsonSchemaValue = {
     "anyOf": [
-        {"type": "number", "exclusiveMinimum": -1_000_000_000, "exclusiveMaximum": 1_000_000_000},
-        {
-            "type": "string",
-            "pattern": rf"^\s*-?(?:\d+|\d{{1,3}}(?:{_SPACE}\d{{3}})+)(?:[.,]\d{{1,2}})?\s*(?:€|EUR)?\s*$",
-        },
+        {"type": "number", "exclusiveMinimum": -forms.MAX_AMOUNT, "exclusiveMaximum": forms.MAX_AMOUNT},
+        {"type": "string", "pattern": forms.AMOUNT},
     ],
     "examples": [4000, "4 000,50 €"],
 }
 DATE: JsonSchemaValue = {
     "type": "string",
-    "pattern": r"^\s*(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\s*$",
+    "pattern": forms.DATE,
     "examples": ["2016-01-08", "08/01/2016"],
 }
 COUNT: JsonSchemaValue = {
     "anyOf": [
-        {"type": "integer", "minimum": 0, "maximum": 10_000_000},
-        {"type": "string", "pattern": rf"^{_SPACE}*\d(?:{_SPACE}*\d){{0,8}}{_SPACE}*$"},
+        {"type": "integer", "minimum": 0, "maximum": forms.MAX_COUNT},
+        {"type": "string", "pattern": forms.COUNT},
     ],
+}
+SINGLE_CODE: JsonSchemaValue = {
+    "anyOf": [{"type": ["number", "boolean"]}, {"type": "string", "pattern": forms.SINGLE_CODE}]
 }
 
 
@@ -75,6 +78,8 @@ class _FrenchForms(GenerateJsonSchema):
         function = schema.get("function", {}).get("function")
         if function is dossier._as_list:  # a single value is read as a list of one
             return {"anyOf": [inner["items"], inner]}
+        if function is dossier._as_code_list:  # one code, not several in one text
+            return {"anyOf": [dict(SINGLE_CODE), inner]}
         return inner
 
     def field_title_should_be_set(self, schema: Any) -> bool:
