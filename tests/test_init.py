@@ -14,51 +14,72 @@ from typer.testing import CliRunner
 from cdv_check.core.checker import DossierResult, Settings, check_path
 from cdv_check.cli.app import app
 from cdv_check.model.dossier import Dossier, _model_in
-from cdv_check.cli.init import questionnaire
+from cdv_check.cli.questionnaire import questionnaire
 from cdv_check.reading.loading import read_structured
 from cdv_check.model.referentiel import load
 
-# One answer per question, in the order asked; comments say which question.
+# One answer per question, in the order asked; comments say which question and what is checked.
 ANSWERS = [
     'Les "Amis" : 100% # Borny',  # nom
     "",  # sigle: none
     "9",  # statut: not in the list, asked again
     "1",  # statut: association
-    "123",  # SIRET: too short, asked again
+    "443 061 841 00048",  # SIRET: wrong key (IDN01), asked again
     "443 061 841 00047",  # SIRET
     "non",  # droit local?
+    "W57200432",  # RNA: 8 digits (IDN02), asked again
     "W572004321",  # RNA
     "3 rue de Toul, 57070 Metz",  # adresse
     "Aïcha Mansouri",  # représentant
     "Présidente",
+    "paul@asso",  # no dot in the domain (IDN03), asked again
     "presidente@exemple.fr",
+    "presidente@exemple.fr",  # an e-mail for a phone (IDN04), asked again
     "0387741234",  # téléphone, leading zero
     "oui",  # première demande
     "null",  # intitulé: a word YAML would read as nothing
     "oui",  # nouvelle
-    "2 1",  # quartiers: Bellecroix, Borny
-    "sante",  # objectifs: a search
-    "1.10",  # a code YAML would read as 1.1
-    "2.1.2",
-    "",  # done
+    "",  # quartiers: required, says why
+    "2, la patrote",  # Bellecroix, and a misspelt La Patrotte
+    "",  # « vouliez-vous dire La Patrotte/Metz Nord ? » oui
+    "sante",  # objectifs: a search, numbered
+    "2.1.2, 1.11",  # 1.11 does not exist (ELG04, 1.10 suggested first), asked again
+    "2.1.2, 1.10",  # a list on one line, with the code YAML would read as 1.1
     "3",  # axe: jeunesse
-    "Un besoin constaté par le centre social : 140 femmes sans qualification.",
-    "- Deux ateliers par semaine",  # description starting like a YAML list item
+    "",  # priorités: none
+    "TODO",  # besoin: a placeholder (SCH09), asked again
+    "Un besoin constaté par le centre social : 140 femmes sans qualification.",  # < 80 (ELG05)
+    "non",  # not completed now
+    "- Deux ateliers par semaine, au centre social",  # description starting like a YAML list item
     "Femmes de Bellecroix",
     "",  # scolaire: default non
     "24",
-    "vingt",  # not a number, asked again
+    "30",  # more QPV residents than people reached (ELG02): both asked again
+    "24",
     "22",
     "31/02/2016",  # no such date, asked again
     "01/02/2016",
-    "2016-01-01",  # before the start, asked again
-    "2016-12-15",
+    "15/12/2017",  # ends in 2017 (EXA01): both asked again
+    "01/02/2016",
+    "15/12/2016",
     "Centre social",
     "Centre social; Pôle Emploi",
+    "Entretien individuel en fin de parcours et bilan collectif avec les partenaires.",
+    "Nombre de participantes assidues; Entrées en formation",
+    "5",  # charges: 64 Charges de personnel
+    "",  # its label: the CERFA's
     "dix mille",  # not an amount, asked again
     "10 200",
-    "12000",  # more than the total, asked again
-    "7 000,50 €",
+    "",  # no other charge
+    "7 000,50 €",  # the Contrat de Ville
+    "6",  # another produit: 75
+    "Cotisations",
+    "1 000",
+    "",  # done: unbalanced (BUD01), a line is asked for
+    "2",  # a line of produits
+    "5",  # 74
+    "Ville de Metz",
+    "2 199,50",
     "",  # cerfa: default path
     "-",  # fiche de synthèse: not yet
     "",
@@ -164,12 +185,23 @@ def test_the_questionnaire_writes_what_was_answered(here: Path) -> None:
     result = CliRunner().invoke(app, ["init", "--input", "demande.yaml"], input="\n".join(ANSWERS) + "\n")
     assert result.exit_code == 0, result.stdout + result.stderr
     out = result.stdout
-    assert "Répondez par un numéro de la liste." in out
-    assert "Un SIRET a 14 chiffres" in out
-    assert "2.5.2" in out  # the search showed the health objectives
+    # Each answer is checked on the spot, by the rule that would report it in the dossier.
+    assert "Répondez par un numéro de 1 à 5" in out
+    assert "SIRET « 443 061 841 00048 » invalide : sa clé de contrôle ne correspond pas" in out
+    assert "Numéro RNA « W57200432 » invalide" in out
+    assert "Courriel du représentant légal « paul@asso » invalide" in out
+    assert "Téléphone du représentant légal « presidente@exemple.fr » : ce n'est pas un numéro français" in out
+    assert "Réponse nécessaire : l'appel (3.1) ne retient qu'un projet qui concerne un ou plusieurs QPV." in out
+    assert "« la patrote » : vouliez-vous dire « La Patrotte/Metz Nord » ?" in out
+    assert re.search(r"^  \d+\. 2\.5\.2 ", out, re.MULTILINE)  # the search's objectives are numbered
+    assert "L'objectif « 1.11 » n'existe pas dans l'Annexe 1. Codes proches : 1.10 «" in out
+    assert "« TODO » : « TODO » marque un texte à compléter" in out
+    assert "Le besoin est décrit en 72 caractères seulement" in out
+    assert "30 bénéficiaires habitant un QPV, plus que les 24 personnes touchées." in out
     assert "Cette date n'existe pas (31/02/2016)." in out
-    assert "La fin ne peut pas précéder le début." in out
-    assert "La subvention demandée ne peut pas dépasser le coût total." in out
+    assert "L'action va du 1er février 2016 au 15 décembre 2017" in out
+    assert "  5. 64 Charges de personnel" in out
+    assert "Budget déséquilibré : charges (60 à 68) 10 200,00 €, produits (70 à 79) 8 000,50 €" in out
 
     path = here / "demande.yaml"
     assert _shape_findings(path) == []
@@ -180,18 +212,26 @@ def test_the_questionnaire_writes_what_was_answered(here: Path) -> None:
     assert (porteur["statut"], porteur["siret"], porteur["rna"]) == ("association", "443 061 841 00047", "W572004321")
     assert porteur["representant_legal"]["telephone"] == "0387741234"
     assert action["intitule"] == "null"
-    assert action["quartiers"] == ["bellecroix", "borny"]
-    assert action["objectifs"] == ["1.10", "2.1.2"]
+    assert action["quartiers"] == ["bellecroix", "patrotte-metz-nord"]
+    assert action["objectifs"] == ["2.1.2", "1.10"]
     assert action["axes_transversaux"] == ["jeunesse"]
-    assert action["description"] == "- Deux ateliers par semaine"
+    assert action["description"] == "- Deux ateliers par semaine, au centre social"
     assert action["public"] == {
         "description": "Femmes de Bellecroix", "scolaire": "non", "beneficiaires": "24", "beneficiaires_qpv": "22",
     }
     assert (action["debut"], action["fin"]) == ("2016-02-01", "2016-12-15")
     assert action["partenaires"] == ["Centre social", "Pôle Emploi"]
+    assert action["evaluation"] == {
+        "modalites": "Entretien individuel en fin de parcours et bilan collectif avec les partenaires.",
+        "indicateurs": ["Nombre de participantes assidues", "Entrées en formation"],
+    }
     assert budget["subvention_demandee"] == "7000.50"
-    assert [line["montant"] for line in budget["charges"]] == ["10200"]
-    assert [line["montant"] for line in budget["produits"]] == ["7000.50", "3199.50"]
+    assert budget["charges"] == [{"compte": "64", "libelle": "Charges de personnel", "montant": "10200"}]
+    assert [(line["compte"], line["libelle"], line["montant"]) for line in budget["produits"]] == [
+        ("74", "État - politique de la ville (Contrat de Ville)", "7000.50"),
+        ("75", "Cotisations", "1000"),
+        ("74", "Ville de Metz", "2199.50"),
+    ]
     assert data["pieces"] == {
         "cerfa": "pieces/cerfa-12156.pdf",
         "rib": "pieces/rib.pdf",
@@ -199,15 +239,8 @@ def test_the_questionnaire_writes_what_was_answered(here: Path) -> None:
         "statuts_bureau": "pieces/statuts 2015.pdf",
     }
     result = _check(path)
-    assert not [f for f in result.findings if f.rule == "BUD01"]  # the budget written is balanced
+    assert [f.rule for f in result.findings if f.severity == "error"] == ["PCE02"]  # the fiche: « - »
     assert result.requested == Decimal("7000.50")
-
-
-def test_an_interrupted_questionnaire_writes_nothing(here: Path) -> None:
-    result = CliRunner().invoke(app, ["init", "--input"], input="Les Amis\n\n1\n")
-    assert result.exit_code == 1
-    assert "questionnaire interrompu : aucun fichier écrit" in result.stderr
-    assert not (here / "dossier.yaml").exists()
 
 
 def test_a_renewal_asks_for_the_previous_report_and_a_local_law_register() -> None:
@@ -219,29 +252,45 @@ def test_a_renewal_asks_for_the_previous_report_and_a_local_law_register() -> No
         "Volume du registre": "142",
         "Folio du registre": "37",
         "Première demande": "non",
+        "Statuts ou bureau modifiés": "non",
         "Action nouvelle": "non",
-        "Quartiers visés": "borny",
-        "Objectif": "2.7.3",
+        "Numéros ou noms": "borny",
+        "Codes, numéros": "2.7.3",
+        "Date de début": "2015-09-01",
+        "Date de fin": "2016-07-05",
+        "Public scolaire": "oui",
+        "Nombre de personnes": "12",
+        "Dont habitants": "12",
+        "Compte de charges": "1",
+        "Compte de produits": "",
+        "Subvention demandée": "500",
+        "Montant": "500",
+        "Le compléter": "non",
+        "adresse électronique": "presidente@exemple.fr",
+        "Libellé de la ligne": "Fournitures",
     }
     asked: list[str] = []
     said: list[str] = []
-    codes = iter(["2.7.3", ""])
+    given: set[str] = set()
 
     def ask(question: str, default: str | None) -> str:
         asked.append(question)
-        if question.startswith("Objectif"):
-            return next(codes)
+        assert len(asked) < 200, said[-3:]  # a question asked again and again: the answer is refused
         for start, answer in answers.items():
             if start in question:
+                if start == "Compte de charges" and start in given:
+                    return ""
+                given.add(start)
                 return answer or (default or "")
         if default is not None:
             return default
-        return {"Date de début": "2015-09-01", "Date de fin": "2016-07-05"}.get(question[:13], "12")
+        return "Une réponse assez longue pour dire quelque chose de l'action."
 
     draft = questionnaire(ask, said.append, load())
     assert draft.registre == ("Metz", "142", "37") and draft.rna is None
-    assert (draft.premiere_demande, draft.nouvelle) == (False, False)
+    assert (draft.premiere_demande, draft.changement_statuts, draft.nouvelle) == (False, False, False)
     assert draft.objectifs == ["2.7.3"]
+    assert draft.lien == "Une réponse assez longue pour dire quelque chose de l'action."
     pieces = [q for q in asked if q.startswith(("Le bilan", "Une copie des statuts"))]
     assert pieces == ["Le bilan financier et qualitatif de l'année précédente"]
     assert draft.pieces["bilan_precedent"] == "pieces/bilan-2015.pdf"

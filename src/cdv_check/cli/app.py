@@ -316,8 +316,9 @@ def schema(
 
 
 def _prompt(question: str, default: str | None) -> str:
-    answer: str = typer.prompt(question, default=default, show_default=bool(default))
-    return answer
+    """One answer typed in the terminal; Entrée keeps the default shown between brackets."""
+    answer = input(f"{question}{f' [{default}]' if default else ''} : ")
+    return answer if answer.strip() else (default or "")
 
 
 @app.command("init", cls=FrenchCommand, short_help="Écrit un nouveau dossier à compléter.")
@@ -348,10 +349,19 @@ def init(
         raise CommandFailed(f"« {file} » existe déjà ; il n'est pas remplacé. Choisissez un autre nom.", 1)
     ref = load_referentiel(None)
     if interactive if interactive is not None else sys.stdin.isatty():
+        from cdv_check.cli.questionnaire import questionnaire
+
         try:
-            draft = new_dossier.questionnaire(_prompt, typer.echo, ref)
-        except typer.Abort:
-            raise CommandFailed("questionnaire interrompu : aucun fichier écrit.", 1) from None
+            import readline  # noqa: F401  (line editing and history for input(), where it exists)
+        except ImportError:
+            pass
+        try:
+            draft = questionnaire(_prompt, typer.echo, ref)
+        except KeyboardInterrupt:
+            typer.echo("\nQuestionnaire interrompu (Ctrl-C) : aucun fichier écrit.", err=True)
+            raise typer.Exit(130) from None
+        except EOFError:
+            raise CommandFailed("questionnaire interrompu (fin de l'entrée) : aucun fichier écrit.", 1) from None
         text = new_dossier.render(draft, ref)
     else:
         text = new_dossier.template(ref)

@@ -25,6 +25,34 @@ ACCEPTED = {
     "charges": CHARGES_ACCOUNTS | {IN_KIND_CHARGES},
     "produits": PRODUITS_ACCOUNTS | {IN_KIND_PRODUITS},
 }
+# The labels of the CERFA 12156*03's budget table, offered by `cdv-check init`.
+CERFA_ACCOUNTS = {
+    "charges": {
+        "60": "Achats (prestations, matières et fournitures)",
+        "61": "Services extérieurs (locations, entretien, assurances)",
+        "62": "Autres services extérieurs (honoraires, publicité, déplacements)",
+        "63": "Impôts et taxes",
+        "64": "Charges de personnel (salaires et charges sociales)",
+        "65": "Autres charges de gestion courante",
+        "66": "Charges financières",
+        "67": "Charges exceptionnelles",
+        "68": "Dotation aux amortissements",
+        "86": "Emplois des contributions volontaires en nature (bénévolat, mise à disposition)",
+    },
+    "produits": {
+        "70": "Vente de produits finis, prestations de services, marchandises",
+        "71": "Production stockée",
+        "72": "Production immobilisée",
+        "73": "Dotations et produits de tarification",
+        "74": "Subventions d'exploitation (État, Région, Département, Commune, autres)",
+        "75": "Autres produits de gestion courante (cotisations, dons)",
+        "76": "Produits financiers",
+        "77": "Produits exceptionnels",
+        "78": "Reprises sur amortissements et provisions",
+        "79": "Transferts de charges",
+        "87": "Contributions volontaires en nature (bénévolat, prestations en nature)",
+    },
+}
 _ACCOUNT = re.compile(r"[0-9]{2,}")
 _LEADING_DIGITS = re.compile(r"[0-9]{2,}")
 _SIDE_RANGE = {"charges": "60 à 68 et 86", "produits": "70 à 79 et 87"}

@@ -1,0 +1,173 @@
+"""`cdv-check init` in a real terminal (a pseudo-terminal driven by pexpect): the prompts a person
+answers, Ctrl-C, and what the file written then gives to `cdv-check`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import VALID_EXAMPLE
+
+pexpect = pytest.importorskip("pexpect")  # in the test extra; absent only where no pty exists
+
+PROMPT = r" : $"
+
+# A complete dossier, answered as a person would (every question, in order).
+COMPLETE = [
+    "Les Amis de Borny",  # nom
+    "LAB",  # sigle
+    "1",  # association
+    "443 061 841 00047",  # SIRET
+    "non",  # droit local
+    "W572004321",  # RNA
+    "3 rue de Toul, 57070 Metz",
+    "Aïcha Mansouri",
+    "Présidente",
+    "presidente@amis-de-borny.fr",
+    "03 87 74 12 34",
+    "oui",  # première demande
+    "Aide aux devoirs à Borny",
+    "oui",  # nouvelle
+    "la patrote, borny",
+    "oui",  # La Patrotte/Metz Nord meant
+    "2.7.3, 1.10.2",
+    "3",  # jeunesse
+    "2, 8",  # priorités: the two « aide aux devoirs »
+    "Un besoin constaté par le collège de Borny et le centre social : 60 élèves restent sans aide le soir.",
+    "Deux séances d'aide aux devoirs par semaine au centre social, avec des bénévoles et le collège.",
+    "Collégiens de Borny et de La Patrotte",
+    "oui",  # scolaire
+    "30",
+    "28",
+    "01/02/2016",
+    "30/06/2016",
+    "Centre social",
+    "Centre social; Collège",
+    "Assiduité suivie chaque semaine, entretien avec les parents en fin d'année scolaire.",
+    "Nombre d'élèves assidus; Progression des notes",
+    "1",  # 60 Achats
+    "Fournitures scolaires",
+    "1 000",
+    "5",  # 64 Charges de personnel
+    "",  # its label, the CERFA's
+    "3 000",
+    "",  # no other charge
+    "3 500",  # the Contrat de Ville
+    "6",  # 75
+    "Cotisations",
+    "500",
+    "",  # no other produit: balanced
+    "pieces/cerfa-12156.pdf",
+    "pieces/fiche-synthese.pdf",
+    "pieces/rib.pdf",
+    "pieces/rapport-activite-2014.pdf",
+    "pieces/statuts-bureau.pdf",
+]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    shutil.copytree(VALID_EXAMPLE / "pieces", tmp_path / "pieces")
+    return tmp_path
+
+
+def _spawn(folder: Path, *args: str) -> object:
+    return pexpect.spawn(
+        sys.executable, ["-m", "cdv_check", "init", *args], cwd=str(folder), encoding="utf-8", timeout=30,
+        dimensions=(50, 100), env={**os.environ, "TERM": "xterm", "NO_COLOR": "1"},
+    )
+
+
+def _answer(child: object, answers: list[str]) -> str:
+    """Each answer after its prompt; the whole transcript."""
+    seen: list[str] = []
+    for answer in answers:
+        child.expect(PROMPT)  # type: ignore[attr-defined]
+        seen.append(child.before + child.after)  # type: ignore[attr-defined]
+        child.sendline(answer)  # type: ignore[attr-defined]
+    child.expect(pexpect.EOF)  # type: ignore[attr-defined]
+    seen.append(child.before)  # type: ignore[attr-defined]
+    child.close()  # type: ignore[attr-defined]
+    return "".join(seen)
+
+
+def _check(folder: Path, name: str = "dossier.yaml") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cdv_check", name, "--format", "text", "--date-depot", "2016-01-08"],
+        cwd=folder, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_a_complete_questionnaire_writes_a_dossier_that_passes(folder: Path) -> None:
+    child = _spawn(folder, "dossier.yaml")
+    transcript = _answer(child, COMPLETE)
+    assert child.exitstatus == 0, transcript  # type: ignore[attr-defined]
+    assert "« la patrote » : vouliez-vous dire « La Patrotte/Metz Nord » ?" in transcript
+    assert "  5. 64 Charges de personnel" in transcript  # the CERFA's accounts, numbered
+    assert "Dossier écrit : dossier.yaml" in transcript
+    checked = _check(folder)
+    assert checked.returncode == 0, checked.stdout
+    assert " 1 prêt(s), 0 à corriger ; 0 erreur(s), 0 avertissement(s)" in checked.stdout
+    text = (folder / "dossier.yaml").read_text(encoding="utf-8")
+    assert "priorites: [borny-aide-aux-devoirs, patrotte-metz-nord-aide-aux-devoirs]" in text
+    assert "À compléter" not in text
+
+
+def test_ctrl_c_exits_130_and_writes_nothing(folder: Path) -> None:
+    child = _spawn(folder, "dossier.yaml")
+    for answer in COMPLETE[:5]:
+        child.expect(PROMPT)  # type: ignore[attr-defined]
+        child.sendline(answer)  # type: ignore[attr-defined]
+    child.expect(PROMPT)  # type: ignore[attr-defined]
+    child.sendintr()  # type: ignore[attr-defined]
+    child.expect(pexpect.EOF)  # type: ignore[attr-defined]
+    said = child.before  # type: ignore[attr-defined]
+    child.close()  # type: ignore[attr-defined]
+    assert child.exitstatus == 130, said  # type: ignore[attr-defined]
+    assert "Questionnaire interrompu (Ctrl-C) : aucun fichier écrit." in said
+    assert "Traceback" not in said
+    assert not (folder / "dossier.yaml").exists()
+
+
+def test_minimal_answers_write_a_dossier_that_does_not_pass_until_completed(folder: Path) -> None:
+    minimal = [
+        "Les Amis", "", "", "", "", "", "3 rue de Toul", "Aïcha Mansouri", "Présidente", "a@exemple.fr", "", "",
+        "Soutien scolaire", "", "1", "2.7.3", "", "",
+        "Un besoin constaté par le collège et par les familles du quartier, soixante élèves au moins.",
+        "Deux séances par semaine au centre social.", "Collégiens", "", "10", "10", "01/02/2016", "30/06/2016",
+        "", "", "Un bilan avec les familles en juin.", "", "1", "", "100", "", "100", "",
+        "-", "-", "-", "-", "-",
+    ]
+    child = _spawn(folder, "dossier.yaml")
+    transcript = _answer(child, minimal)
+    assert child.exitstatus == 0, transcript  # type: ignore[attr-defined]
+    checked = _check(folder)
+    assert checked.returncode == 1
+    assert "porteur.siret" in checked.stdout and " SCH09 erreur " in checked.stdout  # « À compléter »
+    assert " PCE03 erreur " in checked.stdout  # the pieces left for later
+
+
+def test_an_empty_answer_to_a_required_question_says_why(folder: Path) -> None:
+    child = _spawn(folder, "dossier.yaml")
+    child.expect(PROMPT)  # type: ignore[attr-defined]
+    child.sendline("")  # type: ignore[attr-defined]
+    child.expect(PROMPT)  # type: ignore[attr-defined]
+    assert "Réponse nécessaire : le CERFA identifie la structure qui demande la subvention." in child.before  # type: ignore[attr-defined]
+    child.sendintr()  # type: ignore[attr-defined]
+    child.expect(pexpect.EOF)  # type: ignore[attr-defined]
+    child.close()  # type: ignore[attr-defined]
+
+
+def test_the_template_does_not_pass_until_every_placeholder_is_replaced(folder: Path) -> None:
+    child = _spawn(folder, "--no-input", "modele.yaml")
+    child.expect(pexpect.EOF)  # type: ignore[attr-defined]
+    child.close()  # type: ignore[attr-defined]
+    assert child.exitstatus == 0  # type: ignore[attr-defined]
+    checked = _check(folder, "modele.yaml")
+    assert checked.returncode == 1
+    assert checked.stdout.count(" SCH09 erreur ") >= 5
