@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -9,10 +10,22 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cdv_check.core.checker import DossierResult, Settings, check_path
 from cdv_check.core.findings import Finding
 from cdv_check.model.referentiel import Referentiel, load
+
+# Long fuzzing, by hand only (hours): `pytest tests/test_properties.py --hypothesis-profile=long`
+# (or HYPOTHESIS_PROFILE=long). Registered here, before hypothesis reads the option.
+PROPERTY_SETTINGS: dict[str, Any] = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    "derandomize": False,
+}
+settings.register_profile("long", max_examples=100_000, **PROPERTY_SETTINGS)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -6,15 +6,14 @@ or JSON; the raw text of the example is also cut and spliced with junk. Each mus
 `DossierResult` whose findings name registered rules with valid severities and positions, and
 whose JSON report follows the contract of `spec/cli.md`.
 
-Profiles: `ci` (the default, a few thousand examples in all) and `long` (10 000 per property),
-chosen with HYPOTHESIS_PROFILE=long.
+By default a thousand examples per property; by hand, `pytest tests/test_properties.py
+--hypothesis-profile=long` (or HYPOTHESIS_PROFILE=long) tries 100 000 per property.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 import shutil
 from datetime import date
@@ -23,7 +22,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cdv_check.core.checker import DossierResult, Settings, check_path
@@ -35,14 +34,11 @@ from cdv_check.reporters.json_report import JsonReporter
 from cdv_check.reporters.text import TextReporter
 from cdv_check.core.summary import Summary
 
-_COMMON = {
-    "deadline": None,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
-    "derandomize": False,
-}
-settings.register_profile("ci", max_examples=1000, **_COMMON)
-settings.register_profile("long", max_examples=10_000, **_COMMON)
-PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+from conftest import PROPERTY_SETTINGS
+
+_CI = settings(max_examples=1000, **PROPERTY_SETTINGS)
+# The profile chosen by hand (`--hypothesis-profile=long`, see conftest.py) when it asks for more.
+PROFILE = settings.default if settings.default.max_examples > _CI.max_examples else _CI
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "nouvelle-action"
