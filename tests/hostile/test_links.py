@@ -70,3 +70,9 @@ def test_a_link_to_a_folder_named_literally_in_a_pattern_is_entered(demandes: Pa
     code, dossiers, _out = _run(demandes.parent, "demandes/boucle-a/vrai.y*ml")
     assert code == 0
     assert list(dossiers) == ["demandes/boucle-a/vrai.yaml"]
+
+
+def test_a_link_both_walked_and_named_is_read(demandes: Path) -> None:
+    _code, dossiers, _out = _run(demandes.parent, "demandes", "demandes/a.yaml")
+    link = dossiers["demandes/a.yaml"]
+    assert not [f for f in link["findings"] if "lien symbolique" in f["message"]]  # type: ignore[attr-defined]

@@ -42,6 +42,7 @@ def expand(paths: Iterable[str]) -> Expansion:
     """Files to check, in the order given; folders searched recursively, globs expanded here."""
     files: list[str] = []
     walked: set[str] = set()
+    named: set[str] = set()
     missing: list[str] = []
     for given in paths:
         if given == "-":
@@ -59,10 +60,11 @@ def expand(paths: Iterable[str]) -> Expansion:
             walked.update(found)
         elif os.path.lexists(given):
             files.append(given)
+            named.add(given)
         else:
             missing.append(given)
     kept = _once_each(files)
-    return Expansion(kept, missing, frozenset(walked.intersection(kept)))
+    return Expansion(kept, missing, frozenset(walked.difference(named).intersection(kept)))
 
 
 def _once_each(files: list[str]) -> list[str]:
