@@ -22,6 +22,10 @@ class Limits:
     """Beyond this, a dossier's report is cut and the rest counted."""
     piece_header_bytes: int = 8
     """How much of a piece is read: enough for the `%PDF-` signature."""
+    pdf_bytes: int = 20 * 1024 * 1024
+    """The largest CERFA read as a PDF (to recognise the form 12156); a larger one is not read."""
+    pdf_pages: int = 3
+    """Pages of the CERFA whose text is read: the form's number is on the first."""
 
 
 DEFAULT_LIMITS = Limits()

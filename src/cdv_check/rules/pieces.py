@@ -7,12 +7,16 @@ Which pieces, under which condition and under which rule ID, comes from the réf
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from cdv_check.model.dossier import Dossier
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
-from cdv_check.reading.piece_files import PieceCheck, inspect_piece
+from cdv_check.reading.piece_files import PieceCheck, inspect_piece, read_piece
 from cdv_check.model.referentiel import Piece, Referentiel
+
+if TYPE_CHECKING:
+    from cdv_check.reading.pdf import PdfFacts
 
 _SECTION = "4 La démarche à suivre (pièces)"
 _PDF_SIGNATURE = b"%PDF-"
@@ -72,7 +76,11 @@ def cerfa_present(ctx: Context) -> Iterator[Issue]:
     rempli en PDF » ; « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La
     démarche à suivre).
 
-    Ce qui est vérifié : pieces donne le chemin du CERFA (clé cerfa).
+    Ce qui est vérifié : pieces donne le chemin du CERFA (clé cerfa). Quand les fichiers sont
+    vérifiés, le PDF donné est lu (texte des premières pages, champs du formulaire, métadonnées) :
+    s'il ne porte nulle part le numéro du formulaire (12156) mais des coordonnées bancaires
+    (IBAN, « Relevé d'identité bancaire »), c'est un RIB envoyé à la place du CERFA, et le dossier
+    n'a donc pas de CERFA.
 
     Exemple refusé :
 
@@ -89,6 +97,34 @@ def cerfa_present(ctx: Context) -> Iterator[Issue]:
     « pieces: ».
     """
     yield from _missing_pieces(ctx, "PCE01")
+    declared = _declared(ctx.dossier, "cerfa")
+    facts = _cerfa_facts(ctx, declared) if declared is not None else None
+    if facts is not None and facts.readable and facts.bank_details and not facts.form_number:
+        yield Issue(
+            f"« {declared} » n'est pas le CERFA {ctx.ref.depot.cerfa} : on dirait un RIB "
+            "(coordonnées bancaires, et nulle part le numéro du formulaire).",
+            f"Indiquez sous « cerfa: » le CERFA saisi sur {ctx.ref.depot.saisie_en_ligne} et "
+            "imprimé en PDF ; le RIB va sous « rib: ».",
+            ("pieces", "cerfa"),
+        )
+
+
+def _cerfa_facts(ctx: Context, declared: str) -> PdfFacts | None:
+    """What the CERFA's PDF shows of itself (read once per dossier), or None when it is not
+    read: files not checked, refused by PCE07, not a PDF (PCE08), larger than the limit."""
+    result = _inspect(ctx, declared)
+    if result is None or not result.ok or not result.header.startswith(_PDF_SIGNATURE):
+        return None
+    key = f"pdf:{declared}"
+    if key not in ctx.piece_checks:
+        from cdv_check.reading.pdf import pdf_facts
+
+        assert ctx.folder is not None  # _inspect read it
+        data = read_piece(ctx.folder, declared, ctx.limits.pdf_bytes)
+        form = ctx.ref.depot.cerfa.split("*")[0]
+        ctx.piece_checks[key] = None if data is None else pdf_facts(data, form, ctx.limits.pdf_pages)
+    facts: PdfFacts | None = ctx.piece_checks[key]
+    return facts
 
 
 @rule("PCE02", Severity.ERROR, section=_SECTION, title="Fiche de synthèse absente")
@@ -338,8 +374,10 @@ def cerfa_is_pdf(ctx: Context) -> Iterator[Issue]:
     suivre).
 
     Ce qui est vérifié : les pièces que le référentiel veut en PDF (le CERFA) commencent par
-    « %PDF- », la signature de tout PDF. La règle ne lit que les premiers octets d'un fichier
-    trouvé (voir PCE07), et seulement quand les fichiers sont vérifiés.
+    « %PDF- », la signature de tout PDF, et le CERFA se lit comme un PDF (un fichier abîmé ou
+    tronqué qui commence par « %PDF- » n'est pas lisible par les référents non plus). La règle ne
+    lit que les fichiers trouvés (voir PCE07), et seulement quand les fichiers sont vérifiés ; un
+    CERFA de plus de 20 Mo n'est pas lu au-delà de sa signature.
 
     Exemple refusé :
 
@@ -362,6 +400,16 @@ def cerfa_is_pdf(ctx: Context) -> Iterator[Issue]:
         result = _inspect(ctx, declared) if declared is not None else None
         if result is not None and result.ok and not result.header.startswith(_PDF_SIGNATURE):
             yield _not_pdf(ctx, piece, declared or "", result.header)
+        elif piece.id == "cerfa" and declared is not None:
+            facts = _cerfa_facts(ctx, declared)
+            if facts is not None and not facts.readable:
+                yield Issue(
+                    f"« {declared} » commence comme un PDF mais ne se lit pas comme un PDF "
+                    "(fichier abîmé ou tronqué ?).",
+                    f"Imprimez de nouveau le CERFA en PDF depuis {ctx.ref.depot.saisie_en_ligne}, "
+                    "vérifiez qu'il s'ouvre, et indiquez ce fichier.",
+                    ("pieces", piece.id),
+                )
 
 
 def _not_pdf(ctx: Context, piece: Piece, declared: str, header: bytes) -> Issue:

@@ -1,0 +1,70 @@
+"""What a piece in PDF says it is: its text, form fields and metadata, read with pypdf.
+
+Only the CERFA is read this way (is it the form 12156, or a RIB sent in its place?). pypdf is
+imported here only, when a CERFA file is there to read; the file's bytes come bounded from
+`piece_files.read_piece`, and only the first pages' text is extracted. Whatever pypdf makes of a
+broken or hostile file, no exception leaves this module: an unreadable PDF is a fact to report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MAX_FIELDS = 500
+_MAX_TEXT = 200_000
+_BANK = re.compile(
+    r"\bIBAN\b|\bRIB\b|relev[ée] d.identit[ée] bancaire|\bFR\d{2}(?: ?[0-9A-Z]{4}){5}", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PdfFacts:
+    """What the PDF shows of itself."""
+
+    readable: bool
+    form_number: bool = False
+    """Its text, fields or metadata carry the form's number (« 12156 »)."""
+    bank_details: bool = False
+    """Its text reads as bank details (IBAN, « Relevé d'identité bancaire », RIB)."""
+
+
+def pdf_facts(data: bytes, form_number: str, pages: int) -> PdfFacts:
+    """Read `data` as a PDF: whether it names `form_number`, whether it holds bank details."""
+    import io
+    import logging
+    import warnings
+
+    try:
+        from pypdf import PdfReader
+    except ImportError:  # a broken installation: say nothing rather than guess
+        return PdfFacts(readable=True, form_number=True)
+    logger = logging.getLogger("pypdf")
+    silenced = logger.disabled
+    logger.disabled = True  # pypdf's warnings would print what the file holds
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            texts = _texts(PdfReader(io.BytesIO(data), strict=False), pages)
+    except Exception:  # any failure of pypdf on a broken or hostile file (RecursionError too)
+        return PdfFacts(readable=False)
+    finally:
+        logger.disabled = silenced
+    text = " ".join(texts)[:_MAX_TEXT]
+    return PdfFacts(readable=True, form_number=form_number in text, bank_details=bool(_BANK.search(text)))
+
+
+def _texts(reader: object, pages: int) -> list[str]:
+    from pypdf import PdfReader
+
+    assert isinstance(reader, PdfReader)
+    if reader.is_encrypted:
+        reader.decrypt("")  # forms are often « encrypted » with an empty password
+    texts = [str(value) for value in (reader.metadata or {}).values()]
+    for number, (name, field) in enumerate((reader.get_fields() or {}).items()):
+        if number >= _MAX_FIELDS:
+            break
+        texts += [str(name), str(field.get("/V", "")), str(field.get("/TU", ""))]
+    for page in reader.pages[:pages]:
+        texts.append(page.extract_text() or "")
+    return texts
