@@ -291,9 +291,9 @@ def emails_valid(ctx: Context) -> Iterator[Issue]:
     if porteur is None:
         return
     for key, label, person in _people(porteur):
-        courriel = (person.courriel or "").strip()
-        if not courriel:  # absent or blank: SCH03 says so
+        if person.courriel is None:
             continue
+        courriel = person.courriel.strip()  # blank: SCH03 refused it, and silences what follows
         reason = email_reason(courriel)
         if reason is not None:
             yield Issue(
