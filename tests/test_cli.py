@@ -206,13 +206,12 @@ def test_select_naming_no_rule_is_a_usage_error() -> None:
     assert "PCX ne désigne aucune règle" in result.stderr
 
 
-def test_existing_report_file_is_refused_before_any_work(tmp_path: Path) -> None:
+def test_a_previous_report_is_replaced_whole(tmp_path: Path) -> None:
     report = tmp_path / "rapport.json"
-    report.write_text("mon rapport", encoding="utf-8")
-    result = CliRunner().invoke(app, ["check", "--format", "json", "--output", str(report), VALID])
-    assert result.exit_code == 2
-    assert "existe déjà" in result.stderr
-    assert report.read_text(encoding="utf-8") == "mon rapport"
+    report.write_text("mon ancien rapport", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--output", str(report), VALID])  # json, from the name
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["dossiers"] == 1
 
 
 @pytest.mark.parametrize("args", [["qpv"], ["objectives", "--search", "sante"], ["objectives", "2.7", "--format", "json"]])

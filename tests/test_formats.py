@@ -336,14 +336,24 @@ def test_output_file_holds_the_whole_report(batch: list[str], fmt: str, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file() and p.name.startswith(".")) == []
 
 
-def test_output_never_replaces_an_existing_file(batch: list[str], tmp_path: Path) -> None:
-    existing = tmp_path / "rapport.xml"
-    existing.write_bytes(b"<precieux/>\n\x00")
+def test_output_replaces_a_previous_report_but_never_a_dossier(batch: list[str], tmp_path: Path) -> None:
+    previous = tmp_path / "rapport.xml"
+    previous.write_bytes(b"<ancien/>\n")
     result = subprocess.run(
         [sys.executable, "-m", "cdv_check", "--format", "junit", "--output", "rapport.xml", *batch],
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )
-    assert result.returncode == 2
-    assert "existe déjà" in result.stderr and result.stdout == ""
-    assert existing.read_bytes() == b"<precieux/>\n\x00"
+    assert result.returncode == 1 and result.stdout == ""
+    assert ET.fromstring(previous.read_text(encoding="utf-8")).tag == "testsuites"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".rapport")] == []
+    dossier = tmp_path / "bon" / "dossier.yaml"
+    before = dossier.read_bytes()
+    for target in ("bon/dossier.yaml", "autre.yml"):
+        (tmp_path / "autre.yml").write_bytes(b"precieux: oui\n")
+        refused = subprocess.run(
+            [sys.executable, "-m", "cdv_check", "--format", "json", "--output", target, *batch],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        )
+        assert refused.returncode == 2, target
+        assert "pas un rapport" in refused.stderr and refused.stdout == ""
+    assert dossier.read_bytes() == before and (tmp_path / "autre.yml").read_bytes() == b"precieux: oui\n"

@@ -18,6 +18,7 @@ WORDS = [
     "--format", "-f", "--format=jsonl", "--format=", "-fjson", "-f=json",
     "--strict", "--no-strict", "--files", "--no-files", "--strict=1",
     "--jobs", "2", "--select", "PCE", "--help", "--version", "--", "-x",
+    "--format=csv", "--format=html", "--min-severity", "warning", "--output", "rapport.html",
 ]
 
 
@@ -59,6 +60,8 @@ def test_everyday_lines_are_read_as_typer_reads_them(argv: list[str], monkeypatc
         ["rules"],
         ["--help"],
         ["a.yaml", "--jobs", "2"],
+        ["a.yaml", "--min-severity", "warning"],
+        ["a.yaml", "--output", "rapport.html"],
         ["a.yaml", "--format", "xml"],
         ["a.yaml", "--format"],
         ["a.yaml", "-fjson"],

@@ -7,6 +7,7 @@ field of a dossier, in its keys, in its piece paths and in its file name.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
 from cdv_check.reading.loading import read_structured
-from cdv_check.reporters import FORMATS
+from cdv_check.reporters import BINARY, FORMATS
 
 from .conftest import VALID_EXAMPLE, Batch
 
@@ -81,12 +82,22 @@ def _report(fmt: str, paths: list[Path]) -> Any:
     return result
 
 
+def _out(fmt: str, result: Any) -> str:
+    """The report as text; a workbook (xlsx), as the text of all its cells, one per line."""
+    if fmt not in BINARY:
+        return str(result.stdout)
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(result.stdout_bytes))
+    return "\n".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None)
+
+
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_dossier_text_comes_out_inert(fmt: str, poisoned: list[Path]) -> None:
     result = _report(fmt, poisoned)
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
-    out = result.stdout
+    out = _out(fmt, result)
     assert "pirate" in out  # the payload did reach the report
     bad = sorted({f"U+{ord(c):04X}" for c in FORBIDDEN.findall(out)})
     assert not bad, f"{fmt}: {bad}"
@@ -108,8 +119,9 @@ def test_file_name_starting_with_a_command_starts_no_line(
     monkeypatch.chdir(batch.folder)
     result = _report(fmt, [Path(name), Path("valide.yaml")])
     assert result.exit_code == 0
-    assert "pirate" in result.stdout
-    for line in result.stdout.splitlines():
+    out = _out(fmt, result)
+    assert "pirate" in out
+    for line in out.splitlines():
         if line.lstrip().startswith("::"):
             assert fmt == "github", line
             assert OWN_COMMAND.match(line) is not None, line

@@ -89,7 +89,9 @@ def check(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FICHIER", help="Écrit le rapport dans ce fichier (qui ne doit pas exister).",
+        typer.Option("--output", "-o", metavar="FICHIER", help="Écrit le rapport dans ce fichier, entier ou pas du tout (un rapport précédent de ce nom est "
+                     "remplacé) ; sans --format, le format suit l'extension : .json .jsonl .xml .sarif .csv .xlsx "
+                     ".html .txt.",
                      dir_okay=False),
     ] = None,
     strict: Annotated[

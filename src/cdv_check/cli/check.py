@@ -133,9 +133,34 @@ def _quoted(paths: Sequence[str]) -> str:
     return ", ".join(f"« {clean(path)} »" for path in paths)
 
 
-def _exists(output: Path | None) -> str:
-    return (f"le fichier de rapport « {output} » existe déjà ; il n'est pas remplacé. "
-            "Choisissez un autre nom ou supprimez-le d'abord.")
+REPORT_SUFFIXES = {
+    ".json": "json", ".jsonl": "jsonl", ".xml": "junit", ".sarif": "sarif", ".csv": "csv",
+    ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".txt": "text",
+}
+"""`--output`'s extension gives the format when `--format` is not given (cli.md)."""
+
+
+def format_of(output: Path | None) -> str | None:
+    return REPORT_SUFFIXES.get(output.suffix.lower()) if output is not None else None
+
+
+def _replaceable(output: Path, files: Sequence[str]) -> None:
+    """A previous report is replaced (cli.md); anything else that is there is not: a folder, a
+    link or device, a YAML file (a dossier, never a report), one of the dossiers checked."""
+    from cdv_check.text.safety import clean
+
+    if not os.path.lexists(output):
+        return
+    shown = clean(str(output))
+    if os.path.isdir(output) and not os.path.islink(output):
+        raise CommandFailed(f"--output « {shown} » est un répertoire : donnez un nom de fichier (ex. rapport.html).")
+    if os.path.islink(output) or not os.path.isfile(output):
+        raise CommandFailed(f"--output « {shown} » n'est pas un fichier ordinaire (lien, périphérique…) : "
+                            "il n'est pas remplacé. Choisissez un autre nom.")
+    checked = [f for f in files if f != "-" and os.path.lexists(f)]
+    if output.suffix.lower() in (".yaml", ".yml") or any(os.path.samefile(output, f) for f in checked):
+        raise CommandFailed(f"--output « {shown} » est un dossier, pas un rapport : il n'est pas remplacé. "
+                            "Choisissez un autre nom (ex. rapport.json).")
 
 
 def _command_meant(first: str, missing: list[str]) -> str:
@@ -160,7 +185,7 @@ def run_check(options: CheckOptions) -> int:
     from cdv_check.core.interruption import signals_caught
     from cdv_check.model.dossier import parse_date
     from cdv_check.text.oserrors import french_os_error
-    from cdv_check.reporters.output import OutputExists, open_report
+    from cdv_check.reporters.output import open_report
     from cdv_check.reporters import make, stream
     from cdv_check.core.summary import Summary
     from cdv_check.core.synthesis import Builder
@@ -169,8 +194,6 @@ def run_check(options: CheckOptions) -> int:
     output = options.output
     if not options.paths:
         raise CommandFailed("donnez au moins un dossier à vérifier (ex. cdv-check dossier.yaml).")
-    if output is not None and os.path.lexists(output):
-        raise CommandFailed(_exists(output))
     config = _load_config()
     # The command line wins over the configuration file, key by key.
     strict = options.strict if options.strict is not None else bool(config.strict)
@@ -191,6 +214,8 @@ def run_check(options: CheckOptions) -> int:
         )
     if not expansion.files:
         raise CommandFailed("aucun fichier .yaml, .yml ou .json dans " + _quoted(options.paths) + ".")
+    if output is not None:
+        _replaceable(output, expansion.files)
     settings = Settings(
         today=date.today(),
         deposit_date=deposit,
@@ -207,7 +232,12 @@ def run_check(options: CheckOptions) -> int:
             "cdv-check : le dossier lu sur l'entrée standard n'a pas de répertoire : ses pièces ne "
             "sont pas ouvertes. Donnez le chemin du fichier pour qu'elles le soient.\n"
         )
-    chosen = options.format or config.format or _default_format()
+    chosen = options.format or format_of(output) or config.format or _default_format()
+    from cdv_check.reporters import BINARY
+
+    if chosen in BINARY and output is None and sys.stdout.isatty():
+        raise CommandFailed(f"le format {chosen} est un fichier binaire, illisible dans un terminal : "
+                            f"donnez --output (ex. --output rapport.{chosen}).")
     reporter = make(
         chosen, ref_id=ref.id, version=__version__, strict=strict, ref=ref,
         color=color_wanted(output), width=width(),
@@ -222,10 +252,8 @@ def run_check(options: CheckOptions) -> int:
             jobs=jobs, interruption=interruption, walked=expansion.walked,
         )
         try:
-            with open_report(output) as out:
+            with open_report(output, binary=chosen in BINARY) as out:
                 stream(results, reporter, out, summary)
-        except OutputExists:  # it appeared while the dossiers were checked
-            raise CommandFailed(_exists(output)) from None
         except BrokenPipeError:
             raise
         except OSError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # the formats' names must not cost the checker's import (cli.py reads them)
     from cdv_check.core.checker import DossierResult
@@ -23,13 +23,19 @@ FORMATS: dict[str, str] = {
     "junit": "cdv_check.reporters.junit:JunitReporter",
     "sarif": "cdv_check.reporters.sarif:SarifReporter",
     "github": "cdv_check.reporters.github:GithubReporter",
+    "csv": "cdv_check.reporters.csv_report:CsvReporter",
+    "xlsx": "cdv_check.reporters.xlsx_report:XlsxReporter",
+    "html": "cdv_check.reporters.html_report:HtmlReporter",
 }
+BINARY = frozenset({"xlsx"})
+"""Formats written as bytes: their reporter's `end()` returns bytes, and a terminal is refused."""
 
 
 class Reporter(Protocol):
     def begin(self) -> str: ...
     def dossier(self, result: DossierResult) -> str: ...
-    def end(self, summary: Summary) -> str: ...
+    def end(self, summary: Summary) -> str | bytes: ...
+    """Bytes for the formats of BINARY (xlsx), text for the others."""
 
 
 def omitted_line(result: DossierResult) -> str:
@@ -47,18 +53,22 @@ def make(name: str, **options: Any) -> Reporter:
     return reporter
 
 
-def stream(results: Iterable[DossierResult], reporter: Reporter, out: TextIO, summary: Summary) -> None:
+def stream(results: Iterable[DossierResult], reporter: Reporter, out: IO[Any], summary: Summary) -> None:
     """Write each result as it comes, then the end of the report; Ctrl-C ends it cleanly.
 
     The batch lets KeyboardInterrupt through only between results, so the report holds whole
     dossiers, and the summary counts exactly those.
     """
-    out.write(reporter.begin())
+    begun = reporter.begin()
+    if begun:
+        out.write(begun)
     try:
         for result in results:
             summary.add(result)
-            out.write(reporter.dossier(result))
-            out.flush()
+            written = reporter.dossier(result)
+            if written:  # a whole-batch format (csv, xlsx, html) writes at the end only
+                out.write(written)
+                out.flush()
     except KeyboardInterrupt:
         summary.interrupted = True
     summary.finish()

@@ -1,5 +1,9 @@
-"""Where a report (or a new dossier from `init`) goes: stdout, or a new file written whole or not
-at all, never over another. This is the one never-overwrite writer of cdv-check."""
+"""Where a report (or a new dossier from `init`) goes: stdout, or a file written whole or not at
+all, beside its target then moved into place, with the permissions the umask gives.
+
+A report replaces the previous report of that name atomically (`open_report`, cli.md); a new
+dossier never replaces anything (`write_new`, the one never-overwrite writer of cdv-check).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any
 
 _NAME_MAX = 255
 """Bytes in one file name on the usual file systems (ext4, APFS, NTFS in UTF-16 units)."""
@@ -22,32 +26,52 @@ class OutputExists(FileExistsError):
 
 
 @contextmanager
-def open_report(target: Path | None) -> Iterator[TextIO]:
+def open_report(target: Path | None, *, replace: bool = True, binary: bool = False) -> Iterator[Any]:
+    """A text (or binary) stream for the report: stdout, or a temporary file beside `target`
+    moved there when the report is whole. `replace=False`: never over an existing file
+    (OutputExists)."""
     if target is None:
-        yield sys.stdout
+        yield sys.stdout.buffer if binary else sys.stdout
         return
-    if os.path.lexists(target):
+    if not replace and os.path.lexists(target):
         raise OutputExists(str(target))
     folder = target.parent if str(target.parent) else Path(".")
     fd, temp = tempfile.mkstemp(prefix=f".{temp_stem(target.name)}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes it -rw------- whatever the umask
+        out: IO[Any]
+        if binary:
+            out = os.fdopen(fd, "wb")
+        else:
+            out = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        with out:
             yield out
             out.flush()
             os.fsync(out.fileno())
+        if replace:
+            os.replace(temp, target)  # atomic: readers see the old report or the new one
+            return
         try:
             # link() fails if the target appeared meanwhile: no file is ever replaced.
             os.link(temp, target)
         except FileExistsError:
             raise OutputExists(str(target)) from None
     finally:
-        os.unlink(temp)
+        if os.path.lexists(temp):
+            os.unlink(temp)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_new(path: Path, text: str) -> None:
     """Write `text` to a new file, whole or not at all; OutputExists (a FileExistsError) if
     anything is already there."""
-    with open_report(path) as out:
+    with open_report(path, replace=False) as out:
         out.write(text)
 
 

@@ -1,0 +1,132 @@
+"""`html`: one self-contained page for the referents (Jinja2 templates, imported here only).
+
+The page has no link to anything: its style and its few lines of script are inside it, and a
+Content-Security-Policy forbids any fetch. Every dossier text goes through Jinja2's autoescape
+(and `clean()`: no control or bidi characters), so a title `<script>…</script>` is shown as
+text. It holds the table of requests (sortable), the totals with bar charts, the coverage of
+the 2016 priorities, the batch findings and each dossier's findings with `fichier:ligne:colonne`;
+it prints on A4.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from cdv_check.core.checker import DossierResult
+from cdv_check.core.summary import Summary
+from cdv_check.core.synthesis import METHOD, STATUS_LABELS, Row as TotalRow, Synthesis
+from cdv_check.model.referentiel import Referentiel
+from cdv_check.reading.loading import where
+from cdv_check.reporters.table import Row, row_of
+from cdv_check.text.money import french_amount
+from cdv_check.text.safety import clean
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True, slots=True)
+class _Dossier:
+    row: Row
+    findings: tuple[tuple[str, str, str, str], ...]
+    """(fichier:ligne:colonne, rule, severity, text) of each finding shown."""
+    omitted: int
+
+
+class HtmlReporter:
+    def __init__(self, *, ref: Referentiel, version: str = "", strict: bool = False, **_: Any) -> None:
+        self.ref = ref
+        self.version = version
+        self.strict = strict
+        self.dossiers: list[_Dossier] = []
+
+    def begin(self) -> str:
+        return ""
+
+    def dossier(self, result: DossierResult) -> str:
+        findings = tuple(
+            (where(result.file, f.line, f.column), f.rule, f.severity.value, f.text) for f in result.findings
+        )
+        self.dossiers.append(_Dossier(row_of(result, self.ref), findings, result.omitted))
+        return ""
+
+    def end(self, summary: Summary) -> str:
+        from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+        environment = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        environment.filters["euros"] = _euros
+        environment.filters["text"] = _text
+        synthesis = summary.finish()
+        return environment.get_template("rapport.html.j2").render(
+            summary=summary,
+            synthesis=synthesis,
+            version=self.version,
+            ref=self.ref,
+            method=METHOD,
+            requests=[_request(d, synthesis) for d in self.dossiers],
+            breakdowns=_breakdowns(synthesis),
+            coverage=_coverage(synthesis, self.ref),
+            statuses=STATUS_LABELS,
+        )
+
+
+def _euros(amount: Decimal | None) -> str:
+    return "—" if amount is None else french_amount(amount).replace(" ", "\u202f")
+
+
+def _text(value: Any) -> str:
+    return "—" if value is None or value == "" else clean(str(value))
+
+
+def _request(dossier: _Dossier, synthesis: Synthesis) -> dict[str, Any]:
+    values: dict[str, Any] = dict(zip(_KEYS, dossier.row.values(synthesis), strict=True))
+    values["statut_code"] = dossier.row.statut
+    values["findings"] = dossier.findings
+    values["omitted"] = dossier.omitted
+    return values
+
+
+_KEYS = (
+    "fichier", "statut", "porteur", "sigle", "siret", "statut_porteur", "intitule", "nouvelle", "qpv",
+    "objectifs", "axes_strategiques", "axes_transversaux", "priorites", "debut", "fin", "beneficiaires",
+    "beneficiaires_qpv", "cout_total", "contributions_nature", "subvention_demandee", "date_depot",
+    "erreurs", "avertissements", "conseils", "lot",
+)
+
+
+def _breakdowns(synthesis: Synthesis) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each breakdown with the bar width of each row (its share of the grand total)."""
+    grand = synthesis.totals.subvention_demandee or Decimal(1)
+    out = []
+    for title, rows, coded in (("Par quartier (QPV)", synthesis.by_qpv, False),
+                               ("Par axe stratégique", synthesis.by_strategic_axis, True),
+                               ("Par axe transversal", synthesis.by_transversal_axis, False)):
+        out.append((title, [_bar(r, grand, coded) for r in rows if r.key is not None or r.dossiers]))
+    return out
+
+
+def _bar(row: TotalRow, grand: Decimal, coded: bool) -> dict[str, Any]:
+    label = row.label.lower() if row.label.isupper() else row.label  # Annexe 1 writes axes in capitals
+    label = label[:1].upper() + label[1:]
+    return {
+        "row": row,
+        "label": f"{row.key} — {label}" if coded and row.key is not None else label,
+        "width": f"{max(Decimal(0), min(Decimal(100), 100 * row.subvention_demandee / grand)):.1f}",
+        "ready_width": f"{max(Decimal(0), min(Decimal(100), 100 * row.subvention_prets / grand)):.1f}",
+    }
+
+
+def _coverage(synthesis: Synthesis, ref: Referentiel) -> list[tuple[str, list[Any]]]:
+    """The priorities grouped by QPV (« Tous QPV » first), in the call's order."""
+    groups: dict[str, list[Any]] = {}
+    for coverage in synthesis.priorities:
+        groups.setdefault(coverage.qpv_label, []).append(coverage)
+    return list(groups.items())
