@@ -71,3 +71,18 @@ def test_columns_after_escapes_on_the_same_line_are_the_file_s(batch: Batch) -> 
 def test_outside_double_quotes_the_text_is_kept_as_written(batch: Batch, yaml_text: str, value: str) -> None:
     path = batch.write("texte.yaml", yaml_text)
     assert read_structured(path).data == {"lieu": value}
+
+
+@pytest.mark.parametrize("refused", ['"Centre \\ud83d"', "!foo Centre"], ids=["lone-half", "tag"])
+def test_an_alias_to_a_refused_value_is_refused_too_not_fatal(batch: Batch, refused: str) -> None:
+    text = _valid_yaml().replace("  lieu: Centre social de Bellecroix", f"  lieu: &lieu {refused}")
+    text = text.replace("  partenaires: [", "  partenaires: [*lieu, ")
+    path = batch.write("alias.yaml", text)
+    findings = batch.check(path).findings(path)
+    assert "SCH02" not in {f["rule"] for f in findings}
+    assert {f["path"] for f in findings if f["rule"] == "SCH04"} == {"action.lieu", "action.partenaires[0]"}
+    assert "ELG06" in {f["rule"] for f in findings}
+
+
+def _valid_yaml() -> str:
+    return (VALID_EXAMPLE / "dossier.yaml").read_text(encoding="utf-8")

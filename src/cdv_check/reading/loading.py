@@ -295,6 +295,8 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int, int]] = {}
         """Anchor → (value, nodes, characters of text) that an alias to it repeats."""
         self.open_anchors: set[str] = set()
+        self.refused_anchors: set[str] = set()
+        """Anchors on a refused value (tagged, lone UTF-16 half): an alias to one is refused too."""
         self.nodes = 0
         self.chars = 0
         self.aliases = 0
@@ -421,17 +423,24 @@ class _Builder:
                     mark,
                 )
                 self.doc.dropped.add(path)
-                if isinstance(self.stack[-1].container if self.stack else None, list):
-                    self.attach(path, None, mark)
+                self.refuse_anchor(event, path, mark)
                 return
         if not self.check_tag(event.tag, path, mark):
-            if isinstance(self.stack[-1].container if self.stack else None, list):
-                self.attach(path, None, mark)
+            self.refuse_anchor(event, path, mark)
             return
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1, len(event.value))
+            self.refused_anchors.discard(event.anchor)
         if keep:
             self.attach(path, value, mark)
+
+    def refuse_anchor(self, event: yaml.ScalarEvent, path: Loc, mark: Any) -> None:
+        """After a refused value: its place in a list is kept (None), and its anchor noted."""
+        if isinstance(self.stack[-1].container if self.stack else None, list):
+            self.attach(path, None, mark)
+        if event.anchor is not None:  # the latest definition of an anchor is the one aliases repeat
+            self.refused_anchors.add(event.anchor)
+            self.anchors.pop(event.anchor, None)
 
     def key(self, event: yaml.ScalarEvent) -> None:
         top = self.stack[-1]
@@ -494,6 +503,19 @@ class _Builder:
                 mark,
             )
             raise _Stop()
+        if name in self.refused_anchors:
+            self.problem(
+                "SCH04",
+                f"Alias « *{name} » refusé : la valeur de l'ancre « &{name} » est refusée (voir plus "
+                "haut), elle n'est donc pas lue ici non plus.",
+                "Corrigez la valeur de l'ancre, ou écrivez la valeur en toutes lettres ici.",
+                path,
+                mark,
+            )
+            self.doc.dropped.add(path)
+            if keep and isinstance(self.stack[-1].container if self.stack else None, list):
+                self.attach(path, None, mark)
+            return
         if name not in self.anchors:
             self.problem(
                 "SCH02",
@@ -544,6 +566,7 @@ class _Builder:
         frame = self.stack.pop()
         if frame.anchor is not None:
             self.open_anchors.discard(frame.anchor)
+            self.refused_anchors.discard(frame.anchor)
             self.anchors[frame.anchor] = (
                 frame.container,
                 self.nodes - frame.nodes_at_start + 1,
