@@ -69,9 +69,10 @@ SCHEMA_FALLBACK = (
     "import json; from cdv_check.model.dossier import Dossier; "
     "print(json.dumps(Dossier.model_json_schema(), ensure_ascii=False))"
 )
-TARGET_BATCH_FLOOR = 2.5
+TARGET_BATCH_FLOOR = 2.0
 TARGET_BATCH_PEER = 0.15
-TARGET_ONE_FLOOR = 1.5
+TARGET_ONE_FLOOR = 1.3
+"""One dossier against the one-model floor (issue 10); the batch against the parse floor."""
 TARGET_MEMORY_MB = 150
 
 
@@ -177,6 +178,19 @@ def cdv_check_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "cdv_check"]
 
 
+def compile_cdv_check() -> None:
+    """Compile cdv-check's modules first, as pip does when it installs the wheel: an editable
+    checkout run with PYTHONDONTWRITEBYTECODE would otherwise compile them at every start (some
+    40 ms), which no installed cdv-check pays and the floors, already compiled, do not pay."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("cdv_check")
+    if spec is not None and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            compileall.compile_dir(folder, quiet=1)
+
+
 def write_schema(cdv: list[str], target: Path) -> str:
     """The dossier's JSON Schema from `cdv-check schema` (or the model itself, if not there yet)."""
     done = subprocess.run([*cdv, "schema"], capture_output=True, text=True)
@@ -257,6 +271,7 @@ def main() -> None:
     files = dossier_files(small)
     one = files[0]
     cdv = cdv_check_command()
+    compile_cdv_check()
     schema = args.out / "dossier.schema.json"
     schema_how = write_schema(cdv, schema)
     peer = peer_command()
@@ -308,12 +323,12 @@ def main() -> None:
     t_model = median(ones["model"])
     t_batch, t_floor = median(batches["cdv"]), median(batches["parse"])
     rows = [
-        ["cdv-check, 1 dossier (json)", seconds(t_one), f"{t_one / t_import:.2f} × import pydantic+yaml",
-         f"≤ {TARGET_ONE_FLOOR} : {verdict(t_one / t_import <= TARGET_ONE_FLOOR)}"],
+        ["cdv-check, 1 dossier (json)", seconds(t_one), f"{t_one / t_model:.2f} × un modèle pydantic",
+         f"≤ {TARGET_ONE_FLOOR} : {verdict(t_one / t_model <= TARGET_ONE_FLOOR)}"],
         ["plancher : analyse CSafeLoader, 1 dossier", seconds(t_parse1), "", ""],
-        ["plancher : import pydantic + yaml, 1 dossier", seconds(t_import), "", ""],
-        ["plancher : de même, avec un modèle pydantic", seconds(t_model),
-         f"cdv-check = {t_one / t_model:.2f} ×", "(pour information)"],
+        ["plancher : import pydantic + yaml, 1 dossier", seconds(t_import),
+         f"cdv-check = {t_one / t_import:.2f} ×", "(pour information)"],
+        ["plancher : de même, avec un modèle pydantic", seconds(t_model), "", ""],
     ]
     if peer:
         t_peer1 = median(ones["peer"])
