@@ -6,7 +6,6 @@ on whatever is present; the fields the contract requires carry a marker, checked
 `missing_required` (SCH03) and written into the JSON Schema's `required` lists.
 """
 
-from __future__ import annotations
 
 import json
 import re

@@ -3,11 +3,9 @@
 Everything specific to one year's call (QPV, Annexe 1, calendar, pieces, contacts, thresholds) lives in the YAML file; this module only knows its shape and its invariants.
 """
 
-from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
@@ -102,14 +100,26 @@ class Axe(_Frozen):
     objectifs_strategiques: list[ObjectifStrategique]
 
 
-@dataclass(frozen=True, slots=True)
 class ObjectivePath:
-    """One node of Annexe 1 with its ancestors (the deeper fields are None above its level)."""
+    """One node of Annexe 1 with its ancestors (the deeper fields are None above its level).
 
-    axe: Axe
-    strategique: ObjectifStrategique | None = None
-    operationnel: ObjectifOperationnel | None = None
-    objectif: ObjectifFin | None = None
+    A plain class, not a dataclass: it is built at every start (the référentiel's validation
+    walks the tree), where a dataclass would compile its generated methods each time.
+    """
+
+    __slots__ = ("axe", "objectif", "operationnel", "strategique")
+
+    def __init__(
+        self,
+        axe: Axe,
+        strategique: ObjectifStrategique | None = None,
+        operationnel: ObjectifOperationnel | None = None,
+        objectif: ObjectifFin | None = None,
+    ) -> None:
+        self.axe = axe
+        self.strategique = strategique
+        self.operationnel = operationnel
+        self.objectif = objectif
 
     @property
     def node(self) -> Axe | ObjectifStrategique | ObjectifOperationnel | ObjectifFin:
@@ -149,7 +159,7 @@ class Periode(_Frozen):
     fin: date
 
     @model_validator(mode="after")
-    def _ordered(self) -> Periode:
+    def _ordered(self) -> "Periode":
         if self.fin < self.debut:
             raise ValueError(f"fin ({self.fin}) avant debut ({self.debut})")
         return self
@@ -241,7 +251,7 @@ class Referentiel(_Frozen):
     textes_a_completer: TextesACompleter
 
     @model_validator(mode="after")
-    def _consistent(self) -> Referentiel:
+    def _consistent(self) -> "Referentiel":
         _unique("qpv.slug", [q.slug for q in self.qpv])
         _unique("priorites.id", [p.id for p in self.priorites])
         _unique("pieces.id", [p.id for p in self.pieces])
