@@ -115,6 +115,7 @@ def _uncomment(text: str) -> str:
 @pytest.fixture
 def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "400")  # one line per message (the narrow case has its own test)
     return tmp_path
 
 
@@ -294,3 +295,4 @@ def test_a_renewal_asks_for_the_previous_report_and_a_local_law_register() -> No
     pieces = [q for q in asked if q.startswith(("Le bilan", "Une copie des statuts"))]
     assert pieces == ["Le bilan financier et qualitatif de l'année précédente"]
     assert draft.pieces["bilan_precedent"] == "pieces/bilan-2015.pdf"
+

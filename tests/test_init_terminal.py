@@ -15,7 +15,7 @@ from conftest import VALID_EXAMPLE
 
 pexpect = pytest.importorskip("pexpect")  # in the test extra; absent only where no pty exists
 
-PROMPT = r" : $"
+PROMPT = r" :[ \r]*$"  # readline may add « \r » when the prompt fills the line
 
 # A complete dossier, answered as a person would (every question, in order).
 COMPLETE = [
@@ -76,10 +76,11 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _spawn(folder: Path, *args: str) -> object:
+def _spawn(folder: Path, *args: str, columns: int = 100) -> object:
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
     return pexpect.spawn(
         sys.executable, ["-m", "cdv_check", "init", *args], cwd=str(folder), encoding="utf-8", timeout=30,
-        dimensions=(50, 100), env={**os.environ, "TERM": "xterm", "NO_COLOR": "1"},
+        dimensions=(50, columns), env={**env, "TERM": "xterm", "NO_COLOR": "1"},
     )
 
 
@@ -171,3 +172,20 @@ def test_the_template_does_not_pass_until_every_placeholder_is_replaced(folder: 
     checked = _check(folder, "modele.yaml")
     assert checked.returncode == 1
     assert checked.stdout.count(" SCH09 erreur ") >= 5
+
+
+def test_in_a_narrow_terminal_the_questions_wrap_between_words(folder: Path) -> None:
+    child = _spawn(folder, "dossier.yaml", columns=41)
+    answers = ["Les Amis", "", "1", "", "non", "", "3 rue de Toul", "Aïcha Mansouri", "Présidente", "paul@asso"]
+    for answer in answers:
+        child.expect(PROMPT)  # type: ignore[attr-defined]
+        child.sendline(answer)  # type: ignore[attr-defined]
+    child.expect(PROMPT)  # type: ignore[attr-defined]
+    lines = child.before.replace("\r", "").splitlines()  # type: ignore[attr-defined]
+    child.sendintr()  # type: ignore[attr-defined]
+    child.expect(pexpect.EOF)  # type: ignore[attr-defined]
+    child.close()  # type: ignore[attr-defined]
+    said = [line for line in lines if line.startswith(" ")]
+    assert said and max(len(line) for line in said) <= 40
+    assert "Courriel du représentant légal « paul@asso » invalide" in " ".join(line.strip() for line in said)
+    assert any(line.endswith("nom@domaine.fr.") for line in said)  # whole, never split

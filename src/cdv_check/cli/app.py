@@ -317,9 +317,30 @@ def schema(
     typer.echo(json.dumps(build(load_referentiel(referentiel)), ensure_ascii=False, indent=2))
 
 
+def _wrapped(text: str) -> list[str]:
+    """`text` wrapped between words to the terminal's width (a word, an e-mail or a code is never
+    split), continuation lines indented under an indented first line."""
+    import shutil
+    import textwrap
+
+    columns = shutil.get_terminal_size((100, 24)).columns - 1
+    indent = text[: len(text) - len(text.lstrip(" "))]
+    return textwrap.wrap(text, columns, subsequent_indent=indent + ("  " if indent else ""),
+                         break_long_words=False, break_on_hyphens=False) or [text]
+
+
+def _say(text: str) -> None:
+    """A line of the questionnaire, wrapped to the terminal."""
+    for line in text.split("\n"):
+        typer.echo("\n".join(_wrapped(line)) if line.strip() else line)
+
+
 def _prompt(question: str, default: str | None) -> str:
     """One answer typed in the terminal; Entrée keeps the default shown between brackets."""
-    answer = input(f"{question}{f' [{default}]' if default else ''} : ")
+    lines = _wrapped(f"{question}{f' [{default}]' if default else ''} :")
+    for line in lines[:-1]:
+        typer.echo(line)
+    answer = input(lines[-1] + " ")
     return answer if answer.strip() else (default or "")
 
 
@@ -358,7 +379,7 @@ def init(
         except ImportError:
             pass
         try:
-            draft = questionnaire(_prompt, typer.echo, ref)
+            draft = questionnaire(_prompt, _say, ref)
         except KeyboardInterrupt:
             typer.echo("\nQuestionnaire interrompu (Ctrl-C) : aucun fichier écrit.", err=True)
             raise typer.Exit(130) from None

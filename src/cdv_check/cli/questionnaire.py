@@ -186,8 +186,8 @@ def questionnaire(ask: Ask, say: Say, ref: Referentiel) -> Draft:
     """Ask the carrier what the dossier needs, in French; the answers are checked as they come."""
     rules = _Rules(ref)
     d = Draft(siret=None, rna=None, lieu=None)
-    say("Nouveau dossier : les questions de l'appel, une à une (Entrée garde la valeur entre crochets ;")
-    say("Ctrl-C arrête sans rien écrire).")
+    say("Nouveau dossier : les questions de l'appel, une à une. Entrée garde la valeur entre crochets ; "
+        "Ctrl-C arrête sans rien écrire.")
     _porteur(ask, say, ref, rules, d)
     _action(ask, say, ref, rules, d)
     _budget(ask, say, rules, d)
