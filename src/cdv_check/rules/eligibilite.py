@@ -384,7 +384,9 @@ def deadline(ctx: Context) -> Iterator[Issue]:
 
     Ce qui est vérifié : la date de dépôt (date_depot dans le dossier, sinon l'option
     --date-depot, sinon la date du jour) n'est pas après la date limite (erreur). Avant la date
-    limite, un conseil donne les jours qui restent.
+    limite, un conseil donne les jours qui restent. Une date_depot écrite mais illisible
+    (« 8 janvier 2016 », SCH04) n'est remplacée ni par --date-depot ni par la date du jour : la
+    règle attend qu'elle soit corrigée, et le SCH04 le dit.
 
     Exemple refusé :
 

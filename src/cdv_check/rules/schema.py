@@ -106,9 +106,13 @@ declare(
 
     Ce qui est vérifié : chaque valeur a la forme attendue : date (2016-01-08 ou 08/01/2016),
     montant (4000, « 4 000,50 € »), oui/non, nombre entier, liste, texte, ou une valeur de la
-    liste permise (statut du porteur, axe transversal). Une étiquette YAML (!!python/…, !!binary,
-    !!set…) est refusée. La valeur refusée n'est pas prise en compte par les autres
-    vérifications.
+    liste permise (statut du porteur, axe transversal). Ce qu'écrit un tableur est lu quand le
+    sens est clair : VRAI/FAUX, 28.0 pour un nombre entier, 2016-03-01T00:00:00.000Z (minuit)
+    pour une date ; un numéro de date de tableur (42430) et plusieurs codes dans un seul texte
+    (« 2.7.3, 1.10 » là où une liste est attendue) sont refusés avec ce qu'il faut écrire. Une
+    étiquette YAML (!!python/…, !!binary, !!set…) est refusée. La valeur refusée n'est pas prise
+    en compte par les autres vérifications : celles qui en dépendent attendent qu'elle soit
+    corrigée, et le message les nomme.
 
     Exemple refusé :
 
@@ -136,7 +140,10 @@ declare(
 
     Ce qui est vérifié : chaque clé du dossier est une clé du format. Une clé inconnue (souvent une
     faute de frappe) n'est jamais ignorée en silence : cdv-check la signale avec la clé connue la
-    plus proche. Les clés de fusion YAML « << » sont refusées.
+    plus proche. Quand cette clé manque au même endroit (« intitulé » pour « intitule »,
+    « quartier » pour « quartiers »), c'est elle qui était voulue : un seul constat le dit, sans
+    « clé obligatoire absente » ni les vérifications qui en découleraient. Les clés de fusion
+    YAML « << » sont refusées.
 
     Exemple refusé :
 
