@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import MakeCase, located
+from conftest import Case, MakeCase, located
 
 from cdv_check.core.findings import Severity
 from cdv_check.rules.budget import account_class
@@ -225,3 +225,85 @@ def test_a_request_equal_to_the_charges_is_not_above_them(make_case: MakeCase) -
     })
     assert case.findings("BUD03") == []
     assert case.findings("BUD01") == []
+
+
+def test_produits_above_the_charges_are_said_so_with_the_advice(make_case: MakeCase) -> None:
+    case = make_case({DEPARTEMENT: "Département de la Moselle, montant: 2 300}"})
+    [finding] = case.findings("BUD01")
+    assert finding.message == (
+        "Budget déséquilibré : charges (60 à 68) 9 400,00 €, produits (70 à 79) 9 800,00 € ; "
+        "les produits dépassent les charges de 400,00 €."
+    )
+    assert finding.advice == (
+        "Le budget prévisionnel doit être équilibré : ajustez les charges ou les produits pour que "
+        "les deux totaux soient égaux."
+    )
+
+
+def test_in_kind_advice(make_case: MakeCase) -> None:
+    case = make_case({SALLE_87: "Salle prêtée par le centre social, montant: 800}"})
+    [finding] = case.findings("BUD02")
+    assert finding.advice == (
+        "Chaque contribution en nature s'inscrit au même montant en 86 (charges) et en 87 "
+        "(produits) : corrigez l'un des deux totaux."
+    )
+
+
+def test_request_advices(make_case: MakeCase) -> None:
+    zero = make_case({ASKED: "subvention_demandee: 0"}).findings("BUD03")
+    assert [f.advice for f in zero] == [
+        "Indiquez le total demandé au titre du Contrat de Ville.",
+        "Marquez « politique_de_la_ville: oui » chaque ligne de produit demandée au titre du "
+        "Contrat de Ville, et faites que leur somme égale la subvention demandée.",
+    ]
+    above = make_case({ASKED: "subvention_demandee: 10 000", ETAT: ETAT.replace("4 000", "7 000")})
+    assert [f.advice for f in above.findings("BUD03")] == [
+        "Une subvention ne peut pas dépasser le coût de l'action : revoyez le montant demandé "
+        "ou les charges."
+    ]
+
+
+CHARGES_BLOCK = """  charges:
+    - {compte: "60", libelle: Achats de tissus et fournitures, montant: 1 200}
+    - {compte: "61", libelle: Location de machines à coudre, montant: 800}
+    - {compte: "64", libelle: Charges de personnel (animatrice), montant: "7 400,00"}
+    - {compte: "86", libelle: Mise à disposition de la salle, montant: 1 000}
+"""
+
+
+def _budget_rules(case: Case) -> list[str]:
+    return [f.rule for f in case.check().findings if f.rule.startswith("BUD")]
+
+
+def test_a_budget_without_charges_is_left_to_the_schema(make_case: MakeCase) -> None:
+    case = make_case({CHARGES_BLOCK: ""})
+    assert case.located("SCH03") == [("SCH03", "budget.charges", *case.at("produits:"))]
+    assert _budget_rules(case) == []  # no balance judged, and the request compared to the produits only
+
+
+def test_a_budget_without_produits_is_left_to_the_schema(make_case: MakeCase) -> None:
+    text = make_case().text
+    produits = text[text.index("  produits:\n"):text.index("  subvention_demandee")]
+    case = make_case({produits: ""})
+    errors = [f for f in case.check().findings if f.severity == "error"]
+    assert located(errors) == [("SCH03", "budget.produits", *case.at("charges:"))]
+
+
+def test_a_budget_without_a_request_is_left_to_the_schema(make_case: MakeCase) -> None:
+    case = make_case({"  subvention_demandee: 7 000\n": ""})
+    errors = [f for f in case.check().findings if f.severity == "error"]
+    assert located(errors) == [("SCH03", "budget.subvention_demandee", *case.at("charges:"))]
+
+
+def test_a_dossier_without_budget_has_no_budget_finding(make_case: MakeCase) -> None:
+    text = make_case().text
+    case = make_case({text[text.index("budget:\n"):text.index("pieces:\n")]: ""})
+    errors = [f for f in case.check().findings if f.severity == "error"]
+    assert located(errors) == [("SCH03", "budget", *case.at("date_depot:"))]  # the first key
+
+
+def test_an_unreadable_in_kind_amount_leaves_the_in_kind_balance_unjudged(make_case: MakeCase) -> None:
+    case = make_case({SALLE_87: "Salle prêtée par le centre social, montant: mille}"})
+    assert [f.rule for f in case.check().findings if f.severity == "error"] == ["SCH04"]
+    other = make_case({"Mise à disposition de la salle, montant: 1 000}": "Mise à disposition de la salle, montant: mille}"})
+    assert [f.rule for f in other.check().findings if f.severity == "error"] == ["SCH04"]
