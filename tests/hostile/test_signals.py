@@ -76,6 +76,9 @@ def _signalled_run(
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         raise
+    deadline = time.monotonic() + 10  # a worker may take a moment to die of its signal
+    while _group(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not _group(process.pid), "processes left behind"
     return process.returncode, started + rest, errors.decode(), workers
 
@@ -134,3 +137,13 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_parent_killed_outright_leaves_no_worker(big_batch: Path, tmp_path: Path) -> None:
+    def kill(process: subprocess.Popen[bytes]) -> None:
+        process.kill()  # SIGKILL: no handler runs
+
+    returncode, _out, _err, workers = _signalled_run(big_batch, tmp_path, kill)  # the group empties
+    assert returncode == -signal.SIGKILL
+    assert not any(_alive(pid) for pid in workers)

@@ -166,9 +166,10 @@ def _real_folders_below(folder: str) -> list[str]:
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(referentiel: Path | None, settings: Settings) -> None:
+def _init_worker(referentiel: Path | None, settings: Settings, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C for everyone…
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # …and ends its workers with SIGTERM
+    _end_with(parent)
     # A worker writes nothing: it must not hold the report's stdout or stderr open (a reader
     # waiting for the end of the output would wait for it too).
     null = os.open(os.devnull, os.O_WRONLY)
@@ -177,6 +178,21 @@ def _init_worker(referentiel: Path | None, settings: Settings) -> None:
     os.close(null)
     _worker["ref"] = load(referentiel)
     _worker["settings"] = settings
+
+
+def _end_with(parent: int) -> None:
+    """A parent killed outright (SIGKILL, the system short of memory) cannot end its workers:
+    on Linux, the system sends them SIGTERM when it dies, so that none is left blocked forever."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # no prctl: the parent's own handlers still end the workers
+        return
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
 
 
 def _check_in_worker(path: str, follow_links: bool = True) -> DossierResult:
@@ -285,7 +301,7 @@ def _in_workers(
         max_workers=count,
         mp_context=_context(),
         initializer=_init_worker,
-        initargs=(referentiel, settings),
+        initargs=(referentiel, settings, os.getpid()),
     )
     pending: deque[Future[list[DossierResult]]] = deque()
     done = 0
