@@ -38,6 +38,8 @@ def test_valid_example_meets_the_examination_criteria(make_case: MakeCase) -> No
 def test_end_before_start(make_case: MakeCase) -> None:
     case = make_case(dates("2016-06-01", "2016-03-01"))
     [finding] = case.findings("EXA01")
+    assert finding.message == "L'action finit le 1er mars 2016, avant son début le 1er juin 2016."
+    assert finding.advice == "Corrigez les dates (jour et mois inversés ?) : fin doit suivre debut."
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("EXA01", "action.fin", case.line_of("fin: 2016-03-01"), 8)]
     assert "1er mars 2016" in finding.message and "1er juin 2016" in finding.message
@@ -46,6 +48,16 @@ def test_end_before_start(make_case: MakeCase) -> None:
 def test_action_starting_before_the_year(make_case: MakeCase) -> None:
     case = make_case(dates("2015-11-02", "2016-06-30"))
     [finding] = case.findings("EXA01")
+    assert finding.message == (
+        "L'action va du 2 novembre 2015 au 30 juin 2016 : hors de la période admise (du 1er "
+        "janvier 2016 au 31 décembre 2016)."
+    )
+    assert finding.advice == (
+        "Ne présentez que la partie de l'action qui se déroule du 1er janvier 2016 au 31 "
+        "décembre 2016 (dates et budget sur l'année civile) ; le reste relève d'une autre "
+        "demande. Si l'action s'adresse à un public scolaire ou se déroule en milieu scolaire, "
+        "indiquez « scolaire: oui » sous « public » : elle peut alors suivre l'année scolaire."
+    )
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("EXA01", "action.debut", case.line_of("debut: 2015-11-02"), 10)]
     assert "du 2 novembre 2015 au 30 juin 2016" in finding.message
@@ -56,12 +68,31 @@ def test_action_starting_before_the_year(make_case: MakeCase) -> None:
 def test_action_ending_after_the_year(make_case: MakeCase) -> None:
     case = make_case(dates("2016-03-01", "2017-02-28"))
     [finding] = case.findings("EXA01")
+    assert finding.message == (
+        "L'action va du 1er mars 2016 au 28 février 2017 : hors de la période admise (du 1er "
+        "janvier 2016 au 31 décembre 2016)."
+    )
+    assert finding.advice == (
+        "Ne présentez que la partie de l'action qui se déroule du 1er janvier 2016 au 31 "
+        "décembre 2016 (dates et budget sur l'année civile) ; le reste relève d'une autre "
+        "demande."
+    )
     assert located([finding]) == [("EXA01", "action.fin", case.line_of("fin: 2017-02-28"), 8)]
 
 
 def test_non_school_action_on_a_school_year_gets_a_hint(make_case: MakeCase) -> None:
     case = make_case(dates("2015-09-01", "2016-07-05"))
     [finding] = case.findings("EXA01")
+    assert finding.message == (
+        "L'action va du 1er septembre 2015 au 5 juillet 2016 : hors de la période admise (du "
+        "1er janvier 2016 au 31 décembre 2016)."
+    )
+    assert finding.advice == (
+        "Ne présentez que la partie de l'action qui se déroule du 1er janvier 2016 au 31 "
+        "décembre 2016 (dates et budget sur l'année civile) ; le reste relève d'une autre "
+        "demande. Si l'action s'adresse à un public scolaire ou se déroule en milieu scolaire, "
+        "indiquez « scolaire: oui » sous « public » : elle peut alors suivre l'année scolaire."
+    )
     assert located([finding]) == [("EXA01", "action.debut", *case.at("2015-09-01"))]
     assert "scolaire: oui" in finding.advice
 
@@ -78,6 +109,15 @@ def test_school_action_may_follow_a_school_year(make_case: MakeCase, debut: str,
 def test_school_action_across_two_school_years(make_case: MakeCase) -> None:
     case = make_case({SCOLAIRE: "scolaire: oui", **dates("2015-09-01", "2016-10-15")})
     [finding] = case.findings("EXA01")
+    assert finding.message == (
+        "L'action va du 1er septembre 2015 au 15 octobre 2016 : hors de l'année civile (du 1er "
+        "janvier 2016 au 31 décembre 2016) et de chaque année scolaire admise (du 1er "
+        "septembre 2015 au 31 août 2016 ou du 1er septembre 2016 au 31 août 2017)."
+    )
+    assert finding.advice == (
+        "Découpez l'action par année scolaire (une demande par année), ou présentez sa partie "
+        "du 1er janvier 2016 au 31 décembre 2016, avec un budget sur l'année civile."
+    )
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("EXA01", "action.fin", case.line_of("fin: 2016-10-15"), 8)]
     school_years = "du 1er septembre 2015 au 31 août 2016 ou du 1er septembre 2016 au 31 août 2017"
@@ -88,6 +128,15 @@ def test_school_action_across_two_school_years(make_case: MakeCase) -> None:
 def test_school_action_before_any_allowed_period(make_case: MakeCase) -> None:
     case = make_case({SCOLAIRE: "scolaire: oui", **dates("2015-03-01", "2015-06-30")})
     [finding] = case.findings("EXA01")
+    assert finding.message == (
+        "L'action va du 1er mars 2015 au 30 juin 2015 : hors de l'année civile (du 1er janvier "
+        "2016 au 31 décembre 2016) et de chaque année scolaire admise (du 1er septembre 2015 "
+        "au 31 août 2016 ou du 1er septembre 2016 au 31 août 2017)."
+    )
+    assert finding.advice == (
+        "Découpez l'action par année scolaire (une demande par année), ou présentez sa partie "
+        "du 1er janvier 2016 au 31 décembre 2016, avec un budget sur l'année civile."
+    )
     assert located([finding]) == [("EXA01", "action.debut", case.line_of("debut: 2015-03-01"), 10)]
 
 
@@ -114,6 +163,14 @@ def test_whole_year_is_fine(make_case: MakeCase) -> None:
 def test_missing_evaluation(make_case: MakeCase) -> None:
     case = make_case({EVALUATION: ""})
     [finding] = case.findings("EXA02")
+    assert finding.message == (
+        "Les modalités d'évaluation de l'action ne sont pas indiquées (action.evaluation)."
+    )
+    assert finding.advice == (
+        "Chaque action fait l'objet d'une évaluation annuelle : décrivez les modalités "
+        "choisies (qui évalue, quand, comment) sous « evaluation: » avec « modalites: … », et "
+        "les indicateurs suivis avec « indicateurs: [...] »."
+    )
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("EXA02", "action.evaluation", case.line_of("intitule:"), 3)]
     assert "modalités d'évaluation" in finding.message
@@ -122,6 +179,13 @@ def test_missing_evaluation(make_case: MakeCase) -> None:
 def test_missing_modalities(make_case: MakeCase) -> None:
     case = make_case({MODALITES: ""})
     [finding] = case.findings("EXA02")
+    assert finding.message == (
+        "Les modalités d'évaluation de l'action ne sont pas décrites (evaluation.modalites)."
+    )
+    assert finding.advice == (
+        "Chaque action fait l'objet d'une évaluation annuelle : décrivez les modalités "
+        "choisies (qui évalue, quand, comment) dans « modalites: … »."
+    )
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("EXA02", "action.evaluation.modalites", case.line_of("indicateurs:"), 5)]
 
@@ -129,6 +193,13 @@ def test_missing_modalities(make_case: MakeCase) -> None:
 def test_blank_modalities(make_case: MakeCase) -> None:
     case = make_case({MODALITES: '    modalites: " "\n'})
     [finding] = case.findings("EXA02")
+    assert finding.message == (
+        "Les modalités d'évaluation de l'action ne sont pas décrites (evaluation.modalites)."
+    )
+    assert finding.advice == (
+        "Chaque action fait l'objet d'une évaluation annuelle : décrivez les modalités "
+        "choisies (qui évalue, quand, comment) dans « modalites: … »."
+    )
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("EXA02", "action.evaluation.modalites", case.line_of('modalites: " "'), 16)]
 
@@ -136,6 +207,11 @@ def test_blank_modalities(make_case: MakeCase) -> None:
 def test_no_indicator_is_a_warning(make_case: MakeCase) -> None:
     case = make_case({INDICATEURS: "    indicateurs: []\n"})
     [finding] = case.findings("EXA02")
+    assert finding.message == "Aucun indicateur d'évaluation n'est donné (evaluation.indicateurs)."
+    assert finding.advice == (
+        "Indiquez ce qui sera mesuré (ex. « indicateurs: [Nombre de participants assidus, "
+        "Nombre d'entrées en formation] ») : le référent les demandera au bilan."
+    )
     assert finding.severity is Severity.WARNING
     assert located([finding]) == [("EXA02", "action.evaluation.indicateurs", case.line_of("indicateurs: []"), 18)]
     assert "indicateur" in finding.message
@@ -147,6 +223,14 @@ def test_no_indicator_is_a_warning(make_case: MakeCase) -> None:
 def test_renewal_without_link_to_the_new_contract(make_case: MakeCase) -> None:
     case = make_case({"nouvelle: oui": "nouvelle: non"})
     [finding] = case.findings("EXA03")
+    assert finding.message == (
+        "Action existante (nouvelle: non) sans explication de son lien avec le nouveau Contrat "
+        "de Ville (lien_contrat_de_ville)."
+    )
+    assert finding.advice == (
+        "Expliquez dans « lien_contrat_de_ville: … » en quoi l'action répond aux orientations "
+        "du nouveau Contrat de Ville (axes et objectifs de l'Annexe 1 : cdv-check objectives)."
+    )
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("EXA03", "action.lien_contrat_de_ville", case.line_of("intitule:"), 3)]
     assert "nouveau Contrat de Ville" in finding.message
@@ -156,6 +240,14 @@ def test_renewal_with_blank_link(make_case: MakeCase) -> None:
     blank = '  lien_contrat_de_ville: ""\n'
     case = make_case({"nouvelle: oui": "nouvelle: non", PARTENAIRES: PARTENAIRES + blank})
     [finding] = case.findings("EXA03")
+    assert finding.message == (
+        "Action existante (nouvelle: non) sans explication de son lien avec le nouveau Contrat "
+        "de Ville (lien_contrat_de_ville)."
+    )
+    assert finding.advice == (
+        "Expliquez dans « lien_contrat_de_ville: … » en quoi l'action répond aux orientations "
+        "du nouveau Contrat de Ville (axes et objectifs de l'Annexe 1 : cdv-check objectives)."
+    )
     assert located([finding]) == [("EXA03", "action.lien_contrat_de_ville", case.line_of("lien_contrat_de_ville:"), 26)]
 
 
@@ -172,6 +264,11 @@ def test_renewal_with_link(make_case: MakeCase) -> None:
 def test_no_partner(make_case: MakeCase, replacement: str) -> None:
     case = make_case({PARTENAIRES: replacement})
     [finding] = case.findings("EXA04")
+    assert finding.message == "Aucun partenaire n'est indiqué (action.partenaires)."
+    assert finding.advice == (
+        "Le porteur doit s'inscrire dans la dynamique partenariale du Contrat de Ville : "
+        "nommez les partenaires de l'action (ex. « partenaires: [Centre social, Collège] »)."
+    )
     assert finding.severity is Severity.WARNING
     # an empty list is shown at its brackets, an absent key at the first key of the action
     expected = (case.line_of("partenaires: []"), 16) if replacement else (case.line_of("intitule:"), 3)

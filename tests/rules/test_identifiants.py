@@ -29,6 +29,14 @@ def test_la_poste_siret_uses_its_own_checksum(make_case: MakeCase) -> None:
 def test_siret_with_a_wrong_checksum(make_case: MakeCase) -> None:
     case = make_case({SIRET: 'siret: "443 061 841 00048"'})
     [finding] = case.findings("IDN01")
+    assert finding.message == (
+        "SIRET « 443 061 841 00048 » invalide : sa clé de contrôle ne correspond pas (faute de "
+        "frappe ?)."
+    )
+    assert finding.advice == (
+        "Vérifiez chaque chiffre sur l'avis de situation SIRENE (ou sur "
+        "annuaire-entreprises.data.gouv.fr)."
+    )
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("IDN01", "porteur.siret", case.line_of("siret:"), 10)]
     assert "« 443 061 841 00048 »" in finding.message
@@ -38,6 +46,11 @@ def test_siret_with_a_wrong_checksum(make_case: MakeCase) -> None:
 def test_siret_with_13_digits(make_case: MakeCase) -> None:
     case = make_case({SIRET: 'siret: "443 061 841 0004"'})
     [finding] = case.findings("IDN01")
+    assert finding.message == "SIRET « 443 061 841 0004 » : 13 chiffres au lieu de 14."
+    assert finding.advice == (
+        "Un SIRET a 14 chiffres (SIREN à 9 chiffres + établissement à 5) : recopiez-le depuis "
+        "l'avis de situation SIRENE."
+    )
     assert located([finding]) == [("IDN01", "porteur.siret", case.line_of("siret:"), 10)]
     assert "13 chiffres au lieu de 14" in finding.message
 
@@ -45,6 +58,10 @@ def test_siret_with_13_digits(make_case: MakeCase) -> None:
 def test_siret_with_a_letter(make_case: MakeCase) -> None:
     case = make_case({SIRET: 'siret: "443 O61 841 00047"'})
     [finding] = case.findings("IDN01")
+    assert finding.message == (
+        "SIRET « 443 O61 841 00047 » : seuls des chiffres (et des espaces) sont permis."
+    )
+    assert finding.advice == "Recopiez les 14 chiffres du SIRET depuis l'avis de situation SIRENE."
     assert located([finding]) == [("IDN01", "porteur.siret", *case.at('"443 O61'))]
     assert "seuls des chiffres" in finding.message
 
@@ -52,6 +69,10 @@ def test_siret_with_a_letter(make_case: MakeCase) -> None:
 def test_missing_siret(make_case: MakeCase) -> None:
     case = make_case({f"  {SIRET}\n": ""})
     [finding] = case.findings("IDN01")
+    assert finding.advice == (
+        "Ajoutez « siret: » sous « porteur: » : les 14 chiffres de l'avis de situation SIRENE "
+        "de la structure."
+    )
     assert located([finding]) == [("IDN01", "porteur.siret", porteur_line(case), 3)]
     assert finding.message == "Numéro SIRET absent."
 
@@ -59,6 +80,9 @@ def test_missing_siret(make_case: MakeCase) -> None:
 def test_lower_case_rna_is_refused_with_the_fix(make_case: MakeCase) -> None:
     case = make_case({RNA: "  rna: w572004321\n"})
     [finding] = case.findings("IDN02")
+    assert finding.message == (
+        "Numéro RNA « w572004321 » invalide : W majuscule suivi de 9 chiffres attendu."
+    )
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("IDN02", "porteur.rna", case.line_of("rna:"), 8)]
     assert "« w572004321 » invalide" in finding.message
@@ -73,6 +97,12 @@ def test_rna_with_digits_of_another_script_is_refused(make_case: MakeCase) -> No
 def test_rna_with_eight_digits(make_case: MakeCase) -> None:
     case = make_case({RNA: "  rna: W57200432\n"})
     [finding] = case.findings("IDN02")
+    assert finding.message == (
+        "Numéro RNA « W57200432 » invalide : W majuscule suivi de 9 chiffres attendu."
+    )
+    assert finding.advice == (
+        "Recopiez le numéro RNA du récépissé de la préfecture : W suivi de 9 chiffres."
+    )
     assert located([finding]) == [("IDN02", "porteur.rna", case.line_of("rna:"), 8)]
     assert "W suivi de 9 chiffres" in finding.advice
 
@@ -80,6 +110,12 @@ def test_rna_with_eight_digits(make_case: MakeCase) -> None:
 def test_association_without_rna_nor_register(make_case: MakeCase) -> None:
     case = make_case({RNA: ""})
     [finding] = case.findings("IDN02")
+    assert finding.message == "Association sans numéro RNA ni inscription au registre du tribunal."
+    assert finding.advice == (
+        "Indiquez « rna: » (W + 9 chiffres) pour une association loi 1901, ou « "
+        "registre_tribunal: » (tribunal, volume, folio) pour une association de droit local "
+        "d'Alsace-Moselle."
+    )
     assert finding.severity is Severity.WARNING
     assert located([finding]) == [("IDN02", "porteur.rna", porteur_line(case), 3)]
     assert "registre_tribunal" in finding.advice
@@ -98,6 +134,11 @@ def test_a_collectivity_has_no_rna(make_case: MakeCase) -> None:
 def test_invalid_email_gives_a_french_reason(make_case: MakeCase) -> None:
     case = make_case({PRESIDENTE: "courriel: presidente@fil-aiguille-bellecroix"})
     [finding] = case.findings("IDN03")
+    assert finding.message == (
+        "Courriel du représentant légal « presidente@fil-aiguille-bellecroix » invalide : le "
+        "domaine après le « @ » n'a pas de point (ex. .fr)."
+    )
+    assert finding.advice == "Recopiez l'adresse exacte, de la forme nom@domaine.fr."
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("IDN03", "porteur.representant_legal.courriel", case.line_of("presidente@"), 15)]
     assert "Courriel du représentant légal" in finding.message
@@ -107,6 +148,11 @@ def test_invalid_email_gives_a_french_reason(make_case: MakeCase) -> None:
 def test_invalid_contact_email(make_case: MakeCase) -> None:
     case = make_case({"julie.marchal@": "julie marchal@"})
     [finding] = case.findings("IDN03")
+    assert finding.message == (
+        "Courriel du contact « julie marchal@fil-aiguille-bellecroix.fr » invalide : caractère "
+        "interdit avant le « @ » (espace)."
+    )
+    assert finding.advice == "Recopiez l'adresse exacte, de la forme nom@domaine.fr."
     assert located([finding]) == [("IDN03", "porteur.contact.courriel", case.line_of("julie marchal@"), 15)]
     assert "Courriel du contact" in finding.message
     assert "caractère interdit avant le « @ » (espace)" in finding.message
@@ -134,6 +180,14 @@ def test_valid_emails(make_case: MakeCase) -> None:
 def test_foreign_phone_is_a_warning(make_case: MakeCase) -> None:
     case = make_case({PHONE: 'telephone: "+44 20 7946 0958"'})
     [finding] = case.findings("IDN04")
+    assert finding.message == (
+        "Téléphone du représentant légal « +44 20 7946 0958 » : ce n'est pas un numéro "
+        "français."
+    )
+    assert finding.advice == (
+        "Écrivez 10 chiffres commençant par 0 (ex. 03 87 74 12 34), ou +33 suivi de 9 chiffres "
+        "(ex. +33 3 87 74 12 34)."
+    )
     assert finding.severity is Severity.WARNING
     assert located([finding]) == [("IDN04", "porteur.representant_legal.telephone", case.line_of("+44 20"), 16)]
     assert "Téléphone du représentant légal « +44 20 7946 0958 »" in finding.message
@@ -142,6 +196,11 @@ def test_foreign_phone_is_a_warning(make_case: MakeCase) -> None:
 def test_short_contact_phone(make_case: MakeCase) -> None:
     case = make_case({"telephone: 06 12 34 56 78": "telephone: 06 12 34 56"})
     [finding] = case.findings("IDN04")
+    assert finding.message == "Téléphone du contact « 06 12 34 56 » : ce n'est pas un numéro français."
+    assert finding.advice == (
+        "Écrivez 10 chiffres commençant par 0 (ex. 03 87 74 12 34), ou +33 suivi de 9 chiffres "
+        "(ex. +33 3 87 74 12 34)."
+    )
     assert located([finding]) == [("IDN04", "porteur.contact.telephone", case.line_of("06 12 34 56"), 16)]
     assert "Téléphone du contact" in finding.message
 

@@ -48,6 +48,12 @@ def test_missing_piece_is_an_error_at_pieces(
 def test_blank_piece_counts_as_missing_and_points_at_it(make_case: MakeCase) -> None:
     case = make_case({CERFA: '  cerfa: ""\n'})
     [finding] = case.findings("PCE01")
+    assert finding.message == "Pièce manquante : le dossier CERFA 12156*03 rempli en PDF."
+    assert finding.advice == (
+        "Ajoutez « cerfa: chemin/du/fichier » sous « pieces: » et envoyez la pièce à "
+        "contratdeville@metzmetropole.fr avec le dossier : tout dossier incomplet ne sera pas "
+        "instruit."
+    )
     assert located([finding]) == [("PCE01", "pieces.cerfa", case.line_of('cerfa: ""'), 10)]
     assert case.findings("PCE07") == []
 
@@ -78,6 +84,16 @@ def test_statutes_needed_after_a_change_of_board(make_case: MakeCase) -> None:
         {STATUTS: "", FIRST_REQUEST: "  premiere_demande: non\n  changement_statuts: oui"}
     )
     [finding] = case.findings("PCE05")
+    assert finding.message == (
+        "Pièce manquante (première demande, ou statuts ou bureau modifiés) : une copie des "
+        "statuts et du bureau (si changement ou s'il s'agit d'une première demande de "
+        "subvention)."
+    )
+    assert finding.advice == (
+        "Ajoutez « statuts_bureau: chemin/du/fichier » sous « pieces: » et envoyez la pièce à "
+        "contratdeville@metzmetropole.fr avec le dossier : tout dossier incomplet ne sera pas "
+        "instruit."
+    )
     assert located([finding]) == [("PCE05", "pieces.statuts_bureau", pieces_line(case), 3)]
     assert "statuts ou bureau modifiés" in finding.message
 
@@ -85,6 +101,15 @@ def test_statutes_needed_after_a_change_of_board(make_case: MakeCase) -> None:
 def test_renewal_without_any_report_is_an_error(make_case: MakeCase) -> None:
     case = make_case({RENEWAL: "  nouvelle: non"})
     [finding] = case.findings("PCE06")
+    assert finding.message == (
+        "Renouvellement sans bilan : le bilan financier et qualitatif de l'année précédente "
+        "manque."
+    )
+    assert finding.advice == (
+        "Ajoutez « bilan_precedent: chemin/du/fichier » sous « pieces: » ; si l'action de l'an "
+        "dernier n'est pas terminée, joignez un bilan intermédiaire (« bilan_intermediaire: … "
+        "»)."
+    )
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("PCE06", "pieces.bilan_precedent", pieces_line(case), 3)]
     assert "bilan financier et qualitatif" in finding.message
@@ -95,6 +120,14 @@ def test_renewal_with_only_the_interim_report_is_a_warning(make_case: MakeCase) 
         {RENEWAL: "  nouvelle: non", STATUTS: STATUTS + "  bilan_intermediaire: pieces/rib.pdf\n"}
     )
     [finding] = case.findings("PCE06")
+    assert finding.message == (
+        "Seul un bilan intermédiaire est joint : le bilan définitif de l'année précédente "
+        "reste dû."
+    )
+    assert finding.advice == (
+        "Envoyez le bilan définitif dès que possible à contratdeville@metzmetropole.fr, puis "
+        "ajoutez « bilan_precedent: … » sous « pieces: »."
+    )
     assert finding.severity is Severity.WARNING
     assert located([finding]) == [("PCE06", "pieces.bilan_intermediaire", case.line_of("bilan_intermediaire:"), 24)]
     assert "bilan définitif dès que possible" in finding.advice
@@ -114,6 +147,14 @@ def test_new_action_needs_no_report(make_case: MakeCase) -> None:
 def test_declared_file_that_does_not_exist(make_case: MakeCase) -> None:
     case = make_case({"pieces/rib.pdf": "pieces/RIB-2016.pdf"})
     [finding] = case.findings("PCE07")
+    assert finding.message == (
+        "Pièce « rib » : le fichier « pieces/RIB-2016.pdf » est introuvable dans le répertoire "
+        "du dossier."
+    )
+    assert finding.advice == (
+        "Le nom s'écrit exactement comme sur le disque (majuscules, accents, extension) ; le "
+        "chemin est relatif au répertoire du fichier du dossier."
+    )
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("PCE07", "pieces.rib", case.line_of("RIB-2016.pdf"), 8)]
     assert "« pieces/RIB-2016.pdf » est introuvable" in finding.message
@@ -132,6 +173,15 @@ def test_a_name_differing_by_case_or_accents_is_suggested(make_case: MakeCase, o
 def test_a_folder_differing_by_case_is_suggested(make_case: MakeCase) -> None:
     case = make_case({"pieces/rib.pdf": "Pieces/rib.pdf"})
     [finding] = case.findings("PCE07")
+    assert finding.message == (
+        "Pièce « rib » : le répertoire « Pieces » est introuvable dans le répertoire du "
+        "dossier."
+    )
+    assert finding.advice == (
+        "Vouliez-vous dire « pieces » ? Le nom s'écrit exactement comme sur le disque "
+        "(majuscules, accents, extension) ; le chemin est relatif au répertoire du fichier du "
+        "dossier."
+    )
     assert "le répertoire « Pieces » est introuvable" in finding.message
     assert finding.advice.startswith("Vouliez-vous dire « pieces » ?")
 
@@ -146,6 +196,14 @@ def test_a_misspelt_name_is_suggested_but_not_a_different_one(make_case: MakeCas
 def test_absolute_path_to_a_device_is_refused(make_case: MakeCase) -> None:
     case = make_case({"pieces/rib.pdf": "/dev/zero"})
     [finding] = case.findings("PCE07")
+    assert finding.message == (
+        "Pièce « rib » : « /dev/zero » est un chemin absolu : seules les pièces du répertoire "
+        "du dossier sont lues."
+    )
+    assert finding.advice == (
+        "Écrivez un chemin relatif au répertoire du fichier du dossier, avec des « / » (ex. "
+        "pieces/rib.pdf), et placez-y le fichier."
+    )
     assert located([finding]) == [("PCE07", "pieces.rib", case.line_of("/dev/zero"), 8)]
     assert "chemin absolu" in finding.message
 
@@ -154,6 +212,11 @@ def test_link_to_a_device_inside_the_folder_is_refused(make_case: MakeCase) -> N
     case = make_case({"pieces/rib.pdf": "pieces/zero.pdf"})
     (case.path.parent / "pieces" / "zero.pdf").symlink_to("/dev/zero")
     [finding] = case.findings("PCE07")
+    assert finding.message == (
+        "Pièce « rib » : « pieces/zero.pdf » est un lien symbolique : les liens ne sont jamais "
+        "suivis."
+    )
+    assert finding.advice == "Copiez le fichier lui-même dans le répertoire du dossier."
     assert located([finding]) == [("PCE07", "pieces.rib", case.line_of("zero.pdf"), 8)]
     assert "lien symbolique" in finding.message
 
@@ -162,6 +225,11 @@ def test_fifo_piece_is_refused(make_case: MakeCase) -> None:
     case = make_case({"pieces/rib.pdf": "pieces/tube.pdf"})
     os.mkfifo(case.path.parent / "pieces" / "tube.pdf")
     [finding] = case.findings("PCE07")
+    assert finding.message == "Pièce « rib » : c'est un tube nommé (FIFO), pas un fichier."
+    assert finding.advice == (
+        "Écrivez un chemin relatif au répertoire du fichier du dossier, avec des « / » (ex. "
+        "pieces/rib.pdf), et placez-y le fichier."
+    )
     assert located([finding]) == [("PCE07", "pieces.rib", *case.at("pieces/tube.pdf"))]
     assert "tube nommé" in finding.message
 
@@ -170,6 +238,10 @@ def test_empty_piece_is_refused(make_case: MakeCase) -> None:
     case = make_case()
     (case.path.parent / "pieces" / "rib.pdf").write_bytes(b"")
     [finding] = case.findings("PCE07")
+    assert finding.message == "Pièce « rib » : le fichier est vide (0 octet)."
+    assert finding.advice == (
+        "Enregistrez de nouveau la pièce ; un fichier vide vient souvent d'un envoi interrompu."
+    )
     assert located([finding]) == [("PCE07", "pieces.rib", case.line_of("pieces/rib.pdf"), 8)]
     assert "vide" in finding.message
 
@@ -194,6 +266,14 @@ def test_cerfa_that_is_a_word_document(make_case: MakeCase) -> None:
     case = make_case()
     _replace_cerfa(case.path.parent, b"PK\x03\x04\x14\x00\x06\x00rest of a docx")
     [finding] = case.findings("PCE08")
+    assert finding.message == (
+        "« pieces/cerfa-12156.pdf » n'est pas un PDF (il ne commence pas par « %PDF- ») : on "
+        "dirait un document Word ou OpenOffice (.docx, .odt) ou une archive ZIP."
+    )
+    assert finding.advice == (
+        "Envoyez le dossier CERFA 12156*03 rempli en PDF : saisissez-le sur extranet.lacse.fr, "
+        "imprimez-le en PDF et indiquez ce fichier."
+    )
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("PCE08", "pieces.cerfa", case.line_of("cerfa-12156.pdf"), 10)]
     assert "n'est pas un PDF" in finding.message
@@ -221,6 +301,14 @@ def test_cerfa_not_read_without_file_checks(make_case: MakeCase) -> None:
 def test_first_request_gives_the_prefecture_contacts(make_case: MakeCase) -> None:
     case = make_case()
     [finding] = case.findings("PCE09")
+    assert finding.message == (
+        "Première demande : la saisie en ligne sur extranet.lacse.fr demande des codes d'accès."
+    )
+    assert finding.advice == (
+        "Demandez-les d'abord (Préfecture de Moselle) : Patricia METZEN (03.87.34.88.67, "
+        "patricia.metzen@moselle.gouv.fr) ou Jennifer NICOLAS (03.87.34.88.68, "
+        "jennifer.nicolas@moselle.gouv.fr)."
+    )
     assert finding.severity is Severity.INFO
     assert located([finding]) == [("PCE09", "porteur.premiere_demande", case.line_of("premiere_demande:"), 21)]
     assert "codes" in finding.message
@@ -257,4 +345,11 @@ def test_the_run_limits_bound_what_is_read_of_a_piece(make_case: MakeCase) -> No
     case = make_case()
     assert case.findings("PCE08") == []
     [finding] = case.findings("PCE08", limits=Limits(piece_header_bytes=4))
+    assert finding.message == (
+        "« pieces/cerfa-12156.pdf » n'est pas un PDF (il ne commence pas par « %PDF- »)."
+    )
+    assert finding.advice == (
+        "Envoyez le dossier CERFA 12156*03 rempli en PDF : saisissez-le sur extranet.lacse.fr, "
+        "imprimez-le en PDF et indiquez ce fichier."
+    )
     assert located([finding]) == [("PCE08", "pieces.cerfa", case.line_of("cerfa-12156.pdf"), 10)]
