@@ -8,8 +8,10 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cdv_check.reading.loading import read_structured
+from cdv_check.reading.loading import Document, parse_text, read_structured
 
 from .conftest import VALID_EXAMPLE, Batch
 
@@ -86,3 +88,35 @@ def test_an_alias_to_a_refused_value_is_refused_too_not_fatal(batch: Batch, refu
 
 def _valid_yaml() -> str:
     return (VALID_EXAMPLE / "dossier.yaml").read_text(encoding="utf-8")
+
+
+def _has_lone_half(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.dictionaries(st.text("abcdefgh", min_size=1, max_size=6), st.text(max_size=20), max_size=4),
+    indent=st.booleans(),
+)
+def test_any_text_json_dumps_writes_reads_back_the_same(values: dict[str, str], indent: bool) -> None:
+    """Whatever the text (emoji, private-use characters beside them, lone halves), what
+    json.dumps writes reads back as that text, or as a refused value for a lone half."""
+    text = json.dumps(values, ensure_ascii=True, indent=2 if indent else None)
+    document = Document("x.json")
+    parse_text(text, document)
+    for key, value in values.items():
+        if _has_lone_half(value):
+            assert (key,) in document.dropped
+        elif value:
+            assert document.data[key] == value
+
+
+def test_a_private_use_character_beside_an_emoji_is_kept() -> None:
+    document = Document("x.json")
+    parse_text(json.dumps({"a": "\ue000😀\ue400", "b": "\uf000"}), document)
+    assert document.data == {"a": "\ue000😀\ue400", "b": "\uf000"}

@@ -599,18 +599,22 @@ class _SurrogateEscapes:
     one character as two UTF-16 escapes. JSON reads the pair as that character; YAML (1.1, as
     libyaml) refuses each half, and the whole file with it.
 
-    Before parsing, each such escape is hidden as one of the same length that YAML reads (a
-    private-use character, U+E000 + its offset among the 2 048 halves), so that every line and
-    column stays the file's. Each scalar that holds one is then restored from the parser's own
+    Before parsing, each such escape is hidden as one of the same length that YAML reads: a
+    character of a block of 2 048 that the file does not use at all (written or escaped; private
+    use first), at the offset of the half among the 2 048 halves; so every line and column stays
+    the file's, and no character of the file is taken for a hidden half. Each scalar that holds one is then restored from the parser's own
     reading: in a double-quoted scalar (the only place where `\\u` is an escape), pairs become the
     character they stand for, and a lone half makes the value refused (SCH04), not the file; in
     any other scalar, the text is put back as written.
     """
 
     _ESCAPE = r"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})"
-    _BASE = 0xE000 - 0xD800
+    _BLOCKS = (0xE000, 0xE800, 0xF000, *range(0x3800, 0xA000, 0x800), *range(0xA800, 0xD800, 0x800))
+    """Candidate blocks for the hidden halves: characters YAML accepts, none a surrogate."""
 
-    def __init__(self, starts: list[int], written: list[str]) -> None:
+    def __init__(self, starts: list[int], written: list[str], base: int) -> None:
+        self.base = base
+        """What is added to a half to hide it."""
         self.starts = starts
         """Character index of each hidden escape's backslash, in order."""
         self.written = written
@@ -622,6 +626,12 @@ class _SurrogateEscapes:
             return text, None
         import re
 
+        if re.search(cls._ESCAPE, text) is None:
+            return text, None
+        used = {ord(c) >> 11 for c in set(text)}
+        used.update(int(code, 16) >> 11 for code in re.findall(r"\\u([0-9a-fA-F]{4})", text))
+        block = next((b for b in cls._BLOCKS if b >> 11 not in used), cls._BLOCKS[0])
+        base = block - 0xD800
         starts: list[int] = []
         written: list[str] = []
 
@@ -631,10 +641,10 @@ class _SurrogateEscapes:
                 return match.group(0)
             starts.append(match.end(1) - 1)
             written.append("\\u" + half)
-            return f"{slashes}u{int(half, 16) + cls._BASE:04X}"
+            return f"{slashes}u{int(half, 16) + base:04X}"
 
         text = re.sub(cls._ESCAPE, hidden, text)
-        return text, (cls(starts, written) if starts else None)
+        return text, (cls(starts, written, base) if starts else None)
 
     def _inside(self, event: yaml.ScalarEvent) -> range:
         from bisect import bisect_left
@@ -654,7 +664,7 @@ class _SurrogateEscapes:
             out, start = [], 0
             for index in inside:
                 written = self.written[index]
-                hidden = f"\\u{int(written[2:], 16) + self._BASE:04X}"
+                hidden = f"\\u{int(written[2:], 16) + self.base:04X}"
                 found = value.find(hidden, start)
                 if found < 0:
                     continue
@@ -665,9 +675,9 @@ class _SurrogateEscapes:
         result: list[str] = []
         i = 0
         while i < len(chars):
-            code = ord(chars[i]) - self._BASE
-            if 0xD800 <= code <= 0xDBFF and i + 1 < len(chars) and 0xDC00 <= ord(chars[i + 1]) - self._BASE <= 0xDFFF:
-                low = ord(chars[i + 1]) - self._BASE
+            code = ord(chars[i]) - self.base
+            if 0xD800 <= code <= 0xDBFF and i + 1 < len(chars) and 0xDC00 <= ord(chars[i + 1]) - self.base <= 0xDFFF:
+                low = ord(chars[i + 1]) - self.base
                 result.append(chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)))
                 i += 2
                 continue
