@@ -128,3 +128,27 @@ def test_the_real_command_at_60_columns(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert "annuaire-entreprises.data.gouv.fr" in result.stdout
     result = CliRunner().invoke(app, ["qpv"])
     assert "tous-discriminations-egalite" in result.stdout
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_batch_summary_keeps_ids_and_amounts_whole(
+    monkeypatch: pytest.MonkeyPatch, ref: Referentiel, width: int
+) -> None:
+    from typer.testing import CliRunner
+
+    from cdv_check.cli.app import app
+
+    monkeypatch.setattr("cdv_check.cli.check.width", lambda: width)
+    dossiers = sorted(str(p.relative_to(ROOT)) for p in EXAMPLES.glob("*/dossier.*"))
+    result = CliRunner().invoke(app, ["check", "--format", "rich", "--date-depot", "2016-01-08", *dossiers])
+    summary = result.stdout[result.stdout.index("Bilan"):]
+    json_run = CliRunner().invoke(app, ["check", "--format", "json", "--date-depot", "2016-01-08", *dossiers])
+    import json
+
+    lot = json.loads(json_run.stdout)
+    texts = [json.dumps(f, ensure_ascii=False) for f in lot["synthese"]["findings"]]
+    ids = {p.id for p in ref.priorites if any(p.id in t for t in texts)}
+    assert ids, "the batch names priorities"
+    assert sorted(i for i in ids if i not in summary) == [], f"cut at {width} columns"
+    amounts = set(_AMOUNT.findall(summary.replace("\n", " ")))
+    assert amounts and sorted(a for a in amounts if a not in summary) == []

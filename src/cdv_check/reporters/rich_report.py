@@ -23,7 +23,7 @@ from cdv_check.model.referentiel import Referentiel
 from cdv_check.text.french import french_date, plural
 from cdv_check.text.money import french_amount
 from cdv_check.core.summary import Summary
-from cdv_check.reporters.whole import Whole, longest_word
+from cdv_check.reporters.whole import Responsive, Whole, longest_word
 from cdv_check.core.synthesis import METHOD_SHORT
 from cdv_check.text.safety import clean as _clean
 from cdv_check.reporters import omitted_line
@@ -209,7 +209,7 @@ class RichReporter:
         )
         if summary.interrupted:
             verdict.append(" (interrompu : dossiers vérifiés jusque-là)", style="yellow")
-        parts.append(verdict)
+        parts.append(Whole(verdict))
         if summary.dossiers > 1:
             parts.extend(self._batch_totals(summary))
             parts.extend(self._frequent_rules(summary))
@@ -232,7 +232,7 @@ class RichReporter:
             text.append(f" Fichiers illisibles : {statuses['illisible']}.")
         if every.sans_montant:
             text.append(f" Montant inconnu (compté 0) : {plural(every.sans_montant, 'dossier')}.", style="dim")
-        return [Text(""), text]
+        return [Text(""), Whole(text)]
 
     def _frequent_rules(self, summary: Summary) -> list[RenderableType]:
         """The rules that most often find errors or warnings (advice is not a fault)."""
@@ -243,10 +243,12 @@ class RichReporter:
         table.add_column("règle")
         table.add_column("erreurs et avert.", justify="right")
         table.add_column("intitulé")
+        narrow: list[RenderableType] = [Text("Règles les plus fréquentes (erreurs et avertissements)", style="italic")]
         for rule_id, n in frequent:
             title = self.rules[rule_id].title if rule_id in self.rules else ""
             table.add_row(rule_id, str(n), title)
-        return [Text(""), table]
+            narrow.append(Whole(Text.assemble((rule_id, "bold"), f" × {n} — {title}"), "  ", "  "))
+        return [Text(""), Responsive(table, Group(*narrow), _STACKED_BELOW)]
 
     def _qpv_chart(self, summary: Summary) -> list[RenderableType]:
         """Requests per QPV from the synthesis: a several-QPV dossier's amount split in equal
@@ -263,15 +265,25 @@ class RichReporter:
         table.add_column("", min_width=12)
         top = max((r.subvention_demandee for r in rows), default=Decimal(0)) or Decimal(1)
         inhabitants = {q.slug: q.habitants for q in self.ref.qpv}
+        narrow: list[RenderableType] = [Text("Demandes par quartier", style="italic")]
         for row in rows:
             amount = row.subvention_demandee
             bar = "█" * max(1, int(12 * amount / top)) if amount > 0 else ""
             per_head = french_amount(amount / inhabitants[row.key]) if row.key in inhabitants else ""
             table.add_row(clean(row.label), str(row.dossiers), french_amount(amount),
                           french_amount(row.subvention_prets), per_head, Text(bar, style="cyan"))
+            narrow.append(Whole(Text.assemble(
+                (clean(row.label), "bold"), f" : {plural(row.dossiers, 'dossier')}, {french_amount(amount)} demandés "
+                f"(prêts : {french_amount(row.subvention_prets)})", f", {per_head} / habitant " if per_head else " ",
+                (bar, "cyan"),
+            ), "  ", "  "))
         table.add_row(Text("Total", style="bold"), "", Text(french_amount(synthesis.totals.subvention_demandee),
                       style="bold"), Text(french_amount(synthesis.ready.subvention_demandee), style="bold"), "", "")
-        return [Text(""), table]
+        narrow.append(Whole(Text(
+            f"Total : {french_amount(synthesis.totals.subvention_demandee)} demandés (prêts : "
+            f"{french_amount(synthesis.ready.subvention_demandee)})", style="bold"), "  ", "  "))
+        narrow.append(Whole(Text(METHOD_SHORT, style="dim")))
+        return [Text(""), Responsive(table, Group(*narrow), _STACKED_BELOW)]
 
     def _batch_findings(self, summary: Summary) -> list[RenderableType]:
         """The batch rules' findings (LOT), after the totals."""
@@ -283,5 +295,5 @@ class RichReporter:
             symbol, style = _STYLE[f.severity]
             line = Text(f"{symbol} {f.rule} ", style=style)
             line.append(clean(f.text))
-            parts.append(line)
+            parts.append(Whole(line, "", "  "))
         return parts
