@@ -63,3 +63,13 @@ def test_a_placeholder_account_is_one_sch09_and_no_total(make_case: MakeCase) ->
     case = make_case({PERSONNEL: PERSONNEL.replace('"64"', "TODO")})
     errors = [(f.rule, f.path) for f in case.check().findings if f.severity == "error"]
     assert errors == [("SCH09", "budget.charges[2].compte")]
+
+
+def test_a_refusal_that_silences_a_selected_rule_is_shown_whatever_the_selection(make_case: MakeCase) -> None:
+    case = make_case({"date_depot: 2016-01-06": "date_depot: 8 janvier 2016"})
+    result = case.check(select=("ELG06",))
+    assert [(f.rule, f.path) for f in result.findings] == [("SCH04", "date_depot")]
+    siret = make_case({'siret: "443 061 841 00047"': 'siret: "À compléter : 14 chiffres"'})
+    assert [(f.rule, f.path) for f in siret.check(select=("IDN",)).findings] == [("SCH09", "porteur.siret")]
+    assert [f.rule for f in siret.check(select=("ELG",)).findings if f.rule.startswith("SCH")] == []
+    assert siret.check(select=("IDN",), ignore=("SCH09",)).findings == ()

@@ -124,7 +124,13 @@ def check_document(
 
     # A file that cannot be read or parsed fails whatever the selection (cli.md's exit 1).
     unread = {p.rule for p in document.problems} if not document.readable else set()
-    kept = [f for f in findings if f.rule in unread or selected(f.rule, settings.select, settings.ignore)]
+    # A refusal that silenced a selected rule stands for it, unless its own rule is ignored.
+    kept = [
+        f for index, f in enumerate(findings)
+        if f.rule in unread
+        or selected(f.rule, settings.select, settings.ignore)
+        or (index in refusals.standing and selected(f.rule, (), settings.ignore))
+    ]
     errors = sum(f.severity is Severity.ERROR for f in kept)
     statut = status_of((f.rule for f in kept), errors)
     hidden_counts: dict[str, int] = {}
@@ -167,16 +173,23 @@ class _Refusals:
     def __init__(self) -> None:
         self.by_path: dict[Loc, int] = {}
         self.waiting: dict[int, dict[str, list[Rule]]] = {}
+        self.standing: set[int] = set()
+        """Refusals that silenced a rule's issue or a whole rule: they are shown even when
+        `--select` leaves their own rule out, or the selected rule would vanish unexplained."""
 
     def add(self, loc: Loc, finding: int) -> None:
         if loc:
             self.by_path.setdefault(loc, finding)
 
     def covers(self, loc: Loc) -> bool:
-        """Whether `loc` is a refused value, or inside one."""
+        """Whether `loc` is a refused value, or inside one (the refusal then stands for it)."""
         if not self.by_path:  # the usual dossier: nothing was refused
             return False
-        return any(loc[:n] in self.by_path for n in range(1, len(loc) + 1))
+        for n in range(1, len(loc) + 1):
+            if (finding := self.by_path.get(loc[:n])) is not None:
+                self.standing.add(finding)
+                return True
+        return False
 
     def block(self, rule: Rule) -> bool:
         """Whether `rule` reads a refused value; if so, the refusal will say what waits for it."""
@@ -189,6 +202,7 @@ class _Refusals:
                 waiting = self.waiting.setdefault(finding, {}).setdefault(missing, [])
                 if rule not in waiting:
                     waiting.append(rule)
+                self.standing.add(finding)
                 blocked = True
         return blocked
 
