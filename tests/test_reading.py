@@ -424,3 +424,109 @@ def test_other_syntax_errors_are_sch02_in_french(text: str, said: str) -> None:
     problem = _only(_read(text))
     assert problem.rule == "SCH02" and problem.message.startswith(said)
     assert problem.line is not None and problem.column is not None
+
+
+# --- every problem in full: what the carrier reads, where ----------------------------------------
+
+_SIMPLIFY = (
+    "Simplifiez le fichier : un dossier n'a besoin ni d'alias en cascade ni d'imbrications "
+    "profondes."
+)
+_TAG = ("SCH04", "Étiquette YAML « !!binary » refusée : la valeur n'est pas lue.",
+        "Retirez l'étiquette et écrivez la valeur en texte simple.")
+_REFUSED_ALIAS = (
+    "SCH04",
+    "Alias « *x » refusé : la valeur de l'ancre « &x » est refusée (voir plus haut), elle n'est "
+    "donc pas lue ici non plus.",
+    "Corrigez la valeur de l'ancre, ou écrivez la valeur en toutes lettres ici.",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "limits", "data", "problems"),
+    [
+        ("a: &x k\n*x : v\n", {}, None, [
+            ("SCH04", "Un alias YAML est utilisé comme clé.", "Écrivez la clé en toutes lettres.",
+             (), 2, 1)]),
+        ("a: &x [1, *x]\n", {}, None, [
+            ("SCH07", "Alias « *x » récursif : il se contient lui-même.",
+             "Retirez l'alias et écrivez la valeur en toutes lettres.", ("a", 1), 1, 11)]),
+        ("a: &x !!binary aGk=\nb: *x\nc: [*x, 1]\n", {}, {"c": [None, "1"]}, [
+            (*_TAG, ("a",), 1, 4), (*_REFUSED_ALIAS, ("b",), 2, 4), (*_REFUSED_ALIAS, ("c", 0), 3, 5)]),
+        ("a: 1\nb: *nope\n", {}, None, [
+            ("SCH02", "Alias « *nope » sans ancre « &nope » définie avant lui.",
+             "Définissez l'ancre avant l'alias, ou écrivez la valeur en toutes lettres.", ("b",), 2, 4)]),
+        ("? [a, b]\n: v\n", {}, None, [
+            ("SCH04", "Une liste ou un tableau est utilisé comme clé.",
+             "Une clé est un mot simple, suivi de « : ».", (), 1, 3)]),
+        ("b: &b {x: 1}\nc:\n  <<: *b\n", {}, {"b": {"x": "1"}, "c": {}}, [
+            ("SCH05", "Clé de fusion YAML « << » refusée : ce qu'elle fusionnerait n'est pas lu.",
+             "Recopiez les clés voulues en toutes lettres dans ce tableau.", ("c", "<<"), 3, 3)]),
+        ("a: 1\na: 2\n", {}, {"a": "1"}, [
+            ("SCH06", "Clé « a » en double : déjà écrite ligne 1, colonne 1. Seule la première est "
+             "lue, la seconde est ignorée.", "Gardez une seule fois cette clé, avec la bonne valeur.",
+             ("a",), 2, 1)]),
+        ("a: 1\n---\nb: 2\n", {}, None, [
+            ("SCH02", "Le fichier contient plusieurs documents YAML (séparés par « --- »).",
+             "Un fichier = un dossier : gardez un seul document.", (), 2, 1)]),
+        ("p:\n\tnom: x\n", {}, None, [
+            ("SCH02", "Erreur de syntaxe : une tabulation sert d'indentation.",
+             "YAML n'accepte que des espaces pour indenter : remplacez les tabulations par des "
+             "espaces.", (), 2, 1)]),
+        ("nom: é\x07b\n", {}, None, [
+            ("SCH02", "Caractère de contrôle U+0007 non accepté dans un fichier YAML ou JSON.",
+             "Retirez ce caractère invisible (souvent venu d'un copier-coller depuis un traitement "
+             "de texte).", (), 1, 7)]),
+        ('a: "abc\nb: 1\n', {}, None, [
+            ("SCH02", "Erreur de syntaxe : le guillemet ouvert ligne 1 n'est jamais fermé.",
+             "Fermez le guillemet à la fin du texte de la ligne 1 (et doublez ou échappez un "
+             "guillemet qui fait partie du texte).", (), 1, 4)]),
+        ("a: [[1]]\n", {"depth": 2}, None, [
+            ("SCH07", f"Limite de sécurité dépassée : {LIMIT_LABELS['depth']} (3 > 2).", _SIMPLIFY,
+             ("a", 0), 1, 5)]),
+        ("[" * 1100, {"depth": 2000}, None, [
+            ("SCH07", f"Limite de sécurité dépassée : {LIMIT_LABELS['depth']} (> 2000).",
+             "Simplifiez le fichier : un dossier n'a pas besoin d'imbrications profondes.",
+             (), 1, 1001)]),
+    ],
+)
+def test_each_reading_problem_in_full(
+    text: str, limits: dict[str, int], data: object, problems: list[tuple[object, ...]]
+) -> None:
+    doc = _read(text, **limits)
+    assert [(p.rule, p.message, p.advice, p.path, p.line, p.column) for p in doc.problems] == problems
+    assert doc.data == data
+
+
+def test_file_problems_in_full(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_bytes(b"a: 12345\n")
+    with pytest.raises(InputRefused) as refused:
+        read_bounded(path, 8)
+    assert refused.value.problem == ReadProblem(
+        "SCH07",
+        f"Fichier trop gros : 9 octets, au-delà de la limite de sécurité « {LIMIT_LABELS['file_bytes']} » (8).",
+        "Un dossier tient en quelques kilo-octets : joignez les documents comme pièces, pas dans le fichier.",
+    )
+    assert str(refused.value) == refused.value.problem.message
+    with pytest.raises(InputRefused) as refused:
+        decode(codecs.BOM_UTF16_LE + b"a\x00b")
+    assert refused.value.problem == ReadProblem(
+        "SCH01", "Fichier illisible : l'octet n° 5 n'est pas valide en utf-16.", "Enregistrez le fichier en UTF-8."
+    )
+    with pytest.raises(InputRefused) as refused:
+        decode("é: 1\nab\x00".encode())
+    assert refused.value.problem == ReadProblem(
+        "SCH01",
+        "Fichier illisible : il contient un octet nul, ce n'est pas un texte YAML ou JSON.",
+        "Donnez le fichier texte du dossier, pas un document binaire (PDF, traitement de texte…).",
+        line=2,
+        column=3,
+    )
+    missing = read_structured(tmp_path / "absent.yaml")
+    assert [(p.rule, p.message, p.advice) for p in missing.problems] == [(
+        "SCH01", "Fichier illisible : le fichier n'existe pas (ou est un lien brisé).",
+        "Vérifiez le chemin et donnez un fichier YAML ou JSON ordinaire.",
+    )]
+    folder = read_structured(tmp_path)
+    assert [p.message for p in folder.problems] == ["Fichier illisible : c'est un dossier, pas un fichier."]
