@@ -92,3 +92,9 @@ def test_junit_stays_exact_on_any_output(far_names: Path) -> None:
     suites = ET.fromstring(_run(far_names, "junit", "ascii").stdout)
     texts = " ".join(e.text or "" for e in suites.iter())
     assert "東京 😀" in texts
+
+
+def test_rich_uses_plain_signs_on_cp1252(far_names: Path) -> None:
+    out = _run(far_names, "rich", "cp1252").stdout.decode("cp1252")
+    assert "x 1 erreur à corriger" in out and "+-" in out  # ASCII boxes, accents kept
+    assert "\\u2717" not in out and "\\u256d" not in out

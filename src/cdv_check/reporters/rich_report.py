@@ -53,6 +53,28 @@ def clean(text: str) -> str:
     return _clean(text).replace("::", ": :")
 
 
+_ONE_CHARACTER_FALLBACKS = {"✗": "x", "✓": "v", "→": ">", "·": ".", "—": "-", "…": ".", "«": '"', "»": '"'}
+"""The report's own signs, for an output that cannot carry them (cp1252, ASCII): one character
+each, so that the columns stay aligned. Anything else it cannot carry is escaped by stdout."""
+
+
+def _carried(text: str, encoding: str) -> str:
+    if encoding.lower().replace("_", "-").startswith("utf"):
+        return text
+    for sign, fallback in _ONE_CHARACTER_FALLBACKS.items():
+        if sign in text and not _encodable(sign, encoding):
+            text = text.replace(sign, fallback)
+    return text
+
+
+def _encodable(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
 class _Buffer(io.StringIO):
     """Where rich renders, with the encoding of the report's real destination (rich reads it)."""
 
@@ -98,7 +120,7 @@ class RichReporter:
         )
         for renderable in renderables:
             console.print(renderable, crop=False)  # a word longer than the line stays whole
-        return buffer.getvalue()
+        return _carried(buffer.getvalue(), self.encoding)
 
     def begin(self) -> str:
         return ""
