@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
-from make_pdf import tiny_pdf  # noqa: E402
+from make_pdf import tiny_pdf
 
 QPV = {
     "borny": ["Borny", "borny"],

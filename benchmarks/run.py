@@ -366,10 +366,13 @@ def main() -> None:
     ]
     if peer:
         t_peer1 = median(ones["peer"])
-        rows.append(["pair : check-jsonschema, 1 dossier", seconds(t_peer1), f"cdv-check = {t_one / t_peer1:.2f} ×", ""])
+        rows.append(
+            ["pair : check-jsonschema, 1 dossier", seconds(t_peer1), f"cdv-check = {t_one / t_peer1:.2f} ×", ""]
+        )
     rows += [
         [f"cdv-check, {len(files)} dossiers (json, pièces)", seconds(t_batch),
-         f"{t_batch / t_floor:.2f} × plancher", f"≤ {TARGET_BATCH_FLOOR} : {verdict(t_batch / t_floor <= TARGET_BATCH_FLOOR)}"],
+         f"{t_batch / t_floor:.2f} × plancher",
+         f"≤ {TARGET_BATCH_FLOOR} : {verdict(t_batch / t_floor <= TARGET_BATCH_FLOOR)}"],
         [f"plancher : analyse CSafeLoader, {len(files)} dossiers", seconds(t_floor), "", ""],
     ]
     if peer:

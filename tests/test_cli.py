@@ -58,7 +58,8 @@ def test_unknown_option_is_a_french_usage_error() -> None:
         (["qpv", "borny", "sablon"], "argument(s) en trop : sablon."),
         (["check", "-f"], "l'option -f attend une valeur."),
         ([VALID, "--strict=oui"], "l'option --strict ne prend pas de valeur."),
-        (["check", VALID, "--output", "/"], "valeur invalide pour --output : « / » est un dossier, un fichier est attendu."),
+        (["check", VALID, "--output", "/"],
+         "valeur invalide pour --output : « / » est un dossier, un fichier est attendu."),
     ],
 )
 def test_usage_errors_are_french(args: list[str], message: str) -> None:
@@ -214,7 +215,9 @@ def test_a_previous_report_is_replaced_whole(tmp_path: Path) -> None:
     assert json.loads(report.read_text(encoding="utf-8"))["summary"]["dossiers"] == 1
 
 
-@pytest.mark.parametrize("args", [["qpv"], ["objectives", "--search", "sante"], ["objectives", "2.7", "--format", "json"]])
+@pytest.mark.parametrize(
+    "args", [["qpv"], ["objectives", "--search", "sante"], ["objectives", "2.7", "--format", "json"]]
+)
 def test_browsing_the_call_does_not_load_the_rules(args: list[str]) -> None:
     # `objectives` and `qpv` read the référentiel only: loading every rule would slow them down.
     program = (

@@ -62,7 +62,7 @@ def test_csv_opens_in_a_french_spreadsheet_and_says_what_json_says(batch: list[s
     table = [dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]]
     expected = reference()["dossiers"]
     assert [r["Fichier"] for r in table] == [d["file"] for d in expected]
-    for row, d in zip(table, expected):
+    for row, d in zip(table, expected, strict=True):
         asked = d["dossier"]
         assert row["Statut"] == LABELS[asked["statut"]]
         for column, key in (("Subvention demandée", "subvention_demandee"), ("Coût total", "cout_total"),
@@ -106,7 +106,7 @@ def test_xlsx_is_a_typed_workbook_that_says_what_json_says(batch: list[str]) -> 
     rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
     expected = reference()
     assert [r["Fichier"] for r in rows] == [d["file"] for d in expected["dossiers"]]
-    for row, d in zip(rows, expected["dossiers"]):
+    for row, d in zip(rows, expected["dossiers"], strict=True):
         asked = d["dossier"]
         requested = row["Subvention demandée"]
         assert (None if requested is None else Decimal(str(requested))) == amount(asked["subvention_demandee"])
@@ -224,7 +224,7 @@ def test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text(batch: l
     assert all(h.get("tabindex") == "0" for h in dom.headers)  # the sorting script ran
     expected = reference()
     assert [row[0][1] for row in dom.rows] == [d["file"] for d in expected["dossiers"]]
-    for row, d in zip(dom.rows, expected["dossiers"]):
+    for row, d in zip(dom.rows, expected["dossiers"], strict=True):
         asked = d["dossier"]
         assert row[1][1] == LABELS[asked["statut"]]
         assert row[3][1] == (asked["intitule"] or "—")
@@ -248,9 +248,9 @@ def test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text(batch: l
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_output_takes_the_permissions_the_umask_gives(batch: list[str], tmp_path: Path, umask: int, mode: int) -> None:
     script = (
-        "import os, sys; os.umask(%d); sys.argv = ['cdv-check', '--date-depot', '2016-01-06', '--jobs', '1', "
+        f"import os, sys; os.umask({umask}); sys.argv = ['cdv-check', '--date-depot', '2016-01-06', '--jobs', '1', "
         "'--output', 'rapport.json', 'lot/a-atelier/dossier.yaml']\n"
-        "from cdv_check.__main__ import main\nmain()" % umask
+        "from cdv_check.__main__ import main\nmain()"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
 import os
 import threading
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest

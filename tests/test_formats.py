@@ -64,13 +64,13 @@ def _run(fmt: str, files: list[str], *extra: str) -> tuple[int, str]:
 
 
 def _json(files: list[str], *extra: str) -> dict[str, dict]:
-    code, out = _run("json", files, *extra)
+    _code, out = _run("json", files, *extra)
     return {d["file"]: d for d in json.loads(out)["dossiers"]}
 
 
 def _batch_findings(files: list[str], *extra: str) -> list[dict]:
     """The batch rules' findings (LOT), from the json synthesis of the same batch."""
-    code, out = _run("json", files, *extra)
+    _code, out = _run("json", files, *extra)
     findings: list[dict] = json.loads(out)["synthese"]["findings"]
     return findings
 
@@ -109,8 +109,9 @@ def test_junit_is_xml_with_one_testcase_per_dossier(batch: list[str]) -> None:
             errors = [f for f in expected[file]["findings"] if f["severity"] == "error"]
             lines = (failure.text or "").splitlines()
             assert len(lines) == len(errors)
-            for line, finding in zip(lines, errors):
-                assert line.startswith(f"{file}:{finding['line'] or 0}:{finding['column'] or 0} {finding['rule']} erreur ")
+            for line, finding in zip(lines, errors, strict=True):
+                place = f"{file}:{finding['line'] or 0}:{finding['column'] or 0}"
+                assert line.startswith(f"{place} {finding['rule']} erreur ")
 
 
 def test_junit_attributes_and_system_out_say_what_the_json_says(batch: list[str]) -> None:
@@ -138,11 +139,12 @@ def test_junit_attributes_and_system_out_say_what_the_json_says(batch: list[str]
         if failure is not None:
             errors = sum(f["severity"] == "error" for f in findings)
             warnings = sum(f["severity"] == "warning" for f in findings)
-            assert failure.attrib == {"message": f"{errors} erreur(s), {warnings} avertissement(s)", "type": "cdv-check"}
+            said = f"{errors} erreur(s), {warnings} avertissement(s)"
+            assert failure.attrib == {"message": said, "type": "cdv-check"}
         others = [f for f in findings if f["severity"] != "error"]
         said = (case.findtext("system-out") or "").splitlines()
         rules = [re.search(r" ([A-Z]{3}\d\d) (\w+) ", line) for line in said]
-        assert [m.groups() if m else line for m, line in zip(rules, said)] == [
+        assert [m.groups() if m else line for m, line in zip(rules, said, strict=True)] == [
             (f["rule"], Severity(f["severity"]).label) for f in others
         ]
 
@@ -205,7 +207,7 @@ def test_sarif_results_refer_to_the_registry_and_every_dossier_appears(batch: li
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert [n["associatedRule"]["id"] for n in notes] == [f["rule"] for f in batch_findings if not f["dossiers"]]
     levels = {"error": "error", "warning": "warning", "info": "note"}
-    for result, (file, finding) in zip(run["results"], findings + attached):
+    for result, (file, finding) in zip(run["results"], findings + attached, strict=True):
         assert result["ruleId"] in rules
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"] == finding["rule"]
         assert result["level"] == levels[finding["severity"]]
@@ -285,7 +287,7 @@ def test_github_one_annotation_per_finding_and_a_summary(batch: list[str]) -> No
     assert len(annotations) == len(findings) + 1
     commands = {"error": "error", "warning": "warning", "info": "notice"}
     labels = {"error": "erreur", "warning": "avertissement", "info": "conseil"}
-    for (command, props, message), (file, finding) in zip(annotations, findings):
+    for (command, props, message), (file, finding) in zip(annotations, findings, strict=False):  # + the summary
         assert command == commands[finding["severity"]]  # GitHub's protocol stays English
         assert message.startswith(f"{labels[finding['severity']]} : ")  # what a person reads is French
         assert props["title"] == finding["rule"]

@@ -7,16 +7,17 @@ import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+
 import pytest
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from cdv_check.core.checker import DossierResult, Settings, check_path
 from cdv_check.cli.app import app
-from cdv_check.model.dossier import Dossier, _model_in
 from cdv_check.cli.questionnaire import questionnaire
-from cdv_check.reading.loading import read_structured
+from cdv_check.core.checker import DossierResult, Settings, check_path
+from cdv_check.model.dossier import Dossier, _model_in
 from cdv_check.model.referentiel import load
+from cdv_check.reading.loading import read_structured
 
 # One answer per question, in the order asked; comments say which question and what is checked.
 ANSWERS = [

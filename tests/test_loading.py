@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import MakeCase, located
 
 from cdv_check.reading.loading import Document, parse_text
+from conftest import MakeCase, located
 
 
 def _read(text: str) -> Document:
@@ -70,7 +70,9 @@ def test_unknown_key_suggests_the_closest(make_case: MakeCase) -> None:
 
 
 def test_french_amounts_and_dates(make_case: MakeCase) -> None:
-    case = make_case({"debut: 2016-02-01": "debut: 01/02/2016", "subvention_demandee: 7 000": "subvention_demandee: 7 000,00 €"})
+    case = make_case(
+        {"debut: 2016-02-01": "debut: 01/02/2016", "subvention_demandee: 7 000": "subvention_demandee: 7 000,00 €"}
+    )
     result = case.check()
     assert [f for f in result.findings if f.severity == "error"] == []
     assert result.requested == Decimal("7000.00")
@@ -102,7 +104,9 @@ def test_missing_required_key_is_placed_at_its_parent(make_case: MakeCase) -> No
         ("libelle: Achats de tissus et fournitures,", 'libelle: "",', "budget.charges[0].libelle"),
     ],
 )
-def test_a_blank_required_value_is_reported_once_at_its_place(make_case: MakeCase, old: str, new: str, path: str) -> None:
+def test_a_blank_required_value_is_reported_once_at_its_place(
+    make_case: MakeCase, old: str, new: str, path: str
+) -> None:
     case = make_case({old: new})
     errors = [f for f in case.check().findings if f.severity == "error"]
     [finding] = errors

@@ -70,7 +70,8 @@ def test_values_longer_than_the_line_stay_whole(make_case: MakeCase, ref: Refere
     long_mail = "coordination.des.actions.educatives@association-des-habitants-de-bellecroix.fr"
     case = make_case({
         "courriel: presidente@fil-aiguille-bellecroix.fr": f"courriel: {long_mail[:-3]}",
-        "cerfa: pieces/cerfa-12156.pdf": "cerfa: pieces/cerfa-12156-version-definitive-signee-par-la-presidente-2016.pdf",
+        "cerfa: pieces/cerfa-12156.pdf":
+            "cerfa: pieces/cerfa-12156-version-definitive-signee-par-la-presidente-2016.pdf",
     })
     result = case.check()
     out = _report(ref, result, width)

@@ -28,12 +28,11 @@ from hypothesis import strategies as st
 from cdv_check.core.checker import DossierResult, Settings, check_path
 from cdv_check.core.findings import Severity
 from cdv_check.core.registry import all_rules
-from cdv_check.reading.loading import read_structured
+from cdv_check.core.summary import Summary
 from cdv_check.model.referentiel import Referentiel, load
+from cdv_check.reading.loading import read_structured
 from cdv_check.reporters.json_report import JsonReporter
 from cdv_check.reporters.text import TextReporter
-from cdv_check.core.summary import Summary
-
 from conftest import PROPERTY_SETTINGS
 
 _CI = settings(max_examples=1000, **PROPERTY_SETTINGS)

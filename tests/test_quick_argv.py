@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cdv_check.cli import app as cli
-from cdv_check.cli.check import CheckOptions
-from cdv_check.cli.check import COMMANDS
+from cdv_check.cli.check import COMMANDS, CheckOptions
 from cdv_check.cli.fast_path import plain_check
 from cdv_check.reporters import FORMATS
 

@@ -175,7 +175,7 @@ def test_a_key_over_scalar_chars_is_refused_at_the_key() -> None:
 
 
 def test_the_default_limits_read_a_dossier_with_room() -> None:
-    assert DEFAULT_LIMITS == Limits()
+    assert Limits() == DEFAULT_LIMITS
     assert DEFAULT_LIMITS.depth >= 8 and DEFAULT_LIMITS.nodes >= 10_000
 
 

@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from cdv_check.model.referentiel import Referentiel, ReferentielError, embedded_path, load
 
 
-
 def _raw() -> dict[str, Any]:
     with embedded_path().open(encoding="utf-8") as f:
         data = yaml.load(f, Loader=yaml.SafeLoader)

@@ -8,10 +8,10 @@ import re
 import textwrap
 
 import pytest
-from conftest import VALID_EXAMPLE, MakeCase
 
 from cdv_check.core.findings import Severity
 from cdv_check.core.registry import HEADINGS, all_rules
+from conftest import VALID_EXAMPLE, MakeCase
 
 NOT_A_DOSSIER_FRAGMENT = {
     "SCH01": "the example is a command line: an unreadable file cannot be written as text",
@@ -21,7 +21,9 @@ NOT_A_DOSSIER_FRAGMENT = {
 """Rules whose examples cannot be checked by putting a fragment into a dossier."""
 BATCH_FAMILIES = ("LOT",)
 """Rules checked across the dossiers of a batch: one dossier alone never gives their findings."""
-ONE_DOSSIER_RULES = sorted(r for r in all_rules() if r not in NOT_A_DOSSIER_FRAGMENT and not r.startswith(BATCH_FAMILIES))
+ONE_DOSSIER_RULES = sorted(
+    r for r in all_rules() if r not in NOT_A_DOSSIER_FRAGMENT and not r.startswith(BATCH_FAMILIES)
+)
 
 
 def _examples(rule_id: str) -> tuple[str, str]:

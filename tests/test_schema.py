@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
 import pytest
+from jsonschema.exceptions import ValidationError, best_match
 from typer.testing import CliRunner
 
-from cdv_check.core.checker import Settings, check_path
 from cdv_check.cli.app import app
-from cdv_check.reading.loading import read_structured
+from cdv_check.core.checker import Settings, check_path
 from cdv_check.model.referentiel import load
+from cdv_check.reading.loading import read_structured
 from conftest import EXAMPLES, VALID_EXAMPLE
 
 EXAMPLE_FILES = sorted(
@@ -83,7 +83,9 @@ def test_schema_agrees_with_the_checker_on_every_example(
     ("where", "key"),
     [((), "porteurs"), (("action",), "quartier"), (("budget", "charges", 0), "montnat"), (("pieces",), "RIB")],
 )
-def test_a_misspelt_key_is_refused(validator: jsonschema.Draft202012Validator, where: tuple[Any, ...], key: str) -> None:
+def test_a_misspelt_key_is_refused(
+    validator: jsonschema.Draft202012Validator, where: tuple[Any, ...], key: str
+) -> None:
     data = _example()
     target: Any = data
     for part in where:

@@ -12,7 +12,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +20,7 @@ from cdv_check.model import forms
 from cdv_check.model.referentiel import load
 from cdv_check.model.schema import build
 from cdv_check.reading.loading import read_structured
+from conftest import EXAMPLES
 
 BASE: dict[str, Any] = read_structured(EXAMPLES / "nouvelle-action" / "dossier.yaml").data
 VALIDATOR = jsonschema.Draft202012Validator(build(load()))

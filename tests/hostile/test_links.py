@@ -60,7 +60,7 @@ def test_links_found_by_walking_are_not_followed(demandes: Path, given: str) -> 
 
 
 def test_a_link_named_on_the_command_line_is_read(demandes: Path) -> None:
-    code, dossiers, out = _run(demandes.parent, "demandes/a.yaml")
+    code, dossiers, _out = _run(demandes.parent, "demandes/a.yaml")
     assert code == 1
     (dossier,) = dossiers.values()
     assert not [f for f in dossier["findings"] if "lien symbolique" in f["message"]]  # type: ignore[attr-defined]

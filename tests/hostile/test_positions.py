@@ -54,6 +54,8 @@ def test_columns_count_characters(batch: Batch, text: str, where: tuple[int, int
     ],
     ids=["accents", "CR", "LS"],
 )
-def test_a_nul_byte_is_placed_in_characters_and_yaml_lines(batch: Batch, content: bytes, where: tuple[int, int]) -> None:
+def test_a_nul_byte_is_placed_in_characters_and_yaml_lines(
+    batch: Batch, content: bytes, where: tuple[int, int]
+) -> None:
     path = batch.write("nul.yaml", content)
     assert _position(batch.check(path).findings(path), "SCH01") == where

@@ -122,7 +122,7 @@ def test_signal_on_stdout_ends_workers_and_closes_the_report(
 def test_signal_with_output_leaves_the_report_or_nothing_and_no_temporary_file(
     big_batch: Path, tmp_path: Path, send: Callable[[subprocess.Popen[bytes]], None], code: int
 ) -> None:
-    returncode, out, err, workers = _signalled_run(big_batch, tmp_path, send, "--output", "r.json")
+    returncode, _out, err, workers = _signalled_run(big_batch, tmp_path, send, "--output", "r.json")
     assert returncode == code, err
     assert "Traceback" not in err
     assert not any(_alive(pid) for pid in workers)

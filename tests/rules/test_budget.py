@@ -3,11 +3,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import Case, MakeCase, located
 
 from cdv_check.core.findings import Severity
 from cdv_check.rules.budget import account_class
 from cdv_check.text.money import french_amount
+from conftest import Case, MakeCase, located
 
 DEPARTEMENT = "Département de la Moselle, montant: 1 900}"
 SALLE_87 = "Salle prêtée par le centre social, montant: 1 000}"

@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import EXAMPLES, MakeCase
 
 sys.path.insert(0, str(EXAMPLES))
-from make_pdf import tiny_pdf  # noqa: E402
+from make_pdf import tiny_pdf
 
 CERFA = "cerfa: pieces/cerfa-12156.pdf"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MakeCase, located
 
 from cdv_check.core.findings import Severity
+from conftest import MakeCase, located
 
 DATES = "  debut: 2016-02-01\n  fin: 2016-12-15\n"
 SCOLAIRE = "scolaire: non"

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Case, MakeCase, located
 
 from cdv_check.core.findings import Severity
 from cdv_check.rules.identifiants import email_reason, is_french_phone
+from conftest import Case, MakeCase, located
 
 SIRET = 'siret: "443 061 841 00047"'
 RNA = "  rna: W572004321\n"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MakeCase, located
 
 from cdv_check.core.findings import Severity
+from conftest import MakeCase, located
 
 OBJECTIVES = "objectifs: [2.1.2, 2.12.2]"
 QUARTIERS = "quartiers: [Bellecroix]"
@@ -198,6 +198,8 @@ def test_axes_without_discrimination_nor_equality_get_the_all_qpv_priority_quote
 
 
 @pytest.mark.parametrize("axes", ["[lutte_discriminations]", "[egalite_femmes_hommes, jeunesse]", "[]"])
-def test_the_all_qpv_axis_advice_is_not_given_when_an_axis_is_claimed_or_none_is(make_case: MakeCase, axes: str) -> None:
+def test_the_all_qpv_axis_advice_is_not_given_when_an_axis_is_claimed_or_none_is(
+    make_case: MakeCase, axes: str
+) -> None:
     case = make_case({"axes_transversaux: [egalite_femmes_hommes]": f"axes_transversaux: {axes}"})
     assert [f for f in case.findings("OBJ04") if f.path == "action.axes_transversaux"] == []

@@ -6,12 +6,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, Case, MakeCase, located
 
 from cdv_check.core.checker import Settings, check_path
 from cdv_check.core.findings import Severity
 from cdv_check.model.referentiel import load
 from cdv_check.reading.limits import Limits
+from conftest import TODAY, Case, MakeCase, located
 
 CERFA = "  cerfa: pieces/cerfa-12156.pdf\n"
 FIRST_REQUEST = "  premiere_demande: oui"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MakeCase, TODAY
 from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
@@ -13,11 +12,14 @@ from cdv_check.core.checker import Settings, check_path
 from cdv_check.core.findings import Severity
 from cdv_check.core.registry import all_rules
 from cdv_check.model.referentiel import load
+from conftest import TODAY, MakeCase
 
 LIEU = "lieu: Centre social de Bellecroix"
 LIBELLE = "libelle: Location de machines à coudre"
 PARTENAIRES = "Pôle Emploi Metz Borny, Mission"
-MODALITES = "modalites: Bilan à mi-parcours et en fin d'année avec les partenaires ; entretien avec chaque participante."
+MODALITES = (
+    "modalites: Bilan à mi-parcours et en fin d'année avec les partenaires ; entretien avec chaque participante."
+)
 
 
 def test_every_placeholder_of_the_init_template_is_one_sch09_at_its_line(

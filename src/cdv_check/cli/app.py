@@ -89,9 +89,9 @@ def check(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FICHIER", help="Écrit le rapport dans ce fichier, entier ou pas du tout (un rapport précédent de ce nom est "
-                     "remplacé) ; sans --format, le format suit l'extension : .json .jsonl .xml .sarif .csv .xlsx "
-                     ".html .txt.",
+        typer.Option("--output", "-o", metavar="FICHIER", help="Écrit le rapport dans ce fichier, entier ou pas du "
+                     "tout (un rapport précédent de ce nom est remplacé) ; sans --format, le format suit l'extension : "
+                     ".json .jsonl .xml .sarif .csv .xlsx .html .txt.",
                      dir_okay=False),
     ] = None,
     strict: Annotated[
@@ -126,7 +126,8 @@ def check(
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, metavar="N", help="Dossiers vérifiés en parallèle (par défaut : nombre de cœurs)."),
+        typer.Option("--jobs", "-j", min=1, metavar="N",
+                     help="Dossiers vérifiés en parallèle (par défaut : nombre de cœurs)."),
     ] = None,
     min_severity: Annotated[
         MinSeverity | None,
@@ -151,7 +152,10 @@ def _joined(values: list[str] | None) -> str | None:
 
 @app.command("rules", cls=FrenchCommand, short_help="Le catalogue des règles, ou l'explication d'une règle.")
 def rules(
-    rule_id: Annotated[str | None, typer.Argument(metavar="ID", help="Une règle (ex. BUD01) ; sans ID, tout le catalogue.", show_default=False)] = None,
+    rule_id: Annotated[
+        str | None,
+        typer.Argument(metavar="ID", help="Une règle (ex. BUD01) ; sans ID, tout le catalogue.", show_default=False),
+    ] = None,
 ) -> None:
     """Le catalogue des règles ; avec un ID, son explication et la section de l'appel."""
     import difflib
@@ -215,6 +219,7 @@ class BrowseFormat(StrEnum):
 
 
 _BROWSE_FORMAT_HELP = "Format : rich (arbre ou tableau, par défaut) ou json."
+_BROWSE_FORMAT_OPTION = typer.Option("--format", "-f", metavar="FORMAT", help=_BROWSE_FORMAT_HELP, show_default=False)
 
 
 def _show(renderable: Any) -> None:
@@ -242,7 +247,7 @@ def objectives(
         typer.Option("--search", "-s", metavar="TEXTE", help="Cherche les objectifs dont le libellé contient tous "
                      "ces mots (sans tenir compte des majuscules ni des accents)."),
     ] = None,
-    format: Annotated[BrowseFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_BROWSE_FORMAT_HELP, show_default=False)] = BrowseFormat.rich,
+    format: Annotated[BrowseFormat, _BROWSE_FORMAT_OPTION] = BrowseFormat.rich,
 ) -> None:
     """L'arbre des objectifs de l'Annexe 1 (axes, objectifs stratégiques, opérationnels et leurs déclinaisons)."""
     from cdv_check.cli import browse
@@ -272,7 +277,7 @@ def qpv(
         typer.Argument(metavar="QUARTIER", help="Un seul quartier (ex. borny, « la patrotte ») ; sans QUARTIER, "
                        "les six.", show_default=False),
     ] = None,
-    format: Annotated[BrowseFormat, typer.Option("--format", "-f", metavar="FORMAT", help=_BROWSE_FORMAT_HELP, show_default=False)] = BrowseFormat.rich,
+    format: Annotated[BrowseFormat, _BROWSE_FORMAT_OPTION] = BrowseFormat.rich,
 ) -> None:
     """Les six quartiers prioritaires : commune, habitants, revenu médian et priorités 2016."""
     from cdv_check.cli import browse

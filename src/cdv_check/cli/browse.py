@@ -65,8 +65,8 @@ def closest_codes(ref: Referentiel, code: str, *, n: int = 5) -> list[str]:
 
 # Words that say nothing about an objective: searched for only when the text holds nothing else.
 _STOPWORDS = frozenset(
-    "a au aux avec ce ces d dans de des du en et l la le les leur leurs ou par pour sa se ses sur "
-    "un une y".split()
+    ["a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "en", "et", "l", "la", "le", "les",
+     "leur", "leurs", "ou", "par", "pour", "sa", "se", "ses", "sur", "un", "une", "y"]
 )
 # Light French stemming: plural, then feminine and the usual adjective pairs (sportive/sportif).
 _ENDINGS = (("ives", "if"), ("ive", "if"), ("euses", "eur"), ("euse", "eur"), ("elles", "el"),
@@ -116,7 +116,7 @@ def _ranked(items: list[tuple[object, set[str], set[str]]], words: list[str]) ->
         own_scores = [_word_score(w, own) for w in words]
         if not any(own_scores):
             continue
-        found = sum(1 for w, score in zip(words, own_scores) if score or _word_score(w, context))
+        found = sum(1 for w, score in zip(words, own_scores, strict=True) if score or _word_score(w, context))
         scored.append((found, sum(own_scores), order, thing))
     if not scored:
         return []
@@ -348,7 +348,9 @@ def _json_axes(ref: Referentiel, view: _View, *, mark: bool) -> list[dict[str, A
     return axes
 
 
-def _json_node(node: Axe | ObjectifStrategique | ObjectifOperationnel | ObjectifFin) -> tuple[dict[str, Any], str | None]:
+def _json_node(
+    node: Axe | ObjectifStrategique | ObjectifOperationnel | ObjectifFin,
+) -> tuple[dict[str, Any], str | None]:
     """A node's own fields, and the key under which its children go (None for a leaf)."""
     if isinstance(node, Axe):
         return {"code": node.code, "libelle": node.libelle, "introduction": node.introduction}, "objectifs_strategiques"

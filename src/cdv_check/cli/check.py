@@ -182,14 +182,14 @@ def run_check(options: CheckOptions) -> int:
     """
     from cdv_check.core.batch import expand, run
     from cdv_check.core.checker import Settings
+    from cdv_check.core.findings import Severity
     from cdv_check.core.interruption import signals_caught
-    from cdv_check.model.dossier import parse_date
-    from cdv_check.text.oserrors import french_os_error
-    from cdv_check.reporters.output import open_report
-    from cdv_check.reporters import make, stream
     from cdv_check.core.summary import Summary
     from cdv_check.core.synthesis import Builder
-    from cdv_check.core.findings import Severity
+    from cdv_check.model.dossier import parse_date
+    from cdv_check.reporters import make, stream
+    from cdv_check.reporters.output import open_report
+    from cdv_check.text.oserrors import french_os_error
 
     output = options.output
     if not options.paths:

@@ -92,7 +92,7 @@ def run_french(app: typer.Typer, argv: list[str] | None) -> None:
     except KeyboardInterrupt:
         typer.echo("\ncdv-check : interrompu.", err=True)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001  (usage errors of click, turned into French)
+    except Exception as exc:
         message = french_usage_error(exc)
         if message is None:
             raise
@@ -138,10 +138,12 @@ _USAGES = (
 
 
 _DETAILS = (
-    (re.compile(r"(?:Value error, )?'(.*)' is not one of (.*?)\.?$"), r"« \1 » n'est pas une valeur possible ; valeurs possibles : \2"),
+    (re.compile(r"(?:Value error, )?'(.*)' is not one of (.*?)\.?$"),
+     r"« \1 » n'est pas une valeur possible ; valeurs possibles : \2"),
     (re.compile(r"Input should be greater than or equal to (\S+)"), r"la valeur doit être au moins \1"),
     (re.compile(r"Input should be a valid integer.*"), "un nombre entier est attendu"),
-    (re.compile(r"(?:File|Path) '(.*)' is a directory\.", re.IGNORECASE), r"« \1 » est un dossier, un fichier est attendu"),
+    (re.compile(r"(?:File|Path) '(.*)' is a directory\.", re.IGNORECASE),
+     r"« \1 » est un dossier, un fichier est attendu"),
 )
 
 

@@ -132,7 +132,9 @@ def _several(
         say(f"  Répondez par un ou plusieurs numéros de 1 à {len(options)}, séparés par des virgules.")
 
 
-def _checked(ask: Ask, say: Say, question: str, check: Callable[[str], bool], *, why: str, optional: bool) -> str | None:
+def _checked(
+    ask: Ask, say: Say, question: str, check: Callable[[str], bool], *, why: str, optional: bool
+) -> str | None:
     """A value that `check` accepts (it says why not); empty: None when optional."""
     while True:
         answer = ask(question, "" if optional else None).strip()
@@ -297,7 +299,8 @@ def _quartiers(ask: Ask, say: Say, ref: Referentiel, rules: _Rules) -> list[str]
             say("  Réponse nécessaire : l'appel (3.1) ne retient qu'un projet qui concerne un ou plusieurs QPV.")
             continue
         chosen: list[str] = []
-        for part in _parts(answer) if "," in answer or ";" in answer or answer.replace(" ", "").isdecimal() else [answer]:
+        several = "," in answer or ";" in answer or answer.replace(" ", "").isdecimal()
+        for part in _parts(answer) if several else [answer]:
             slug = _one_quartier(ask, say, ref, rules, part)
             if slug is None:
                 break
@@ -407,7 +410,9 @@ def _budget(ask: Ask, say: Say, rules: _Rules, d: Draft) -> None:
     _lines(ask, say, d.produits, CERFA_ACCOUNTS["produits"], "produits", optional=True)
     while True:
         budget = {
-            "charges": [{"compte": line.compte, "libelle": line.libelle, "montant": str(line.montant)} for line in d.charges],
+            "charges": [
+                {"compte": line.compte, "libelle": line.libelle, "montant": str(line.montant)} for line in d.charges
+            ],
             "produits": [{"compte": line.compte, "libelle": line.libelle, "montant": str(line.montant)}
                          for line in d.produits],
         }

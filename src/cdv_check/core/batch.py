@@ -207,7 +207,7 @@ def check_one(
         return check_path(path, ref, settings, stdin=stdin, follow_links=follow_links)
     except RecursionError:
         reason = "structure trop profonde"
-    except Exception as exc:  # noqa: BLE001  (reported as a finding, never swallowed)
+    except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
     finding = Finding(
         "SCH01",

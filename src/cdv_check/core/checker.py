@@ -11,16 +11,16 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from cdv_check.model.dossier import Dossier, field_is_required_at, known_keys, missing_required
-from cdv_check.model.placeholders import Text, placeholder_reason, texts
-from cdv_check.core.findings import Finding, Issue, SEVERITY_ORDER, Severity
+from cdv_check.core.findings import SEVERITY_ORDER, Finding, Issue, Severity
 from cdv_check.core.registry import Context, Rule, all_rules, overlaps, selected
+from cdv_check.core.synthesis import NOTHING, UNREADABLE, Demande, content_key, demande_of, status_of
+from cdv_check.model.dossier import Dossier, field_is_required_at, known_keys, missing_required
+from cdv_check.model.errors_fr import french_message
+from cdv_check.model.placeholders import Text, placeholder_reason, texts
+from cdv_check.model.referentiel import Referentiel, fold
 from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
 from cdv_check.reading.loading import Document, Loc, ReadProblem, read_structured
-from cdv_check.model.referentiel import Referentiel, fold
 from cdv_check.text.french import join_fr
-from cdv_check.model.errors_fr import french_message
-from cdv_check.core.synthesis import NOTHING, UNREADABLE, Demande, content_key, demande_of, status_of
 
 _PRUNE_ROUNDS = 4
 
@@ -252,7 +252,7 @@ def _build_model(document: Document, ref: Referentiel, add: _Add, pruner: _Prune
             refused = [tuple(err["loc"]) for err in exc.errors(include_url=False)]
             issues = list(_schema_issues(exc, document, pruner))
             # All of this round's refused values removed at once: no removal shifts an index.
-            removed = dict(zip(refused, pruner.remove(refused)))
+            removed = dict(zip(refused, pruner.remove(refused), strict=True))
             for current, issue, rule_id, meant in issues:
                 pruned = removed[current]
                 document.dropped.update((pruned, *meant))

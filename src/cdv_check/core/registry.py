@@ -159,7 +159,7 @@ def parse_path(dotted: str) -> Loc:
 
 def overlaps(pattern: Loc, path: Loc) -> bool:
     """Whether `path` is on, above or under what `pattern` names (`*` matching any index)."""
-    return all(p == q or (p == "*" and isinstance(q, int)) for p, q in zip(pattern, path))
+    return all(p == q or (p == "*" and isinstance(q, int)) for p, q in zip(pattern, path, strict=False))
 
 
 def all_rules() -> dict[str, Rule]:

@@ -15,8 +15,9 @@ from decimal import Decimal
 from functools import cache
 from typing import Annotated, Any
 
-from cdv_check.model import forms
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+
+from cdv_check.model import forms
 
 _REQUIRED = "x-requis"
 

@@ -38,7 +38,7 @@ def placeholder_reason(text: str, ref: Referentiel, path: str = "") -> str | Non
         if folded == head or folded.startswith(head + " "):
             return "c'est un texte à remplacer, pas une réponse"
     padded = f" {folded} "
-    for marker, spelt in zip(anywhere, ref.textes_a_completer.partout):
+    for marker, spelt in zip(anywhere, ref.textes_a_completer.partout, strict=True):
         if f" {marker} " in padded:
             return f"« {spelt} » marque un texte à compléter"
     minimum = ref.seuils.textes_longueur_min.get(path)

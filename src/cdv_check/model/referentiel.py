@@ -1,6 +1,7 @@
 """The call for projects as data: pydantic models of `data/referentiel.yaml` and its loading.
 
-Everything specific to one year's call (QPV, Annexe 1, calendar, pieces, contacts, thresholds) lives in the YAML file; this module only knows its shape and its invariants.
+Everything specific to one year's call (QPV, Annexe 1, calendar, pieces, contacts, thresholds) lives in the
+YAML file; this module only knows its shape and its invariants.
 """
 
 

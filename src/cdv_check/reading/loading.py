@@ -796,8 +796,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, limits: Limits) -> Rea
                 advice, line=quote_line, column=quote_column,
             )
         what, _ = _syntax_hint(problem)
-        message = f"Erreur de syntaxe : {what or 'à cette position'}, après un guillemet ouvert ligne {quote_line} et " \
-                  "pas fermé sur sa ligne."
+        message = (
+            f"Erreur de syntaxe : {what or 'à cette position'}, après un guillemet ouvert ligne {quote_line} "
+            "et pas fermé sur sa ligne."
+        )
         return ReadProblem("SCH02", message, advice, line=line, column=column)
     what, advice = _syntax_hint(problem)
     message = f"Erreur de syntaxe : {what}." if what else "Erreur de syntaxe à cette position."

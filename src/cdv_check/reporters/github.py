@@ -16,11 +16,11 @@ from cdv_check.core.checker import DossierResult
 from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.summary import Summary
 from cdv_check.core.synthesis import METHOD, BatchFinding
+from cdv_check.reporters import omitted_line
 from cdv_check.reporters.text import batch_tally
 from cdv_check.text.french import plural
 from cdv_check.text.money import french_amount
 from cdv_check.text.safety import clean
-from cdv_check.reporters import omitted_line
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
-from cdv_check.core.synthesis import METHOD, STATUS_LABELS, Row as TotalRow, Synthesis
+from cdv_check.core.synthesis import METHOD, STATUS_LABELS, Synthesis
+from cdv_check.core.synthesis import Row as TotalRow
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reading.loading import where
 from cdv_check.reporters.table import Row, row_of

@@ -14,11 +14,11 @@ from typing import Any
 
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.findings import Finding, Severity
-from cdv_check.reading.loading import where
 from cdv_check.core.summary import Summary
 from cdv_check.core.synthesis import BatchFinding
-from cdv_check.text.safety import clean
+from cdv_check.reading.loading import where
 from cdv_check.reporters import omitted_line
+from cdv_check.text.safety import clean
 
 # Characters XML 1.0 cannot carry at all, even escaped (what clean() leaves of them).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

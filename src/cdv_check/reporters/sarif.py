@@ -20,8 +20,8 @@ from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.registry import Rule, all_rules
 from cdv_check.core.summary import Summary
 from cdv_check.core.synthesis import BatchFinding
-from cdv_check.text.safety import clean
 from cdv_check.reporters import omitted_line
+from cdv_check.text.safety import clean
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -8,8 +8,8 @@ from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
 from cdv_check.core.synthesis import Synthesis
 from cdv_check.reading.loading import where
-from cdv_check.text.safety import clean
 from cdv_check.reporters import omitted_line
+from cdv_check.text.safety import clean
 
 
 class TextReporter:

@@ -11,6 +11,7 @@ must not crop (`crop=False`).
 from __future__ import annotations
 
 import re
+
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
@@ -39,8 +40,8 @@ def _chunks(plain: str) -> list[tuple[int, int]]:
 def wrap_lines(text: Text, width: int, indent: str = "", hang: str = "") -> list[Text]:
     """The lines of `text`, each after `indent`, at most `width` wide where a word allows it.
 
-    Continuation lines come after `indent` and `hang`; those of a paragraph that starts with an arrow « → » or a bullet « • » are
-    aligned after it.
+    Continuation lines come after `indent` and `hang`; those of a paragraph that starts with an arrow « → » or a
+    bullet « • » are aligned after it.
     """
     lines: list[Text] = []
     for paragraph in text.split("\n", allow_blank=True):

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
-from cdv_check.core.synthesis import METHOD, Row as TotalRow, Synthesis
+from cdv_check.core.synthesis import METHOD, Synthesis
+from cdv_check.core.synthesis import Row as TotalRow
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reporters.table import AMOUNT_COLUMNS, COLUMNS, DATE_COLUMNS, Cell, Row, row_of
 from cdv_check.text.safety import clean

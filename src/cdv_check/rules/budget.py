@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from cdv_check.model.dossier import Budget, LigneBudget
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
+from cdv_check.model.dossier import Budget, LigneBudget
 from cdv_check.text.money import french_amount
 
 _SECTION = "CERFA 12156*03 : budget prévisionnel"

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from cdv_check.model.dossier import blank
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
-from cdv_check.reading.loading import Loc
+from cdv_check.model.dossier import blank
 from cdv_check.model.referentiel import Periode
+from cdv_check.reading.loading import Loc
 from cdv_check.text.french import french_date, join_fr
 
 _SECTION = "3.2 Critères d'examen des dossiers"

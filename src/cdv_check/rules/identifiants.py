@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cdv_check.model.dossier import Personne, Porteur, blank, unspaced
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
+from cdv_check.model.dossier import Personne, Porteur, blank, unspaced
 from cdv_check.reading.loading import Loc
 
 _SECTION = "CERFA 12156*03 : identification"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cdv_check.model.dossier import Action
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
 from cdv_check.core.suggestions import Suggestions
+from cdv_check.model.dossier import Action
 from cdv_check.model.referentiel import ObjectifOperationnel, Priorite, Qpv, Referentiel
 from cdv_check.text.french import join_fr, plural, quoted, shorten
 
@@ -175,7 +175,9 @@ def priorities_known(ctx: Context) -> Iterator[Issue]:
         return
     by_id = {p.id: p for p in ctx.ref.priorites}
     covered = {q.slug for q in known_qpv(ctx.ref, action)}
-    suggest: Suggestions[list[str]] = Suggestions(lambda text: closest_priorities(ctx.ref, text), [], ctx.limits.findings_per_dossier)
+    suggest: Suggestions[list[str]] = Suggestions(
+        lambda text: closest_priorities(ctx.ref, text), [], ctx.limits.findings_per_dossier
+    )
     for index, raw in enumerate(action.priorites):
         path = ("action", "priorites", index)
         priority = by_id.get(raw.strip())

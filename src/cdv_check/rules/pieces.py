@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from cdv_check.model.dossier import Dossier
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
-from cdv_check.reading.piece_files import PieceCheck, inspect_piece, read_piece
+from cdv_check.model.dossier import Dossier
 from cdv_check.model.referentiel import Piece, Referentiel
+from cdv_check.reading.piece_files import PieceCheck, inspect_piece, read_piece
 
 if TYPE_CHECKING:
     from cdv_check.reading.pdf import PdfFacts
