@@ -305,5 +305,6 @@ def test_a_dossier_without_budget_has_no_budget_finding(make_case: MakeCase) -> 
 def test_an_unreadable_in_kind_amount_leaves_the_in_kind_balance_unjudged(make_case: MakeCase) -> None:
     case = make_case({SALLE_87: "Salle prêtée par le centre social, montant: mille}"})
     assert [f.rule for f in case.check().findings if f.severity == "error"] == ["SCH04"]
-    other = make_case({"Mise à disposition de la salle, montant: 1 000}": "Mise à disposition de la salle, montant: mille}"})
+    salle_86 = "Mise à disposition de la salle, montant: "
+    other = make_case({salle_86 + "1 000}": salle_86 + "mille}"})
     assert [f.rule for f in other.check().findings if f.severity == "error"] == ["SCH04"]
