@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import MakeCase, located
 
 from cdv_check.core.findings import Severity
 from cdv_check.text.french import french_date
+from conftest import MakeCase, located
 
 OBJECTIVES = "objectifs: [2.1.2, 2.12.2]"
 QUARTIERS = "quartiers: [Bellecroix]"
@@ -71,7 +71,8 @@ def test_missing_qpv_beneficiaries(make_case: MakeCase) -> None:
         "touchées y habitent (« beneficiaires_qpv: … » sous « public »)."
     )
     assert finding.severity is Severity.ERROR
-    assert located([finding]) == [("ELG02", "action.public.beneficiaires_qpv", case.line_of("description: Femmes de Bellecroix"), 5)]
+    line = case.line_of("description: Femmes de Bellecroix")
+    assert located([finding]) == [("ELG02", "action.public.beneficiaires_qpv", line, 5)]
     assert "des 24 personnes touchées" in finding.advice
 
 
@@ -83,7 +84,8 @@ def test_zero_qpv_beneficiaries(make_case: MakeCase) -> None:
         "L'appel ne finance que des actions au bénéfice des habitants des QPV : corrigez le "
         "nombre si c'est une erreur, sinon l'action n'est pas éligible."
     )
-    assert located([finding]) == [("ELG02", "action.public.beneficiaires_qpv", case.line_of("beneficiaires_qpv: 0"), 24)]
+    line = case.line_of("beneficiaires_qpv: 0")
+    assert located([finding]) == [("ELG02", "action.public.beneficiaires_qpv", line, 24)]
     assert "vaut 0" in finding.message
 
 
@@ -95,7 +97,8 @@ def test_more_qpv_beneficiaries_than_beneficiaries(make_case: MakeCase) -> None:
         "Les habitants des QPV font partie du total : corrigez beneficiaires_qpv ou "
         "beneficiaires."
     )
-    assert located([finding]) == [("ELG02", "action.public.beneficiaires_qpv", case.line_of("beneficiaires_qpv: 30"), 24)]
+    line = case.line_of("beneficiaires_qpv: 30")
+    assert located([finding]) == [("ELG02", "action.public.beneficiaires_qpv", line, 24)]
     assert "30" in finding.message and "24" in finding.message
 
 
@@ -368,4 +371,5 @@ def test_a_commune_typed_as_a_qpv_suggests_its_qpv(make_case: MakeCase) -> None:
         "Patrotte/Metz Nord et Saint Eloy-Boileau Pré Génie."
     )
     assert finding.path == "action.quartiers[0]"
-    assert "« Woippy » est une commune, pas un QPV : vouliez-vous dire « Saint Eloy-Boileau Pré Génie » ?" in finding.advice
+    meant = "vouliez-vous dire « Saint Eloy-Boileau Pré Génie » ?"
+    assert f"« Woippy » est une commune, pas un QPV : {meant}" in finding.advice
