@@ -602,10 +602,10 @@ class _SurrogateEscapes:
     Before parsing, each such escape is hidden as one of the same length that YAML reads: a
     character of a block of 2 048 that the file does not use at all (written or escaped; private
     use first), at the offset of the half among the 2 048 halves; so every line and column stays
-    the file's, and no character of the file is taken for a hidden half. Each scalar that holds one is then restored from the parser's own
-    reading: in a double-quoted scalar (the only place where `\\u` is an escape), pairs become the
-    character they stand for, and a lone half makes the value refused (SCH04), not the file; in
-    any other scalar, the text is put back as written.
+    the file's, and no character of the file is taken for a hidden half. Each scalar that holds one
+    is then restored from the parser's own reading: in a double-quoted scalar (the only place where
+    `\\u` is an escape), pairs become the character they stand for, and a lone half makes the value
+    refused (SCH04), not the file; in any other scalar, the text is put back as written.
     """
 
     _ESCAPE = r"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})"
