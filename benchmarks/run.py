@@ -391,7 +391,8 @@ def main() -> None:
     format_rows = []
     for fmt in ("csv", "html"):
         t_fmt = median(batches[fmt])
-        format_rows.append([f"cdv-check, {len(files)} dossiers ({fmt})", seconds(t_fmt), f"{t_fmt / t_batch:.3f} × json",
+        format_rows.append([f"cdv-check, {len(files)} dossiers ({fmt})", seconds(t_fmt),
+                            f"{t_fmt / t_batch:.3f} × json",
                             f"≤ {TARGET_BATCH_FORMAT} : {verdict(t_fmt / t_batch <= TARGET_BATCH_FORMAT)}"])
     format_rows += [
         [f"synthèse : lecture de ce que demande chaque dossier ({len(files)})", seconds(max(0.0, cost["extraction"])),
