@@ -237,6 +237,15 @@ def test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text(batch: l
     shown = [r for r in expected["synthese"]["par_qpv"] if r["cle"] is not None or r["dossiers"]]
     assert dom.amounts[2:2 + len(shown)] == [(r["cle"] or "", r["subvention_demandee"]) for r in shown]
     assert "11" in dom.text_by_id["nb-dossiers"] and "8" in dom.text_by_id["nb-prets"]
+    pdf = tmp_path / "rapport.pdf"  # printed: A4 pages, each dossier's findings shown
+    printed = browser("--no-pdf-header-footer", f"--print-to-pdf={pdf}", (tmp_path / "rapport.html").as_uri())
+    assert printed.returncode == 0
+    from pypdf import PdfReader
+
+    pages = PdfReader(pdf).pages
+    assert {(round(float(p.mediabox.width) / 72 * 25.4), round(float(p.mediabox.height) / 72 * 25.4)) for p in pages} == {
+        (210, 297)}
+    assert "lot/e-renouvellement/dossier.yaml:" in "".join(p.extract_text() for p in pages).replace("\n", "")
     shot = tmp_path / "rapport.png"
     taken = browser(f"--screenshot={shot}", "--window-size=1280,1600", (tmp_path / "rapport.html").as_uri())
     assert taken.returncode == 0 and shot.read_bytes().startswith(b"\x89PNG")
@@ -266,6 +275,8 @@ def test_min_severity_leaves_out_findings_not_exit_codes(batch: list[str], tmp_p
     assert all(f["severity"] != "info" for d in report["dossiers"] for f in d["findings"])
     assert [d["counts"] for d in report["dossiers"]] == [d["counts"] for d in full["dossiers"]]
     assert " conseil " not in errors_only.stdout and " avertissement " not in errors_only.stdout
+    warnings, advice = (sum(d["counts"][k] for d in full["dossiers"]) for k in ("warning", "info"))
+    assert f"(non affichés, --min-severity : {warnings} avertissement(s), {advice} conseil(s))" in errors_only.stdout
     (tmp_path / "pyproject.toml").write_text('[tool.cdv-check]\nmin_severity = "error"\n', encoding="utf-8")
     configured = json.loads(run("--format", "json", "lot").stdout)
     assert {f["severity"] for d in configured["dossiers"] for f in d["findings"]} == {"error"}

@@ -34,6 +34,8 @@ class Summary:
     passed: int = 0
     failed: int = 0
     counts: Counter[str] = field(default_factory=Counter)
+    hidden: Counter[str] = field(default_factory=Counter)
+    """Findings counted but left out of the report by --min-severity, by severity."""
     rules: Counter[str] = field(default_factory=Counter)
     """Errors and warnings found, by rule (advice is not counted: it is not a fault)."""
     qpv: dict[str, QpvTotals] = field(default_factory=dict)
@@ -49,6 +51,7 @@ class Summary:
         else:
             self.failed += 1
         self.counts.update(result.counts())
+        self.hidden.update(result.hidden_counts)
         self.rules.update(f.rule for f in result.findings if f.severity is not Severity.INFO)
         for slug in result.quartiers:
             totals = self.qpv.setdefault(slug, QpvTotals())

@@ -35,7 +35,7 @@ class TextReporter:
         return batch_lines(synthesis) + (
             f"{verdict}{s['dossiers']} dossier(s) : {s['passed']} prêt(s), "
             f"{s['failed']} à corriger ; {s['error']} erreur(s), {s['warning']} avertissement(s), "
-            f"{s['info']} conseil(s){batch_tally(synthesis)}\n"
+            f"{s['info']} conseil(s){batch_tally(synthesis)}{hidden_note(summary)}\n"
         )
 
 
@@ -46,6 +46,13 @@ def batch_lines(synthesis: Synthesis) -> str:
         place = clean(f.files[0]) if f.files else "(lot)"
         lines.append(f"{place}: {f.rule} {f.severity.label} {clean(f.text)}\n")
     return "".join(lines)
+
+
+def hidden_note(summary: Summary) -> str:
+    """` (non affichés, --min-severity : 3 conseil(s))` when findings were left out."""
+    hidden = summary.hidden
+    parts = [f"{hidden[k]} {label}" for k, label in (("warning", "avertissement(s)"), ("info", "conseil(s)")) if hidden[k]]
+    return f" (non affichés, --min-severity : {', '.join(parts)})" if parts else ""
 
 
 def batch_tally(synthesis: Synthesis) -> str:
