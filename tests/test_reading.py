@@ -8,6 +8,7 @@ hostile tests (tests/hostile) show the same refusals at the real limits, through
 from __future__ import annotations
 
 import codecs
+import os
 import io
 from pathlib import Path
 
@@ -530,3 +531,51 @@ def test_file_problems_in_full(tmp_path: Path) -> None:
     )]
     folder = read_structured(tmp_path)
     assert [p.message for p in folder.problems] == ["Fichier illisible : c'est un dossier, pas un fichier."]
+
+
+def test_a_link_is_read_when_named_and_refused_when_found(tmp_path: Path) -> None:
+    target = tmp_path / "vrai.yaml"
+    target.write_bytes(b"a: 1\n")
+    link = tmp_path / "lien.yaml"
+    link.symlink_to(target)
+    assert read_bounded(link, 100) == b"a: 1\n"
+    assert read_structured(link).data == {"a": "1"}
+    with pytest.raises(InputRefused) as refused:
+        read_bounded(link, 100, follow_links=False)
+    assert refused.value.problem == ReadProblem(
+        "SCH01",
+        "Fichier non lu : c'est un lien symbolique, trouvé en parcourant un dossier ou par un motif ; "
+        "un tel lien n'est pas suivi (il pourrait mener hors du dossier des demandes).",
+        "Remplacez le lien par le fichier lui-même, ou donnez ce chemin tel quel sur la ligne de "
+        "commande : un chemin nommé explicitement est lu, lien ou non.",
+    )
+    doc = read_structured(link, follow_links=False)
+    assert [p.message for p in doc.problems] == [refused.value.problem.message] and doc.data is None
+    assert read_bounded(target, 100, follow_links=False) == b"a: 1\n"
+    broken = tmp_path / "brise.yaml"
+    broken.symlink_to(tmp_path / "nulle-part.yaml")
+    with pytest.raises(InputRefused) as refused:
+        read_bounded(broken, 100, follow_links=False)
+    assert refused.value.problem.message.startswith("Fichier non lu : c'est un lien symbolique")
+    with pytest.raises(InputRefused) as refused:
+        read_bounded(broken, 100)
+    assert refused.value.problem.message == "Fichier illisible : le fichier n'existe pas (ou est un lien brisé)."
+
+
+def test_a_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "tube.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputRefused) as refused:
+        read_bounded(fifo, 100)
+    assert refused.value.problem.message == (
+        "Fichier illisible : ce n'est pas un fichier ordinaire (tube, périphérique…)."
+    )
+
+
+def test_a_file_of_several_chunks_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "long.yaml"
+    content = b"a: " + b"x" * 200_000 + b"\n"
+    path.write_bytes(content)
+    assert read_bounded(path, len(content)) == content
+    with pytest.raises(InputRefused):
+        read_bounded(path, len(content) - 1)
