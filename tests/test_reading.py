@@ -435,6 +435,10 @@ _SIMPLIFY = (
 )
 _TAG = ("SCH04", "Étiquette YAML « !!binary » refusée : la valeur n'est pas lue.",
         "Retirez l'étiquette et écrivez la valeur en texte simple.")
+_CLOSE_QUOTE = (
+    "Fermez le guillemet à la fin du texte de la ligne 1 (et doublez ou échappez un guillemet qui "
+    "fait partie du texte)."
+)
 _REFUSED_ALIAS = (
     "SCH04",
     "Alias « *x » refusé : la valeur de l'ancre « &x » est refusée (voir plus haut), elle n'est "
@@ -482,6 +486,16 @@ _REFUSED_ALIAS = (
             ("SCH02", "Erreur de syntaxe : le guillemet ouvert ligne 1 n'est jamais fermé.",
              "Fermez le guillemet à la fin du texte de la ligne 1 (et doublez ou échappez un "
              "guillemet qui fait partie du texte).", (), 1, 4)]),
+        ('a: "abc\n  def"\nb: c: d\n', {}, None, [
+            ("SCH02", "Erreur de syntaxe : un « : » inattendu, après un guillemet ouvert ligne 1 et "
+             "pas fermé sur sa ligne.", _CLOSE_QUOTE, (), 3, 5)]),
+        ('a: "abc\n  def"\nb: |x\n', {}, None, [
+            ("SCH02", "Erreur de syntaxe : à cette position, après un guillemet ouvert ligne 1 et "
+             "pas fermé sur sa ligne.", _CLOSE_QUOTE, (), 3, 5)]),
+        ("a: |x\n", {}, None, [
+            ("SCH02", "Erreur de syntaxe à cette position.",
+             "Vérifiez l'indentation, les guillemets et les crochets autour de cette position.",
+             (), 1, 5)]),
         ("a: [[1]]\n", {"depth": 2}, None, [
             ("SCH07", f"Limite de sécurité dépassée : {LIMIT_LABELS['depth']} (3 > 2).", _SIMPLIFY,
              ("a", 0), 1, 5)]),
@@ -579,3 +593,23 @@ def test_a_file_of_several_chunks_is_read_whole(tmp_path: Path) -> None:
     assert read_bounded(path, len(content)) == content
     with pytest.raises(InputRefused):
         read_bounded(path, len(content) - 1)
+
+
+def test_a_refused_alias_is_dropped_at_its_own_place() -> None:
+    doc = _read("a: &x !!binary aGk=\nb: *x\nc: [*x, 1]\n")
+    assert doc.was_dropped(("b",)) and doc.was_dropped(("c", 0)) and not doc.was_dropped(("c", 1))
+    assert doc.locate(("c", 0)) == (3, 5)
+
+
+def test_an_alias_copies_nested_values_too() -> None:
+    doc = _read("a: &x {k: [1]}\nb: *x\n")
+    assert doc.data["b"]["k"] == ["1"] and doc.data["b"]["k"] is not doc.data["a"]["k"]
+
+
+def test_the_first_nul_byte_is_placed_after_undecodable_bytes() -> None:
+    with pytest.raises(InputRefused) as refused:
+        decode(b"caf\xe9: 1\nab\x00c\x00")
+    assert (refused.value.problem.line, refused.value.problem.column) == (2, 3)
+    with pytest.raises(InputRefused) as refused:
+        decode(b"\xe9\xe9\x00")
+    assert (refused.value.problem.line, refused.value.problem.column) == (1, 3)
