@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from conftest import EXAMPLES
 BASE: dict[str, Any] = read_structured(EXAMPLES / "nouvelle-action" / "dossier.yaml").data
 VALIDATOR = jsonschema.Draft202012Validator(build(load()))
 SETTINGS = Settings(today=date(2016, 1, 5), check_files=False, select=("SCH",))
+EXAMPLES_PER_PLACE = 1500 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 60
+"""As test_properties: HYPOTHESIS_PROFILE=long for the long run (1 500 values per place)."""
 
 # Interesting texts: spreadsheet exports, French forms, near misses.
 SPREADSHEET = [
@@ -114,7 +117,7 @@ def test_schema_and_check_agree_on_every_value(
 ) -> None:
     folder = tmp_path_factory.mktemp("agreement")
 
-    @settings(max_examples=80, deadline=None, derandomize=True,
+    @settings(max_examples=EXAMPLES_PER_PLACE, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
     @given(value=_values(amount, optional))
     def agree(value: Any) -> None:
