@@ -43,7 +43,8 @@ ANSWERS = [
     "",  # quartiers: required, says why
     "2, la patrote",  # Bellecroix, and a misspelt La Patrotte
     "",  # « vouliez-vous dire La Patrotte/Metz Nord ? » oui
-    "sante",  # objectifs: a search, numbered
+    "devoirs",  # objectifs: words only priorities hold
+    "sante",  # a search, numbered
     "2.1.2, 1.11",  # 1.11 does not exist (ELG04, 1.10 suggested first), asked again
     "2.1.2, 1.10",  # a list on one line, with the code YAML would read as 1.1
     "3",  # axe: jeunesse
@@ -195,6 +196,7 @@ def test_the_questionnaire_writes_what_was_answered(here: Path) -> None:
     assert "Téléphone du représentant légal « presidente@exemple.fr » : ce n'est pas un numéro français" in out
     assert "Réponse nécessaire : l'appel (3.1) ne retient qu'un projet qui concerne un ou plusieurs QPV." in out
     assert "« la patrote » : vouliez-vous dire « La Patrotte/Metz Nord » ?" in out
+    assert "mais des priorités 2016 des quartiers : borny-aide-aux-devoirs" in out
     assert re.search(r"^  \d+\. 2\.5\.2 ", out, re.MULTILINE)  # the search's objectives are numbered
     assert "L'objectif « 1.11 » n'existe pas dans l'Annexe 1. Codes proches : 1.10 «" in out
     assert "« TODO » : « TODO » marque un texte à compléter" in out

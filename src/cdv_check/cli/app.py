@@ -244,8 +244,9 @@ def objectives(
     ] = None,
     search: Annotated[
         str | None,
-        typer.Option("--search", "-s", metavar="TEXTE", help="Cherche les objectifs dont le libellé contient tous "
-                     "ces mots (sans tenir compte des majuscules ni des accents)."),
+        typer.Option("--search", "-s", metavar="TEXTE", help="Cherche ces mots (dans n'importe quel ordre, sans tenir "
+                     "compte des majuscules, des accents, du pluriel ni du féminin) dans les objectifs de l'Annexe 1 "
+                     "et les priorités 2016 des quartiers ; les plus proches d'abord."),
     ] = None,
     format: Annotated[BrowseFormat, _BROWSE_FORMAT_OPTION] = BrowseFormat.rich,
 ) -> None:

@@ -329,7 +329,7 @@ _CODES_ONLY = re.compile(r"[\d.,;\sOo]+")
 
 def _objectives(ask: Ask, say: Say, ref: Referentiel, rules: _Rules) -> list[str]:
     """Codes on one line (« 2.7.3, 1.10 »), or words to search; found objectives are numbered."""
-    from cdv_check.cli.browse import search_objectives, usable_codes
+    from cdv_check.cli.browse import search_objectives, search_priorities, usable_codes
 
     codes = ref.objective_codes()
     say("Objectifs opérationnels de l'Annexe 1 : des codes sur une ligne (ex. 2.7.3, 1.10), ou des mots à "
@@ -356,7 +356,14 @@ def _objectives(ask: Ask, say: Say, ref: Referentiel, rules: _Rules) -> list[str
         found = search_objectives(ref, answer)
         offered = list(dict.fromkeys(code for path in found for code in usable_codes(path)))[:15]
         if not offered:
-            say("  Aucun objectif ne contient ces mots ; essayez-en d'autres (cdv-check objectives montre l'arbre).")
+            priorities = search_priorities(ref, answer)
+            if priorities:
+                names = ", ".join(p.id for p in priorities[:3])
+                say(f"  Aucun objectif de l'Annexe 1 ne contient ces mots, mais des priorités 2016 des quartiers : "
+                    f"{names}. Cherchez l'objectif avec un mot plus général.")
+            else:
+                say("  Aucun objectif ne contient ces mots ; essayez-en d'autres (cdv-check objectives montre "
+                    "l'arbre).")
             continue
         _numbered(say, (f"{code} {codes[code][0]}" for code in offered))
         say("  Répondez par les numéros ou les codes retenus (ex. 1, 3), ou cherchez d'autres mots.")
