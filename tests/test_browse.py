@@ -306,6 +306,8 @@ def test_cli_qpv_one_quartier() -> None:
     assert "tous-discriminations-egalite" in result.stdout  # « Tous QPV » applies to Borny too
     data = json.loads(_run("qpv", "BORNY", "--format", "json").stdout)
     assert [q["slug"] for q in data["qpv"]] == ["borny"]
+    assert "Sablon Sud (Metz)" in _run("qpv", "sablon").stdout  # the words of one QPV's name
+    assert _run("qpv", "metz").exit_code == 2  # a commune names no QPV
     result = _run("qpv", "la patrote")
     assert result.exit_code == 2 and "Vouliez-vous dire « La Patrotte/Metz Nord » ?" in result.stderr
 

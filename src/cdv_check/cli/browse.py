@@ -402,8 +402,21 @@ def search_json(ref: Referentiel, text: str) -> dict[str, Any]:
 
 
 def find_qpv(ref: Referentiel, text: str) -> Qpv | None:
-    """The QPV named by `text` (any of its spellings, case and accents ignored), or None."""
-    return ref.qpv_by_spelling(text)
+    """The QPV named by `text` (any of its spellings, case and accents ignored), or by words that
+    begin the words of one QPV's name and of no other (« sablon » → Sablon Sud), or None. A
+    commune's name alone names no QPV."""
+    exact = ref.qpv_by_spelling(text)
+    if exact is not None:
+        return exact
+    communes = {w for q in ref.qpv for w in fold(q.commune).split()}
+    words = [w for w in fold(text).split() if w not in communes]
+    if not words or any(len(w) < 4 for w in words):
+        return None
+    matching = [
+        q for q in ref.qpv
+        if any(all(any(part.startswith(w) for part in spelling.split()) for w in words) for spelling in q.spellings())
+    ]
+    return matching[0] if len(matching) == 1 else None
 
 
 def closest_qpv_name(ref: Referentiel, text: str) -> str | None:

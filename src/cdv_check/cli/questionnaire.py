@@ -312,7 +312,9 @@ def _quartiers(ask: Ask, say: Say, ref: Referentiel, rules: _Rules) -> list[str]
 def _one_quartier(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, part: str) -> str | None:
     if part.isdecimal() and 1 <= int(part) <= len(ref.qpv):
         return ref.qpv[int(part) - 1].slug
-    known = ref.qpv_by_spelling(part)
+    from cdv_check.cli.browse import find_qpv
+
+    known = find_qpv(ref, part)
     if known is not None:
         return known.slug
     from cdv_check.rules.eligibilite import closest_qpv
