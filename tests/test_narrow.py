@@ -153,3 +153,19 @@ def test_the_batch_summary_keeps_ids_and_amounts_whole(
     assert sorted(i for i in ids if i not in summary) == [], f"cut at {width} columns"
     amounts = set(_AMOUNT.findall(summary.replace("\n", " ")))
     assert amounts and sorted(a for a in amounts if a not in summary) == []
+
+
+def test_a_command_error_in_a_narrow_terminal_splits_no_word(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    child = pexpect.spawn(sys.executable, ["-m", "cdv_check", "qpv", "la patrote"], encoding="utf-8", timeout=30,
+                          dimensions=(24, 60), env=env, cwd=str(tmp_path))
+    child.expect(pexpect.EOF)
+    lines = child.before.replace("\r", "").splitlines()
+    child.close()
+    assert child.exitstatus == 2
+    assert max(map(len, lines)) <= 60
+    assert any("Hauts-de-Vallières" in line for line in lines)

@@ -56,7 +56,17 @@ def report_failure(exc: CommandFailed) -> int:
     file or a référentiel from elsewhere); the exit code."""
     from cdv_check.text.safety import clean_lines
 
-    sys.stderr.write(f"cdv-check : {clean_lines(exc.message)}\n")
+    text = f"cdv-check : {clean_lines(exc.message)}"
+    if sys.stderr.isatty():  # wrapped between words: a name or a path is never split by the terminal
+        import shutil
+        import textwrap
+
+        columns = shutil.get_terminal_size((100, 24)).columns - 1
+        text = "\n".join(
+            "\n".join(textwrap.wrap(line, columns, break_long_words=False, break_on_hyphens=False) or [line])
+            for line in text.split("\n")
+        )
+    sys.stderr.write(text + "\n")
     return exc.code
 
 
