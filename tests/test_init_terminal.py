@@ -15,7 +15,7 @@ from conftest import VALID_EXAMPLE
 
 pexpect = pytest.importorskip("pexpect")  # in the test extra; absent only where no pty exists
 
-PROMPT = r" :[ \r]*$"  # readline may add « \r » when the prompt fills the line
+PROMPT = r" : (?: \r)?$"  # « : » then a space (readline may add « \r » when the prompt fills the line)
 
 # A complete dossier, answered as a person would (every question, in order).
 COMPLETE = [
