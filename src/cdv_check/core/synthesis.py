@@ -117,6 +117,10 @@ def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def content_key(data: Any) -> bytes | None:
     """A digest of a dossier's data: two files that say the same thing have the same key."""
     if not isinstance(data, dict) or not data:
@@ -125,7 +129,7 @@ def content_key(data: Any) -> bytes | None:
         text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     except (TypeError, ValueError):  # keys of several types: not a dossier anyone sends twice
         return None
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return _digest(text)
 
 
 def demande_of(model: Dossier | None, ref: Referentiel, key: bytes | None) -> Demande:
@@ -382,10 +386,11 @@ class Builder:
             p.id: Coverage(p.id, p.qpv, _qpv_label(ref, p.qpv), p.texte) for p in ref.priorites
         }
         self.first_by_content: dict[bytes, str] = {}
-        self.first_by_title: dict[tuple[str, str], str] = {}
+        self.first_by_title: dict[bytes, str] = {}
+        """A digest of (SIRET, folded title) → the first file that gave it: 16 bytes a dossier."""
         self.same_content: dict[bytes, list[str]] = {}
-        self.same_title: dict[tuple[str, str], list[str]] = {}
-        self.titles: dict[tuple[str, str], str] = {}
+        self.same_title: dict[bytes, list[str]] = {}
+        self.titles: dict[bytes, str] = {}
 
     def add(self, file: str, statut: str, demande: Demande) -> None:
         ready = statut == READY
@@ -432,7 +437,7 @@ class Builder:
         if demande.siret and demande.intitule:
             from cdv_check.model.referentiel import fold
 
-            title_key = (demande.siret, fold(demande.intitule))
+            title_key = _digest(f"{demande.siret}\x00{fold(demande.intitule)}")
             first = self.first_by_title.setdefault(title_key, file)
             if first != file:
                 self.same_title.setdefault(title_key, [first]).append(file)
