@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from cdv_check.core.findings import Severity
+from cdv_check.model.referentiel import Referentiel
 from cdv_check.text.french import french_date
 from conftest import MakeCase, located
 
@@ -373,3 +374,13 @@ def test_a_commune_typed_as_a_qpv_suggests_its_qpv(make_case: MakeCase) -> None:
     assert finding.path == "action.quartiers[0]"
     meant = "vouliez-vous dire « Saint Eloy-Boileau Pré Génie » ?"
     assert f"« Woippy » est une commune, pas un QPV : {meant}" in finding.advice
+
+
+@pytest.mark.parametrize(("length", "warned"), [(79, True), (80, False)])
+def test_the_need_minimum_is_reached_at_exactly_the_threshold(
+    make_case: MakeCase, ref: Referentiel, length: int, warned: bool
+) -> None:
+    assert ref.seuils.besoin_longueur_min == 80
+    need = "a" * (length - 11) + "   " + "b" * 10  # spaces in a row count once
+    case = make_case({BESOIN: f"  besoin: {need}\n"})
+    assert [f.severity for f in case.findings("ELG05")] == ([Severity.WARNING] if warned else [])
