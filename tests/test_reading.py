@@ -19,11 +19,13 @@ from cdv_check.reading.loading import (
     Document,
     InputRefused,
     ReadProblem,
+    _char_index,
     decode,
     parse_text,
     read_bounded,
     read_stream_bounded,
     read_structured,
+    where,
 )
 
 
@@ -613,3 +615,26 @@ def test_the_first_nul_byte_is_placed_after_undecodable_bytes() -> None:
     with pytest.raises(InputRefused) as refused:
         decode(b"\xe9\xe9\x00")
     assert (refused.value.problem.line, refused.value.problem.column) == (1, 3)
+
+
+def test_where_writes_what_is_known_as_compilers_do() -> None:
+    assert where("d.yaml", None, None) == "d.yaml"
+    assert where("d.yaml", 3, None) == "d.yaml:3"
+    assert where("d.yaml", 3, 4) == "d.yaml:3:4"
+
+
+def test_a_control_character_is_found_from_a_byte_or_a_character_offset() -> None:
+    assert _char_index("é\x07", 2, 7) == 1  # libyaml: bytes of UTF-8 before it
+    assert _char_index("é\x07", 1, 7) == 1  # the pure-Python reader: characters before it
+    assert _char_index("\x07a", 0, 7) == 0
+    assert _char_index("ab", 5, 7) is None  # nowhere near: no made-up position
+    assert _char_index("ab", None, 7) is None and _char_index("ab", 1, None) is None
+    assert _char_index("\ud800\x07", 1, 7) == 1  # a lone surrogate before it does not stop the search
+
+
+def test_standard_input_over_the_limit_names_the_limit() -> None:
+    with pytest.raises(InputRefused) as refused:
+        read_stream_bounded(io.BytesIO(b"x" * 20), 10)
+    assert refused.value.problem.message == (
+        f"Fichier trop gros : 11 octets, au-delà de la limite de sécurité « {LIMIT_LABELS['file_bytes']} » (10)."
+    )
