@@ -8,8 +8,8 @@ hostile tests (tests/hostile) show the same refusals at the real limits, through
 from __future__ import annotations
 
 import codecs
-import os
 import io
+import os
 from pathlib import Path
 
 import pytest
