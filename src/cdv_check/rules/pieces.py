@@ -334,8 +334,10 @@ def piece_files(ctx: Context) -> Iterator[Issue]:
     du dossier, nomme un fichier ordinaire, non vide, dans ce répertoire. Sont refusés : un
     fichier absent, un répertoire, un chemin absolu ou qui remonte (« .. »), un chemin Windows
     (C:\\, \\\\serveur, « \\ »), tout lien symbolique (jamais suivi), un tube, un périphérique, un
-    fichier vide. Un nom écrit avec des accents composés ou décomposés (macOS) est reconnu. La
-    règle ne s'applique pas quand les fichiers ne sont pas vérifiés (--no-files, ou dossier lu
+    fichier vide. Un nom écrit avec des accents composés ou décomposés (macOS) est reconnu. Pour
+    un fichier ou un répertoire introuvable, le nom présent sur le disque qui n'en diffère que par
+    les majuscules, les accents ou une faute de frappe est proposé (« Fiche de synthese.pdf » :
+    « Vouliez-vous dire « Fiche de synthèse.pdf » ? »). La règle ne s'applique pas quand les fichiers ne sont pas vérifiés (--no-files, ou dossier lu
     sur l'entrée standard).
 
     Exemple refusé :

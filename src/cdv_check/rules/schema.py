@@ -46,9 +46,11 @@ declare(
     suivre) : un dossier mal écrit ne peut pas être lu jusqu'au bout.
 
     Ce qui est vérifié : le fichier est du YAML ou du JSON valide. La ligne et la colonne données
-    sont celles où l'analyseur s'est arrêté ; l'erreur réelle est souvent juste avant. Causes
-    fréquentes : une tabulation pour indenter, un « : » dans une valeur sans guillemets, un
-    crochet non fermé, plusieurs documents « --- » dans un seul fichier.
+    sont celles où l'analyseur s'est arrêté ; l'erreur réelle est souvent juste avant. Un guillemet
+    ouvert et jamais fermé est signalé à la ligne qui l'ouvre ; fermé plus loin, cette ligne est
+    nommée dans le message. Causes fréquentes : une tabulation pour indenter, un « : » dans une
+    valeur sans guillemets, un guillemet ou un crochet non fermé, plusieurs documents « --- » dans
+    un seul fichier.
 
     Exemple refusé :
 
