@@ -170,8 +170,12 @@ def usable_codes(path: ObjectivePath) -> list[str]:
     """The operational codes a dossier can give for this node: itself, or those under it."""
     if path.operationnel is not None:
         return [path.code] if path.code else []
-    strategiques = [path.strategique] if path.strategique else path.axe.objectifs_strategiques
-    return [op.code for strat in strategiques for op in strat.objectifs_operationnels]
+    return [
+        under.operationnel.code
+        for under in walk([path.axe])
+        if under.objectif is None and under.operationnel is not None
+        and (path.strategique is None or under.strategique is path.strategique)
+    ]
 
 
 # --- selecting what to show --------------------------------------------------------------------

@@ -34,7 +34,7 @@ def yes_no(value: object, *, expected: str = "« oui » ou « non » attendu") -
     raise ValueError(expected)
 
 
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_SPACES = re.compile(forms.SPACE + "+")
 
 
 def unspaced(text: str) -> str:
