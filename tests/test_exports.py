@@ -243,8 +243,11 @@ def test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text(batch: l
     from pypdf import PdfReader
 
     pages = PdfReader(pdf).pages
-    assert {(round(float(p.mediabox.width) / 72 * 25.4), round(float(p.mediabox.height) / 72 * 25.4)) for p in pages} == {
-        (210, 297)}
+    def mm(points: float) -> int:
+        return round(float(points) / 72 * 25.4)
+
+    millimetres = {(mm(p.mediabox.width), mm(p.mediabox.height)) for p in pages}
+    assert millimetres == {(210, 297)}
     assert "lot/e-renouvellement/dossier.yaml:" in "".join(p.extract_text() for p in pages).replace("\n", "")
     shot = tmp_path / "rapport.png"
     taken = browser(f"--screenshot={shot}", "--window-size=1280,1600", (tmp_path / "rapport.html").as_uri())

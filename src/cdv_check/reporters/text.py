@@ -51,7 +51,8 @@ def batch_lines(synthesis: Synthesis) -> str:
 def hidden_note(summary: Summary) -> str:
     """` (non affichés, --min-severity : 3 conseil(s))` when findings were left out."""
     hidden = summary.hidden
-    parts = [f"{hidden[k]} {label}" for k, label in (("warning", "avertissement(s)"), ("info", "conseil(s)")) if hidden[k]]
+    labels = (("warning", "avertissement(s)"), ("info", "conseil(s)"))
+    parts = [f"{hidden[k]} {label}" for k, label in labels if hidden[k]]
     return f" (non affichés, --min-severity : {', '.join(parts)})" if parts else ""
 
 

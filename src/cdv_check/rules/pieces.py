@@ -337,8 +337,8 @@ def piece_files(ctx: Context) -> Iterator[Issue]:
     fichier vide. Un nom écrit avec des accents composés ou décomposés (macOS) est reconnu. Pour
     un fichier ou un répertoire introuvable, le nom présent sur le disque qui n'en diffère que par
     les majuscules, les accents ou une faute de frappe est proposé (« Fiche de synthese.pdf » :
-    « Vouliez-vous dire « Fiche de synthèse.pdf » ? »). La règle ne s'applique pas quand les fichiers ne sont pas vérifiés (--no-files, ou dossier lu
-    sur l'entrée standard).
+    « Vouliez-vous dire « Fiche de synthèse.pdf » ? »). La règle ne s'applique pas quand les
+    fichiers ne sont pas vérifiés (--no-files, ou dossier lu sur l'entrée standard).
 
     Exemple refusé :
 
