@@ -243,15 +243,56 @@ class Row:
 
 @dataclass(slots=True)
 class Carrier:
-    """The requests of one SIRET (key None: the dossiers that give no SIRET)."""
+    """The requests of one SIRET (key None: the dossiers that give no SIRET).
+
+    Most carriers send one or two dossiers under one name: only that name is kept, and a mapping
+    of the other names is made when a second name appears (LOT02), so that a batch of 100 000
+    dossiers keeps little per carrier.
+    """
 
     siret: str | None
-    names: dict[str, str] = field(default_factory=dict)
-    """Folded name → the name as first written."""
     files: list[str] = field(default_factory=list)
-    files_by_name: dict[str, list[str]] = field(default_factory=dict)
     subvention_demandee: Decimal = ZERO
     prets: int = 0
+    first_key: str | None = None
+    """The first name, folded (case, accents and spaces aside)."""
+    first_name: str | None = None
+    others: dict[str, tuple[str, list[str]]] | None = None
+    """The other names: folded → (as first written, the files that give it)."""
+    unnamed: list[str] | None = None
+    """The files that give no carrier name."""
+
+    def add(self, file: str, name: str | None) -> None:
+        self.files.append(file)
+        if name is None:
+            if self.unnamed is None:
+                self.unnamed = []
+            self.unnamed.append(file)
+            return
+        from cdv_check.model.referentiel import fold
+
+        key = fold(name)
+        if self.first_key is None:
+            self.first_key, self.first_name = key, name
+        elif key != self.first_key:
+            if self.others is None:
+                self.others = {}
+            self.others.setdefault(key, (name, []))[1].append(file)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Folded name → the name as first written, in the order they appeared."""
+        out = {self.first_key: self.first_name} if self.first_key is not None and self.first_name else {}
+        out.update({key: name for key, (name, _) in (self.others or {}).items()})
+        return out
+
+    def files_by_name(self) -> dict[str, list[str]]:
+        """Folded name → the files that give it."""
+        apart = set(self.unnamed or ())
+        apart.update(f for _, files in (self.others or {}).values() for f in files)
+        out = {self.first_key: [f for f in self.files if f not in apart]} if self.first_key is not None else {}
+        out.update({key: list(files) for key, (_, files) in (self.others or {}).items()})
+        return out
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -418,15 +459,9 @@ class Builder:
         carrier = self.carriers.get(demande.siret)
         if carrier is None:
             carrier = self.carriers[demande.siret] = Carrier(demande.siret)
-        carrier.files.append(file)
+        carrier.add(file, demande.porteur_nom)
         carrier.subvention_demandee += amount
         carrier.prets += ready
-        if demande.porteur_nom is not None:
-            from cdv_check.model.referentiel import fold
-
-            folded = fold(demande.porteur_nom)
-            carrier.names.setdefault(folded, demande.porteur_nom)
-            carrier.files_by_name.setdefault(folded, []).append(file)
 
     def _duplicates(self, file: str, demande: Demande) -> None:
         key = demande.content_key

@@ -145,13 +145,11 @@ def batch_findings(builder: Builder) -> Iterator[BatchFinding]:
             tuple(files),
         )
     for carrier in builder.carriers.values():
-        if carrier.siret is None or len(carrier.names) < 2:
+        if carrier.siret is None or not carrier.others:
             continue
-        named = [
-            f"{quoted(shorten(name, 50))} ({_some(carrier.files_by_name[key])})"
-            for key, name in carrier.names.items()
-        ]
-        named_files = tuple(f for key in carrier.names for f in carrier.files_by_name[key])
+        by_name = carrier.files_by_name()
+        named = [f"{quoted(shorten(name, 50))} ({_some(by_name[key])})" for key, name in carrier.names.items()]
+        named_files = tuple(f for key in carrier.names for f in by_name[key])
         yield BatchFinding(
             "LOT02", Severity.WARNING,
             f"Le SIRET {carrier.siret} est donné sous {plural(len(named), 'nom')} de porteur : "
