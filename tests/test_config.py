@@ -172,3 +172,32 @@ def test_the_limits_given_bound_the_configuration_file(project: Path) -> None:
     (project / ".cdv-check.yaml").write_text("ignore: [OBJ04]\nstrict: true\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="Fichier trop gros"):
         load(limits=Limits(file_bytes=16))
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [
+        "[tool.cdv-check]\nstrict = true\n",
+        "[ tool . 'cdv-check' ]\nstrict = true\n",
+        "[tool]\ncdv-check = {strict = true}\n",
+        "tool.cdv-check.strict = true\n",
+        'tool = {"cdv-check" = {strict = true}}\n',
+    ],
+)
+def test_every_way_toml_names_the_table_is_read(project: Path, toml: str) -> None:
+    text = toml + '[project]\nname = "demandes"\n' if toml.startswith("tool") else '[project]\nname = "x"\n' + toml
+    (project / "pyproject.toml").write_text(text, encoding="utf-8")  # root keys come before any table
+    assert load().strict is True
+
+
+def test_a_pyproject_that_only_depends_on_cdv_check_is_not_read(project: Path) -> None:
+    # A repository of dossiers lists cdv-check as a dependency: that file says nothing to cdv-check,
+    # whatever else it holds (here a table left unclosed by someone else's tool).
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "demandes"\ndependencies = ["cdv-check>=0.1"]\n\n[project.scripts]\n'
+        'cdv-check = "cdv_check.__main__:main"\n\n[tool.autre\n',
+        encoding="utf-8",
+    )
+    assert load() == FileConfig()
+    code, _ = _rules()
+    assert code == 0

@@ -119,13 +119,27 @@ def _toml_problem(message: str) -> str:
     return f"syntaxe TOML invalide{where}. Corrigez le fichier (voir la table [tool.{TABLE}] du README)."
 
 
+_TOOL = rb"""\s*(?:tool|"tool"|'tool')\s*"""
+_NAME = rb"""\s*(?:cdv-check|"cdv-check"|'cdv-check')\s*"""
+_NAMES_THE_TABLE = re.compile(
+    rb"^\s*\[\[?" + _TOOL + rb"(?:\." + _NAME + rb"|\])"  # [tool.cdv-check…, [tool]: a header (even unclosed)
+    rb"|^" + _TOOL + rb"(?:\." + _NAME + rb"|=)",  # tool.cdv-check.strict = …, tool = {cdv-check = …}
+    re.MULTILINE,
+)
+
+
 def _may_name_the_table(raw: bytes) -> bool:
     """A TOML file names [tool.cdv-check] literally, or through a \\u escape in a quoted key.
 
     Most folders have a pyproject.toml of their own; reading TOML costs more than the rest of
-    the configuration, so a file that cannot name the table is passed over unread.
+    the configuration, so a file that cannot name the table is passed over unread. Naming it
+    takes a table header under `tool` (`[tool.cdv-check]`, or `[tool]` then a `cdv-check` key)
+    or a key line starting with `tool` (`tool.cdv-check.strict = true`): cdv-check as a
+    dependency (`"cdv-check>=0.1"`) or as a script name does not.
     """
-    return TABLE.encode() in raw or b"\\u" in raw or b"\\U" in raw
+    if b"\\u" in raw or b"\\U" in raw:
+        return True
+    return TABLE.encode() in raw and _NAMES_THE_TABLE.search(raw) is not None
 
 
 def parse(raw: dict[str, Any], source: Path) -> FileConfig:
