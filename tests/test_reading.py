@@ -638,3 +638,26 @@ def test_standard_input_over_the_limit_names_the_limit() -> None:
     assert refused.value.problem.message == (
         f"Fichier trop gros : 11 octets, au-delà de la limite de sécurité « {LIMIT_LABELS['file_bytes']} » (10)."
     )
+
+
+def test_json_surrogate_escapes_at_the_edges_of_their_ranges() -> None:
+    text = (
+        r'{"a": "\ud800\udc00 \udbff\udfff", "b": "\ud800", "c": "\udfff x \udfff", '
+        r'"\ud83d\ude00": 1, "d": "x\ud83d\ude00y\ud83d\ude00"}'
+    )
+    doc = _read(text)
+    assert doc.data == {"a": "\U00010000 \U0010ffff", "😀": "1", "d": "x😀y😀"}
+    half = "Valeur refusée : elle contient une moitié de caractère seule (échappement {}) ; elle n'est pas lue."
+    assert [(p.rule, p.message, p.path, p.line, p.column) for p in doc.problems] == [
+        ("SCH04", half.format(r"« \ud800 » sans son autre moitié"), ("b",), 1, 41),
+        ("SCH04", half.format(r"« \udfff », « \udfff » sans son autre moitié"), ("c",), 1, 56),
+    ]
+    assert doc.problems[0].advice == (
+        r"Écrivez le caractère lui-même, ou la paire d'échappements complète (ex. « \ud83d\ude00 » pour 😀)."
+    )
+
+
+def test_a_doubled_single_quote_at_the_end_of_a_line_leaves_the_quote_open() -> None:
+    problem = _only(_read("a: 'l''\nb: c: d\n"))
+    assert problem.message == "Erreur de syntaxe : le guillemet ouvert ligne 1 n'est jamais fermé."
+    assert _only(_read("a: 'l''eau'\nb: c: d\n")).message == "Erreur de syntaxe : un « : » inattendu."
