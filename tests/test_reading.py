@@ -661,3 +661,15 @@ def test_a_doubled_single_quote_at_the_end_of_a_line_leaves_the_quote_open() -> 
     problem = _only(_read("a: 'l''\nb: c: d\n"))
     assert problem.message == "Erreur de syntaxe : le guillemet ouvert ligne 1 n'est jamais fermé."
     assert _only(_read("a: 'l''eau'\nb: c: d\n")).message == "Erreur de syntaxe : un « : » inattendu."
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"), [("€ é".encode("cp1252"), "Windows-1252 (cp1252)"), (b"\x81 \xe9", "Latin-1 (ISO-8859-1)")]
+)
+def test_the_encoding_warning_in_full(raw: bytes, name: str) -> None:
+    _, [warning] = decode(raw)
+    assert warning == ReadProblem(
+        "SCH08",
+        f"Le fichier n'est pas en UTF-8 : il a été lu comme du {name}.",
+        "Enregistrez-le en UTF-8 (« Enregistrer sous… », codage UTF-8) pour éviter les accents mal lus.",
+    )
