@@ -384,3 +384,31 @@ def test_the_need_minimum_is_reached_at_exactly_the_threshold(
     need = "a" * (length - 11) + "   " + "b" * 10  # spaces in a row count once
     case = make_case({BESOIN: f"  besoin: {need}\n"})
     assert [f.severity for f in case.findings("ELG05")] == ([Severity.WARNING] if warned else [])
+
+
+def _without(text: str, start: str, end: str) -> str:
+    return text[text.index(start):text.index(end)]
+
+
+def test_a_dossier_without_porteur_or_action_is_left_to_the_schema(make_case: MakeCase) -> None:
+    text = make_case().text
+    for start, end, path in (("porteur:\n", "action:\n", "porteur"), ("action:\n", "budget:\n", "action")):
+        case = make_case({_without(text, start, end): ""})
+        errors = [f for f in case.check().findings if f.severity == "error"]
+        assert [(f.rule, f.path) for f in errors] == [("SCH03", path)]
+        assert not [f for f in case.check().findings if f.rule in ("ELG01", "ELG02", "ELG03", "ELG04", "ELG05")]
+
+
+def test_missing_qpv_beneficiaries_without_a_total(make_case: MakeCase) -> None:
+    case = make_case({"    beneficiaires: 24\n    beneficiaires_qpv: 22\n": ""})
+    [finding] = case.findings("ELG02")
+    assert finding.advice == (
+        "L'action doit bénéficier aux habitants des QPV : indiquez combien des personnes touchées "
+        "y habitent (« beneficiaires_qpv: … » sous « public »)."
+    )
+
+
+def test_a_long_misspelt_qpv_still_gets_its_suggestion(make_case: MakeCase) -> None:
+    case = make_case({QUARTIERS: "quartiers: [Hauts de Valière]"})
+    [finding] = case.findings("ELG03")
+    assert finding.advice.startswith("Vouliez-vous dire « Hauts-de-Vallières » ?")
