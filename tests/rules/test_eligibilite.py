@@ -412,3 +412,36 @@ def test_a_long_misspelt_qpv_still_gets_its_suggestion(make_case: MakeCase) -> N
     case = make_case({QUARTIERS: "quartiers: [Hauts de Valière]"})
     [finding] = case.findings("ELG03")
     assert finding.advice.startswith("Vouliez-vous dire « Hauts-de-Vallières » ?")
+
+
+_QPV_LIST = "Borny, Bellecroix, Hauts-de-Vallières, Sablon Sud, La Patrotte/Metz Nord et Saint Eloy-Boileau Pré Génie"
+
+
+def test_a_blank_qpv_item_is_named_and_the_next_items_still_checked(make_case: MakeCase) -> None:
+    case = make_case({QUARTIERS: 'quartiers: [Bellecroix, "", Borni]'})
+    blank, unknown = case.findings("ELG03")
+    assert located([blank, unknown]) == [
+        ("ELG03", "action.quartiers[1]", *case.at('""')),
+        ("ELG03", "action.quartiers[2]", *case.at("Borni")),
+    ]
+    assert (blank.message, blank.advice) == (
+        "Élément vide dans action.quartiers.", f"Retirez-le, ou écrivez le nom d'un QPV ({_QPV_LIST})."
+    )
+    assert unknown.advice == f"Vouliez-vous dire « Borny » ? Les QPV sont : {_QPV_LIST}."
+
+
+def test_the_commune_gets_all_its_qpv_and_an_unknown_name_only_the_list(make_case: MakeCase) -> None:
+    [metz] = make_case({QUARTIERS: "quartiers: [Metz]"}).findings("ELG03")
+    assert metz.advice.startswith("« Metz » est une commune, pas un QPV : vouliez-vous dire « Borny », « Bellecroix »")
+    assert "« La Patrotte/Metz Nord » ou « Saint Eloy-Boileau Pré Génie » ?" in metz.advice
+    [unknown] = make_case({QUARTIERS: "quartiers: [Zzzzzzzz]"}).findings("ELG03")
+    assert unknown.advice == f"Les QPV sont : {_QPV_LIST}."
+    [long] = make_case({QUARTIERS: "quartiers: [Le quartier de la gare et ses alentours immédiats]"}).findings("ELG03")
+    assert long.message == "Quartier « Le quartier de la gare et ses… » inconnu : ce n'est pas un des QPV de l'appel."
+
+
+def test_a_blank_objective_does_not_stop_the_next_ones_and_an_axis_with_a_dot_is_an_axis(make_case: MakeCase) -> None:
+    case = make_case({OBJECTIVES: 'objectifs: ["", 9.9, 2.]'})
+    findings = case.findings("ELG04")
+    assert [f.path for f in findings] == ["action.objectifs[0]", "action.objectifs[1]", "action.objectifs[2]"]
+    assert findings[2].message.startswith("« 2 » désigne l'axe stratégique 2 ")
