@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -10,9 +11,11 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from cdv_check.model.referentiel import Referentiel, ReferentielError, embedded_path, load
+from cdv_check.model.referentiel import Referentiel, ReferentielError, embedded_path, fold, load
 
 
 def _raw() -> dict[str, Any]:
@@ -312,3 +315,11 @@ def test_load_says_what_is_wrong_in_french(tmp_path: Path, text: str, said: str)
 def test_load_of_a_missing_file_shows_no_made_up_position(tmp_path: Path) -> None:
     with pytest.raises(ReferentielError, match=r"absent\.yaml: Fichier illisible"):
         load(tmp_path / "absent.yaml")
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF) | st.sampled_from("\u00a0\u202fﬁœß²́")))
+def test_fold_reads_plain_ascii_as_every_text(text: str) -> None:
+    # The shortcut for texts that decompose to ASCII gives what the letter-by-letter reading gives.
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    assert fold(text) == " ".join(kept.split())

@@ -20,9 +20,14 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+_ASCII_NOT_ALNUM = {c: " " for c in range(128) if not chr(c).isalnum()}
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used to compare names typed by users."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if decomposed.isascii():  # no accent, no combining mark: one translation instead of a loop
+        return " ".join(decomposed.translate(_ASCII_NOT_ALNUM).split())
     kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
     return " ".join(kept.split())
 
