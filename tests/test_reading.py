@@ -259,6 +259,7 @@ def test_a_refused_tag_in_a_list_keeps_the_place_of_the_item() -> None:
         ("SCH04", ("a", 2), 1, 27),
     ]
     assert doc.problems[0].message == "Étiquette YAML « !!python/object » refusée : la valeur n'est pas lue."
+    assert doc.locate(("a", 0)) == (1, 5) and doc.locate(("a", 2)) == (1, 27)
     assert doc.was_dropped(("a", 0)) and doc.was_dropped(("a", 2, "x"))
     assert not doc.was_dropped(("a", 1)) and not doc.was_dropped(("a",))
     assert doc.readable  # a refused value is reported, the rest is checked
