@@ -263,7 +263,12 @@ def _code_as_number(data: dict[str, Any]) -> None:
     data["annexe1"][0]["objectifs_strategiques"][0]["objectifs_operationnels"][0]["code"] = 1.1
 
 
+def _axis_title_drifted(data: dict[str, Any]) -> None:
+    data["annexe1"][0]["intitule"] = "Développer les quartiers"
+
+
 BREAKAGES = {
+    "axis-title-not-the-quoted-one": (_axis_title_drifted, "axe 1"),
     "priority-unknown-qpv": (_broken_priority, "montigny"),
     "finer-under-missing-operational": (_orphan_finer, "1.99.1"),
     "operational-twice": (_operational_twice, "2.1"),

@@ -262,3 +262,9 @@ def test_markdown_keeps_dossier_text_inert() -> None:
     assert md("<script>alert(1)</script> | [x](javascript:y)") == (
         "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\| \\[x\\]\\(javascript:y\\)"
     )
+
+
+def test_strategic_axes_are_named_as_the_call_quotes_them(batch: list[str]) -> None:
+    rows = {r["cle"]: r["libelle"] for r in report("lot")["synthese"]["par_axe_strategique"]}
+    assert rows["1"] == "Développer les potentiels des quartiers"
+    assert rows["3"] == "Mieux arrimer les quartiers à la trame urbaine et économique de l'agglomération"

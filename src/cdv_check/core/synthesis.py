@@ -418,7 +418,7 @@ class Builder:
         self.totals, self.ready = Amounts(), Amounts()
         self.statuses = dict.fromkeys(STATUSES, 0)
         self.by_qpv = _rows([(q.slug, q.nom) for q in ref.qpv], "Aucun QPV reconnu")
-        self.by_axis = _rows([(a.code, a.libelle) for a in ref.annexe1], "Aucun objectif de l'Annexe 1")
+        self.by_axis = _rows([(a.code, a.intitule) for a in ref.annexe1], "Aucun objectif de l'Annexe 1")
         self.by_transversal = _rows(
             [(a.id, a.libelle) for a in ref.appel.axes_transversaux], "Aucun axe transversal"
         )

@@ -102,6 +102,9 @@ class ObjectifStrategique(_Frozen):
 class Axe(_Frozen):
     code: str
     libelle: str
+    """The title as Annexe 1 prints it, in capitals without accents."""
+    intitule: str
+    """The same title as the call quotes it in the axis' introduction, for reports."""
     introduction: str
     objectifs_strategiques: list[ObjectifStrategique]
 
@@ -271,6 +274,9 @@ class Referentiel(_Frozen):
             for axis in p.axes:
                 if axis not in axes:
                     raise ValueError(f"la priorité « {p.id} » nomme l'axe transversal inconnu « {axis} »")
+        for axe in self.annexe1:
+            if fold(axe.intitule) != fold(axe.libelle) or f"« {axe.intitule} »" not in axe.introduction:
+                raise ValueError(f"l'intitulé de l'axe {axe.code} n'est pas son libellé tel que son introduction le cite")
         operational: list[str] = []
         for path in walk(self.annexe1):
             op, fin = path.operationnel, path.objectif

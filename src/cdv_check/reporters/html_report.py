@@ -115,8 +115,7 @@ def _breakdowns(synthesis: Synthesis) -> list[tuple[str, list[dict[str, Any]]]]:
 
 
 def _bar(row: TotalRow, grand: Decimal, coded: bool) -> dict[str, Any]:
-    label = row.label.lower() if row.label.isupper() else row.label  # Annexe 1 writes axes in capitals
-    label = label[:1].upper() + label[1:]
+    label = row.label[:1].upper() + row.label[1:]
     return {
         "row": row,
         "label": f"{row.key} — {label}" if coded and row.key is not None else label,
