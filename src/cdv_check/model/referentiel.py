@@ -276,7 +276,9 @@ class Referentiel(_Frozen):
                     raise ValueError(f"la priorité « {p.id} » nomme l'axe transversal inconnu « {axis} »")
         for axe in self.annexe1:
             if fold(axe.intitule) != fold(axe.libelle) or f"« {axe.intitule} »" not in axe.introduction:
-                raise ValueError(f"l'intitulé de l'axe {axe.code} n'est pas son libellé tel que son introduction le cite")
+                raise ValueError(
+                    f"l'intitulé de l'axe {axe.code} n'est pas son libellé tel que son introduction le cite"
+                )
         operational: list[str] = []
         for path in walk(self.annexe1):
             op, fin = path.operationnel, path.objectif
