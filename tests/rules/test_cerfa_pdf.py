@@ -3,6 +3,7 @@ said, a broken PDF is a finding (never a traceback), and pypdf is loaded only to
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +82,23 @@ def test_pypdf_is_loaded_only_to_read_a_cerfa(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_whole_pdf_naming_the_form_is_recognised_without_pypdf(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from make_pdf import tiny_pdf\n"
+        "from cdv_check.reading.pdf import pdf_facts\n"
+        "facts = pdf_facts(tiny_pdf('cerfa N 12156*03'), '12156', 3)\n"
+        "print(facts.readable, facts.form_number, 'pypdf' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(EXAMPLES)}).stdout
+    assert out.split() == ["True", "True", "False"]
+
+
+def test_the_number_inside_a_longer_one_is_not_the_form() -> None:
+    from cdv_check.reading.pdf import pdf_facts
+
+    rib = tiny_pdf("RIB - IBAN FR76 3000 4000 0312 3456 7890 143 - compte 00000121567")
+    assert pdf_facts(rib, "12156", 3).bank_details

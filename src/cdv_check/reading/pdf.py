@@ -33,6 +33,9 @@ class PdfFacts:
 
 def pdf_facts(data: bytes, form_number: str, pages: int) -> PdfFacts:
     """Read `data` as a PDF: whether it names `form_number`, whether it holds bank details."""
+    number = re.compile(r"(?<![0-9])" + re.escape(form_number) + r"(?![0-9])")
+    if _plainly_the_form(data, re.compile(number.pattern.encode("ascii"))):
+        return PdfFacts(readable=True, form_number=True)
     import io
     import logging
     import warnings
@@ -50,7 +53,7 @@ def pdf_facts(data: bytes, form_number: str, pages: int) -> PdfFacts:
             warnings.simplefilter("ignore")
             # Cheapest first, stopping at the form's number: a batch reads thousands of CERFAs.
             for text in _texts(PdfReader(io.BytesIO(data), strict=False), pages):
-                if form_number in text:
+                if number.search(text):
                     return PdfFacts(readable=True, form_number=True)
                 seen.append(text)
     except Exception:  # any failure of pypdf on a broken or hostile file (RecursionError too)
@@ -59,6 +62,16 @@ def pdf_facts(data: bytes, form_number: str, pages: int) -> PdfFacts:
         logger.disabled = silenced
     text = " ".join(seen)[:_MAX_TEXT]
     return PdfFacts(readable=True, bank_details=bool(_BANK.search(text)))
+
+
+def _plainly_the_form(data: bytes, number: re.Pattern[bytes]) -> bool:
+    """A whole PDF (it ends with its cross-reference and « %%EOF ») whose bytes show the form's
+    number as a number of its own (not inside a longer one, such as a cross-reference offset):
+    its uncompressed text or metadata names the form, so it is the CERFA without parsing it.
+    pypdf costs more than all the rules of a dossier; most CERFAs are recognised this way."""
+    tail = data[-1024:].rstrip()
+    whole = tail.endswith(b"%%EOF") and b"startxref" in tail
+    return whole and number.search(data) is not None
 
 
 def _texts(reader: object, pages: int) -> Iterator[str]:
