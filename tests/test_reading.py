@@ -228,27 +228,30 @@ def test_an_alias_to_a_closed_anchor_beside_is_not_recursive() -> None:
     assert _read("a: &x [1]\nb: [*x, *x]\n").data == {"a": ["1"], "b": [["1"], ["1"]]}
 
 
-def test_an_alias_as_a_key_is_refused() -> None:
-    doc = _read("a: &x k\n*x : v\n")
+def test_an_alias_as_a_key_is_refused_and_the_rest_is_read() -> None:
+    doc = _read("a: &x k\n*x : v\nb: w\n")
     problem = _only(doc)
     assert (problem.rule, problem.line, problem.column) == ("SCH04", 2, 1)
-    assert problem.message == "Un alias YAML est utilisé comme clé."
-    assert doc.data is None
+    assert problem.message == "Un alias YAML est utilisé comme clé : ni la clé ni sa valeur ne sont lues."
+    assert doc.data == {"a": "k", "b": "w"}
 
 
 # --- keys that are not words, tags -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("text", "where"),
-    [("? [a, b]\n: v\n", (1, 3)), ("{[a]: 1}\n", (1, 2)), ("p:\n  ? {x: 1}\n  : v\n", (2, 5))],
+    ("text", "where", "data"),
+    [("? [a, b]\n: v\nc: 1\n", (1, 3), {"c": "1"}), ("{[a]: 1, b: 2}\n", (1, 2), {"b": "2"}),
+     ("p:\n  ? {x: [1, {y: 2}]}\n  : [v, w]\n  q: 3\n", (2, 5), {"p": {"q": "3"}})],
 )
-def test_a_list_or_mapping_as_a_key_is_refused(text: str, where: tuple[int, int]) -> None:
+def test_a_list_or_mapping_as_a_key_is_refused_and_the_rest_is_read(
+    text: str, where: tuple[int, int], data: object
+) -> None:
     doc = _read(text)
     problem = _only(doc)
     assert (problem.rule, problem.line, problem.column) == ("SCH04", *where)
-    assert problem.message == "Une liste ou un tableau est utilisé comme clé."
-    assert doc.data is None
+    assert problem.message == "Une liste ou un tableau est utilisé comme clé : ni la clé ni sa valeur ne sont lues."
+    assert doc.data == data
 
 
 def test_a_refused_tag_in_a_list_keeps_the_place_of_the_item() -> None:
@@ -453,8 +456,9 @@ _REFUSED_ALIAS = (
 @pytest.mark.parametrize(
     ("text", "limits", "data", "problems"),
     [
-        ("a: &x k\n*x : v\n", {}, None, [
-            ("SCH04", "Un alias YAML est utilisé comme clé.", "Écrivez la clé en toutes lettres.",
+        ("a: &x k\n*x : v\n", {}, {"a": "k"}, [
+            ("SCH04", "Un alias YAML est utilisé comme clé : ni la clé ni sa valeur ne sont lues.",
+             "Écrivez la clé en toutes lettres.",
              (), 2, 1)]),
         ("a: &x [1, *x]\n", {}, None, [
             ("SCH07", "Alias « *x » récursif : il se contient lui-même.",
@@ -464,8 +468,8 @@ _REFUSED_ALIAS = (
         ("a: 1\nb: *nope\n", {}, None, [
             ("SCH02", "Alias « *nope » sans ancre « &nope » définie avant lui.",
              "Définissez l'ancre avant l'alias, ou écrivez la valeur en toutes lettres.", ("b",), 2, 4)]),
-        ("? [a, b]\n: v\n", {}, None, [
-            ("SCH04", "Une liste ou un tableau est utilisé comme clé.",
+        ("? [a, b]\n: v\n", {}, {}, [
+            ("SCH04", "Une liste ou un tableau est utilisé comme clé : ni la clé ni sa valeur ne sont lues.",
              "Une clé est un mot simple, suivi de « : ».", (), 1, 3)]),
         ("b: &b {x: 1}\nc:\n  <<: *b\n", {}, {"b": {"x": "1"}, "c": {}}, [
             ("SCH05", "Clé de fusion YAML « << » refusée : ce qu'elle fusionnerait n'est pas lu.",
@@ -674,3 +678,15 @@ def test_the_encoding_warning_in_full(raw: bytes, name: str) -> None:
         f"Le fichier n'est pas en UTF-8 : il a été lu comme du {name}.",
         "Enregistrez-le en UTF-8 (« Enregistrer sous… », codage UTF-8) pour éviter les accents mal lus.",
     )
+
+
+def test_a_refused_key_does_not_make_the_dossier_empty(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cdv_check.cli.app import app
+
+    dossier = tmp_path / "d.yaml"
+    dossier.write_text("? [a, b]\n: v\nporteur:\n  nom: Asso\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--format", "text", "--no-files", "--select", "SCH", str(dossier)])
+    assert "Le fichier est vide" not in result.stdout
+    assert "Clé obligatoire « statut » absente de « porteur »" in result.stdout  # porteur is read

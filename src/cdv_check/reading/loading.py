@@ -282,6 +282,8 @@ class _Frame:
     key: str | None = None
     keep_value: bool = True
     chars_at_start: int = 0
+    is_key: bool = False
+    """A list or mapping written where a key was expected: read through, then refused."""
 
 
 class _Builder:
@@ -486,12 +488,13 @@ class _Builder:
         if self.expecting_key():
             self.problem(
                 "SCH04",
-                "Un alias YAML est utilisé comme clé.",
+                "Un alias YAML est utilisé comme clé : ni la clé ni sa valeur ne sont lues.",
                 "Écrivez la clé en toutes lettres.",
                 self.stack[-1].path,
                 mark,
             )
-            raise _Stop()
+            self.refuse_key(f"*{event.anchor}")
+            return
         path, keep = self.place(mark)
         name = event.anchor
         if name in self.open_anchors:
@@ -539,12 +542,15 @@ class _Builder:
         if self.expecting_key():
             self.problem(
                 "SCH04",
-                "Une liste ou un tableau est utilisé comme clé.",
+                "Une liste ou un tableau est utilisé comme clé : ni la clé ni sa valeur ne sont lues.",
                 "Une clé est un mot simple, suivi de « : ».",
                 self.stack[-1].path,
                 mark,
             )
-            raise _Stop()
+            key_path = (*self.stack[-1].path, "?")
+            self.stack.append(_Frame({} if isinstance(event, yaml.MappingStartEvent) else [], key_path, None,
+                                     self.nodes, chars_at_start=self.chars, is_key=True))
+            return
         path, keep = self.place(mark)
         if len(self.stack) + 1 > self.limits.depth:
             raise self.over_limit("depth", len(self.stack) + 1, path, mark)
@@ -562,8 +568,16 @@ class _Builder:
             _Frame(container, path, event.anchor, self.nodes, chars_at_start=self.chars)
         )
 
+    def refuse_key(self, shown: str) -> None:
+        """The key just read is refused (SCH04 said so): its value is read through, not kept."""
+        top = self.stack[-1]
+        top.key, top.keep_value = shown, False
+
     def close(self) -> None:
         frame = self.stack.pop()
+        if frame.is_key:
+            self.refuse_key("?")
+            return
         if frame.anchor is not None:
             self.open_anchors.discard(frame.anchor)
             self.refused_anchors.discard(frame.anchor)
