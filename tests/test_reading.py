@@ -690,3 +690,11 @@ def test_a_refused_key_does_not_make_the_dossier_empty(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["check", "--format", "text", "--no-files", "--select", "SCH", str(dossier)])
     assert "Le fichier est vide" not in result.stdout
     assert "Clé obligatoire « statut » absente de « porteur »" in result.stdout  # porteur is read
+
+
+def test_an_alias_to_a_mapping_whose_tag_is_refused_is_refused_too() -> None:
+    doc = _read("a: &x !!set {k}\nb: *x\nc: [*x, 1]\nd: &x {k: 1}\ne: *x\n")
+    assert doc.data == {"c": [None, "1"], "d": {"k": "1"}, "e": {"k": "1"}}
+    assert [(p.rule, p.path, p.line, p.column) for p in doc.problems] == [
+        ("SCH04", ("a",), 1, 4), ("SCH04", ("b",), 2, 4), ("SCH04", ("c", 0), 3, 5)]
+    assert doc.problems[1].message.startswith("Alias « *x » refusé : la valeur de l'ancre « &x » est refusée")

@@ -284,6 +284,8 @@ class _Frame:
     chars_at_start: int = 0
     is_key: bool = False
     """A list or mapping written where a key was expected: read through, then refused."""
+    refused: bool = False
+    """Its tag is refused: an alias to its anchor is refused too."""
 
 
 class _Builder:
@@ -558,14 +560,15 @@ class _Builder:
         container: dict[str, Any] | list[Any] = (
             {} if isinstance(event, yaml.MappingStartEvent) else []
         )
-        if self.check_tag(event.tag, path, mark) and keep:
+        accepted = self.check_tag(event.tag, path, mark)
+        if accepted and keep:
             self.attach(path, container, mark)
         elif self.stack and isinstance(self.stack[-1].container, list) and keep:
             self.attach(path, None, mark)
         if event.anchor is not None:
             self.open_anchors.add(event.anchor)
         self.stack.append(
-            _Frame(container, path, event.anchor, self.nodes, chars_at_start=self.chars)
+            _Frame(container, path, event.anchor, self.nodes, chars_at_start=self.chars, refused=not accepted)
         )
 
     def refuse_key(self, shown: str) -> None:
@@ -578,7 +581,11 @@ class _Builder:
         if frame.is_key:
             self.refuse_key("?")
             return
-        if frame.anchor is not None:
+        if frame.anchor is not None and frame.refused:
+            self.open_anchors.discard(frame.anchor)
+            self.refused_anchors.add(frame.anchor)
+            self.anchors.pop(frame.anchor, None)
+        elif frame.anchor is not None:
             self.open_anchors.discard(frame.anchor)
             self.refused_anchors.discard(frame.anchor)
             self.anchors[frame.anchor] = (
