@@ -74,27 +74,8 @@ def inspect_piece(folder: Path, declared: str, header_bytes: int) -> PieceCheck:
 def read_piece(folder: Path, declared: str, limit: int) -> bytes | None:
     """The whole of a piece that `inspect_piece` accepts, if it is at most `limit` bytes; else
     None (refused, unreadable, or too large to be read: nothing is said of its content)."""
-    parts = _parts_or_refusal(declared)
-    if isinstance(parts, PieceCheck):
-        return None
-    try:
-        found = _walk(str(folder), parts)
-        if isinstance(found, PieceCheck):
-            return None
-        path, seen = found
-        if _kind_refusal(seen.st_mode) or not 0 < seen.st_size <= limit:
-            return None
-        fd = os.open(path, _OPEN_FLAGS)
-        try:
-            opened = os.fstat(fd)
-            if (opened.st_dev, opened.st_ino) != (seen.st_dev, seen.st_ino) or not stat.S_ISREG(opened.st_mode):
-                return None
-            data = _read_at_most(fd, limit + 1)
-        finally:
-            os.close(fd)
-    except OSError:
-        return None
-    return data if len(data) <= limit else None
+    check = inspect_piece(folder, declared, limit + 1)
+    return check.header if check.ok and len(check.header) <= limit else None
 
 
 def _parts_or_refusal(declared: str) -> list[str] | PieceCheck:
