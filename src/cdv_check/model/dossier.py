@@ -328,9 +328,14 @@ def _fields_required(cls: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
     return tuple((name, _is_required(info.json_schema_extra)) for name, info in cls.model_fields.items())
 
 
+@cache
+def _required_names(cls: type[BaseModel]) -> frozenset[str]:
+    return frozenset(name for name, is_required in _fields_required(cls) if is_required)
+
+
 def field_is_required(cls: type[BaseModel], name: str) -> bool:
     """Whether the contract requires the field `name` of `cls`."""
-    return dict(_fields_required(cls)).get(name, False)
+    return name in _required_names(cls)
 
 
 def field_is_required_at(loc: tuple[str | int, ...]) -> bool:

@@ -8,6 +8,7 @@ référentiel (`textes_a_completer`, `seuils.textes_longueur_min`); this module 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -18,6 +19,9 @@ from cdv_check.text.french import plural
 
 Loc = tuple[str | int, ...]
 
+_FILLER = re.compile("x{3,}(?: x{3,})*")
+"""Words made of three or more « x » and nothing else: `xxx`, `XXXX xxx`."""
+
 
 def placeholder_reason(text: str, ref: Referentiel, path: str = "") -> str | None:
     """Why `text` is not a real answer (French, to follow « parce que »-like phrasing), or None.
@@ -27,23 +31,20 @@ def placeholder_reason(text: str, ref: Referentiel, path: str = "") -> str | Non
     """
     if not text.strip():
         return None  # blank: « absent », which SCH03 or the rules say
-    folded = fold(text)
-    words = folded.split()
-    if not words:
+    folded = fold(text)  # words of letters and digits, one space between them
+    if not folded:
         return "ce texte n'a ni lettre ni chiffre : il ne dit rien"
-    if all(len(w) >= 3 and set(w) == {"x"} for w in words):
+    if _FILLER.fullmatch(folded):
         return "« xxx » est un texte de remplissage"
     heads, anywhere = ref.textes_a_completer.folded
-    for head in heads:
-        if folded == head or folded.startswith(head + " "):
-            return "c'est un texte à remplacer, pas une réponse"
+    if folded.startswith(heads) and any(folded == head or folded.startswith(head + " ") for head in heads):
+        return "c'est un texte à remplacer, pas une réponse"
     padded = f" {folded} "
     for marker, spelt in zip(anywhere, ref.textes_a_completer.partout, strict=True):
         if f" {marker} " in padded:
             return f"« {spelt} » marque un texte à compléter"
     minimum = ref.seuils.textes_longueur_min.get(path)
-    length = len(" ".join(text.split()))
-    if minimum is not None and length < minimum:
+    if minimum is not None and (length := len(" ".join(text.split()))) < minimum:
         return f"trop court pour décrire quoi que ce soit ({plural(length, 'caractère')}, au moins {minimum} attendus)"
     return None
 

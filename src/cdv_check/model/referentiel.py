@@ -20,14 +20,20 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-_ASCII_NOT_ALNUM = {c: " " for c in range(128) if not chr(c).isalnum()}
+_LATIN_FOLDING: dict[int, str | None] = {
+    **{c: " " for c in range(128) if not chr(c).isalnum()},
+    **{c: None for c in range(0x300, 0x370) if unicodedata.combining(chr(c))},
+}
+"""ASCII punctuation becomes a space; the combining accents of Latin letters (U+0300–U+036F, all
+but the grapheme joiner U+034F, which is not an accent) are dropped."""
 
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used to compare names typed by users."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    if decomposed.isascii():  # no accent, no combining mark: one translation instead of a loop
-        return " ".join(decomposed.translate(_ASCII_NOT_ALNUM).split())
+    latin = decomposed.translate(_LATIN_FOLDING)
+    if latin.isascii():  # French text: one translation gives what the loop below would
+        return " ".join(latin.split())
     kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
     return " ".join(kept.split())
 
