@@ -9,10 +9,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cdv_check import __version__
 
@@ -25,8 +24,7 @@ COMMANDS = ("check", "rules", "objectives", "qpv", "schema", "init")
 """The typer application's commands: a first word among them is a command, any other a path."""
 
 
-@dataclass(frozen=True)
-class CheckOptions:
+class CheckOptions(NamedTuple):
     """The options of `cdv-check check`; None means "not given" (the configuration decides)."""
 
     paths: tuple[str, ...] = ()

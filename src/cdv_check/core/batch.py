@@ -6,9 +6,8 @@ import os
 import signal
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cdv_check.core.checker import DossierResult, Settings, check_path
 from cdv_check.core.findings import Finding, Severity
@@ -22,8 +21,7 @@ SUFFIXES = (".yaml", ".yml", ".json")
 _GLOB_CHARS = frozenset("*?[")
 
 
-@dataclass(frozen=True, slots=True)
-class Expansion:
+class Expansion(NamedTuple):
     files: list[str]
     missing: list[str]
     """Paths given on the command line that name nothing (exit 2)."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from types import MappingProxyType
+from typing import Any, NamedTuple, Protocol
 
 from pydantic import ValidationError
 
@@ -25,8 +25,7 @@ from cdv_check.text.french import join_fr
 _PRUNE_ROUNDS = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """What the command line (or a configuration file) asks of a check run."""
 
     today: date
@@ -41,15 +40,14 @@ class Settings:
     """`--min-severity`: findings below it are counted but not listed."""
 
 
-@dataclass(frozen=True, slots=True)
-class DossierResult:
+class DossierResult(NamedTuple):
     """Everything the reporters need to know about one checked dossier."""
 
     file: str
     findings: tuple[Finding, ...]
     omitted: int = 0
     """Findings beyond the per-dossier cap, counted but not listed."""
-    omitted_counts: dict[str, int] = field(default_factory=dict)
+    omitted_counts: Mapping[str, int] = MappingProxyType({})
     deposit_date: date | None = None
     deadline: date | None = None
     title: str | None = None
@@ -60,7 +58,7 @@ class DossierResult:
     """`pret`, `a_corriger` or `illisible` (core.synthesis)."""
     demande: Demande = NOTHING
     """What the dossier asks for, for the batch synthesis."""
-    hidden_counts: dict[str, int] = field(default_factory=dict)
+    hidden_counts: Mapping[str, int] = MappingProxyType({})
     """Findings below `--min-severity`: counted, not listed."""
 
     def counts(self) -> dict[str, int]:
@@ -217,7 +215,7 @@ class _Refusals:
             verb = "n'est pas vérifiée" if count == 1 else "ne sont pas vérifiées"
             note = f"Sans cette valeur, {verb} : {', '.join(parts)}."
             found = out[index]
-            out[index] = replace(found, advice=f"{found.advice} {note}".strip())
+            out[index] = found._replace(advice=f"{found.advice} {note}".strip())
         return out
 
 
@@ -263,9 +261,10 @@ def _build_model(document: Document, ref: Referentiel, add: _Add, pruner: _Prune
                 add("SCH03", _blank(loc) if loc in document.value_marks else _missing(loc), refuses=True)
         for text in texts(model):
             text = text._replace(loc=pruner.in_file_loc(text.loc))
-            reason = placeholder_reason(text.value, ref, dotted(text.loc))
+            path = dotted(text.loc)
+            reason = placeholder_reason(text.value, ref, path)
             if reason is not None and not document.was_dropped(text.loc):
-                substantive = dotted(text.loc) in ref.seuils.textes_longueur_min
+                substantive = path in ref.seuils.textes_longueur_min
                 add("SCH09", _placeholder(text, reason, required=text.required or substantive), refuses=True)
                 document.dropped.add(text.loc)
         return model
@@ -405,7 +404,7 @@ class _Pruner:
         return tuple(out)
 
     def in_file(self, issue: Issue) -> Issue:
-        return replace(issue, path=self.in_file_loc(issue.path)) if issue.path and self._kept else issue
+        return issue._replace(path=self.in_file_loc(issue.path)) if issue.path and self._kept else issue
 
     def remove(self, locs: list[Loc]) -> list[Loc]:
         """Remove the values at `locs` (paths in the data as it is now, all taken before any

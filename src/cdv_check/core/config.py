@@ -8,10 +8,9 @@ over); the first found is the only one read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
 from cdv_check.reading.loading import InputRefused, read_bounded, read_structured
@@ -26,8 +25,7 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; the message is French and names the file."""
 
 
-@dataclass(frozen=True, slots=True)
-class FileConfig:
+class FileConfig(NamedTuple):
     """What a configuration file sets; None where it says nothing."""
 
     source: Path | None = None

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from cdv_check.reading.loading import Loc
@@ -23,8 +22,7 @@ class Severity(StrEnum):
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(NamedTuple):
     """What a rule yields: a problem in the dossier, not yet stamped with rule and position."""
 
     message: str
@@ -36,8 +34,7 @@ class Issue:
     """Point at the key rather than at its value (unknown or duplicate keys)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One located finding of one rule in one dossier."""
 
     rule: str

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
@@ -45,15 +45,14 @@ class Context:
 Check = Callable[[Context], Iterable[Issue]]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     severities: tuple[Severity, ...]
     """The first is the rule's main severity; an issue may pick another one listed here."""
     section: str
     title: str
     explanation: str
-    check: Check | None = field(default=None, compare=False)
+    check: Check | None = None
     """None for the SCH rules: their findings come from reading the file, not from a check."""
     reads: tuple[tuple[Loc, str], ...] = ()
     """What the rule computes from beyond the paths it reports on: (path pattern, what is then

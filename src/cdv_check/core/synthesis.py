@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cdv_check.core.findings import SEVERITY_ORDER, Severity
 from cdv_check.core.registry import selected
@@ -53,8 +53,7 @@ def money(amount: Decimal | None) -> str | None:
     return None if amount is None else f"{amount:.2f}"
 
 
-@dataclass(frozen=True, slots=True)
-class Demande:
+class Demande(NamedTuple):
     """What one dossier asks for, read from its file (None where unreadable or refused)."""
 
     porteur_nom: str | None = None
@@ -326,8 +325,7 @@ class Coverage:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class BatchFinding:
+class BatchFinding(NamedTuple):
     """A finding of a LOT rule: about the batch, naming the dossiers it concerns (maybe none)."""
 
     rule: str

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(NamedTuple):
     file_bytes: int = 2 * 1024 * 1024
     """A dossier is a few kilobytes; 2 MiB leaves room for long texts."""
     depth: int = 32

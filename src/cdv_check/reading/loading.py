@@ -18,7 +18,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -45,8 +45,7 @@ _ACCEPTED_TAGS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ReadProblem:
+class ReadProblem(NamedTuple):
     """Something wrong found while reading, before the dossier model sees the data."""
 
     rule: str

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 
 _MAX_FIELDS = 500
 _MAX_TEXT = 200_000
@@ -20,8 +20,7 @@ _BANK = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PdfFacts:
+class PdfFacts(NamedTuple):
     """What the PDF shows of itself."""
 
     readable: bool

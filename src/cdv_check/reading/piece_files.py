@@ -12,8 +12,8 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from cdv_check.text.oserrors import french_os_error
 
@@ -31,8 +31,7 @@ _RELATIVE_ADVICE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PieceCheck:
+class PieceCheck(NamedTuple):
     """The outcome of inspecting one declared piece: its first bytes, or why it is refused."""
 
     ok: bool
