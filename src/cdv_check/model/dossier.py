@@ -188,7 +188,9 @@ def _is_required(extra: Any) -> bool:
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_schema_required)
+    # defer_build: only Dossier is validated, so its validator is built once, at the first
+    # dossier, with its parts inside; each part's own validator would never be used.
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_schema_required, defer_build=True)
 
 
 class RegistreTribunal(_Part):

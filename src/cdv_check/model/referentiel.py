@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: only Referentiel is validated (once), with its parts inside; see model.dossier.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 _LATIN_FOLDING: dict[int, str | None] = {
