@@ -60,6 +60,18 @@ def test_budget_labels_and_list_items_are_texts_too(make_case: MakeCase) -> None
     assert paths == {"budget.charges[1].libelle", "action.partenaires[1]"}
 
 
+def test_a_list_item_after_a_refused_one_is_named_at_its_place_in_the_file(make_case: MakeCase) -> None:
+    # The refused first item is left out of the model, where « xxx » becomes item 0; the finding
+    # still names item 1, at its own column.
+    case = make_case({"Centre social de Bellecroix, Pôle Emploi Metz Borny": "{a: 1}, xxx"})
+    [refused] = case.findings("SCH04")
+    [finding] = case.findings("SCH09")
+    assert refused.path == "action.partenaires[0]"
+    assert finding.path == "action.partenaires[1]"
+    line = case.line_of("  partenaires:")
+    assert (finding.line, finding.column) == (line, case.text.splitlines()[line - 1].index("xxx") + 1)
+
+
 def test_a_substantive_text_shorter_than_the_threshold_says_nothing(make_case: MakeCase) -> None:
     case = make_case({MODALITES: "modalites: Bilan."})
     [finding] = case.findings("SCH09")

@@ -260,10 +260,12 @@ def _build_model(document: Document, ref: Referentiel, add: _Add, pruner: _Prune
             if not document.was_dropped(loc):
                 add("SCH03", _blank(loc) if loc in document.value_marks else _missing(loc), refuses=True)
         for text in texts(model):
-            text = text._replace(loc=pruner.in_file_loc(text.loc))
-            path = dotted(text.loc)
+            path = dotted(text.loc)  # the paths given a minimum length name no list item: as in the file
             reason = placeholder_reason(text.value, ref, path)
-            if reason is not None and not document.was_dropped(text.loc):
+            if reason is None:
+                continue
+            text = text._replace(loc=pruner.in_file_loc(text.loc))
+            if not document.was_dropped(text.loc):
                 substantive = path in ref.seuils.textes_longueur_min
                 add("SCH09", _placeholder(text, reason, required=text.required or substantive), refuses=True)
                 document.dropped.add(text.loc)
