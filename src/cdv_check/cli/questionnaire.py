@@ -43,7 +43,7 @@ class _Rules:
         check = self.rules[rule_id].check
         assert check is not None
         dossier = Dossier.model_validate(data)
-        context = Context(dossier, self.ref, self.ref.calendrier.date_limite, None, check_files=False)
+        context = Context(dossier, self.ref, self.ref.calendrier.date_limite, None, {}, check_files=False)
         return [i for i in check(context) if i.path[: len(path)] == path]
 
     def say_first(self, say: Say, rule_id: str, data: dict[str, Any], path: tuple[str | int, ...] = ()) -> bool:

@@ -107,7 +107,7 @@ def check_document(
     deposit = None
     if model is not None:
         deposit = model.date_depot or settings.deposit_date or settings.today
-        context = Context(model, ref, deposit, folder, settings.check_files, settings.limits)
+        context = Context(model, ref, deposit, folder, {}, settings.check_files, settings.limits)
         chosen = [r for r in rules.values() if r.check is not None and selected(r.id, settings.select, settings.ignore)]
         for rule in sorted(chosen, key=lambda r: not r.refuses):  # refusals first: they silence
             if rule.check is None or refusals.block(rule):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -25,8 +24,7 @@ if TYPE_CHECKING:
     from cdv_check.reading.loading import Loc
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """Everything a rule may read: the dossier, the call, and the run's settings."""
 
     dossier: Dossier
@@ -34,12 +32,13 @@ class Context:
     deposit_date: date
     folder: Path | None
     """The dossier file's folder, where pieces are looked up; None for standard input."""
+    piece_checks: dict[str, Any]
+    """What reading each declared piece file gave, by declared path, filled by the rules
+    (rules.pieces): several rules look at the same file, which is opened once per dossier. Give
+    each dossier an empty one."""
     check_files: bool = True
     limits: Limits = DEFAULT_LIMITS
     """The run's bounds (`Settings.limits`): the bytes read of a piece file, among others."""
-    piece_checks: dict[str, Any] = field(default_factory=dict, compare=False)
-    """What reading each declared piece file gave, by declared path: several rules look at the
-    same file, which is opened once per dossier (rules.pieces fills it)."""
 
 
 Check = Callable[[Context], Iterable[Issue]]
