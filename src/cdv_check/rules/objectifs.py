@@ -275,12 +275,15 @@ def priority_ideas(ctx: Context) -> Iterator[Issue]:
     ]
     more = len(ideas) - len(shown)
     rest = f" ; et {plural(more, 'autre')} (cdv-check qpv les liste toutes)" if more else ""
+    if len(ideas) == 1:
+        message = "1 priorité de vos quartiers n'est pas citée : une idée pour l'action."
+        lead = "Si l'action y répond"
+    else:
+        message = f"{len(ideas)} priorités de vos quartiers ne sont pas citées : des idées pour l'action."
+        lead = "Si l'action répond à l'une d'elles"
     yield Issue(
-        f"{plural(len(ideas), 'priorité')} de vos quartiers ne "
-        f"{'sont' if len(ideas) > 1 else 'est'} pas citée{'s' if len(ideas) > 1 else ''} : "
-        "des idées pour l'action.",
-        f"Si l'action répond à l'une d'elles, ajoutez son identifiant à action.priorites : "
-        f"{' ; '.join(shown)}{rest}.",
+        message,
+        f"{lead}, ajoutez son identifiant à action.priorites : {' ; '.join(shown)}{rest}.",
         ("action", "priorites"),
     )
 
