@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cdv_check.core.findings import Severity
+from cdv_check.model.referentiel import Referentiel
+from cdv_check.reading.limits import Limits
 from conftest import MakeCase, located
 
 OBJECTIVES = "objectifs: [2.1.2, 2.12.2]"
@@ -44,6 +46,27 @@ def test_one_issue_per_code(make_case: MakeCase) -> None:
         ("OBJ01", "action.objectifs[1]", *case.at("1.5, 2.7]")),
     ]
     assert "1.5.3 « Développer et diffuser des contenus médiatiques »" in findings[1].advice
+
+
+def test_a_repeated_code_does_not_stop_the_codes_after_it(make_case: MakeCase) -> None:
+    case = make_case({OBJECTIVES: "objectifs: [2.7, 2.7, 1.5]"})
+    assert located(case.findings("OBJ01")) == [
+        ("OBJ01", "action.objectifs[0]", *case.at("2.7, 2.7")),
+        ("OBJ01", "action.objectifs[2]", *case.at("1.5]")),
+    ]
+
+
+def test_a_long_finer_objective_is_cut_at_sixty_characters(make_case: MakeCase) -> None:
+    # 2.1.1 has 61 characters: one too many, it is cut at a word; 2.1.2 (52) is shown whole.
+    case = make_case({OBJECTIVES: "objectifs: [2.1, 2.12.2]"})
+    [finding] = case.findings("OBJ01")
+    assert finding.message == "2.1 a des objectifs plus fins : 2.1.1, 2.1.2 et 2.1.3."
+    assert finding.advice == (
+        "Choisissez celui (ou ceux) qui décrit le mieux l'action : 2.1.1 « Favoriser l'accès à "
+        "la qualification et à l'emploi des… » ; 2.1.2 « Travailler sur les freins liés à l'emploi "
+        "des femmes » ; 2.1.3 « Travailler sur la représentation de la femme (notamment au… »."
+    )
+    assert located([finding]) == [("OBJ01", "action.objectifs[0]", *case.at("2.1, 2.12.2"))]
 
 
 def test_operational_objective_already_refined(make_case: MakeCase) -> None:
@@ -131,6 +154,53 @@ def test_priority_of_a_covered_qpv_or_of_all(make_case: MakeCase) -> None:
     assert case.findings("OBJ03") == []
 
 
+@pytest.mark.parametrize("empty", ['""', "'   '"])
+def test_an_empty_priority(make_case: MakeCase, empty: str) -> None:
+    case = make_case({PRIORITES: f"priorites: [bellecroix-emploi-femmes, {empty}]"})
+    [finding] = case.findings("OBJ03")
+    assert finding.message == "Élément vide dans action.priorites."
+    assert finding.advice == (
+        "Retirez-le, ou écrivez l'identifiant d'une priorité (cdv-check qpv les donne)."
+    )
+    assert finding.severity is Severity.WARNING
+    assert located([finding]) == [("OBJ03", "action.priorites[1]", *case.at(empty))]
+
+
+def test_a_long_unknown_priority_is_cut_and_has_no_suggestion(make_case: MakeCase) -> None:
+    typed = "bellecroix-emploi-des-femmes-eloignees-de-l-emploi-et-des-jeunes"  # 64 characters
+    case = make_case({PRIORITES: f"priorites: [{typed}]"})
+    [finding] = case.findings("OBJ03")
+    # cut to 49 characters and « … » (50 in all)
+    assert finding.message == "Priorité « bellecroix-emploi-des-femmes-eloignees-de-l-emplo… » inconnue."
+    assert finding.advice == "Les identifiants des priorités sont donnés par cdv-check qpv."
+    assert located([finding]) == [("OBJ03", "action.priorites[0]", *case.at(typed))]
+
+
+def test_at_most_three_priorities_are_suggested(make_case: MakeCase) -> None:
+    # Six priorities of Saint-Eloy are close to this one: the three closest are offered.
+    case = make_case({PRIORITES: "priorites: [saint-eloy-boileau-pre-genie-sant]"})
+    [finding] = case.findings("OBJ03")
+    assert finding.advice == (
+        "Vouliez-vous dire « saint-eloy-boileau-pre-genie-sante », "
+        "« saint-eloy-boileau-pre-genie-parentalite » ou "
+        "« saint-eloy-boileau-pre-genie-offre-animation » ? Les identifiants des priorités sont "
+        "donnés par cdv-check qpv."
+    )
+
+
+def test_unknown_priorities_past_the_suggestion_limit_are_still_reported(make_case: MakeCase) -> None:
+    # Suggestions are looked for only as many times as a report shows findings: the third unknown
+    # priority gets none, and is counted among the findings cut from the report.
+    case = make_case({PRIORITES: "priorites: [tous-mediation, tous-sejour-adolescents, zzz]"})
+    result = case.check(select=("OBJ03",), limits=Limits(findings_per_dossier=2))
+    assert located(list(result.findings)) == [
+        ("OBJ03", "action.priorites[0]", *case.at("tous-mediation,")),
+        ("OBJ03", "action.priorites[1]", *case.at("tous-sejour-adolescents")),
+    ]
+    assert result.findings[0].advice.startswith("Vouliez-vous dire « tous-mediations » ou")
+    assert result.omitted == 1
+
+
 # --- OBJ04 -------------------------------------------------------------------------------------
 
 
@@ -190,6 +260,18 @@ def test_axes_without_discrimination_nor_equality_get_the_all_qpv_priority_quote
     case = make_case({"axes_transversaux: [egalite_femmes_hommes]": "axes_transversaux: [jeunesse]"})
     [advice] = [f for f in case.findings("OBJ04") if f.path == "action.axes_transversaux"]
     assert advice.severity is Severity.INFO
+    assert advice.message == (
+        "Le dossier ne revendique ni la lutte contre les discriminations ni l’égalité entre les "
+        "hommes et les femmes, alors que la priorité « Tous QPV » tous-discriminations-egalite le "
+        "demande : « Prendre en compte dans la mesure du possible la lutte contre les "
+        "discriminations et l'égalité Femmes/Hommes dans l'ensemble des projets ou proposer des "
+        "projets spécifiques sur ces thèmes. »"
+    )
+    assert advice.advice == (
+        "Si l'action les prend en compte, ajoutez-les à action.axes_transversaux et dites comment "
+        "dans la description (ou ajoutez tous-discriminations-egalite à action.priorites)."
+    )
+    assert located([advice]) == [("OBJ04", "action.axes_transversaux", *case.at("[jeunesse]"))]
     assert "ni la lutte contre les discriminations ni l’égalité entre les hommes et les femmes" in advice.message
     assert "« Prendre en compte dans la mesure du possible la lutte contre les discriminations" in advice.message
     assert "tous-discriminations-egalite" in advice.message
@@ -203,3 +285,37 @@ def test_the_all_qpv_axis_advice_is_not_given_when_an_axis_is_claimed_or_none_is
 ) -> None:
     case = make_case({"axes_transversaux: [egalite_femmes_hommes]": f"axes_transversaux: {axes}"})
     assert [f for f in case.findings("OBJ04") if f.path == "action.axes_transversaux"] == []
+
+
+def _claim_all_but(ref: Referentiel, *left: str) -> dict[str, str]:
+    """Hauts-de-Vallières (one priority of its own), every priority of it and of « Tous QPV »
+    claimed except `left`."""
+    claimed = [p.id for p in ref.priorities_for({"hauts-de-vallieres"}) if p.id not in left]
+    return {QUARTIERS: "quartiers: [Hauts de Vallières]", PRIORITES: f"priorites: [{', '.join(claimed)}]"}
+
+
+def test_one_priority_idea_is_written_in_the_singular(make_case: MakeCase, ref: Referentiel) -> None:
+    case = make_case(_claim_all_but(ref, "tous-public-cible"))
+    [finding] = case.findings("OBJ04")
+    assert finding.message == "1 priorité de vos quartiers n'est pas citée : une idée pour l'action."
+    assert finding.advice == (
+        "Si l'action y répond, ajoutez son identifiant à action.priorites : tous-public-cible "
+        "(Tous QPV : « Proposer des actions en relation avec le public cible du… »)."
+    )
+    assert located([finding]) == [("OBJ04", "action.priorites", *case.at("[tous-discriminations-egalite"))]
+
+
+def test_two_priority_ideas_are_written_in_the_plural_and_all_shown(make_case: MakeCase, ref: Referentiel) -> None:
+    case = make_case(_claim_all_but(ref, "tous-implication-citoyenne", "tous-public-cible"))
+    [finding] = case.findings("OBJ04")
+    assert finding.message == "2 priorités de vos quartiers ne sont pas citées : des idées pour l'action."
+    assert finding.advice == (
+        "Si l'action répond à l'une d'elles, ajoutez son identifiant à action.priorites : "
+        "tous-implication-citoyenne (Tous QPV : « Proposer des actions innovantes visant à "
+        "renforcer… ») ; tous-public-cible (Tous QPV : « Proposer des actions en relation avec le "
+        "public cible du… »)."
+    )
+
+
+def test_no_priority_idea_left_no_advice(make_case: MakeCase, ref: Referentiel) -> None:
+    assert make_case(_claim_all_but(ref)).findings("OBJ04") == []
