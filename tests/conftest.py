@@ -110,3 +110,13 @@ def make_case(tmp_path: Path) -> MakeCase:
         return Case(path, text)
 
     return make
+
+
+@pytest.fixture
+def mixed_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The batch of tests/mixed_batch.py, written in the current folder (no CI annotations)."""
+    from mixed_batch import make_batch
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return make_batch(tmp_path)

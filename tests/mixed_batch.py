@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
+from typer.testing import CliRunner
+
+from cdv_check.cli.app import app
 from conftest import EXAMPLES
 
 GOOD = EXAMPLES / "nouvelle-action"
@@ -75,3 +79,8 @@ def make_batch(root: Path) -> list[str]:
     _copy(GOOD, lot / "j-hostile", {TITLE: f"  intitule: '{HOSTILE_TITLE}'\n"})
     _copy(GOOD, lot / "k-formule", {TITLE: f"  intitule: '{FORMULA_TITLE}'\n"})
     return ORDER
+
+
+def run(*args: str) -> Any:
+    """`cdv-check check` on the batch, one process, with the deposit date the batch is made for."""
+    return CliRunner().invoke(app, ["check", "--jobs", "1", "--date-depot", "2016-01-06", *args])

@@ -19,24 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from cdv_check.cli.app import app
 from cdv_check.reporters.table import COLUMNS
-from mixed_batch import FORMULA_TITLE, HOSTILE_TITLE, make_batch
+from mixed_batch import FORMULA_TITLE, HOSTILE_TITLE, run
 
 LABELS = {"pret": "prêt", "a_corriger": "à corriger", "illisible": "illisible"}
-
-
-@pytest.fixture
-def batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    return make_batch(tmp_path)
-
-
-def run(*args: str) -> Any:
-    return CliRunner().invoke(app, ["check", "--jobs", "1", "--date-depot", "2016-01-06", *args])
 
 
 def reference() -> dict[str, Any]:
@@ -52,7 +39,7 @@ def amount(text: str | None) -> Decimal | None:
 # --- csv ----------------------------------------------------------------------------------------
 
 
-def test_csv_opens_in_a_french_spreadsheet_and_says_what_json_says(batch: list[str]) -> None:
+def test_csv_opens_in_a_french_spreadsheet_and_says_what_json_says(mixed_batch: list[str]) -> None:
     result = run("--output", "rapport.csv", "lot")  # the format follows the extension
     assert result.exit_code == 1 and result.stdout == ""
     raw = Path("rapport.csv").read_bytes()
@@ -93,7 +80,7 @@ def test_every_text_cell_that_looks_like_a_formula_is_inert() -> None:
 # --- xlsx ---------------------------------------------------------------------------------------
 
 
-def test_xlsx_is_a_typed_workbook_that_says_what_json_says(batch: list[str]) -> None:
+def test_xlsx_is_a_typed_workbook_that_says_what_json_says(mixed_batch: list[str]) -> None:
     from openpyxl import load_workbook
 
     assert run("--output", "rapport.xlsx", "lot").exit_code == 1
@@ -127,7 +114,7 @@ def test_xlsx_is_a_typed_workbook_that_says_what_json_says(batch: list[str]) -> 
     assert book["Priorités"].max_row == 1 + len(expected["synthese"]["priorites"])
 
 
-def test_xlsx_refuses_a_terminal(batch: list[str], monkeypatch: pytest.MonkeyPatch,
+def test_xlsx_refuses_a_terminal(mixed_batch: list[str], monkeypatch: pytest.MonkeyPatch,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     from cdv_check.cli.check import CheckOptions, CommandFailed, run_check
 
@@ -210,7 +197,7 @@ class Dom(HTMLParser):
                 self.text_by_id[attributes["id"] or ""] = self.text_by_id.get(attributes["id"] or "", "") + data
 
 
-def test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text(batch: list[str], tmp_path: Path) -> None:
+def test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text(mixed_batch: list[str], tmp_path: Path) -> None:
     assert run("--output", "rapport.html", "lot").exit_code == 1
     page = (tmp_path / "rapport.html").read_text(encoding="utf-8")
     assert "<link" not in page and "http://" not in page.replace("http://exemple.invalid", "")
@@ -258,7 +245,9 @@ def test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text(batch: l
 
 
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
-def test_output_takes_the_permissions_the_umask_gives(batch: list[str], tmp_path: Path, umask: int, mode: int) -> None:
+def test_output_takes_the_permissions_the_umask_gives(
+    mixed_batch: list[str], tmp_path: Path, umask: int, mode: int
+) -> None:
     script = (
         f"import os, sys; os.umask({umask}); sys.argv = ['cdv-check', '--date-depot', '2016-01-06', '--jobs', '1', "
         "'--output', 'rapport.json', 'lot/a-atelier/dossier.yaml']\n"
@@ -269,7 +258,7 @@ def test_output_takes_the_permissions_the_umask_gives(batch: list[str], tmp_path
     assert stat.S_IMODE((tmp_path / "rapport.json").stat().st_mode) == mode
 
 
-def test_min_severity_leaves_out_findings_not_exit_codes(batch: list[str], tmp_path: Path) -> None:
+def test_min_severity_leaves_out_findings_not_exit_codes(mixed_batch: list[str], tmp_path: Path) -> None:
     full = json.loads(run("--format", "json", "lot").stdout)
     quiet = run("--format", "json", "--min-severity", "warning", "lot")
     errors_only = run("--format", "text", "--min-severity", "error", "lot")
@@ -286,7 +275,7 @@ def test_min_severity_leaves_out_findings_not_exit_codes(batch: list[str], tmp_p
     assert run("--format", "json", "--min-severity", "grave", "lot").exit_code == 2
 
 
-def test_the_everyday_formats_do_not_import_jinja2_nor_openpyxl(batch: list[str], tmp_path: Path) -> None:
+def test_the_everyday_formats_do_not_import_jinja2_nor_openpyxl(mixed_batch: list[str], tmp_path: Path) -> None:
     script = (
         "import sys; sys.argv = ['cdv-check', '--format', '%s', '--jobs', '1', 'lot']\n"
         "from cdv_check.__main__ import main\n"

@@ -16,18 +16,7 @@ from typer.testing import CliRunner
 from cdv_check.cli.app import app
 from cdv_check.core.synthesis import Demande, shares, synthesize
 from cdv_check.model.referentiel import load
-from mixed_batch import FORMULA_TITLE, HOSTILE_TITLE, make_batch
-
-
-@pytest.fixture
-def batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    return make_batch(tmp_path)
-
-
-def run(*args: str) -> Any:
-    return CliRunner().invoke(app, ["check", "--jobs", "1", "--date-depot", "2016-01-06", *args])
+from mixed_batch import FORMULA_TITLE, HOSTILE_TITLE, run
 
 
 def report(*args: str) -> dict[str, Any]:
@@ -41,9 +30,9 @@ def amount(text: str | None) -> Decimal:
     return Decimal(text) if text is not None else Decimal(0)
 
 
-def test_each_dossier_says_what_it_asks_for(batch: list[str]) -> None:
+def test_each_dossier_says_what_it_asks_for(mixed_batch: list[str]) -> None:
     dossiers = {d["file"]: d["dossier"] for d in report("lot")["dossiers"]}
-    assert list(dossiers) == batch
+    assert list(dossiers) == mixed_batch
     good = dossiers["lot/a-atelier/dossier.yaml"]
     assert good == {
         "porteur": {"nom": "Fil et Aiguille Bellecroix", "sigle": "FAB", "siret": "44306184100047",
@@ -64,7 +53,7 @@ def test_each_dossier_says_what_it_asks_for(batch: list[str]) -> None:
     assert dossiers["lot/k-formule/dossier.yaml"]["intitule"] == FORMULA_TITLE
 
 
-def test_every_total_is_the_recomputed_one(batch: list[str]) -> None:
+def test_every_total_is_the_recomputed_one(mixed_batch: list[str]) -> None:
     full = report("lot")
     dossiers = [(d["file"], d["dossier"]) for d in full["dossiers"]]
     synthese = full["synthese"]
@@ -101,7 +90,7 @@ def test_every_total_is_the_recomputed_one(batch: list[str]) -> None:
     assert (nowhere["cle"], nowhere["dossiers"]) == (None, 2)  # the unreadable one and g (a misspelt key)
 
 
-def test_carriers_and_priorities(batch: list[str]) -> None:
+def test_carriers_and_priorities(mixed_batch: list[str]) -> None:
     full = report("lot")
     dossiers = [(d["file"], d["dossier"]) for d in full["dossiers"]]
     synthese = full["synthese"]
@@ -124,7 +113,7 @@ def test_carriers_and_priorities(batch: list[str]) -> None:
     )
 
 
-def test_the_batch_rules(batch: list[str]) -> None:
+def test_the_batch_rules(mixed_batch: list[str]) -> None:
     findings = report("lot")["synthese"]["findings"]
     lot01 = [f["dossiers"] for f in findings if f["rule"] == "LOT01"]
     assert lot01 == [
@@ -149,7 +138,7 @@ def test_the_batch_rules(batch: list[str]) -> None:
         assert f["severity"] == {"LOT01": "warning", "LOT02": "warning", "LOT03": "info"}[f["rule"]]
 
 
-def test_batch_rules_are_selected_ignored_and_counted_by_strict(batch: list[str]) -> None:
+def test_batch_rules_are_selected_ignored_and_counted_by_strict(mixed_batch: list[str]) -> None:
     copies = ["lot/a-atelier/dossier.yaml", "lot/c-copie/dossier.yaml"]
     assert run("--format", "text", *copies).exit_code == 0
     strict = run("--format", "text", "--strict", *copies)
@@ -164,7 +153,7 @@ def test_batch_rules_are_selected_ignored_and_counted_by_strict(batch: list[str]
     assert {f["rule"] for f in quiet["synthese"]["findings"]} == {"LOT01", "LOT02"}
 
 
-def test_one_dossier_has_no_batch_finding(batch: list[str]) -> None:
+def test_one_dossier_has_no_batch_finding(mixed_batch: list[str]) -> None:
     assert report("lot/a-atelier/dossier.yaml")["synthese"]["findings"] == []
 
 
@@ -202,7 +191,7 @@ def test_synthesize_is_a_pure_function_of_the_results() -> None:
 # --- the batch in the other formats ---------------------------------------------------------
 
 
-def test_rich_summary_counts_each_euro_once(batch: list[str]) -> None:
+def test_rich_summary_counts_each_euro_once(mixed_batch: list[str]) -> None:
     out = run("--format", "rich", "lot").stdout
     summary = out[out.index("Bilan"):]
     flat = " ".join(summary.split())
@@ -217,7 +206,7 @@ def test_rich_summary_counts_each_euro_once(batch: list[str]) -> None:
     assert "LOT01" in summary[summary.index("Constats du lot"):]
 
 
-def test_junit_and_sarif_attach_batch_findings_to_the_dossiers_they_name(batch: list[str]) -> None:
+def test_junit_and_sarif_attach_batch_findings_to_the_dossiers_they_name(mixed_batch: list[str]) -> None:
     import xml.etree.ElementTree as ET
 
     copies = ["lot/a-atelier/dossier.yaml", "lot/c-copie/dossier.yaml", "lot/e-renouvellement/dossier.yaml"]
@@ -239,7 +228,7 @@ def test_junit_and_sarif_attach_batch_findings_to_the_dossiers_they_name(batch: 
     assert lot01[0]["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == copies[1]
 
 
-def test_github_appends_a_markdown_job_summary(batch: list[str], tmp_path: Path,
+def test_github_appends_a_markdown_job_summary(mixed_batch: list[str], tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     step_summary = tmp_path / "step-summary.md"
     step_summary.write_text("# Étape précédente\n", encoding="utf-8")
@@ -264,7 +253,7 @@ def test_markdown_keeps_dossier_text_inert() -> None:
     )
 
 
-def test_strategic_axes_are_named_as_the_call_quotes_them(batch: list[str]) -> None:
+def test_strategic_axes_are_named_as_the_call_quotes_them(mixed_batch: list[str]) -> None:
     rows = {r["cle"]: r["libelle"] for r in report("lot")["synthese"]["par_axe_strategique"]}
     assert rows["1"] == "Développer les potentiels des quartiers"
     assert rows["3"] == "Mieux arrimer les quartiers à la trame urbaine et économique de l'agglomération"
