@@ -7,7 +7,6 @@ The synthesis of the batch (core.synthesis) is gathered at the same time, and co
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cdv_check.core.checker import DossierResult
@@ -21,27 +20,30 @@ def _default_builder() -> Builder:
     return Builder(load())
 
 
-@dataclass
 class QpvTotals:
-    requests: int = 0
-    requested: Decimal = Decimal(0)
+    __slots__ = ("requested", "requests")
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.requested = Decimal(0)
 
 
-@dataclass
 class Summary:
-    strict: bool = False
-    dossiers: int = 0
-    passed: int = 0
-    failed: int = 0
-    counts: Counter[str] = field(default_factory=Counter)
-    hidden: Counter[str] = field(default_factory=Counter)
-    """Findings counted but left out of the report by --min-severity, by severity."""
-    rules: Counter[str] = field(default_factory=Counter)
-    """Errors and warnings found, by rule (advice is not counted: it is not a fault)."""
-    qpv: dict[str, QpvTotals] = field(default_factory=dict)
-    interrupted: bool = False
-    builder: Builder = field(default_factory=_default_builder)
-    synthesis: Synthesis | None = None
+    # Plain classes, here and in core.synthesis: a dataclass compiles its methods at each start.
+    def __init__(self, *, strict: bool = False, builder: Builder | None = None) -> None:
+        self.strict = strict
+        self.dossiers = 0
+        self.passed = 0
+        self.failed = 0
+        self.counts: Counter[str] = Counter()
+        self.hidden: Counter[str] = Counter()
+        """Findings counted but left out of the report by --min-severity, by severity."""
+        self.rules: Counter[str] = Counter()
+        """Errors and warnings found, by rule (advice is not counted: it is not a fault)."""
+        self.qpv: dict[str, QpvTotals] = {}
+        self.interrupted = False
+        self.builder = builder if builder is not None else _default_builder()
+        self.synthesis: Synthesis | None = None
 
     def add(self, result: DossierResult) -> None:
         self.builder.add(result.file, result.statut, result.demande)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -201,13 +200,18 @@ def status_of(rules_found: Iterable[str], errors: int) -> str:
 # --- the synthesis ---------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+# The totals below are plain classes: a dataclass compiles its methods at each start.
+
+
 class Amounts:
-    dossiers: int = 0
-    subvention_demandee: Decimal = ZERO
-    cout_total: Decimal = ZERO
-    sans_montant: int = 0
-    """Dossiers whose requested amount is unknown (unreadable or refused): counted as 0."""
+    __slots__ = ("cout_total", "dossiers", "sans_montant", "subvention_demandee")
+
+    def __init__(self) -> None:
+        self.dossiers = 0
+        self.subvention_demandee = ZERO
+        self.cout_total = ZERO
+        self.sans_montant = 0
+        """Dossiers whose requested amount is unknown (unreadable or refused): counted as 0."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -218,16 +222,18 @@ class Amounts:
         }
 
 
-@dataclass(slots=True)
 class Row:
     """One line of a breakdown (a QPV, an axis; key None: the dossiers that name none)."""
 
-    key: str | None
-    label: str
-    dossiers: int = 0
-    subvention_demandee: Decimal = ZERO
-    dossiers_prets: int = 0
-    subvention_prets: Decimal = ZERO
+    __slots__ = ("dossiers", "dossiers_prets", "key", "label", "subvention_demandee", "subvention_prets")
+
+    def __init__(self, key: str | None, label: str) -> None:
+        self.key = key
+        self.label = label
+        self.dossiers = 0
+        self.subvention_demandee = ZERO
+        self.dossiers_prets = 0
+        self.subvention_prets = ZERO
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -240,7 +246,6 @@ class Row:
         }
 
 
-@dataclass(slots=True)
 class Carrier:
     """The requests of one SIRET (key None: the dossiers that give no SIRET).
 
@@ -249,17 +254,20 @@ class Carrier:
     dossiers keeps little per carrier.
     """
 
-    siret: str | None
-    files: list[str] = field(default_factory=list)
-    subvention_demandee: Decimal = ZERO
-    prets: int = 0
-    first_key: str | None = None
-    """The first name, folded (case, accents and spaces aside)."""
-    first_name: str | None = None
-    others: dict[str, tuple[str, list[str]]] | None = None
-    """The other names: folded → (as first written, the files that give it)."""
-    unnamed: list[str] | None = None
-    """The files that give no carrier name."""
+    __slots__ = ("files", "first_key", "first_name", "others", "prets", "siret", "subvention_demandee", "unnamed")
+
+    def __init__(self, siret: str | None) -> None:
+        self.siret = siret
+        self.files: list[str] = []
+        self.subvention_demandee = ZERO
+        self.prets = 0
+        self.first_key: str | None = None
+        """The first name, folded (case, accents and spaces aside)."""
+        self.first_name: str | None = None
+        self.others: dict[str, tuple[str, list[str]]] | None = None
+        """The other names: folded → (as first written, the files that give it)."""
+        self.unnamed: list[str] | None = None
+        """The files that give no carrier name."""
 
     def add(self, file: str, name: str | None) -> None:
         self.files.append(file)
@@ -303,16 +311,18 @@ class Carrier:
         }
 
 
-@dataclass(slots=True)
 class Coverage:
     """Who claims one 2016 priority."""
 
-    id: str
-    qpv: str | None
-    qpv_label: str
-    text: str
-    files: list[str] = field(default_factory=list)
-    ready_files: list[str] = field(default_factory=list)
+    __slots__ = ("files", "id", "qpv", "qpv_label", "ready_files", "text")
+
+    def __init__(self, id: str, qpv: str | None, qpv_label: str, text: str) -> None:
+        self.id = id
+        self.qpv = qpv
+        self.qpv_label = qpv_label
+        self.text = text
+        self.files: list[str] = []
+        self.ready_files: list[str] = []
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -350,8 +360,7 @@ class BatchFinding(NamedTuple):
         }
 
 
-@dataclass(slots=True)
-class Synthesis:
+class Synthesis(NamedTuple):
     totals: Amounts
     ready: Amounts
     statuses: dict[str, int]

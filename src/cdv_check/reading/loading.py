@@ -16,7 +16,6 @@ import copy
 import errno
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -56,17 +55,20 @@ class ReadProblem(NamedTuple):
     column: int | None = None
 
 
-@dataclass(slots=True)
 class Document:
     """What was read from one file: plain data (text scalars), positions and problems."""
 
-    source: str
-    data: Any = None
-    problems: list[ReadProblem] = field(default_factory=list)
-    value_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    dropped: set[Loc] = field(default_factory=set)
-    """Paths whose value was left out because a problem about it was already reported."""
+    # A plain class, as _Frame below: a dataclass compiles its methods at each start.
+    __slots__ = ("data", "dropped", "key_marks", "problems", "source", "value_marks")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.data: Any = None
+        self.problems: list[ReadProblem] = []
+        self.value_marks: dict[Loc, tuple[int, int]] = {}
+        self.key_marks: dict[Loc, tuple[int, int]] = {}
+        self.dropped: set[Loc] = set()
+        """Paths whose value was left out because a problem about it was already reported."""
 
     @property
     def readable(self) -> bool:
@@ -272,19 +274,35 @@ class _Stop(Exception):
     """Reading cannot go on; the problem is already recorded."""
 
 
-@dataclass(slots=True)
 class _Frame:
-    container: dict[str, Any] | list[Any]
-    path: Loc
-    anchor: str | None
-    nodes_at_start: int
-    key: str | None = None
-    keep_value: bool = True
-    chars_at_start: int = 0
-    is_key: bool = False
-    """A list or mapping written where a key was expected: read through, then refused."""
-    refused: bool = False
-    """Its tag is refused: an alias to its anchor is refused too."""
+    """A mapping or list being read."""
+
+    __slots__ = ("anchor", "chars_at_start", "container", "is_key", "keep_value", "key", "nodes_at_start", "path",
+                 "refused")
+
+    def __init__(
+        self,
+        container: dict[str, Any] | list[Any],
+        path: Loc,
+        anchor: str | None,
+        nodes_at_start: int,
+        *,
+        chars_at_start: int,
+        is_key: bool = False,
+        refused: bool = False,
+    ) -> None:
+        self.container = container
+        self.path = path
+        self.anchor = anchor
+        self.nodes_at_start = nodes_at_start
+        self.chars_at_start = chars_at_start
+        self.key: str | None = None
+        """The key whose value comes next, in a mapping."""
+        self.keep_value = True
+        self.is_key = is_key
+        """A list or mapping written where a key was expected: read through, then refused."""
+        self.refused = refused
+        """Its tag is refused: an alias to its anchor is refused too."""
 
 
 class _Builder:
