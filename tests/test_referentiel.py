@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from cdv_check.model import referentiel
 from cdv_check.model.referentiel import Referentiel, ReferentielError, embedded_path, fold, load
+from cdv_check.reading.loading import read_structured
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _raw() -> dict[str, Any]:
@@ -336,3 +341,46 @@ def test_fold_reads_latin_text_as_every_text(text: str) -> None:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
     assert fold(text) == " ".join(kept.split())
+
+
+# --- the référentiel compiled into the wheel ----------------------------------------------------
+
+def _hatch_build() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("hatch_build", ROOT / "hatch_build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_wheel_json_holds_what_the_reader_gives_of_the_yaml() -> None:
+    compiled = json.loads(_hatch_build().compiled_json(ROOT))
+    assert compiled == read_structured(ROOT / "data" / "referentiel.yaml").data
+
+
+def test_the_embedded_referentiel_is_the_yaml_whichever_file_is_read() -> None:
+    # Installed from a wheel, load() reads the JSON; from a checkout, the YAML: the same référentiel.
+    from_yaml = Referentiel.model_validate(read_structured(embedded_path()).data)
+    assert load.__wrapped__() == from_yaml
+
+
+def test_load_reads_the_json_beside_the_package_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = read_structured(ROOT / "data" / "referentiel.yaml").data
+    data["id"] = "lu-dans-le-json"
+    compiled = tmp_path / "referentiel.json"
+    compiled.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(referentiel, "COMPILED_PATH", compiled)
+    assert load.__wrapped__().id == "lu-dans-le-json"
+    # An explicit --referentiel is always the file given.
+    assert load.__wrapped__(ROOT / "data" / "referentiel.yaml").id == "metz-metropole-2016"
+
+
+def test_a_json_that_does_not_validate_gives_way_to_the_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled = tmp_path / "referentiel.json"
+    compiled.write_text(json.dumps({"id": "incomplet"}), encoding="utf-8")
+    monkeypatch.setattr(referentiel, "COMPILED_PATH", compiled)
+    assert load.__wrapped__().id == "metz-metropole-2016"
+    monkeypatch.setattr(referentiel, "COMPILED_PATH", tmp_path / "absent.json")
+    assert load.__wrapped__().id == "metz-metropole-2016"
