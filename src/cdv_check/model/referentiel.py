@@ -381,9 +381,10 @@ COMPILED_PATH = Path(__file__).parents[1] / "data" / COMPILED_NAME
 
 def _compiled_data() -> object | None:
     try:
-        return json.loads(COMPILED_PATH.read_bytes())
+        data: object = json.loads(COMPILED_PATH.read_bytes())
     except FileNotFoundError:
         return None
+    return data
 
 
 class ReferentielError(Exception):
