@@ -329,11 +329,12 @@ def test_load_of_a_missing_file_shows_no_made_up_position(tmp_path: Path) -> Non
 
 @given(st.text(
     alphabet=st.characters(max_codepoint=0x36F)
-    | st.sampled_from("\u00a0\u202f\u034f\u0483\u1ab0\u20d0\ufe20ﬁœß²́Ωй東😀")
+    | st.sampled_from("\u00a0\u202f\u034f\u0483\u1ab0\u20d0\ufe20ﬁœß²́Ωй東😀’…—«»°\u2070\u2071\u2066")
 ))
 @example("a\u034fb")
 @example("Cre\u0301teil \u2014 Bellecroix")
 @example("a\u20d0b")
+@example("Association de quartier n\u00b0 1 \u2014 l\u2019\u00e9t\u00e9")
 @settings(max_examples=1000)
 def test_fold_reads_latin_text_as_every_text(text: str) -> None:
     # The shortcut for Latin texts (ASCII once the accents are dropped) gives what the

@@ -23,11 +23,13 @@ class _Frozen(BaseModel):
 
 
 _LATIN_FOLDING: dict[int, str | None] = {
-    **{c: " " for c in range(128) if not chr(c).isalnum()},
-    **{c: None for c in range(0x300, 0x370) if unicodedata.combining(chr(c))},
+    c: None if unicodedata.combining(chr(c)) else " "
+    for c in (*range(0x370), *range(0x2000, 0x2070))
+    if not chr(c).isalnum()
 }
-"""ASCII punctuation becomes a space; the combining accents of Latin letters (U+0300–U+036F, all
-but the grapheme joiner U+034F, which is not an accent) are dropped."""
+"""What `fold` does to each character of Latin text, as one translation: a punctuation mark or a
+space (ASCII, Latin-1, « ’ … — » and the no-break spaces) becomes a space, a combining accent
+(U+0300–U+036F, all but the grapheme joiner U+034F, which is no accent) is dropped."""
 
 
 def fold(text: str) -> str:
