@@ -201,6 +201,8 @@ _EMAIL_REASONS = (
      "caractère interdit après le « @ »{chars}"),
     (r"Internationalized characters before the @-sign", "caractère non permis avant le « @ »"),
     (r"The email address is too long", "adresse trop longue"),
+    (r"After the @-sign, periods cannot be separated by so many characters",
+     "une partie du domaine entre deux points dépasse 63 caractères"),
     (r"The email address contains unsafe characters", "caractère invisible ou interdit"),
     (r"A display name and angle brackets",
      "un nom et des chevrons « < > » entourent l'adresse : gardez l'adresse seule"),
