@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from cdv_check.core.findings import Severity
-from cdv_check.rules.identifiants import email_reason, is_french_phone
+from cdv_check.rules.identifiants import email_reason, is_french_phone, plainly_valid_email
 from conftest import Case, MakeCase, located
 
 SIRET = 'siret: "443 061 841 00047"'
@@ -64,6 +64,12 @@ def test_siret_with_a_letter(make_case: MakeCase) -> None:
     assert finding.advice == "Recopiez les 14 chiffres du SIRET depuis l'avis de situation SIRENE."
     assert located([finding]) == [("IDN01", "porteur.siret", *case.at('"443 O61'))]
     assert "seuls des chiffres" in finding.message
+
+
+def test_a_siret_with_nines_where_the_key_does_not_double_them(make_case: MakeCase) -> None:
+    # 79123456000013: valid (stdnum agrees); a 9 not doubled by Luhn counts 9, not 9 - 9.
+    case = make_case({SIRET: 'siret: "791 234 560 00013"'})
+    assert case.findings("IDN01") == []
 
 
 def test_missing_siret(make_case: MakeCase) -> None:
@@ -162,14 +168,72 @@ def test_invalid_contact_email(make_case: MakeCase) -> None:
     ("address", "reason"),
     [
         ("presidente.fil-aiguille.fr", "il manque le « @ »"),
-        ("a@b@c.fr", "plusieurs « @ »"),
+        ("a@b@c.fr", "plusieurs « @ » (une seule adresse par champ)"),
         ("a..b@asso.fr", "deux points se suivent"),
-        ("a@asso.test", "réservé"),
+        ("a@asso.test", "le domaine après le « @ » est réservé et ne reçoit pas de courriel"),
         (" ", "adresse vide"),
+        ("", "adresse vide"),
+        (".julie@asso.fr", "un point au début"),
+        ("julie@-asso.fr", "un tiret juste après le « @ »"),
+        ("julie.@asso.fr", "un point juste avant le « @ »"),
+        ("julie@as so.fr", "caractère interdit après le « @ » (espace)"),
+        ("julie@[192.0.2.1]", "forme non reconnue"),  # a message email_validator has not in French here
     ],
 )
 def test_email_reasons(address: str, reason: str) -> None:
-    assert reason in (email_reason(address) or "")
+    assert email_reason(address) == reason
+
+
+# The everyday shape is accepted without email_validator up to the limits of an address (64
+# characters before the « @ », 63 between two points, 254 in all, a domain with a point and an
+# extension of 2 letters or more); one past a limit, email_validator decides.
+LOCAL_64 = "a" * 64
+DOMAIN_189 = f"{'b' * 63}.{'c' * 63}.{'d' * 58}.fr"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [f"{LOCAL_64}@{DOMAIN_189}", f"a@{'b' * 63}.fr", "a@x.eu"],
+)
+def test_everyday_addresses_up_to_the_limits_are_valid_without_email_validator(address: str) -> None:
+    assert plainly_valid_email(address)
+    assert email_reason(address) is None
+
+
+def test_an_address_of_255_characters_is_too_long() -> None:
+    address = f"{LOCAL_64}@{DOMAIN_189}x"
+    assert len(address) == 255
+    assert not plainly_valid_email(address)
+    assert email_reason(address) == "adresse trop longue"
+
+
+def test_a_domain_label_of_64_characters_is_refused() -> None:
+    address = f"a@{'b' * 64}.fr"
+    assert not plainly_valid_email(address)
+    assert email_reason(address) == "une partie du domaine entre deux points dépasse 63 caractères"
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        (f"{'a' * 65}@asso.fr", None),  # email_validator allows more than 64 before the « @ »
+        ("a@asso.f", None),  # and a one-letter extension
+        ("a@asso", "le domaine après le « @ » n'a pas de point (ex. .fr)"),
+    ],
+)
+def test_past_the_everyday_shape_email_validator_decides(address: str, reason: str | None) -> None:
+    assert not plainly_valid_email(address)
+    assert email_reason(address) == reason
+
+
+def test_the_contact_email_is_checked_when_the_legal_representative_has_none(make_case: MakeCase) -> None:
+    case = make_case({f"    {PRESIDENTE}\n": "", "julie.marchal@": "julie..marchal@"})
+    [finding] = case.findings("IDN03")
+    assert finding.message == (
+        "Courriel du contact « julie..marchal@fil-aiguille-bellecroix.fr » invalide : deux points "
+        "se suivent."
+    )
+    assert located([finding]) == [("IDN03", "porteur.contact.courriel", *case.at("julie..marchal@"))]
 
 
 def test_valid_emails(make_case: MakeCase) -> None:
