@@ -30,7 +30,7 @@ def _school_periods(periods: list[Periode]) -> str:
     return join_fr([period_fr(p) for p in periods], "ou")
 
 
-def _outside_date(debut: date, fin: date, allowed: list[Periode]) -> Loc:
+def _outside_date(debut: date, allowed: list[Periode]) -> Loc:
     """Point at `debut` when no allowed period contains it, else at `fin` (which overshoots)."""
     starts_inside = any(p.debut <= debut <= p.fin for p in allowed)
     return ("action", "fin") if starts_inside else ("action", "debut")
@@ -112,7 +112,7 @@ def action_dates(ctx: Context) -> Iterator[Issue]:
             f"admise ({_school_periods(calendar.annees_scolaires)}).",
             "Découpez l'action par année scolaire (une demande par année), ou présentez sa partie "
             f"{period_fr(civil)}, avec un budget sur l'année civile.",
-            _outside_date(debut, fin, [civil, *calendar.annees_scolaires]),
+            _outside_date(debut, [civil, *calendar.annees_scolaires]),
         )
         return
     would_fit_school = any(p.contains(debut, fin) for p in calendar.annees_scolaires)
@@ -126,7 +126,7 @@ def action_dates(ctx: Context) -> Iterator[Issue]:
         f"{span} : hors de la période admise ({period_fr(civil)}).",
         f"Ne présentez que la partie de l'action qui se déroule {period_fr(civil)} (dates et "
         f"budget sur l'année civile) ; le reste relève d'une autre demande.{school_hint}",
-        _outside_date(debut, fin, [civil]),
+        _outside_date(debut, [civil]),
     )
 
 
