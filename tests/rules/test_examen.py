@@ -65,6 +65,26 @@ def test_action_starting_before_the_year(make_case: MakeCase) -> None:
     assert "partie de l'action" in finding.advice
 
 
+def test_an_action_of_one_day_is_fine(make_case: MakeCase) -> None:
+    assert make_case(dates("2016-03-05", "2016-03-05")).findings("EXA01") == []
+
+
+@pytest.mark.parametrize("removed", ["  debut: 2016-02-01\n", "  fin: 2016-12-15\n"])
+def test_dates_are_not_compared_when_one_is_missing(make_case: MakeCase, removed: str) -> None:
+    case = make_case({DATES: DATES.replace(removed, "")})
+    assert case.findings("EXA01") == []
+
+
+def test_an_action_starting_on_the_last_day_of_the_year_is_pointed_at_its_end(make_case: MakeCase) -> None:
+    case = make_case(dates("2016-12-31", "2017-01-15"))
+    [finding] = case.findings("EXA01")
+    assert finding.message == (
+        "L'action va du 31 décembre 2016 au 15 janvier 2017 : hors de la période admise (du 1er "
+        "janvier 2016 au 31 décembre 2016)."
+    )
+    assert located([finding]) == [("EXA01", "action.fin", *case.at("2017-01-15"))]
+
+
 def test_action_ending_after_the_year(make_case: MakeCase) -> None:
     case = make_case(dates("2016-03-01", "2017-02-28"))
     [finding] = case.findings("EXA01")
@@ -149,8 +169,19 @@ def test_school_action_must_still_take_place_in_the_year(
     case = make_case({SCOLAIRE: "scolaire: oui", **dates(debut, fin)})
     [finding] = case.findings("EXA01")
     assert "ne se déroule à aucun moment du 1er janvier 2016 au 31 décembre 2016" in finding.message
+    assert finding.advice == (
+        "Une action scolaire peut suivre l'année scolaire, à condition de se dérouler au moins en "
+        "partie du 1er janvier 2016 au 31 décembre 2016 : corrigez les dates, ou présentez-la à "
+        "l'appel de son année."
+    )
     value = debut if pointed == "debut" else fin
     assert located([finding]) == [("EXA01", f"action.{pointed}", *case.at(f"{value}\n"))]
+
+
+@pytest.mark.parametrize(("debut", "fin"), [("2015-09-01", "2016-01-01"), ("2016-12-31", "2017-06-30")])
+def test_a_school_action_with_one_day_in_the_year_is_fine(make_case: MakeCase, debut: str, fin: str) -> None:
+    case = make_case({SCOLAIRE: "scolaire: oui", **dates(debut, fin)})
+    assert case.findings("EXA01") == []
 
 
 def test_whole_year_is_fine(make_case: MakeCase) -> None:
