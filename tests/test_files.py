@@ -176,3 +176,125 @@ def test_unreadable_file_is_refused_with_a_reason(folder: Path, monkeypatch: pyt
     result = inspect_piece(folder, "pieces/rib.pdf", HEADER)
     assert not result.ok
     assert "permission refusée" in result.reason
+
+
+# --- every refusal in full, each boundary on both sides ------------------------------------------
+
+RELATIVE = (
+    "Écrivez un chemin relatif au répertoire du fichier du dossier, avec des « / » "
+    "(ex. pieces/rib.pdf), et placez-y le fichier."
+)
+
+
+@pytest.mark.parametrize(
+    ("declared", "reason", "advice"),
+    [
+        ("pieces/rib\x00.pdf", "le chemin contient un caractère nul", RELATIVE),
+        ("  ", "le chemin est vide", RELATIVE),
+        ("\\\\serveur\\rib.pdf", "« \\\\serveur\\rib.pdf » est un chemin réseau Windows (partage UNC)", RELATIVE),
+        ("C:\\Users\\rib.pdf", "« C:\\Users\\rib.pdf » est un chemin Windows absolu (lecteur C:)", RELATIVE),
+        ("pieces\\rib.pdf", "« pieces\\rib.pdf » contient des barres obliques inverses « \\ »",
+         "Écrivez « pieces/rib.pdf » : les chemins s'écrivent avec des « / », relatifs au répertoire "
+         "du fichier du dossier."),
+        ("/etc/passwd", "« /etc/passwd » est un chemin absolu : seules les pièces du répertoire du "
+         "dossier sont lues", RELATIVE),
+        ("pieces/../../x.pdf", "« pieces/../../x.pdf » remonte hors du répertoire du dossier (« .. »)", RELATIVE),
+        ("./", "« ./ » ne nomme pas un fichier", RELATIVE),
+    ],
+)
+def test_each_refusal_from_the_string_in_full(folder: Path, declared: str, reason: str, advice: str) -> None:
+    assert inspect_piece(folder, declared, HEADER) == PieceCheck(False, reason=reason, advice=advice)
+
+
+def test_a_missing_file_is_named_without_its_empty_and_dot_components(folder: Path) -> None:
+    assert inspect_piece(folder, "./pieces//bilan.pdf", HEADER) == PieceCheck(
+        False,
+        reason="le fichier « pieces/bilan.pdf » est introuvable dans le répertoire du dossier",
+        advice="Le nom s'écrit exactement comme sur le disque (majuscules, accents, extension) ; le "
+        "chemin est relatif au répertoire du fichier du dossier.",
+    )
+
+
+def test_a_name_too_long_for_the_system_is_said_in_french(folder: Path) -> None:
+    result = inspect_piece(folder, "pieces/" + "x" * 300 + ".pdf", HEADER)
+    assert result == PieceCheck(False, reason="le fichier ne peut pas être lu (nom trop long)", advice=RELATIVE)
+
+
+def test_an_unreadable_file_in_full(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refusing_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(files.os, "open", refusing_open)
+    assert inspect_piece(folder, "pieces/rib.pdf", HEADER) == PieceCheck(
+        False,
+        reason="le fichier ou un répertoire du chemin n'est pas lisible (permission refusée)",
+        advice="Donnez le droit de lecture sur le fichier, ou copiez-le ailleurs dans le répertoire.",
+    )
+
+
+def test_a_file_replaced_by_another_regular_file_after_the_check_is_refused(folder: Path) -> None:
+    checked = os.lstat(folder / "pieces" / "rib.pdf")
+    other = folder / "pieces" / "autre.pdf"
+    other.write_bytes(b"%PDF-1.7 autre")
+    result = files._read_header(other, checked, HEADER)
+    assert result == PieceCheck(False, reason="le fichier a changé pendant la vérification", advice=RELATIVE)
+
+
+def test_a_file_emptied_after_the_check_is_refused_as_empty(folder: Path) -> None:
+    piece = folder / "pieces" / "rib.pdf"
+    checked = os.lstat(piece)
+    piece.write_bytes(b"")  # the same file, truncated
+    result = files._read_header(piece, checked, HEADER)
+    assert result == PieceCheck(False, reason="le fichier est vide (0 octet)", advice=RELATIVE)
+
+
+def test_a_one_byte_file_is_read(folder: Path) -> None:
+    (folder / "pieces" / "un.pdf").write_bytes(b"%")
+    assert inspect_piece(folder, "pieces/un.pdf", HEADER) == PieceCheck(True, header=b"%")
+
+
+def test_a_piece_the_system_gives_in_small_reads_is_read_to_the_header_size(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_read = os.read
+    monkeypatch.setattr(files.os, "read", lambda fd, size: real_read(fd, min(size, 3)))  # as a network disk may
+    assert inspect_piece(folder, "pieces/rib.pdf", HEADER).header == b"%PDF-1.4"
+
+
+def test_kind_refusals_in_full(folder: Path, tmp_path: Path) -> None:
+    import socket
+
+    assert inspect_piece(folder, "pieces", HEADER).reason == "c'est un répertoire, pas un fichier"
+    assert inspect_piece(Path("/dev"), "null", HEADER).reason == "c'est un périphérique, pas un fichier"
+    os.mkfifo(folder / "pieces" / "tube.pdf")
+    tube = _without_blocking(lambda: inspect_piece(folder, "pieces/tube.pdf", HEADER))
+    assert tube.reason == "c'est un tube nommé (FIFO), pas un fichier"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(folder / "pieces" / "s.pdf"))
+        result = inspect_piece(folder, "pieces/s.pdf", HEADER)
+    finally:
+        server.close()
+    assert result == PieceCheck(False, reason="c'est une socket, pas un fichier", advice=RELATIVE)
+    assert files._kind_refusal(0) == "ce n'est pas un fichier ordinaire"  # a kind this system lacks
+
+
+def test_read_piece_gives_a_piece_of_exactly_the_limit_and_nothing_over_it(folder: Path) -> None:
+    whole = (folder / "pieces" / "rib.pdf").read_bytes()
+    assert files.read_piece(folder, "pieces/rib.pdf", len(whole)) == whole
+    assert files.read_piece(folder, "pieces/rib.pdf", len(whole) - 1) is None
+    assert files.read_piece(folder, "pieces/absent.pdf", 1000) is None
+
+
+def test_a_name_one_keystroke_away_is_suggested_and_a_mere_rhyme_is_not(folder: Path) -> None:
+    (folder / "pieces" / "avis.pdf").write_bytes(b"%PDF-1.7")
+    assert inspect_piece(folder, "pieces/rid.pdf", HEADER).advice.startswith("Vouliez-vous dire « pieces/rib.pdf » ?")
+    assert "Vouliez-vous" not in inspect_piece(folder, "pieces/devis.pdf", HEADER).advice
+
+
+def test_a_folder_is_listed_at_most_max_listed_entries_for_a_suggestion(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "Vouliez-vous dire « pieces/rib.pdf » ?" in inspect_piece(folder, "pieces/RIB.pdf", HEADER).advice
+    monkeypatch.setattr(files, "_MAX_LISTED", 0)
+    assert "Vouliez-vous" not in inspect_piece(folder, "pieces/RIB.pdf", HEADER).advice
