@@ -698,3 +698,45 @@ def test_an_alias_to_a_mapping_whose_tag_is_refused_is_refused_too() -> None:
     assert [(p.rule, p.path, p.line, p.column) for p in doc.problems] == [
         ("SCH04", ("a",), 1, 4), ("SCH04", ("b",), 2, 4), ("SCH04", ("c", 0), 3, 5)]
     assert doc.problems[1].message.startswith("Alias « *x » refusé : la valeur de l'ancre « &x » est refusée")
+
+
+def test_an_alias_over_a_limit_is_refused_at_the_alias_path() -> None:
+    doc = _read("a: &x [1, 2]\nb: *x\n", nodes=8)
+    assert [(p.rule, p.path, p.line, p.column) for p in doc.problems] == [("SCH07", ("b",), 2, 4)]
+    doc = _read("a: &x abc\nl: [*x]\n", text_chars=6)
+    assert [(p.rule, p.path, p.line, p.column) for p in doc.problems] == [("SCH07", ("l", 0), 2, 5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        ("a: \\ud83d x \\ud83d\n", {"a": "\\ud83d x \\ud83d"}),  # plain: no escape there, as written
+        ("a: 'y\\ude00 \\ud83d\\ude00'\n", {"a": "y\\ude00 \\ud83d\\ude00"}),
+        ('a: ["\\ud83d\\ude00", \\ud83d\\ude00]\n', {"a": ["😀", "\\ud83d\\ude00"]}),
+    ],
+)
+def test_utf16_escapes_outside_double_quotes_stay_as_written(text: str, data: object) -> None:
+    doc = _read(text)
+    assert doc.problems == [] and doc.data == data
+
+
+def test_two_low_halves_or_a_high_half_before_a_private_character_are_lone_halves() -> None:
+    doc = _read('{"a": "\\udc00\\udc00", "b": "\\ud83d\\ue800", "c": "\\ud83d\\ude00\\ue800"}')
+    assert doc.data == {"c": "😀\ue800"}
+    assert [(p.rule, p.path) for p in doc.problems] == [("SCH04", ("a",)), ("SCH04", ("b",))]
+
+
+def test_a_key_with_a_lone_half_is_read_with_a_replacement_character() -> None:
+    doc = _read('{"nom\\ud83d": 1, "b": 2}\n')
+    assert doc.data == {"nom\ufffd": "1", "b": "2"}
+    assert doc.problems == []
+
+
+def test_a_control_character_that_cannot_be_placed_is_said_without_a_position() -> None:
+    from yaml.reader import ReaderError
+
+    from cdv_check.reading.loading import _reader_problem
+
+    problem = _reader_problem(ReaderError("d.yaml", 50, 7, "utf-8", "special characters are not allowed"), "ab")
+    assert (problem.rule, problem.line, problem.column) == ("SCH02", None, None)
+    assert problem.message == "Caractère de contrôle U+0007 non accepté dans un fichier YAML ou JSON."

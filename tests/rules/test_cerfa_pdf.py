@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import EXAMPLES, MakeCase
 
 sys.path.insert(0, str(EXAMPLES))
@@ -102,3 +104,117 @@ def test_the_number_inside_a_longer_one_is_not_the_form() -> None:
 
     rib = tiny_pdf("RIB - IBAN FR76 3000 4000 0312 3456 7890 143 - compte 00000121567")
     assert pdf_facts(rib, "12156", 3).bank_details
+
+
+def _pdf(
+    pages: list[str], *, metadata: dict[str, str] | None = None,
+    fields: list[tuple[str, dict[str, str]]] | None = None, encrypted: bool = False,
+) -> bytes:
+    """A PDF whose page text is compressed (its bytes never show it), with metadata, form fields
+    (name → /V value, /TU tooltip) and an empty user password if asked: only pypdf reads it."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    for text in pages:
+        writer.append(PdfReader(io.BytesIO(tiny_pdf(text))))
+    for page in writer.pages:
+        page.compress_content_streams()
+    if metadata:
+        writer.add_metadata(metadata)
+    if fields:
+        refs = []
+        for name, props in fields:
+            field = DictionaryObject({NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject(name)})
+            for key, value in props.items():
+                field[NameObject(key)] = TextStringObject(value)
+            refs.append(writer._add_object(field))
+        writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): ArrayObject(refs)})
+    if encrypted:
+        writer.encrypt(user_password="", owner_password="proprietaire", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_form_number_is_read_on_the_pages_asked_for_and_no_further() -> None:
+    from cdv_check.reading.pdf import PdfFacts, pdf_facts
+
+    second = _pdf(["Fiche de synthese", "cerfa N 12156*03"])
+    assert b"12156" not in second  # compressed: the fast path cannot see it
+    assert pdf_facts(second, "12156", 2) == PdfFacts(readable=True, form_number=True)
+    assert pdf_facts(second, "12156", 1) == PdfFacts(readable=True, form_number=False)
+
+
+def test_a_form_with_an_empty_password_is_read() -> None:
+    from cdv_check.reading.pdf import PdfFacts, pdf_facts
+
+    assert pdf_facts(_pdf(["cerfa N 12156*03"], encrypted=True), "12156", 1) == PdfFacts(True, form_number=True)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "fields"),
+    [
+        ({"/Title": "CERFA 12156*03"}, []),
+        (None, [("nom", {"/V": "Association"}), ("numero", {"/V": "12156"})]),
+        (None, [("numero", {"/TU": "Formulaire 12156*03"})]),
+    ],
+)
+def test_the_form_number_in_the_metadata_or_a_field_value_or_tooltip_is_found(
+    metadata: dict[str, str] | None, fields: list[tuple[str, dict[str, str]]]
+) -> None:
+    from cdv_check.reading.pdf import PdfFacts, pdf_facts
+
+    data = _pdf(["Fiche"], metadata=metadata, fields=fields, encrypted=True)  # encrypted: no fast path
+    assert pdf_facts(data, "12156", 1) == PdfFacts(readable=True, form_number=True)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "fields"),
+    [({"/Title": "RIB"}, []), (None, [("banque", {"/TU": "IBAN"}), ("titulaire", {"/V": "Association"})])],
+)
+def test_bank_details_in_the_metadata_or_the_fields_are_found_as_words(
+    metadata: dict[str, str] | None, fields: list[tuple[str, dict[str, str]]]
+) -> None:
+    from cdv_check.reading.pdf import PdfFacts, pdf_facts
+
+    data = _pdf(["Document"], metadata=metadata, fields=fields)
+    assert pdf_facts(data, "12156", 1) == PdfFacts(readable=True, bank_details=True)
+
+
+def test_only_the_first_fields_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdv_check.reading import pdf
+
+    data = _pdf(["Fiche"], fields=[("nom", {"/V": "Association"}), ("numero", {"/V": "12156"})], encrypted=True)
+    monkeypatch.setattr(pdf, "_MAX_FIELDS", 2)
+    assert pdf.pdf_facts(data, "12156", 1).form_number
+    monkeypatch.setattr(pdf, "_MAX_FIELDS", 1)
+    assert not pdf.pdf_facts(data, "12156", 1).form_number
+
+
+def test_a_whole_pdf_that_shows_the_number_is_the_form() -> None:
+    from cdv_check.reading.pdf import PdfFacts, pdf_facts
+
+    assert pdf_facts(tiny_pdf("cerfa N 12156*03"), "12156", 3) == PdfFacts(readable=True, form_number=True)
+
+
+def test_without_pypdf_a_pdf_is_taken_for_the_form_rather_than_guessed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdv_check.reading.pdf import PdfFacts, pdf_facts
+
+    rib = _pdf(["RIB - IBAN FR76 3000 4000 0312 3456 7890 143"])
+    monkeypatch.setitem(sys.modules, "pypdf", None)  # a broken installation: the import fails
+    assert pdf_facts(rib, "12156", 3) == PdfFacts(readable=True, form_number=True)
+
+
+def test_pypdf_warnings_on_a_damaged_pdf_are_not_printed(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from cdv_check.reading.pdf import PdfFacts, pdf_facts
+
+    damaged = tiny_pdf("Releve de compte").replace(b"startxref\n", b"startxref\n9")  # a wrong offset
+    with caplog.at_level(logging.DEBUG):
+        assert pdf_facts(damaged, "12156", 3) == PdfFacts(readable=True)
+    assert caplog.records == []  # neither English nor the file's own words on the terminal
+    assert logging.getLogger("pypdf").level == logging.NOTSET  # silenced while reading only

@@ -43,9 +43,12 @@ def pdf_facts(data: bytes, form_number: str, pages: int) -> PdfFacts:
         from pypdf import PdfReader
     except ImportError:  # a broken installation: say nothing rather than guess
         return PdfFacts(readable=True, form_number=True)
+    # pypdf's warnings (« incorrect startxref pointer », in English, sometimes quoting the file)
+    # would reach the terminal: its loggers (`pypdf._reader`…) are silenced through their parent's
+    # level, which they inherit (disabling the parent alone would not stop theirs).
     logger = logging.getLogger("pypdf")
-    silenced = logger.disabled
-    logger.disabled = True  # pypdf's warnings would print what the file holds
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
     seen: list[str] = []
     try:
         with warnings.catch_warnings():
@@ -58,7 +61,7 @@ def pdf_facts(data: bytes, form_number: str, pages: int) -> PdfFacts:
     except Exception:  # any failure of pypdf on a broken or hostile file (RecursionError too)
         return PdfFacts(readable=False)
     finally:
-        logger.disabled = silenced
+        logger.setLevel(level)
     text = " ".join(seen)[:_MAX_TEXT]
     return PdfFacts(readable=True, bank_details=bool(_BANK.search(text)))
 
