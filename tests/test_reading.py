@@ -740,3 +740,25 @@ def test_a_control_character_that_cannot_be_placed_is_said_without_a_position() 
     problem = _reader_problem(ReaderError("d.yaml", 50, 7, "utf-8", "special characters are not allowed"), "ab")
     assert (problem.rule, problem.line, problem.column) == ("SCH02", None, None)
     assert problem.message == "Caractère de contrôle U+0007 non accepté dans un fichier YAML ou JSON."
+
+
+def test_a_key_over_a_limit_is_refused_at_the_key_path() -> None:
+    doc = _read("a: b\nc: d\n", nodes=3)
+    assert [(p.rule, p.path, p.line, p.column) for p in doc.problems] == [("SCH07", ("c",), 2, 1)]
+    doc = _read("p:\n  abc: d\n", text_chars=3)
+    assert [(p.rule, p.path, p.line, p.column) for p in doc.problems] == [("SCH07", ("p", "abc"), 2, 3)]
+
+
+def test_what_is_inside_a_refused_key_is_placed_under_a_question_mark() -> None:
+    doc = _read("? [a, b]\n: !!binary aGk=\nc: 1\n")
+    assert [(p.rule, p.path, p.line, p.column) for p in doc.problems] == [
+        ("SCH04", (), 1, 3), ("SCH04", ("?",), 2, 3)]
+    assert doc.data == {"c": "1"}
+
+
+def test_a_file_is_read_with_the_limits_given(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_bytes(b"a: [1]\n")
+    assert read_structured(path, Limits(depth=2)).data == {"a": ["1"]}
+    doc = read_structured(path, Limits(depth=1))
+    _over(doc, "depth", 2, 1, (1, 4))

@@ -218,3 +218,21 @@ def test_pypdf_warnings_on_a_damaged_pdf_are_not_printed(caplog: pytest.LogCaptu
         assert pdf_facts(damaged, "12156", 3) == PdfFacts(readable=True)
     assert caplog.records == []  # neither English nor the file's own words on the terminal
     assert logging.getLogger("pypdf").level == logging.NOTSET  # silenced while reading only
+
+
+def test_a_whole_pdf_whose_bytes_name_the_form_is_the_form_and_a_cut_one_is_not() -> None:
+    from cdv_check.reading.pdf import PdfFacts, pdf_facts
+
+    rib = tiny_pdf("RIB - IBAN FR76 3000 4000 0312 3456 7890 143")
+    named = rib.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%12156\n", 1)  # in its bytes, not in its text
+    assert pdf_facts(named, "12156", 3) == PdfFacts(readable=True, form_number=True)
+    assert pdf_facts(rib, "12156", 3) == PdfFacts(readable=True, bank_details=True)
+    # Not ending with « %%EOF », or without « startxref »: not whole, so read by pypdf.
+    assert not pdf_facts(named[: named.rindex(b"%%EOF")], "12156", 3).form_number
+    assert not pdf_facts(named.replace(b"startxref", b"startXref"), "12156", 3).form_number
+
+
+def test_a_broken_pdf_is_unreadable() -> None:
+    from cdv_check.reading.pdf import PdfFacts, pdf_facts
+
+    assert pdf_facts(b"%PDF-1.7\n" + bytes(range(256)) * 4, "12156", 3) == PdfFacts(readable=False)
