@@ -40,10 +40,11 @@ def _only(doc: Document) -> ReadProblem:
     return problem
 
 
-def _over(doc: Document, name: str, value: int, limit: int, where: tuple[int, int]) -> None:
-    """The document was refused (no data) with SCH07 naming `name`, `value > limit`, at `where`."""
+def _over(doc: Document, name: str, value: int, limit: int, where: tuple[int, int], path: tuple[object, ...]) -> None:
+    """The document was refused (no data) with SCH07 naming `name`, `value > limit`, at `where`,
+    the value at `path`."""
     problem = _only(doc)
-    assert (problem.rule, problem.line, problem.column) == ("SCH07", *where)
+    assert (problem.rule, problem.path, problem.line, problem.column) == ("SCH07", path, *where)
     assert problem.message == (
         f"Limite de sécurité dépassée : {LIMIT_LABELS[name]} ({value} > {limit})."
     )
@@ -110,70 +111,70 @@ def test_standard_input_over_the_limit_is_refused_after_reading_one_byte_more() 
 
 def test_depth_at_the_limit_is_read_and_one_deeper_is_refused_where_it_opens() -> None:
     assert _read("a: {b: 1}\n", depth=2).data == {"a": {"b": "1"}}
-    _over(_read("a: {b: [1]}\n", depth=2), "depth", 3, 2, (1, 8))
-    _over(_read("a:\n  - 1\n", depth=1), "depth", 2, 1, (2, 3))
+    _over(_read("a: {b: [1]}\n", depth=2), "depth", 3, 2, (1, 8), ("a", "b"))
+    _over(_read("a:\n  - 1\n", depth=1), "depth", 2, 1, (2, 3), ("a",))
 
 
 def test_nodes_count_the_mapping_its_keys_and_values() -> None:
     assert _read("a: b\n", nodes=3).data == {"a": "b"}  # mapping, key, value
-    _over(_read("a: b\n", nodes=2), "nodes", 3, 2, (1, 4))
-    _over(_read("a: b\nc: d\n", nodes=3), "nodes", 4, 3, (2, 1))  # the key c is the 4th
+    _over(_read("a: b\n", nodes=2), "nodes", 3, 2, (1, 4), ("a",))
+    _over(_read("a: b\nc: d\n", nodes=3), "nodes", 4, 3, (2, 1), ("c",))  # the key c is the 4th
 
 
 def test_an_alias_to_a_list_counts_the_list_and_its_items() -> None:
     text = "a: &x [1, 2]\nb: *x\n"
     # mapping, a, [ ], 1, 2, b = 6 nodes, and *x repeats 3 of them: 9.
     assert _read(text, nodes=9).data == {"a": ["1", "2"], "b": ["1", "2"]}
-    _over(_read(text, nodes=8), "nodes", 9, 8, (2, 4))
+    _over(_read(text, nodes=8), "nodes", 9, 8, (2, 4), ("b",))
 
 
 def test_an_alias_to_a_mapping_counts_its_keys_and_values() -> None:
     text = "a: &x {k: v, l: w}\nb: *x\n"
     # mapping, a, { }, k, v, l, w, b = 8 nodes, and *x repeats 5 of them: 13.
     assert _read(text, nodes=13).data == {"a": {"k": "v", "l": "w"}, "b": {"k": "v", "l": "w"}}
-    _over(_read(text, nodes=12), "nodes", 13, 12, (2, 4))
+    _over(_read(text, nodes=12), "nodes", 13, 12, (2, 4), ("b",))
 
 
 def test_an_alias_to_a_scalar_counts_one_node_and_its_text() -> None:
     text = "a: &x abc\nb: *x\n"
     assert _read(text, nodes=5, text_chars=8).data == {"a": "abc", "b": "abc"}
-    _over(_read(text, nodes=4), "nodes", 5, 4, (2, 4))
-    _over(_read(text, text_chars=7), "text_chars", 8, 7, (2, 4))  # a, abc, b, abc
+    _over(_read(text, nodes=4), "nodes", 5, 4, (2, 4), ("b",))
+    _over(_read(text, text_chars=7), "text_chars", 8, 7, (2, 4), ("b",))  # a, abc, b, abc
 
 
 def test_text_counts_keys_values_and_what_an_alias_repeats() -> None:
     text = "a: &x {k: vv}\nb: *x\n"
     # a, k, vv, b = 5 characters, and *x repeats k and vv: 8.
     assert _read(text, text_chars=8).problems == []
-    _over(_read(text, text_chars=7), "text_chars", 8, 7, (2, 4))
-    _over(_read("ab: c\n", text_chars=2), "text_chars", 3, 2, (1, 5))
-    _over(_read("abc: d\n", text_chars=2), "text_chars", 3, 2, (1, 1))
+    _over(_read(text, text_chars=7), "text_chars", 8, 7, (2, 4), ("b",))
+    _over(_read("ab: c\n", text_chars=2), "text_chars", 3, 2, (1, 5), ("ab",))
+    _over(_read("abc: d\n", text_chars=2), "text_chars", 3, 2, (1, 1), ("abc",))
 
 
 def test_nested_anchors_count_once_each() -> None:
     text = "a: &x [&y p, q]\nb: *y\nc: *x\n"
     # mapping, a, [ ], p, q, b, *y (1), c, *x (3) = 11 nodes.
     assert _read(text, nodes=11).data == {"a": ["p", "q"], "b": "p", "c": ["p", "q"]}
-    _over(_read(text, nodes=10), "nodes", 11, 10, (3, 4))
+    _over(_read(text, nodes=10), "nodes", 11, 10, (3, 4), ("c",))
 
 
 def test_aliases_at_the_limit_are_read_and_one_more_is_refused() -> None:
     text = "a: &x v\nb: [*x, *x]\n"
     assert _read(text, aliases=2).data == {"a": "v", "b": ["v", "v"]}
-    _over(_read(text, aliases=1), "aliases", 2, 1, (2, 9))
+    _over(_read(text, aliases=1), "aliases", 2, 1, (2, 9), ("b", 1))
 
 
 def test_a_value_of_exactly_scalar_chars_is_read_and_one_more_is_refused() -> None:
     assert _read("a: xyz\n", scalar_chars=3).data == {"a": "xyz"}
     doc = _read("a: xyzw\n", scalar_chars=3)
-    _over(doc, "scalar_chars", 4, 3, (1, 4))
+    _over(doc, "scalar_chars", 4, 3, (1, 4), ("a",))
     assert doc.problems[0].path == ("a",)
 
 
 def test_a_key_over_scalar_chars_is_refused_at_the_key() -> None:
     assert _read("abc: x\n", scalar_chars=3).data == {"abc": "x"}
     doc = _read("ok: 1\nabcd: x\n", scalar_chars=3)
-    _over(doc, "scalar_chars", 4, 3, (2, 1))
+    _over(doc, "scalar_chars", 4, 3, (2, 1), ("abcd",))
     assert doc.problems[0].path == ("abcd",)
 
 
@@ -761,4 +762,93 @@ def test_a_file_is_read_with_the_limits_given(tmp_path: Path) -> None:
     path.write_bytes(b"a: [1]\n")
     assert read_structured(path, Limits(depth=2)).data == {"a": ["1"]}
     doc = read_structured(path, Limits(depth=1))
-    _over(doc, "depth", 2, 1, (1, 4))
+    _over(doc, "depth", 2, 1, (1, 4), ("a",))
+
+
+def test_a_lone_half_in_a_list_keeps_the_place_of_the_item() -> None:
+    doc = _read('{"l": ["\\ud800", "x"], "m": "\\udfff"}')
+    assert doc.data == {"l": [None, "x"]}
+    assert [(p.rule, p.path, p.line, p.column) for p in doc.problems] == [
+        ("SCH04", ("l", 0), 1, 8), ("SCH04", ("m",), 1, 29)]
+    assert doc.locate(("l", 0)) == (1, 8)
+    assert doc.was_dropped(("l", 0)) and doc.was_dropped(("m",)) and not doc.was_dropped(("l", 1))
+
+
+def test_an_anchor_redefined_on_a_readable_value_is_no_longer_refused() -> None:
+    doc = _read("a: &x !!binary aGk=\nb: &x ok\nc: *x\n")
+    assert doc.data == {"b": "ok", "c": "ok"}
+    assert [(p.rule, p.path) for p in doc.problems] == [("SCH04", ("a",))]
+
+
+@pytest.mark.parametrize(
+    ("text", "inside"),
+    [("? [!!binary aGk=]\n: v\n", ("?", 0)), ("? {k: !!binary aGk=}\n: v\n", ("?", "k"))],
+)
+def test_what_is_inside_a_list_or_mapping_key_is_placed_under_a_question_mark(
+    text: str, inside: tuple[object, ...]
+) -> None:
+    doc = _read(text)
+    assert [(p.rule, p.path) for p in doc.problems] == [("SCH04", ()), ("SCH04", inside)]
+    assert doc.data == {}
+
+
+def test_a_list_or_mapping_over_the_node_limit_is_refused_where_it_opens() -> None:
+    assert _read("a: [1]\n", nodes=4).data == {"a": ["1"]}
+    _over(_read("a: [1]\n", nodes=2), "nodes", 3, 2, (1, 4), ("a",))
+    _over(_read("a: {b: 1}\n", nodes=2), "nodes", 3, 2, (1, 4), ("a",))
+
+
+def test_a_missing_file_is_said_missing_whether_links_are_followed_or_not(tmp_path: Path) -> None:
+    for follow_links in (True, False):
+        with pytest.raises(InputRefused) as refused:
+            read_bounded(tmp_path / "absent.yaml", 100, follow_links=follow_links)
+        assert refused.value.problem.message == "Fichier illisible : le fichier n'existe pas (ou est un lien brisé)."
+
+
+@pytest.mark.skipif(not PROC_FILE.is_file(), reason="needs Linux /proc")
+def test_a_file_larger_than_announced_and_given_in_small_reads_is_refused_one_byte_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, size: real_read(fd, min(size, 5)))  # as a network disk may
+    with pytest.raises(InputRefused) as refused:
+        read_bounded(PROC_FILE, 10)
+    assert refused.value.problem.message == (
+        f"Fichier trop gros : 11 octets, au-delà de la limite de sécurité « {LIMIT_LABELS['file_bytes']} » (10)."
+    )
+    assert read_bounded(PROC_FILE, 1 << 20).startswith(b"Name:")
+
+
+def test_a_disk_error_while_reading_is_said_in_french(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    path = tmp_path / "d.yaml"
+    path.write_bytes(b"a: 1\n")
+
+    def failing_read(fd: int, size: int) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "read", failing_read)
+    with pytest.raises(InputRefused) as refused:
+        read_bounded(path, 100)
+    assert refused.value.problem == ReadProblem(
+        "SCH01",
+        "Fichier illisible : erreur de lecture (erreur d'entrée-sortie du disque).",
+        "Vérifiez le chemin et donnez un fichier YAML ou JSON ordinaire.",
+    )
+
+
+def test_private_use_characters_written_in_the_file_are_not_taken_for_escaped_halves() -> None:
+    # The halves are hidden in a block of characters the file does not use, written or escaped.
+    doc = _read('{"a": "\ue000\\ud83d\\ude00", "b": "\\uE800\\ud83d\\ude00"}')
+    assert doc.problems == []
+    assert doc.data == {"a": "\ue000😀", "b": "\ue800😀"}
+
+
+def test_a_file_using_every_hiding_block_is_still_read() -> None:
+    from cdv_check.reading.loading import _SurrogateEscapes
+
+    every = "".join(chr(block) for block in _SurrogateEscapes._BLOCKS)
+    doc = _read(f'{{"a": "{every}", "b": "\\ud83d\\ude00"}}')
+    assert doc.problems == []
+    assert doc.data == {"a": every, "b": "😀"}
