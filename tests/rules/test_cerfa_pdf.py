@@ -236,3 +236,22 @@ def test_a_broken_pdf_is_unreadable() -> None:
     from cdv_check.reading.pdf import PdfFacts, pdf_facts
 
     assert pdf_facts(b"%PDF-1.7\n" + bytes(range(256)) * 4, "12156", 3) == PdfFacts(readable=False)
+
+
+def test_pypdf_warnings_are_silenced_even_when_its_logger_has_a_level_of_its_own(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    from cdv_check.reading.pdf import PdfFacts, pdf_facts
+
+    damaged = tiny_pdf("Releve de compte").replace(b"startxref\n", b"startxref\n9")
+    pypdf_logger = logging.getLogger("pypdf")
+    pypdf_logger.setLevel(logging.WARNING)  # as an application embedding cdv-check may set it
+    try:
+        with caplog.at_level(logging.DEBUG):
+            assert pdf_facts(damaged, "12156", 3) == PdfFacts(readable=True)
+        assert caplog.records == []
+        assert pypdf_logger.level == logging.WARNING
+    finally:
+        pypdf_logger.setLevel(logging.NOTSET)

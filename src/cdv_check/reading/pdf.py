@@ -77,12 +77,13 @@ def _plainly_the_form(data: bytes, number: re.Pattern[bytes]) -> bool:
 
 
 def _texts(reader: object, pages: int) -> Iterator[str]:
-    """The metadata, then the form fields (names, values, tooltips), then each page's text."""
+    """The metadata, then the form fields (names, values, tooltips), then each page's text.
+
+    A form « encrypted » with an empty password (as forms often are) is already open: pypdf tries
+    that password itself when it reads the file."""
     from pypdf import PdfReader
 
     assert isinstance(reader, PdfReader)
-    if reader.is_encrypted:
-        reader.decrypt("")  # forms are often « encrypted » with an empty password
     yield " ".join(str(value) for value in (reader.metadata or {}).values())
     fields = islice((reader.get_fields() or {}).items(), _MAX_FIELDS)
     yield " ".join(f"{name} {field.get('/V', '')} {field.get('/TU', '')}" for name, field in fields)
