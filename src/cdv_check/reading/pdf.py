@@ -86,6 +86,7 @@ def _texts(reader: object, pages: int) -> Iterator[str]:
     assert isinstance(reader, PdfReader)
     yield " ".join(str(value) for value in (reader.metadata or {}).values())
     fields = islice((reader.get_fields() or {}).items(), _MAX_FIELDS)
-    yield " ".join(f"{name} {field.get('/V', '')} {field.get('/TU', '')}" for name, field in fields)
+    said = (part for name, field in fields for part in (name, field.get("/V"), field.get("/TU")) if part)
+    yield " ".join(str(part) for part in said)
     for page in islice(reader.pages, pages):
-        yield page.extract_text() or ""
+        yield page.extract_text()
