@@ -31,6 +31,15 @@ def test_a_rib_sent_as_the_cerfa_is_said_to_be_a_rib(make_case: MakeCase) -> Non
     assert finding.line == case.line_of("cerfa: pieces/rib.pdf")
     assert "« pieces/rib.pdf » n'est pas le CERFA 12156*03 : on dirait un RIB" in finding.message
     assert "le RIB va sous « rib: »" in finding.advice
+    assert finding.message == (
+        "« pieces/rib.pdf » n'est pas le CERFA 12156*03 : on dirait un RIB (coordonnées bancaires, "
+        "et nulle part le numéro du formulaire)."
+    )
+    assert finding.advice == (
+        "Indiquez sous « cerfa: » le CERFA saisi sur extranet.lacse.fr et imprimé en PDF ; le RIB "
+        "va sous « rib: »."
+    )
+    assert finding.column == case.at("pieces/rib.pdf")[1]
 
 
 def test_a_bank_statement_without_the_word_rib_is_recognised_by_its_iban(make_case: MakeCase) -> None:
@@ -49,6 +58,54 @@ def test_a_cerfa_that_names_its_form_is_not_taken_for_a_rib(make_case: MakeCase)
     assert [f.rule for f in case.check().findings if f.severity == "error"] == []
 
 
+def test_a_cerfa_naming_its_form_without_the_version_is_not_taken_for_a_rib(make_case: MakeCase) -> None:
+    # « 12156 » alone is the form (the référentiel's « 12156*03 » is cut at « * »).
+    case = make_case()
+    (case.path.parent / "pieces" / "cerfa-12156.pdf").write_bytes(
+        tiny_pdf("Formulaire 12156 - coordonnees bancaires : IBAN FR76 3000 4000 0312 3456 7890 143")
+    )
+    assert [f.rule for f in case.check().findings if f.severity == "error"] == []
+
+
+def test_a_pdf_behind_other_bytes_is_only_said_not_to_be_a_pdf(make_case: MakeCase) -> None:
+    # Not read as a PDF at all: PCE08 says what to do, PCE01 does not add that it looks like a RIB.
+    case = make_case()
+    (case.path.parent / "pieces" / "cerfa-12156.pdf").write_bytes(
+        b"\xef\xbb\xbf" + tiny_pdf("RIB - IBAN FR76 3000 4000 0312 3456 7890 143")
+    )
+    [finding] = [f for f in case.check().findings if f.severity == "error"]
+    assert (finding.rule, finding.path) == ("PCE08", "pieces.cerfa")
+    assert finding.message == "« pieces/cerfa-12156.pdf » n'est pas un PDF (il ne commence pas par « %PDF- »)."
+
+
+def _two_pages(first: str, second: str) -> bytes:
+    """A PDF of two pages whose text is compressed (not readable in its bytes)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for text in (first, second):
+        writer.add_page(PdfReader(io.BytesIO(tiny_pdf(text))).pages[0])
+    for page in writer.pages:
+        page.compress_content_streams()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_only_the_first_pages_of_the_cerfa_are_read(make_case: MakeCase) -> None:
+    from cdv_check.reading.limits import Limits
+
+    case = make_case()
+    data = _two_pages("RIB - IBAN FR76 3000 4000 0312 3456 7890 143", "cerfa N 12156*03")
+    assert b"12156" not in data
+    (case.path.parent / "pieces" / "cerfa-12156.pdf").write_bytes(data)
+    assert [f for f in case.check().findings if f.severity == "error"] == []  # 3 pages read
+    errors = [f for f in case.check(limits=Limits(pdf_pages=1)).findings if f.severity == "error"]
+    assert [(f.rule, f.path) for f in errors] == [("PCE01", "pieces.cerfa")]
+
+
 def test_a_broken_pdf_is_a_finding_not_a_traceback(make_case: MakeCase) -> None:
     case = make_case()
     cerfa = case.path.parent / "pieces" / "cerfa-12156.pdf"
@@ -56,6 +113,15 @@ def test_a_broken_pdf_is_a_finding_not_a_traceback(make_case: MakeCase) -> None:
     [finding] = [f for f in case.check().findings if f.severity == "error"]
     assert (finding.rule, finding.path) == ("PCE08", "pieces.cerfa")
     assert "commence comme un PDF mais ne se lit pas comme un PDF" in finding.message
+    assert finding.message == (
+        "« pieces/cerfa-12156.pdf » commence comme un PDF mais ne se lit pas comme un PDF "
+        "(fichier abîmé ou tronqué ?)."
+    )
+    assert finding.advice == (
+        "Imprimez de nouveau le CERFA en PDF depuis extranet.lacse.fr, vérifiez qu'il s'ouvre, et "
+        "indiquez ce fichier."
+    )
+    assert (finding.line, finding.column) == case.at("pieces/cerfa-12156.pdf")
 
 
 def test_a_truncated_pdf_is_read_without_an_exception(make_case: MakeCase) -> None:

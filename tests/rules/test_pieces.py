@@ -9,7 +9,7 @@ import pytest
 
 from cdv_check.core.checker import Settings, check_path
 from cdv_check.core.findings import Severity
-from cdv_check.model.referentiel import load
+from cdv_check.model.referentiel import Referentiel, load
 from cdv_check.reading.limits import Limits
 from conftest import TODAY, Case, MakeCase, located
 
@@ -353,3 +353,44 @@ def test_the_run_limits_bound_what_is_read_of_a_piece(make_case: MakeCase) -> No
         "imprimez-le en PDF et indiquez ce fichier."
     )
     assert located([finding]) == [("PCE08", "pieces.cerfa", case.line_of("cerfa-12156.pdf"), 10)]
+
+
+# --- the pieces follow the référentiel: another call's list, conditions and contacts ---------
+
+
+def _with_pieces(ref: Referentiel, **changes: dict[str, object]) -> Referentiel:
+    """The 2016 référentiel with some pieces changed (as another year's call could list them)."""
+    pieces = [p.model_copy(update=changes.get(p.id, {})) for p in ref.pieces]
+    return ref.model_copy(update={"pieces": pieces})
+
+
+def test_a_renewal_piece_under_a_presence_rule_is_asked_of_a_renewal_only(make_case: MakeCase) -> None:
+    ref = _with_pieces(load(), bilan_precedent={"regle": "PCE04"})
+    renewal = make_case({RENEWAL: "  nouvelle: non"})
+    [finding] = [f for f in check_path(renewal.path, ref, Settings(today=TODAY)).findings if f.rule == "PCE04"]
+    assert finding.message == (
+        "Pièce manquante (action existante ou déjà financée) : le bilan financier et qualitatif "
+        "de l'année précédente."
+    )
+    assert located([finding]) == [("PCE04", "pieces.bilan_precedent", pieces_line(renewal), 3)]
+    new = make_case()
+    assert [f for f in check_path(new.path, ref, Settings(today=TODAY)).findings if f.rule == "PCE04"] == []
+
+
+def test_every_piece_the_referentiel_wants_in_pdf_is_checked(make_case: MakeCase) -> None:
+    ref = _with_pieces(load(), rib={"pdf": True})
+    case = make_case()
+    (case.path.parent / "pieces" / "rib.pdf").write_bytes(b"\xff\xd8\xff\xe0 a scanned RIB")
+    findings = [f for f in check_path(case.path, ref, Settings(today=TODAY)).findings if f.rule == "PCE08"]
+    assert located(findings) == [("PCE08", "pieces.rib", *case.at("pieces/rib.pdf"))]
+    assert findings[0].message == (
+        "« pieces/rib.pdf » n'est pas un PDF (il ne commence pas par « %PDF- ») : on dirait une "
+        "image JPEG."
+    )
+
+
+def test_the_extranet_advice_without_a_contact_still_ends_its_sentence(make_case: MakeCase) -> None:
+    ref = load().model_copy(update={"contacts": []})
+    case = make_case()
+    [finding] = [f for f in check_path(case.path, ref, Settings(today=TODAY)).findings if f.rule == "PCE09"]
+    assert finding.advice == "Demandez-les d'abord (Préfecture de Moselle)."
