@@ -389,7 +389,7 @@ class _Builder:
         self.doc.dropped.add(path)
         return False
 
-    def place(self, mark: Any) -> tuple[Loc, bool]:
+    def place(self) -> tuple[Loc, bool]:
         """Path of the value that starts here, and whether it is kept in the data."""
         if not self.stack:
             return (), True
@@ -423,7 +423,7 @@ class _Builder:
         if self.expecting_key():
             self.key(event)
             return
-        path, keep = self.place(mark)
+        path, keep = self.place()
         self.count(1, path, mark)
         if len(event.value) > self.limits.scalar_chars:
             raise self.over_limit("scalar_chars", len(event.value), path, mark)
@@ -514,7 +514,7 @@ class _Builder:
             )
             self.refuse_key(f"*{event.anchor}")
             return
-        path, keep = self.place(mark)
+        path, keep = self.place()
         name = event.anchor
         if name in self.open_anchors:
             self.problem(
@@ -570,7 +570,7 @@ class _Builder:
             self.stack.append(_Frame({} if isinstance(event, yaml.MappingStartEvent) else [], key_path, None,
                                      self.nodes, chars_at_start=self.chars, is_key=True))
             return
-        path, keep = self.place(mark)
+        path, keep = self.place()
         if len(self.stack) + 1 > self.limits.depth:
             raise self.over_limit("depth", len(self.stack) + 1, path, mark)
         self.count(1, path, mark)
