@@ -279,13 +279,6 @@ def test_kind_refusals_in_full(folder: Path, tmp_path: Path) -> None:
     assert files._kind_refusal(0) == "ce n'est pas un fichier ordinaire"  # a kind this system lacks
 
 
-def test_read_piece_gives_a_piece_of_exactly_the_limit_and_nothing_over_it(folder: Path) -> None:
-    whole = (folder / "pieces" / "rib.pdf").read_bytes()
-    assert files.read_piece(folder, "pieces/rib.pdf", len(whole)) == whole
-    assert files.read_piece(folder, "pieces/rib.pdf", len(whole) - 1) is None
-    assert files.read_piece(folder, "pieces/absent.pdf", 1000) is None
-
-
 def test_a_name_one_keystroke_away_is_suggested_and_a_mere_rhyme_is_not(folder: Path) -> None:
     (folder / "pieces" / "avis.pdf").write_bytes(b"%PDF-1.7")
     assert inspect_piece(folder, "pieces/rid.pdf", HEADER).advice.startswith("Vouliez-vous dire « pieces/rib.pdf » ?")

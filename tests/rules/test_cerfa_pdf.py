@@ -141,6 +141,17 @@ def test_a_cerfa_larger_than_the_limit_is_not_read(make_case: MakeCase) -> None:
     assert [f for f in findings if f.severity == "error"] == []  # not read: nothing said of it
 
 
+def test_a_cerfa_of_exactly_the_limit_is_read_and_one_byte_more_is_not(make_case: MakeCase) -> None:
+    from cdv_check.reading.limits import Limits
+
+    case = make_case({CERFA: "cerfa: pieces/rib.pdf"})
+    size = (case.path.parent / "pieces" / "rib.pdf").stat().st_size
+    at_limit = case.check(limits=Limits(pdf_bytes=size)).findings
+    assert [f.rule for f in at_limit if f.severity == "error"] == ["PCE01"]  # read: a RIB, not the CERFA
+    over = case.check(limits=Limits(pdf_bytes=size - 1)).findings
+    assert [f for f in over if f.severity == "error"] == []
+
+
 def test_pypdf_is_loaded_only_to_read_a_cerfa(tmp_path: Path) -> None:
     code = (
         "import sys; from datetime import date; from cdv_check.core.checker import Settings, check_path; "

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cdv_check.core.checker import Settings, check_path
-from cdv_check.core.findings import Severity
+from cdv_check.core.findings import Finding, Severity
 from cdv_check.model.referentiel import Referentiel, load
 from cdv_check.reading.limits import Limits
 from conftest import TODAY, Case, MakeCase, located
@@ -341,18 +341,20 @@ def test_each_piece_file_is_read_once_per_dossier(make_case: MakeCase, monkeypat
 
 
 def test_the_run_limits_bound_what_is_read_of_a_piece(make_case: MakeCase) -> None:
-    # Settings.limits reaches the piece rules: with 4 bytes read, « %PDF- » cannot be seen.
+    # Settings.limits reaches the piece rules: with 4 bytes read of a piece wanted in PDF (the RIB,
+    # in another call), « %PDF- » cannot be seen. The CERFA, whose text is read, is read whole.
+    ref = _with_pieces(load(), rib={"pdf": True})
     case = make_case()
-    assert case.findings("PCE08") == []
-    [finding] = case.findings("PCE08", limits=Limits(piece_header_bytes=4))
-    assert finding.message == (
-        "« pieces/cerfa-12156.pdf » n'est pas un PDF (il ne commence pas par « %PDF- »)."
-    )
-    assert finding.advice == (
-        "Envoyez le dossier CERFA 12156*03 rempli en PDF : saisissez-le sur extranet.lacse.fr, "
-        "imprimez-le en PDF et indiquez ce fichier."
-    )
-    assert located([finding]) == [("PCE08", "pieces.cerfa", case.line_of("cerfa-12156.pdf"), 10)]
+
+    def pce08(**limits: int) -> list[Finding]:
+        settings = Settings(today=TODAY, limits=Limits(**limits))
+        return [f for f in check_path(case.path, ref, settings).findings if f.rule == "PCE08"]
+
+    assert pce08() == []
+    [finding] = pce08(piece_header_bytes=4)
+    assert finding.message == "« pieces/rib.pdf » n'est pas un PDF (il ne commence pas par « %PDF- »)."
+    assert located([finding]) == [("PCE08", "pieces.rib", *case.at("pieces/rib.pdf"))]
+    assert pce08(piece_header_bytes=5) == []
 
 
 # --- the pieces follow the référentiel: another call's list, conditions and contacts ---------

@@ -2,8 +2,9 @@
 
 Only the CERFA is read this way (is it the form 12156, or a RIB sent in its place?). pypdf is
 imported here only, when a CERFA file is there to read; the file's bytes come bounded from
-`piece_files.read_piece`, and only the first pages' text is extracted. Whatever pypdf makes of a
-broken or hostile file, no exception leaves this module: an unreadable PDF is a fact to report.
+`piece_files.inspect_piece` (at most `Limits.pdf_bytes`), and only the first pages' text is
+extracted. Whatever pypdf makes of a broken or hostile file, no exception leaves this module: an
+unreadable PDF is a fact to report.
 """
 
 from __future__ import annotations

@@ -70,13 +70,6 @@ def inspect_piece(folder: Path, declared: str, header_bytes: int) -> PieceCheck:
         return _refused(f"le fichier ne peut pas être lu ({french_os_error(exc)})")
 
 
-def read_piece(folder: Path, declared: str, limit: int) -> bytes | None:
-    """The whole of a piece that `inspect_piece` accepts, if it is at most `limit` bytes; else
-    None (refused, unreadable, or too large to be read: nothing is said of its content)."""
-    check = inspect_piece(folder, declared, limit + 1)
-    return check.header if check.ok and len(check.header) <= limit else None
-
-
 def _parts_or_refusal(declared: str) -> list[str] | PieceCheck:
     """The path's components, or a refusal decided from the string alone (no filesystem call)."""
     if "\x00" in declared:

@@ -13,7 +13,7 @@ from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
 from cdv_check.model.dossier import Dossier
 from cdv_check.model.referentiel import Piece, Referentiel
-from cdv_check.reading.piece_files import PieceCheck, inspect_piece, read_piece
+from cdv_check.reading.piece_files import PieceCheck, inspect_piece
 
 if TYPE_CHECKING:
     from cdv_check.reading.pdf import PdfFacts
@@ -115,14 +115,14 @@ def _cerfa_facts(ctx: Context, declared: str) -> PdfFacts | None:
     result = _inspect(ctx, declared)
     if result is None or not result.ok or not result.header.startswith(_PDF_SIGNATURE):
         return None
+    if len(result.header) > ctx.limits.pdf_bytes:  # the limit and one byte more were read
+        return None
     key = f"pdf:{declared}"
     if key not in ctx.piece_checks:
         from cdv_check.reading.pdf import pdf_facts
 
-        assert ctx.folder is not None  # _inspect read it
-        data = read_piece(ctx.folder, declared, ctx.limits.pdf_bytes)
         form = ctx.ref.depot.cerfa.split("*")[0]
-        ctx.piece_checks[key] = None if data is None else pdf_facts(data, form, ctx.limits.pdf_pages)
+        ctx.piece_checks[key] = pdf_facts(result.header, form, ctx.limits.pdf_pages)
     facts: PdfFacts | None = ctx.piece_checks[key]
     return facts
 
@@ -319,7 +319,12 @@ def _inspect(ctx: Context, declared: str) -> PieceCheck | None:
     if not ctx.check_files or ctx.folder is None:
         return None
     if declared not in ctx.piece_checks:
-        ctx.piece_checks[declared] = inspect_piece(ctx.folder, declared, ctx.limits.piece_header_bytes)
+        # The CERFA is read whole, up to the PDF limit and one byte more (to know it is over),
+        # in the same walk and open as its check: its text is read (_cerfa_facts). The other
+        # pieces show their first bytes only.
+        cerfa = declared == _declared(ctx.dossier, "cerfa")
+        size = ctx.limits.pdf_bytes + 1 if cerfa else ctx.limits.piece_header_bytes
+        ctx.piece_checks[declared] = inspect_piece(ctx.folder, declared, size)
     result: PieceCheck = ctx.piece_checks[declared]
     return result
 
