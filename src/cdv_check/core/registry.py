@@ -50,7 +50,8 @@ class Rule(NamedTuple):
     """The first is the rule's main severity; an issue may pick another one listed here."""
     section: str
     title: str
-    explanation: str
+    doc: str
+    """The explanation as written in the source (indented); `explanation` is it cleaned."""
     check: Check | None = None
     """None for the SCH rules: their findings come from reading the file, not from a check."""
     reads: tuple[tuple[Loc, str], ...] = ()
@@ -65,6 +66,11 @@ class Rule(NamedTuple):
     @property
     def severity(self) -> Severity:
         return self.severities[0]
+
+    @property
+    def explanation(self) -> str:
+        """Cleaned when asked (`rules ID`, SARIF), not for each of the 43 rules at each start."""
+        return inspect.cleandoc(self.doc)
 
     @property
     def parts(self) -> list[tuple[str, str]]:
@@ -136,7 +142,7 @@ def declare(
         raise ValueError(f"rule {rule_id} registered twice")
     levels = severities if isinstance(severities, tuple) else (severities,)
     patterns = tuple((parse_path(path), missing) for path, missing in (reads or {}).items())
-    registered = Rule(rule_id, levels, section, title, inspect.cleandoc(explanation), check, patterns, refuses)
+    registered = Rule(rule_id, levels, section, title, explanation, check, patterns, refuses)
     REGISTRY[rule_id] = registered
     return registered
 
