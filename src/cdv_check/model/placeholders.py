@@ -36,12 +36,12 @@ def placeholder_reason(text: str, ref: Referentiel, path: str = "") -> str | Non
         return "ce texte n'a ni lettre ni chiffre : il ne dit rien"
     if _FILLER.fullmatch(folded):
         return "« xxx » est un texte de remplissage"
-    heads, anywhere = ref.textes_a_completer.folded
+    heads, markers = ref.textes_a_completer.folded
     if folded.startswith(heads) and any(folded == head or folded.startswith(head + " ") for head in heads):
         return "c'est un texte à remplacer, pas une réponse"
     padded = f" {folded} "
-    for marker, spelt in zip(anywhere, ref.textes_a_completer.partout, strict=True):
-        if f" {marker} " in padded:
+    for marker, spelt in markers:
+        if marker in padded:
             return f"« {spelt} » marque un texte à compléter"
     minimum = ref.seuils.textes_longueur_min.get(path)
     if minimum is not None and (length := len(" ".join(text.split()))) < minimum:
@@ -62,15 +62,17 @@ def texts(model: BaseModel, path: Loc = ()) -> Iterator[Text]:
     """Every text of the model (list items included), in the model's order."""
     from cdv_check.model.dossier import field_is_required
 
-    for name, info in type(model).model_fields.items():
+    cls = type(model)
+    for name, info in cls.model_fields.items():
         value: Any = getattr(model, name)
-        here = (*path, name)
-        about = info.description or name
+        if value is None:  # left out: most optional fields
+            continue
         if isinstance(value, str):
-            yield Text(here, value, field_is_required(type(model), name), about)
+            yield Text((*path, name), value, field_is_required(cls, name), info.description or name)
         elif isinstance(value, BaseModel):
-            yield from texts(value, here)
+            yield from texts(value, (*path, name))
         elif isinstance(value, list):
+            here, about = (*path, name), info.description or name
             for index, item in enumerate(value):
                 if isinstance(item, str):
                     yield Text((*here, index), item, False, about)

@@ -248,8 +248,10 @@ class TextesACompleter(_Frozen):
     partout: list[str] = Field(description="a text that holds one of these as whole words")
 
     @cached_property
-    def folded(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        return tuple(fold(t) for t in self.en_tete), tuple(fold(t) for t in self.partout)
+    def folded(self) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """The heads folded; each marker folded between two spaces (a whole word of a folded text
+        put between spaces holds it so), with the marker as written."""
+        return tuple(fold(t) for t in self.en_tete), tuple((f" {fold(t)} ", t) for t in self.partout)
 
 
 class Referentiel(_Frozen):
