@@ -12,7 +12,7 @@ from typing import Any, NamedTuple, Protocol
 from pydantic import ValidationError
 
 from cdv_check.core.findings import SEVERITY_ORDER, Finding, Issue, Severity
-from cdv_check.core.registry import Context, Rule, all_rules, overlaps, selected
+from cdv_check.core.registry import Context, Rule, all_rules, overlaps, parse_path, selected
 from cdv_check.core.synthesis import NOTHING, UNREADABLE, Demande, content_key, demande_of, status_of
 from cdv_check.model.dossier import Dossier, field_is_required_at, known_keys, missing_required
 from cdv_check.model.errors_fr import french_message
@@ -259,15 +259,17 @@ def _build_model(document: Document, ref: Referentiel, add: _Add, pruner: _Prune
         for loc in map(pruner.in_file_loc, missing_required(model)):
             if not document.was_dropped(loc):
                 add("SCH03", _blank(loc) if loc in document.value_marks else _missing(loc), refuses=True)
+        # The texts given a minimum length, by place (their paths name no list item: the model's
+        # place is the file's), so that no text's path is spelt out unless it has one.
+        with_minimum = {parse_path(path): path for path in ref.seuils.textes_longueur_min}
         for text in texts(model):
-            path = dotted(text.loc)  # the paths given a minimum length name no list item: as in the file
+            path = with_minimum.get(text.loc, "")
             reason = placeholder_reason(text.value, ref, path)
             if reason is None:
                 continue
             text = text._replace(loc=pruner.in_file_loc(text.loc))
             if not document.was_dropped(text.loc):
-                substantive = path in ref.seuils.textes_longueur_min
-                add("SCH09", _placeholder(text, reason, required=text.required or substantive), refuses=True)
+                add("SCH09", _placeholder(text, reason, required=text.required or bool(path)), refuses=True)
                 document.dropped.add(text.loc)
         return model
     return None
