@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
@@ -71,8 +72,9 @@ class DossierResult(NamedTuple):
             counts[severity] += n
         return counts
 
-    def passed(self, *, strict: bool = False) -> bool:
-        counts = self.counts()
+    def passed(self, *, strict: bool = False, counts: dict[str, int] | None = None) -> bool:
+        """No error (and, `strict`, no warning); `counts`, when given, are this result's."""
+        counts = counts if counts is not None else self.counts()
         return counts["error"] == 0 and not (strict and counts["warning"] > 0)
 
 
@@ -108,8 +110,7 @@ def check_document(
     if model is not None:
         deposit = model.date_depot or settings.deposit_date or settings.today
         context = Context(model, ref, deposit, folder, {}, settings.check_files, settings.limits)
-        chosen = [r for r in rules.values() if r.check is not None and selected(r.id, settings.select, settings.ignore)]
-        for rule in sorted(chosen, key=lambda r: not r.refuses):  # refusals first: they silence
+        for rule in _run_order(tuple(settings.select), tuple(settings.ignore)):
             if rule.check is None or refusals.block(rule):
                 continue
             for issue in rule.check(context):
@@ -221,6 +222,13 @@ class _Refusals:
 
 class _Add(Protocol):
     def __call__(self, rule_id: str, issue: Issue, *, refuses: bool = False, also: tuple[Loc, ...] = ()) -> None: ...
+
+
+@cache
+def _run_order(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
+    """The rules a check runs, refusals first (they silence the others): once per selection."""
+    chosen = [r for r in all_rules().values() if r.check is not None and selected(r.id, select, ignore)]
+    return tuple(sorted(chosen, key=lambda r: not r.refuses))
 
 
 def _build_model(document: Document, ref: Referentiel, add: _Add, pruner: _Pruner) -> Dossier | None:

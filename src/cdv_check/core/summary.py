@@ -48,11 +48,12 @@ class Summary:
     def add(self, result: DossierResult) -> None:
         self.builder.add(result.file, result.statut, result.demande)
         self.dossiers += 1
-        if result.passed(strict=self.strict):
+        counts = result.counts()
+        if result.passed(strict=self.strict, counts=counts):
             self.passed += 1
         else:
             self.failed += 1
-        self.counts.update(result.counts())
+        self.counts.update(counts)
         self.hidden.update(result.hidden_counts)
         self.rules.update(f.rule for f in result.findings if f.severity is not Severity.INFO)
         for slug in result.quartiers:

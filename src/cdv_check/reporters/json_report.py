@@ -11,10 +11,11 @@ from cdv_check.text.safety import unicode_only
 
 
 def dossier_object(result: DossierResult, *, strict: bool) -> dict[str, Any]:
+    counts = result.counts()
     obj: dict[str, Any] = {
         "file": unicode_only(result.file),
-        "passed": result.passed(strict=strict),
-        "counts": result.counts(),
+        "passed": result.passed(strict=strict, counts=counts),
+        "counts": counts,
         "findings": [
             {
                 "rule": f.rule,

@@ -266,7 +266,8 @@ def priority_ideas(ctx: Context) -> Iterator[Issue]:
         )
     if not known_qpv(ctx.ref, action):
         return
-    ideas = [p for p in unclaimed_priorities(ctx.ref, action) if p not in axis_priorities]
+    quoted_already = {p.id for p in axis_priorities}  # by id: comparing pydantic models is slow
+    ideas = [p for p in unclaimed_priorities(ctx.ref, action) if p.id not in quoted_already]
     if not ideas:
         return
     shown = [
