@@ -345,7 +345,16 @@ class _Builder:
     # Events
 
     def feed(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
+        # The commonest events first: this runs for each of a file's hundreds of events.
+        if isinstance(event, yaml.ScalarEvent):
+            self.scalar(event)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self.open(event)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.close()
+        elif isinstance(event, yaml.AliasEvent):
+            self.alias(event)
+        elif isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
                 self.problem(
@@ -356,14 +365,6 @@ class _Builder:
                     event.start_mark,
                 )
                 raise _Stop()
-        elif isinstance(event, yaml.ScalarEvent):
-            self.scalar(event)
-        elif isinstance(event, yaml.AliasEvent):
-            self.alias(event)
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            self.open(event)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            self.close()
 
     def count(self, amount: int, path: Loc, mark: Any) -> None:
         self.nodes += amount
@@ -425,9 +426,10 @@ class _Builder:
             return
         path, keep = self.place()
         self.count(1, path, mark)
-        if len(event.value) > self.limits.scalar_chars:
-            raise self.over_limit("scalar_chars", len(event.value), path, mark)
-        self.count_text(len(event.value), path, mark)
+        size = len(event.value)
+        if size > self.limits.scalar_chars:
+            raise self.over_limit("scalar_chars", size, path, mark)
+        self.count_text(size, path, mark)
         value: str | None = event.value
         if not event.style and event.value in _NULLS and event.tag is None:
             value = None
@@ -446,11 +448,11 @@ class _Builder:
                 self.doc.dropped.add(path)
                 self.refuse_anchor(event, path, mark)
                 return
-        if not self.check_tag(event.tag, path, mark):
+        if event.tag not in _ACCEPTED_TAGS and not self.check_tag(event.tag, path, mark):
             self.refuse_anchor(event, path, mark)
             return
         if event.anchor is not None:
-            self.anchors[event.anchor] = (value, 1, len(event.value))
+            self.anchors[event.anchor] = (value, 1, size)
             self.refused_anchors.discard(event.anchor)
         if keep:
             self.attach(path, value, mark)
