@@ -257,3 +257,16 @@ def test_strategic_axes_are_named_as_the_call_quotes_them(mixed_batch: list[str]
     rows = {r["cle"]: r["libelle"] for r in report("lot")["synthese"]["par_axe_strategique"]}
     assert rows["1"] == "Développer les potentiels des quartiers"
     assert rows["3"] == "Mieux arrimer les quartiers à la trame urbaine et économique de l'agglomération"
+
+
+def test_what_a_dossier_asks_is_valid_unicode_whatever_reached_the_model() -> None:
+    # The reader never lets a lone UTF-16 half through; should a model hold one all the same,
+    # the Demande the reports write from shows it as U+FFFD, never as an invalid escape.
+    from cdv_check.core.synthesis import demande_of
+    from cdv_check.model.dossier import Dossier
+
+    model = Dossier.model_validate({"porteur": {"nom": "Assoc \udc80"}, "action": {"priorites": ["p\ud800"]}})
+    demande = demande_of(model, load(), None)
+    assert demande.porteur_nom == "Assoc \ufffd"
+    assert demande.priorites == ("p\ufffd",)
+    json.dumps(demande.as_json("pret"), ensure_ascii=False).encode("utf-8")  # no lone half left

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cdv_check.core.findings import SEVERITY_ORDER, Severity
 from cdv_check.core.registry import selected
+from cdv_check.text.safety import unicode_only
 
 if TYPE_CHECKING:
     from cdv_check.model.dossier import Dossier
@@ -171,9 +172,11 @@ def demande_of(model: Dossier | None, ref: Referentiel, key: bytes | None) -> De
 
 
 def _text(value: str | None) -> str | None:
+    """A dossier's text as the reports write it: spaces collapsed, and valid Unicode (see
+    `unicode_only`), so that no report has to go through a Demande again."""
     if value is None:
         return None
-    text = " ".join(value.split())
+    text = unicode_only(" ".join(value.split()))
     return text or None
 
 

@@ -30,7 +30,7 @@ def dossier_object(result: DossierResult, *, strict: bool) -> dict[str, Any]:
     }
     if result.omitted:
         obj["omitted"] = result.omitted
-    obj["dossier"] = _inert(result.demande.as_json(result.statut))
+    obj["dossier"] = result.demande.as_json(result.statut)  # its texts are valid Unicode already
     return obj
 
 
