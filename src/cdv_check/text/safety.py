@@ -21,6 +21,8 @@ _LEGACY_COMMAND = re.compile(r"#(?=#\[)")
 def clean(text: str) -> str:
     """One line of inert text: controls become spaces (newlines too), a leading `::` becomes
     `: :` and `##[` becomes `# #[`; nothing else changes."""
+    if text.isprintable() and "::" not in text and "##[" not in text:
+        return text  # the usual text: every character above is unprintable (Cc, Cf, Cs, Zl, Zp)
     text = _CONTROLS.sub(" ", unicode_only(text))
     return _LEGACY_COMMAND.sub("# ", _LEADING_COMMAND.sub(r"\1 ", text))
 

@@ -1,0 +1,30 @@
+"""text.safety: the shortcut for ordinary text gives exactly what the full cleaning gives."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from cdv_check.text import safety
+
+
+def _cleaned_in_full(text: str) -> str:
+    text = safety._CONTROLS.sub(" ", safety.unicode_only(text))
+    return safety._LEGACY_COMMAND.sub("# ", safety._LEADING_COMMAND.sub(r"\1 ", text))
+
+
+@given(st.text(alphabet=st.characters(codec=None) | st.sampled_from(":#[ \u2028\u202e\u061c\x85\x9b\ud800\u00a0")))
+@example("::warning::pris pour une commande")
+@example("  ::error::")
+@example("a ##[group] b")
+@example("Association\u202e inversée")
+@example("deux\u2028lignes")
+@example("octet \udc9b perdu")
+@settings(max_examples=1000)
+def test_clean_is_the_full_cleaning_for_every_text(text: str) -> None:
+    assert safety.clean(text) == _cleaned_in_full(text)
+
+
+def test_an_ordinary_text_comes_back_as_it_is() -> None:
+    text = "Atelier couture : premier pas vers l'emploi — 4 000 €"
+    assert safety.clean(text) is text
