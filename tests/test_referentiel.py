@@ -357,7 +357,9 @@ def _hatch_build() -> Any:
 
 
 def test_the_wheel_json_holds_what_the_reader_gives_of_the_yaml() -> None:
-    compiled = json.loads(_hatch_build().compiled_json(ROOT))
+    hook = _hatch_build()
+    assert hook.COMPILED_NAME == referentiel.COMPILED_NAME  # the file the build writes is the one load() reads
+    compiled = json.loads(hook.compiled_json(ROOT))
     assert compiled == read_structured(ROOT / "data" / "referentiel.yaml").data
 
 

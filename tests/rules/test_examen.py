@@ -250,18 +250,20 @@ def test_no_indicator_is_a_warning(make_case: MakeCase) -> None:
 
 # --- EXA03 -------------------------------------------------------------------------------------
 
+EXA03_MESSAGE = (
+    "Action existante (nouvelle: non) sans explication de son lien avec le nouveau Contrat "
+    "de Ville (lien_contrat_de_ville)."
+)
+EXA03_ADVICE = (
+    "Expliquez dans « lien_contrat_de_ville: … » en quoi l'action répond aux orientations "
+    "du nouveau Contrat de Ville (axes et objectifs de l'Annexe 1 : cdv-check objectives)."
+)
+
 
 def test_renewal_without_link_to_the_new_contract(make_case: MakeCase) -> None:
     case = make_case({"nouvelle: oui": "nouvelle: non"})
     [finding] = case.findings("EXA03")
-    assert finding.message == (
-        "Action existante (nouvelle: non) sans explication de son lien avec le nouveau Contrat "
-        "de Ville (lien_contrat_de_ville)."
-    )
-    assert finding.advice == (
-        "Expliquez dans « lien_contrat_de_ville: … » en quoi l'action répond aux orientations "
-        "du nouveau Contrat de Ville (axes et objectifs de l'Annexe 1 : cdv-check objectives)."
-    )
+    assert (finding.message, finding.advice) == (EXA03_MESSAGE, EXA03_ADVICE)
     assert finding.severity is Severity.ERROR
     assert located([finding]) == [("EXA03", "action.lien_contrat_de_ville", case.line_of("intitule:"), 3)]
     assert "nouveau Contrat de Ville" in finding.message
@@ -271,14 +273,7 @@ def test_renewal_with_blank_link(make_case: MakeCase) -> None:
     blank = '  lien_contrat_de_ville: ""\n'
     case = make_case({"nouvelle: oui": "nouvelle: non", PARTENAIRES: PARTENAIRES + blank})
     [finding] = case.findings("EXA03")
-    assert finding.message == (
-        "Action existante (nouvelle: non) sans explication de son lien avec le nouveau Contrat "
-        "de Ville (lien_contrat_de_ville)."
-    )
-    assert finding.advice == (
-        "Expliquez dans « lien_contrat_de_ville: … » en quoi l'action répond aux orientations "
-        "du nouveau Contrat de Ville (axes et objectifs de l'Annexe 1 : cdv-check objectives)."
-    )
+    assert (finding.message, finding.advice) == (EXA03_MESSAGE, EXA03_ADVICE)
     assert located([finding]) == [("EXA03", "action.lien_contrat_de_ville", case.line_of("lien_contrat_de_ville:"), 26)]
 
 
