@@ -201,3 +201,35 @@ def test_a_pyproject_that_only_depends_on_cdv_check_is_not_read(project: Path) -
     assert load() == FileConfig()
     code, _ = _rules()
     assert code == 0
+
+
+def test_one_function_merges_defaults_file_and_given_settings(project: Path) -> None:
+    from cdv_check.core.config import Given, resolve
+
+    (project / ".cdv-check.yaml").write_text(
+        "strict: true\nselect: [PCE]\ndate-depot: 2016-01-04\nformat: csv\njobs: 3\n", encoding="utf-8"
+    )
+    from_file = resolve(today=date(2016, 1, 5))
+    assert (from_file.strict, from_file.check.select, from_file.check.deposit_date, from_file.format,
+            from_file.jobs, from_file.source) == (
+        True, ("PCE",), date(2016, 1, 4), "csv", 3, project / ".cdv-check.yaml")
+    given = resolve(Given(strict=False, select="bud03,ELG", date_depot="08/01/2016", output=Path("r.html"),
+                          no_files=True), today=date(2016, 1, 5))
+    assert (given.strict, given.check.select, given.check.deposit_date, given.format, given.no_files) == (
+        False, ("BUD03", "ELG"), date(2016, 1, 8), "html", True)
+    (project / ".cdv-check.yaml").unlink()
+    default = resolve(today=date(2016, 1, 5))
+    assert (default.strict, default.check.select, default.check.deposit_date, default.jobs, default.format) == (
+        False, (), None, None, "text")
+
+
+def test_the_settings_function_refuses_in_french(project: Path) -> None:
+    from cdv_check.core.config import Given, SettingsError, resolve
+
+    with pytest.raises(SettingsError, match="--select : XYZ ne désigne aucune règle"):
+        resolve(Given(select=["XYZ"]))
+    with pytest.raises(SettingsError, match="--date-depot « demain »"):
+        resolve(Given(date_depot="demain"))
+    (project / ".cdv-check.yaml").write_text("stict: true\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"^configuration : .*Vouliez-vous dire « strict »"):
+        resolve()

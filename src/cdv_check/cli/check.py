@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from cdv_check import __version__
 
 if TYPE_CHECKING:
-    from cdv_check.core.config import FileConfig
+    from cdv_check.core.config import Given
     from cdv_check.model.referentiel import Referentiel
 
 
@@ -38,6 +37,16 @@ class CheckOptions(NamedTuple):
     referentiel: Path | None = None
     jobs: int | None = None
     min_severity: str | None = None
+
+    def given(self) -> Given:
+        """The options that are settings, for `core.config.resolve`."""
+        from cdv_check.core.config import Given
+
+        return Given(
+            select=self.select, ignore=self.ignore, strict=self.strict, format=self.format, jobs=self.jobs,
+            no_files=self.no_files, date_depot=self.date_depot, min_severity=self.min_severity,
+            referentiel=self.referentiel, output=self.output,
+        )
 
 
 class CommandFailed(Exception):
@@ -92,64 +101,11 @@ def width() -> int:
     return shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
 
 
-def _load_config() -> FileConfig:
-    from cdv_check.core.config import ConfigError, load
-
-    try:
-        return load()
-    except ConfigError as exc:
-        raise CommandFailed(f"configuration : {exc}") from None
-
-
-def _ids(value: str, option: str) -> tuple[str, ...]:
-    from cdv_check.core.config import rule_ids
-
-    ids = rule_ids(value)
-    if not ids:  # it would silently mean "every rule"
-        raise CommandFailed(f"{option} sans règle : donnez des ID ou préfixes (ex. {option} PCE,BUD03).")
-    return _known_ids(ids, option)
-
-
-def _known_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:
-    """Rule IDs or prefixes; one that names no rule is a usage error (it would select nothing)."""
-    if not ids:
-        return ids
-    from cdv_check.core.registry import all_rules
-
-    known = all_rules()
-    unknown = [i for i in ids if not any(rule_id.startswith(i) for rule_id in known)]
-    if unknown:
-        raise CommandFailed(
-            f"{option} : {', '.join(unknown)} ne désigne aucune règle "
-            "(ID comme BUD03 ou préfixe comme PCE ; la liste : cdv-check rules)."
-        )
-    return ids
-
-
-def _default_format() -> str:
-    from cdv_check.reporters import FORMATS
-
-    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS:
-        return "github"
-    return "rich" if sys.stdout.isatty() or os.environ.get("FORCE_COLOR") else "text"
-
-
 def _quoted(paths: Sequence[str]) -> str:
     """Paths as the user typed them, each between « », made inert (a glob may hold anything)."""
     from cdv_check.text.safety import clean
 
     return ", ".join(f"« {clean(path)} »" for path in paths)
-
-
-REPORT_SUFFIXES = {
-    ".json": "json", ".jsonl": "jsonl", ".xml": "junit", ".sarif": "sarif", ".csv": "csv",
-    ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".txt": "text",
-}
-"""`--output`'s extension gives the format when `--format` is not given (cli.md)."""
-
-
-def format_of(output: Path | None) -> str | None:
-    return REPORT_SUFFIXES.get(output.suffix.lower()) if output is not None else None
 
 
 def _replaceable(output: Path, files: Sequence[str]) -> None:
@@ -189,31 +145,23 @@ def run_check(options: CheckOptions) -> int:
     wrong.
     """
     from cdv_check.core.batch import expand, run
-    from cdv_check.core.checker import Settings
-    from cdv_check.core.findings import Severity
+    from cdv_check.core.config import SettingsError, resolve
     from cdv_check.core.interruption import signals_caught
     from cdv_check.core.summary import Summary
     from cdv_check.core.synthesis import Builder
-    from cdv_check.model.dossier import parse_date
-    from cdv_check.reporters import make, stream
+    from cdv_check.reporters import BINARY, make, stream
     from cdv_check.reporters.output import open_report
     from cdv_check.text.oserrors import french_os_error
 
     output = options.output
     if not options.paths:
         raise CommandFailed("donnez au moins un dossier à vérifier (ex. cdv-check dossier.yaml).")
-    config = _load_config()
-    # The command line wins over the configuration file, key by key.
-    strict = options.strict if options.strict is not None else bool(config.strict)
-    no_files = options.no_files if options.no_files is not None else bool(config.no_files)
-    jobs = options.jobs or config.jobs
-    deposit = config.date_depot
-    if options.date_depot is not None:
-        try:
-            deposit = parse_date(options.date_depot)
-        except ValueError as exc:
-            raise CommandFailed(f"--date-depot « {options.date_depot} » : {exc}.") from None
-    ref = load_referentiel(options.referentiel)
+    try:
+        resolved = resolve(options.given())
+    except SettingsError as exc:
+        raise CommandFailed(exc.message) from None
+    settings, strict, chosen = resolved.check, resolved.strict, resolved.format
+    ref = load_referentiel(resolved.referentiel)
     expansion = expand(list(options.paths))
     if expansion.missing:
         raise CommandFailed(
@@ -224,25 +172,11 @@ def run_check(options: CheckOptions) -> int:
         raise CommandFailed("aucun fichier .yaml, .yml ou .json dans " + _quoted(options.paths) + ".")
     if output is not None:
         _replaceable(output, expansion.files)
-    settings = Settings(
-        today=date.today(),
-        deposit_date=deposit,
-        check_files=not no_files,
-        select=_ids(options.select, "--select") if options.select is not None
-        else _known_ids(config.select or (), "select (configuration)"),
-        ignore=_ids(options.ignore, "--ignore") if options.ignore is not None
-        else _known_ids(config.ignore or (), "ignore (configuration)"),
-        strict=strict,
-        min_severity=Severity(options.min_severity or config.min_severity or "info"),
-    )
-    if "-" in expansion.files and not no_files:
+    if "-" in expansion.files and resolved.check.check_files:
         sys.stderr.write(
             "cdv-check : le dossier lu sur l'entrée standard n'a pas de répertoire : ses pièces ne "
             "sont pas ouvertes. Donnez le chemin du fichier pour qu'elles le soient.\n"
         )
-    chosen = options.format or format_of(output) or config.format or _default_format()
-    from cdv_check.reporters import BINARY
-
     if chosen in BINARY and output is None and sys.stdout.isatty():
         raise CommandFailed(f"le format {chosen} est un fichier binaire, illisible dans un terminal : "
                             f"donnez --output (ex. --output rapport.{chosen}).")
@@ -256,8 +190,8 @@ def run_check(options: CheckOptions) -> int:
     ))
     with signals_caught() as interruption:
         results = run(
-            expansion.files, ref=ref, referentiel=options.referentiel, settings=settings,
-            jobs=jobs, interruption=interruption, walked=expansion.walked,
+            expansion.files, ref=ref, referentiel=resolved.referentiel, settings=settings,
+            jobs=resolved.jobs, interruption=interruption, walked=expansion.walked,
         )
         try:
             with open_report(output, binary=chosen in BINARY) as out:

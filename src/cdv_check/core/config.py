@@ -1,8 +1,9 @@
-"""Settings of `check` read from a configuration file; the command line overrides them.
+"""Settings of `check`: defaults, a configuration file, then what the caller gives, merged in
+one place (`resolve`) for the command line, its quick reader and the library alike.
 
-Looked for from the current folder upward, in each folder first `.cdv-check.yaml`, then the
-`[tool.cdv-check]` table of `pyproject.toml` (a `pyproject.toml` without that table is passed
-over); the first found is the only one read.
+The configuration file is looked for from the current folder upward, in each folder first
+`.cdv-check.yaml`, then the `[tool.cdv-check]` table of `pyproject.toml` (a `pyproject.toml`
+without that table is passed over); the first found is the only one read.
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
 from cdv_check.reading.loading import InputRefused, read_bounded, read_structured
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from cdv_check.core.checker import Settings
 
 YAML_NAME = ".cdv-check.yaml"
 PYPROJECT = "pyproject.toml"
@@ -23,6 +29,15 @@ KEYS = ("select", "ignore", "strict", "format", "jobs", "no_files", "date_depot"
 
 class ConfigError(Exception):
     """A configuration file that cannot be used; the message is French and names the file."""
+
+
+class SettingsError(Exception):
+    """Settings that cannot be used (a configuration file, an option); the message is French,
+    whole, and names the option or the file."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class FileConfig(NamedTuple):
@@ -236,3 +251,144 @@ _READERS = {
     "date_depot": _date,
     "min_severity": _severity,
 }
+
+
+class Given(NamedTuple):
+    """What the caller asks for (the command line's options, the library's arguments); None
+    where it says nothing and the configuration file, then the default, decides."""
+
+    select: str | Sequence[str] | None = None
+    """Rule IDs or prefixes, `PCE,BUD03` as typed or a list of them."""
+    ignore: str | Sequence[str] | None = None
+    strict: bool | None = None
+    format: str | None = None
+    jobs: int | None = None
+    no_files: bool | None = None
+    date_depot: str | date | None = None
+    min_severity: str | None = None
+    referentiel: Path | None = None
+    output: Path | None = None
+    """Where the report goes: its extension gives the format when none is given."""
+
+
+class Resolved(NamedTuple):
+    """The settings of one run, every source merged."""
+
+    check: Settings
+    """What each dossier's check needs (core.checker)."""
+    format: str
+    jobs: int | None
+    """None: as many workers as cores (core.batch)."""
+    referentiel: Path | None
+    """None: the référentiel shipped with cdv-check."""
+    source: Path | None
+    """The configuration file read, if any."""
+
+    @property
+    def strict(self) -> bool:
+        return self.check.strict
+
+    @property
+    def no_files(self) -> bool:
+        return not self.check.check_files
+
+
+REPORT_SUFFIXES = {
+    ".json": "json", ".jsonl": "jsonl", ".xml": "junit", ".sarif": "sarif", ".csv": "csv",
+    ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".txt": "text",
+}
+"""`--output`'s extension gives the format when `--format` is not given (cli.md)."""
+
+
+def format_of(output: Path | None) -> str | None:
+    return REPORT_SUFFIXES.get(output.suffix.lower()) if output is not None else None
+
+
+def default_format() -> str:
+    """github in a GitHub Actions job, rich in a terminal (or FORCE_COLOR), text otherwise."""
+    import os
+    import sys
+
+    from cdv_check.reporters import FORMATS
+
+    if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMATS:
+        return "github"
+    return "rich" if sys.stdout.isatty() or os.environ.get("FORCE_COLOR") else "text"
+
+
+def resolve(
+    given: Given | None = None, *, today: date | None = None, config: FileConfig | None = None
+) -> Resolved:
+    """The settings of a run: `given` wins over the configuration file, key by key, and the
+    file over the defaults. `config` is read from the current folder upward when not given.
+
+    Raises SettingsError (a French message naming the option or the file) for a configuration
+    file that cannot be read, a date that is not one, rule IDs that name no rule.
+    """
+    from cdv_check.core.checker import Settings
+    from cdv_check.core.findings import Severity
+
+    given = given or Given()
+    if config is None:
+        try:
+            config = load()
+        except ConfigError as exc:
+            raise SettingsError(f"configuration : {exc}") from None
+    strict = given.strict if given.strict is not None else bool(config.strict)
+    no_files = given.no_files if given.no_files is not None else bool(config.no_files)
+    deposit = config.date_depot
+    if isinstance(given.date_depot, date):
+        deposit = given.date_depot
+    elif given.date_depot is not None:
+        from cdv_check.model.dossier import parse_date
+
+        try:
+            deposit = parse_date(given.date_depot)
+        except ValueError as exc:
+            raise SettingsError(f"--date-depot « {given.date_depot} » : {exc}.") from None
+    select = (_given_ids(given.select, "--select") if given.select is not None
+              else _known_ids(config.select or (), "select (configuration)"))
+    ignore = (_given_ids(given.ignore, "--ignore") if given.ignore is not None
+              else _known_ids(config.ignore or (), "ignore (configuration)"))
+    check = Settings(
+        today=today or date.today(),
+        deposit_date=deposit,
+        check_files=not no_files,
+        select=select,
+        ignore=ignore,
+        strict=strict,
+        min_severity=Severity(given.min_severity or config.min_severity or "info"),
+    )
+    return Resolved(
+        check=check,
+        format=given.format or format_of(given.output) or config.format or default_format(),
+        jobs=given.jobs or config.jobs,
+        referentiel=given.referentiel,
+        source=config.source,
+    )
+
+
+def _given_ids(value: str | Sequence[str], option: str) -> tuple[str, ...]:
+    try:
+        ids = rule_ids(value if isinstance(value, str) else list(value))
+    except ValueError as exc:
+        raise SettingsError(f"{option} : {exc}.") from None
+    if not ids:  # it would silently mean "every rule"
+        raise SettingsError(f"{option} sans règle : donnez des ID ou préfixes (ex. {option} PCE,BUD03).")
+    return _known_ids(ids, option)
+
+
+def _known_ids(ids: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """Rule IDs or prefixes; one that names no rule is a usage error (it would select nothing)."""
+    if not ids:
+        return ids
+    from cdv_check.core.registry import all_rules
+
+    known = all_rules()
+    unknown = [i for i in ids if not any(rule_id.startswith(i) for rule_id in known)]
+    if unknown:
+        raise SettingsError(
+            f"{option} : {', '.join(unknown)} ne désigne aucune règle "
+            "(ID comme BUD03 ou préfixe comme PCE ; la liste : cdv-check rules)."
+        )
+    return ids
