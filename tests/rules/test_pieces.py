@@ -367,7 +367,7 @@ def _with_pieces(ref: Referentiel, **changes: dict[str, object]) -> Referentiel:
 
 
 def test_a_renewal_piece_under_a_presence_rule_is_asked_of_a_renewal_only(make_case: MakeCase) -> None:
-    ref = _with_pieces(load(), bilan_precedent={"regle": "PCE04"})
+    ref = _with_pieces(load(), bilan_precedent={"regle": "PCE04", "textes": None})
     renewal = make_case({RENEWAL: "  nouvelle: non"})
     [finding] = [f for f in check_path(renewal.path, ref, Settings(today=TODAY)).findings if f.rule == "PCE04"]
     assert finding.message == (

@@ -250,13 +250,14 @@ def _build_model(document: Document, ref: Referentiel, add: _Add, pruner: _Prune
     context = {
         "statuts": [s.id for s in ref.statuts_porteur],
         "axes": [a.id for a in ref.appel.axes_transversaux],
+        "pieces": ref.piece_ids,
     }
     for _ in range(_PRUNE_ROUNDS):
         try:
             model = Dossier.model_validate(data, context=context)
         except ValidationError as exc:
-            refused = [tuple(err["loc"]) for err in exc.errors(include_url=False)]
-            issues = list(_schema_issues(exc, document, pruner))
+            refused = [_loc_of(err) for err in exc.errors(include_url=False)]
+            issues = list(_schema_issues(exc, document, pruner, ref))
             # All of this round's refused values removed at once: no removal shifts an index.
             removed = dict(zip(refused, pruner.remove(refused), strict=True))
             for current, issue, rule_id, meant in issues:
@@ -283,30 +284,41 @@ def _build_model(document: Document, ref: Referentiel, add: _Add, pruner: _Prune
     return None
 
 
+def _loc_of(err: Any) -> Loc:
+    """Where a refusal is in the data: a refused key of a mapping (`pieces`) is the key's place."""
+    loc: Loc = tuple(err["loc"])
+    return loc[:-1] if loc and loc[-1] == "[key]" else loc
+
+
+def _known(loc: Loc, ref: Referentiel) -> list[str]:
+    """The keys accepted in the mapping at `loc`: the référentiel's pieces under `pieces`."""
+    return [p.id for p in ref.pieces] if loc == ("pieces",) else known_keys(loc)
+
+
 def _schema_issues(
-    exc: ValidationError, document: Document, pruner: _Pruner
+    exc: ValidationError, document: Document, pruner: _Pruner, ref: Referentiel
 ) -> Iterator[tuple[Loc, Issue, str, tuple[Loc, ...]]]:
     """Each refusal: where in the data (as the model saw it), what (located in the file), which
     rule, and the key it was meant to be (if absent)."""
     for err in exc.errors(include_url=False):
-        current: Loc = tuple(err["loc"])
+        current = _loc_of(err)
         loc = pruner.in_file_loc(current)
         if document.was_dropped(loc):
             continue
         if err["type"] == "extra_forbidden":
-            meant = _meant_key(current, document.data)
-            yield current, _unknown_key(loc, meant), "SCH05", (() if meant is None else ((*loc[:-1], meant),))
+            meant = _meant_key(current, document.data, ref)
+            yield current, _unknown_key(loc, meant, ref), "SCH05", (() if meant is None else ((*loc[:-1], meant),))
         else:
             yield current, _wrong_value(loc, err), "SCH04", ()
 
 
-def _meant_key(loc: Loc, data: Any) -> str | None:
+def _meant_key(loc: Loc, data: Any, ref: Referentiel) -> str | None:
     """The known key an unknown one was meant to be (« intitulé », « quartier »), when the
     mapping lacks it: its value is then the one the dossier gives for that key."""
     import difflib
 
     name = str(loc[-1])
-    known = known_keys(loc[:-1])
+    known = _known(loc[:-1], ref)
     same = [k for k in known if fold(k).replace(" ", "_") == fold(name).replace(" ", "_")]
     close = same or difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     parent = data
@@ -317,11 +329,11 @@ def _meant_key(loc: Loc, data: Any) -> str | None:
     return close[0]
 
 
-def _unknown_key(loc: Loc, meant: str | None) -> Issue:
+def _unknown_key(loc: Loc, meant: str | None, ref: Referentiel) -> Issue:
     import difflib
 
     name = str(loc[-1])
-    known = known_keys(loc[:-1])
+    known = _known(loc[:-1], ref)
     where = f"dans « {dotted(loc[:-1])} »" if loc[:-1] else "au premier niveau"
     if meant is not None:
         kind = "obligatoire" if field_is_required_at((*loc[:-1], meant)) else "attendue"

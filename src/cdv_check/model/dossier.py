@@ -16,6 +16,7 @@ from functools import cache
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticKnownError
 
 from cdv_check.model import forms
 
@@ -289,24 +290,21 @@ class Budget(_Part):
     subvention_demandee: Montant | None = required("Total demandé au titre du Contrat de Ville")
 
 
-class Pieces(_Part):
-    cerfa: Texte | None = optional("Dossier CERFA 12156*03 rempli, en PDF")
-    fiche_synthese: Texte | None = optional("Fiche de synthèse renseignée")
-    rib: Texte | None = optional("Relevé d'identité bancaire")
-    rapport_activite: Texte | None = optional("Dernier rapport d'activité de la structure")
-    statuts_bureau: Texte | None = optional(
-        "Copie des statuts et du bureau (première demande ou changement)"
-    )
-    bilan_precedent: Texte | None = optional(
-        "Bilan financier et qualitatif de l'année précédente (renouvellement)"
-    )
-    bilan_intermediaire: Texte | None = optional(
-        "Bilan intermédiaire, si l'action de l'année précédente n'est pas terminée"
-    )
+def _known_piece(value: str, info: ValidationInfo) -> str:
+    """A key under `pieces` is one of the référentiel's piece ids (given in the context); an
+    unknown one is refused as an unknown key (SCH05)."""
+    known = _context_ids(info, "pieces")
+    if known is not None and value not in known:
+        raise PydanticKnownError("extra_forbidden")
+    return value
+
+
+Pieces = dict[Annotated[str, AfterValidator(_known_piece)], Texte | None]
+"""The pieces' paths, keyed by the référentiel's piece ids (`pieces[].id`)."""
 
 
 class Dossier(_Part):
-    """Demande de subvention au Contrat de Ville de Metz Métropole (CERFA 12156*03)."""
+    """Demande de subvention au Contrat de Ville."""
 
     date_depot: Date | None = optional(
         "Date d'envoi du dossier ; à défaut --date-depot, sinon la date du jour"
@@ -317,10 +315,11 @@ class Dossier(_Part):
     pieces: Pieces | None = optional("Chemins des pièces jointes, relatifs au dossier du fichier")
 
 
-def _context_ids(info: ValidationInfo, name: str) -> set[str] | None:
+def _context_ids(info: ValidationInfo, name: str) -> set[str] | frozenset[str] | None:
     context = info.context
     if isinstance(context, dict) and name in context:
-        return set(context[name])
+        ids = context[name]
+        return ids if isinstance(ids, (set, frozenset)) else set(ids)
     return None
 
 

@@ -71,6 +71,10 @@ def texts(model: BaseModel, path: Loc = ()) -> Iterator[Text]:
             yield Text((*path, name), value, field_is_required(cls, name), info.description or name)
         elif isinstance(value, BaseModel):
             yield from texts(value, (*path, name))
+        elif isinstance(value, dict):  # the pieces, keyed by the référentiel's ids
+            for key, item in value.items():
+                if isinstance(item, str):
+                    yield Text((*path, name, key), item, False, f"le chemin du fichier de la pièce « {key} »")
         elif isinstance(value, list):
             here, about = (*path, name), info.description or name
             for index, item in enumerate(value):

@@ -201,17 +201,48 @@ class StatutPorteur(_Frozen):
 
 PieceCondition = Literal["toujours", "premiere_demande_ou_changement_statuts", "renouvellement"]
 
+PIECE_RULES = ("PCE01", "PCE02", "PCE03", "PCE04", "PCE05", "PCE06")
+"""The rule IDs a piece can be reported under (`regle`): each says the pieces listed under it that
+are missing. The checks that apply to every piece (its file, its form) have IDs of their own."""
+
+WARNING_PIECE_RULES = ("PCE06",)
+"""The rules that can also warn: a piece with a provisional alternative is listed under one."""
+
+
+class PieceTextes(_Frozen):
+    """What a user reads about a piece, when the call words it its own way: `{courriel}` is the
+    deposit address. For a piece: when it is missing; for a provisional alternative (`provisoire`):
+    when it stands alone in place of the piece it replaces."""
+
+    message: str
+    conseil: str
+
 
 class Piece(_Frozen):
     id: str
     libelle: str
-    condition: PieceCondition
+    condition: PieceCondition = "toujours"
     regle: str
     pdf: bool = False
+    """The file must be a PDF (PCE08)."""
+    formulaire: bool = False
+    """The file is the call's form (`depot.formulaire`): its number is looked for in it, and a RIB
+    sent in its place is recognised."""
+    releve_bancaire: bool = False
+    """The piece is the bank details (RIB): where a RIB sent in the form's place belongs."""
+    alternative_a: str | None = None
+    """The id of the piece this one may replace: never missing itself; the other is not missing
+    when this one is given."""
+    provisoire: bool = False
+    """An alternative that stands in for the other piece for now: alone, a warning says the other
+    is still due."""
+    textes: PieceTextes | None = None
 
     def required(self, *, first_or_new_statutes: bool, renewal: bool) -> bool:
         """Whether the call asks for this piece: always, for a first request or after a change of
-        statutes or bureau, or for a renewal (its `condition`)."""
+        statutes or bureau, or for a renewal (its `condition`). An alternative is never required."""
+        if self.alternative_a is not None:
+            return False
         if self.condition == "premiere_demande_ou_changement_statuts":
             return first_or_new_statutes
         if self.condition == "renouvellement":
@@ -276,6 +307,7 @@ class Referentiel(_Frozen):
         _unique("qpv.slug", [q.slug for q in self.qpv])
         _unique("priorites.id", [p.id for p in self.priorites])
         _unique("pieces.id", [p.id for p in self.pieces])
+        _check_pieces(self.pieces)
         _unique("statuts_porteur.id", [s.id for s in self.statuts_porteur])
         _unique("appel.axes_transversaux.id", [a.id for a in self.appel.axes_transversaux])
         slugs = {q.slug for q in self.qpv}
@@ -304,6 +336,11 @@ class Referentiel(_Frozen):
         return self
 
     # Lookups used by the rules and the commands.
+
+    @cached_property
+    def piece_ids(self) -> frozenset[str]:
+        """The keys a dossier's `pieces` may hold."""
+        return frozenset(p.id for p in self.pieces)
 
     def qpv_by_spelling(self, text: str) -> Qpv | None:
         if len(text) > self.longest_qpv_spelling * 4:  # not a name: spare folding a long text
@@ -356,6 +393,29 @@ class Referentiel(_Frozen):
     def priorities_for(self, slugs: set[str]) -> list[Priorite]:
         """The priorities of « Tous QPV » and of the given QPV, in the call's order."""
         return [p for p in self.priorites if p.qpv is None or p.qpv in slugs]
+
+
+def _check_pieces(pieces: list[Piece]) -> None:
+    ids = {p.id for p in pieces}
+    for p in pieces:
+        if p.regle not in PIECE_RULES:
+            raise ValueError(
+                f"la pièce « {p.id} » est rangée sous la règle inconnue « {p.regle} » ; "
+                f"règles possibles : {', '.join(PIECE_RULES)}"
+            )
+        if p.alternative_a is not None and (p.alternative_a not in ids or p.alternative_a == p.id):
+            raise ValueError(
+                f"la pièce « {p.id} » remplace la pièce inconnue « {p.alternative_a} » ; "
+                f"pièces possibles : {', '.join(sorted(ids - {p.id}))}"
+            )
+        if p.provisoire and p.alternative_a is None:
+            raise ValueError(f"la pièce « {p.id} » est provisoire sans remplacer une autre pièce (alternative_a)")
+        replaced = next((r for r in pieces if r.id == p.alternative_a), None)
+        if p.provisoire and replaced is not None and replaced.regle not in WARNING_PIECE_RULES:
+            raise ValueError(
+                f"la pièce « {replaced.id} », qu'une pièce provisoire (« {p.id} ») peut remplacer, "
+                f"doit être rangée sous {' ou '.join(WARNING_PIECE_RULES)} (la seule règle qui avertit)"
+            )
 
 
 def _unique(what: str, values: list[str]) -> None:

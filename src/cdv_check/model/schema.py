@@ -90,19 +90,21 @@ class _FrenchForms(GenerateJsonSchema):
 
 
 def build(ref: Referentiel | None = None) -> dict[str, Any]:
-    """The JSON Schema of a dossier; with a référentiel, its carrier types and axes as enums."""
+    """The JSON Schema of a dossier; with a référentiel, its carrier types and axes as enums and
+    its pieces as the keys of `pieces` (without, any key is accepted there)."""
     generated = Dossier.model_json_schema(schema_generator=_FrenchForms)
     definitions: dict[str, Any] = generated.pop("$defs", {})
     for model in (generated, *definitions.values()):
         _required_not_null(model)
     if ref is not None:
         _enums(definitions, ref)
+        _pieces(generated, definitions, ref)
     title = "Dossier de demande de subvention au Contrat de Ville de Metz Métropole"
     if ref is not None:
         title += f" ({ref.appel.titre.lower()})"
     head = {"$schema": DRAFT, "$id": SCHEMA_ID, "title": title}
     generated.pop("title", None)
-    return {**head, **generated, "$defs": definitions}
+    return {**head, **generated, "$defs": dict(sorted(definitions.items()))}
 
 
 def _required_not_null(model: dict[str, Any]) -> None:
@@ -115,6 +117,19 @@ def _required_not_null(model: dict[str, Any]) -> None:
             prop.update(branches[0])
         elif "anyOf" in prop:
             prop["anyOf"] = branches
+
+
+def _pieces(generated: dict[str, Any], definitions: dict[str, Any], ref: Referentiel) -> None:
+    """`pieces` holds exactly the référentiel's pieces, each a path described by its label."""
+    prop = generated["properties"]["pieces"]
+    prop["anyOf"] = [{"$ref": "#/$defs/Pieces"}, {"type": "null"}]
+    path = {"anyOf": [dict(TEXT), {"type": "null"}]}
+    definitions["Pieces"] = {
+        "additionalProperties": False,
+        "properties": {p.id: {**path, "description": p.libelle[:1].upper() + p.libelle[1:]} for p in ref.pieces},
+        "title": "Pieces",
+        "type": "object",
+    }
 
 
 def _enums(definitions: dict[str, Any], ref: Referentiel) -> None:

@@ -32,7 +32,7 @@ _SIGNATURES = (
 
 def _declared(dossier: Dossier, piece_id: str) -> str | None:
     """The path given for a piece, or None when it is absent or blank."""
-    value = getattr(dossier.pieces, piece_id, None) if dossier.pieces is not None else None
+    value = dossier.pieces.get(piece_id) if dossier.pieces is not None else None
     return value if isinstance(value, str) and value.strip() else None
 
 
@@ -54,17 +54,67 @@ def _why(condition: str) -> str:
     }.get(condition, "")
 
 
+def _said(text: str, ref: Referentiel) -> str:
+    return text.replace("{courriel}", ref.depot.courriel)
+
+
 def _missing_pieces(ctx: Context, rule_id: str) -> Iterator[Issue]:
-    """The pieces of the référentiel listed under `rule_id`, required here and not declared."""
-    for piece in ctx.ref.pieces:
+    """The pieces of the référentiel listed under `rule_id`, required here and not declared (nor
+    replaced by an alternative); an alternative that is provisional, given alone, is a warning.
+    The form given under this rule that is a RIB is said too."""
+    ref = ctx.ref
+    for piece in ref.pieces:
         if piece.regle != rule_id or not _required(piece, ctx.dossier):
             continue
-        if _declared(ctx.dossier, piece.id) is None:
-            yield Issue(
-                f"Pièce manquante{_why(piece.condition)} : {piece.libelle}.",
+        if _declared(ctx.dossier, piece.id) is not None:
+            continue
+        alternatives = [p for p in ref.pieces if p.alternative_a == piece.id]
+        given = [p for p in alternatives if _declared(ctx.dossier, p.id) is not None]
+        if any(not p.provisoire for p in given):
+            continue
+        if given:
+            stand_in = given[0]
+            if stand_in.textes is not None:
+                message, advice = _said(stand_in.textes.message, ref), _said(stand_in.textes.conseil, ref)
+            else:
+                message = f"Seule une pièce provisoire est jointe ({stand_in.libelle}) : {piece.libelle} reste due."
+                advice = (
+                    f"Envoyez {piece.libelle} dès que possible à {ref.depot.courriel}, puis ajoutez "
+                    f"« {piece.id}: … » sous « pieces: »."
+                )
+            yield Issue(message, advice, ("pieces", stand_in.id), severity=Severity.WARNING)
+            continue
+        if piece.textes is not None:
+            message, advice = _said(piece.textes.message, ref), _said(piece.textes.conseil, ref)
+        else:
+            message = f"Pièce manquante{_why(piece.condition)} : {piece.libelle}."
+            advice = (
                 f"Ajoutez « {piece.id}: chemin/du/fichier » sous « pieces: » et envoyez la pièce "
-                f"à {ctx.ref.depot.courriel} avec le dossier : tout dossier incomplet ne sera pas "
-                "instruit.",
+                f"à {ref.depot.courriel} avec le dossier : tout dossier incomplet ne sera pas "
+                "instruit."
+            )
+            if alternatives:
+                advice += " À défaut : " + " ; ".join(f"{p.libelle} (« {p.id}: … »)" for p in alternatives) + "."
+        yield Issue(message, advice, ("pieces", piece.id))
+    yield from _forms_sent_as_rib(ctx, rule_id)
+
+
+def _forms_sent_as_rib(ctx: Context, rule_id: str) -> Iterator[Issue]:
+    """A form piece listed under `rule_id` whose PDF shows bank details and no form number."""
+    ref = ctx.ref
+    for piece in ref.pieces:
+        if piece.regle != rule_id or not piece.formulaire:
+            continue
+        declared = _declared(ctx.dossier, piece.id)
+        facts = _cerfa_facts(ctx, declared) if declared is not None else None
+        if facts is not None and facts.readable and facts.bank_details and not facts.form_number:
+            rib = next((p.id for p in ref.pieces if p.releve_bancaire), None)
+            advice = f"Indiquez sous « {piece.id}: » le CERFA saisi sur {ref.depot.saisie_en_ligne} et imprimé en PDF"
+            advice += f" ; le RIB va sous « {rib}: »." if rib is not None else "."
+            yield Issue(
+                f"« {declared} » n'est pas le CERFA {ref.depot.cerfa} : on dirait un RIB "
+                "(coordonnées bancaires, et nulle part le numéro du formulaire).",
+                advice,
                 ("pieces", piece.id),
             )
 
@@ -97,16 +147,6 @@ def cerfa_present(ctx: Context) -> Iterator[Issue]:
     « pieces: ».
     """
     yield from _missing_pieces(ctx, "PCE01")
-    declared = _declared(ctx.dossier, "cerfa")
-    facts = _cerfa_facts(ctx, declared) if declared is not None else None
-    if facts is not None and facts.readable and facts.bank_details and not facts.form_number:
-        yield Issue(
-            f"« {declared} » n'est pas le CERFA {ctx.ref.depot.cerfa} : on dirait un RIB "
-            "(coordonnées bancaires, et nulle part le numéro du formulaire).",
-            f"Indiquez sous « cerfa: » le CERFA saisi sur {ctx.ref.depot.saisie_en_ligne} et "
-            "imprimé en PDF ; le RIB va sous « rib: ».",
-            ("pieces", "cerfa"),
-        )
 
 
 def _cerfa_facts(ctx: Context, declared: str) -> PdfFacts | None:
@@ -235,10 +275,6 @@ def statuts_present(ctx: Context) -> Iterator[Issue]:
     yield from _missing_pieces(ctx, "PCE05")
 
 
-def _libelle(ref: Referentiel, piece_id: str, default: str) -> str:
-    return next((p.libelle for p in ref.pieces if p.id == piece_id), default)
-
-
 @rule(
     "PCE06",
     (Severity.ERROR, Severity.WARNING),
@@ -276,42 +312,17 @@ def bilan_present(ctx: Context) -> Iterator[Issue]:
     Que faire : joignez le bilan de l'année précédente ; à défaut, le bilan intermédiaire, puis
     envoyez le bilan définitif dès que possible.
     """
-    action = ctx.dossier.action
-    if action is None or action.nouvelle is not False:
-        return
-    final = _declared(ctx.dossier, "bilan_precedent")
-    interim = _declared(ctx.dossier, "bilan_intermediaire")
-    if final is not None:
-        return
-    if interim is None:
-        wanted = _libelle(ctx.ref, "bilan_precedent", "le bilan de l'année précédente")
-        yield Issue(
-            f"Renouvellement sans bilan : {wanted} manque.",
-            "Ajoutez « bilan_precedent: chemin/du/fichier » sous « pieces: » ; si l'action de "
-            "l'an dernier n'est pas terminée, joignez un bilan intermédiaire "
-            "(« bilan_intermediaire: … »).",
-            ("pieces", "bilan_precedent"),
-        )
-    else:
-        yield Issue(
-            "Seul un bilan intermédiaire est joint : le bilan définitif de l'année précédente "
-            "reste dû.",
-            f"Envoyez le bilan définitif dès que possible à {ctx.ref.depot.courriel}, puis "
-            "ajoutez « bilan_precedent: … » sous « pieces: ».",
-            ("pieces", "bilan_intermediaire"),
-            severity=Severity.WARNING,
-        )
+    yield from _missing_pieces(ctx, "PCE06")
 
 
 def _declared_paths(ctx: Context) -> Iterator[tuple[str, str]]:
-    """(piece key, declared path) for every piece the dossier names, in the model's order."""
-    pieces = ctx.dossier.pieces
-    if pieces is None:
+    """(piece key, declared path) for every piece the dossier names, in the référentiel's order."""
+    if ctx.dossier.pieces is None:
         return
-    for name in type(pieces).model_fields:
-        path = _declared(ctx.dossier, name)
+    for piece in ctx.ref.pieces:
+        path = _declared(ctx.dossier, piece.id)
         if path is not None:
-            yield name, path
+            yield piece.id, path
 
 
 def _inspect(ctx: Context, declared: str) -> PieceCheck | None:
@@ -322,7 +333,7 @@ def _inspect(ctx: Context, declared: str) -> PieceCheck | None:
         # The CERFA is read whole, up to the PDF limit and one byte more (to know it is over),
         # in the same walk and open as its check: its text is read (_cerfa_facts). The other
         # pieces show their first bytes only.
-        cerfa = declared == _declared(ctx.dossier, "cerfa")
+        cerfa = any(p.formulaire and declared == _declared(ctx.dossier, p.id) for p in ctx.ref.pieces)
         size = ctx.limits.pdf_bytes + 1 if cerfa else ctx.limits.piece_header_bytes
         ctx.piece_checks[declared] = inspect_piece(ctx.folder, declared, size)
     result: PieceCheck = ctx.piece_checks[declared]
@@ -407,7 +418,7 @@ def cerfa_is_pdf(ctx: Context) -> Iterator[Issue]:
         result = _inspect(ctx, declared) if declared is not None else None
         if result is not None and result.ok and not result.header.startswith(_PDF_SIGNATURE):
             yield _not_pdf(ctx, piece, declared or "", result.header)
-        elif piece.id == "cerfa" and declared is not None:
+        elif piece.formulaire and declared is not None:
             facts = _cerfa_facts(ctx, declared)
             if facts is not None and not facts.readable:
                 yield Issue(
