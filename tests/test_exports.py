@@ -23,7 +23,7 @@ import pytest
 from cdv_check.reporters.table import COLUMNS
 from mixed_batch import FORMULA_TITLE, HOSTILE_TITLE, run
 
-LABELS = {"pret": "prêt", "a_corriger": "à corriger", "illisible": "illisible"}
+LABELS = {"pret": "prêt", "a_corriger": "à corriger", "illisible": "illisible", "doublon": "doublon possible"}
 
 
 def reference() -> dict[str, Any]:
@@ -223,7 +223,8 @@ def test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text(mixed_ba
                                                 totals["prets"]["subvention_demandee"]]
     shown = [r for r in expected["synthese"]["par_qpv"] if r["cle"] is not None or r["dossiers"]]
     assert dom.amounts[2:2 + len(shown)] == [(r["cle"] or "", r["subvention_demandee"]) for r in shown]
-    assert "11" in dom.text_by_id["nb-dossiers"] and "8" in dom.text_by_id["nb-prets"]
+    assert "11" in dom.text_by_id["nb-dossiers"] and "6" in dom.text_by_id["nb-prets"]
+    assert "2" in dom.text_by_id["nb-doublons"]  # c and d: the same action as a, not counted
     pdf = tmp_path / "rapport.pdf"  # printed: A4 pages, each dossier's findings shown
     printed = browser("--no-pdf-header-footer", f"--print-to-pdf={pdf}", (tmp_path / "rapport.html").as_uri())
     assert printed.returncode == 0

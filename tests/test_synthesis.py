@@ -55,17 +55,25 @@ def test_each_dossier_says_what_it_asks_for(mixed_batch: list[str]) -> None:
 
 def test_every_total_is_the_recomputed_one(mixed_batch: list[str]) -> None:
     full = report("lot")
-    dossiers = [(d["file"], d["dossier"]) for d in full["dossiers"]]
     synthese = full["synthese"]
+    # A LOT01 group counts once, by its first file in the batch's order; the ready others are
+    # « doublon », in no total.
+    groups = [f["dossiers"] for f in synthese["findings"] if f["rule"] == "LOT01"]
+    left_out = {file for group in groups for file in group[1:]}
+    assert left_out == {"lot/c-copie/dossier.yaml", "lot/d-meme-titre/dossier.yaml"}
+    every = [(d["file"], d["dossier"]) for d in full["dossiers"]]
+    assert {f for f, d in every if d["statut"] == "doublon"} == left_out
+    assert all(d["passed"] is (d["dossier"]["statut"] in ("pret", "doublon")) for d in full["dossiers"])
+    dossiers = [(f, d) for f, d in every if f not in left_out]
     ready = [(f, d) for f, d in dossiers if d["statut"] == "pret"]
     for key, chosen in (("tous", dossiers), ("prets", ready)):
         totals = synthese["totaux"][key]
         assert totals["dossiers"] == len(chosen)
         assert amount(totals["subvention_demandee"]) == sum(amount(d["subvention_demandee"]) for _, d in chosen)
         assert amount(totals["cout_total"]) == sum(amount(d["cout_total"]) for _, d in chosen)
-    assert synthese["totaux"]["tous"]["subvention_demandee"] == "62000.00"
-    assert synthese["statuts"] == dict(Counter(d["statut"] for _, d in dossiers)) | {
-        s: 0 for s in ("pret", "a_corriger", "illisible") if s not in {d["statut"] for _, d in dossiers}
+    assert synthese["totaux"]["tous"]["subvention_demandee"] == "48000.00"  # 62 000 with c and d
+    assert synthese["statuts"] == dict(Counter(d["statut"] for _, d in every)) | {
+        s: 0 for s in ("pret", "a_corriger", "illisible", "doublon") if s not in {d["statut"] for _, d in every}
     }
     grand = amount(synthese["totaux"]["tous"]["subvention_demandee"])
     grand_ready = amount(synthese["totaux"]["prets"]["subvention_demandee"])
@@ -100,7 +108,7 @@ def test_carriers_and_priorities(mixed_batch: list[str]) -> None:
     assert {c["siret"]: c["dossiers"] for c in synthese["par_porteur"]} == by_siret
     fab = next(c for c in synthese["par_porteur"] if c["siret"] == "44306184100047")
     assert fab["noms"] == ["Fil et Aiguille Bellecroix", "Maison des jeunes de Borny"]
-    assert amount(fab["subvention_demandee"]) == 8 * 7000
+    assert amount(fab["subvention_demandee"]) == 6 * 7000  # 8 files, c and d counted in a
     for priority in synthese["priorites"]:
         claims = [f for f, d in dossiers if priority["id"] in d["priorites"]]
         assert priority["dossiers"] == claims
@@ -195,10 +203,11 @@ def test_rich_summary_counts_each_euro_once(mixed_batch: list[str]) -> None:
     out = run("--format", "rich", "lot").stdout
     summary = out[out.index("Bilan"):]
     flat = " ".join(summary.split())
-    assert "Demandé : 62 000,00 € pour 11 dossiers" in flat
-    assert "dont 53 000,00 € pour 8 dossiers prêt(s)" in flat
+    assert "Demandé : 48 000,00 € pour 9 dossiers" in flat
+    assert "dont 39 000,00 € pour 6 dossiers prêt(s)" in flat
     total = next(line for line in summary.splitlines() if line.strip().startswith("Total"))
-    assert "62 000,00 €" in total and "53 000,00 €" in total
+    assert "48 000,00 €" in total and "39 000,00 €" in total  # c and d, doublons, not counted
+    assert "Doublons possibles, non comptés : 2." in flat
     borny = next(line for line in summary.splitlines() if line.strip().startswith("Borny"))
     assert "16 833,33 €" in borny  # not 7 000 € counted whole in each of the three QPV
     frequent = summary[summary.index("Règles les plus fréquentes"):summary.index("Demandes par quartier")]
@@ -237,7 +246,8 @@ def test_github_appends_a_markdown_job_summary(mixed_batch: list[str], tmp_path:
     assert result.exit_code == 1
     markdown = step_summary.read_text(encoding="utf-8")
     assert markdown.startswith("# Étape précédente\n## cdv-check : 11 dossiers")
-    assert "| Tous | 11 | 62 000,00 € |" in markdown and "| Prêts | 8 | 53 000,00 € |" in markdown
+    assert "| Tous | 9 | 48 000,00 € |" in markdown and "| Prêts | 6 | 39 000,00 € |" in markdown
+    assert "2 doublon(s) possible(s), non compté(s)." in markdown
     assert "### Dossiers à corriger (3)" in markdown
     assert "lot/g\\-erreurs/dossier\\.yaml" in markdown
     assert "**LOT01**" in markdown

@@ -42,7 +42,8 @@ def test_the_same_dossier_sent_twice(ref: Referentiel) -> None:
     )
     assert finding == BatchFinding(
         "LOT01", Severity.WARNING,
-        "Même dossier envoyé 2 fois : « a.yaml » et « c.yaml » disent la même chose.",
+        "Même dossier envoyé 2 fois : « a.yaml » et « c.yaml » disent la même chose."
+        " Seul « a.yaml », le premier du lot, compte dans les totaux.",
         LOT01_ADVICE, ("a.yaml", "c.yaml"),
     )
 
@@ -52,11 +53,13 @@ def test_six_copies_are_all_named_a_seventh_is_counted(ref: Referentiel) -> None
     assert six.message == (
         "Même dossier envoyé 6 fois : « 1.yaml », « 2.yaml », « 3.yaml », « 4.yaml », « 5.yaml » "
         "et « 6.yaml » disent la même chose."
+        " Seul « 1.yaml », le premier du lot, compte dans les totaux."
     )
     [seven] = batch(ref, "LOT01", *copies(7))
     assert seven.message == (
         "Même dossier envoyé 7 fois : « 1.yaml », « 2.yaml », « 3.yaml », « 4.yaml », « 5.yaml », "
         "« 6.yaml » et 1 autre disent la même chose."
+        " Seul « 1.yaml », le premier du lot, compte dans les totaux."
     )
     assert seven.files == tuple(f"{n}.yaml" for n in range(1, 8))
 
@@ -71,7 +74,8 @@ def test_the_same_action_under_one_siret(ref: Referentiel) -> None:
     assert finding == BatchFinding(
         "LOT01", Severity.WARNING,
         "Même action envoyée 2 fois : « a.yaml » et « b.yaml » ont le même SIRET et le même "
-        "intitulé « ATELIER VELO ».",  # as the second file writes it, on one line
+        "intitulé « ATELIER VELO »."
+        " Seul « a.yaml », le premier du lot, compte dans les totaux.",  # as the second file writes it, on one line
         LOT01_ADVICE, ("a.yaml", "b.yaml"),
     )
 
@@ -86,6 +90,7 @@ def test_a_title_of_61_characters_is_cut(ref: Referentiel) -> None:
     assert finding.message == (
         "Même action envoyée 2 fois : « a.yaml » et « b.yaml » ont le même SIRET et le même "
         "intitulé « Atelier vélo des vacances d'été pour les jeunes des… »."
+        " Seul « a.yaml », le premier du lot, compte dans les totaux."
     )
 
 
@@ -98,11 +103,13 @@ def test_six_files_of_one_action_are_all_named_a_seventh_is_counted(ref: Referen
     assert six.message == (
         "Même action envoyée 6 fois : « 1.yaml », « 2.yaml », « 3.yaml », « 4.yaml », « 5.yaml » "
         "et « 6.yaml » ont le même SIRET et le même intitulé « Atelier vélo »."
+        " Seul « 1.yaml », le premier du lot, compte dans les totaux."
     )
     [seven] = batch(ref, "LOT01", *entries)
     assert seven.message == (
         "Même action envoyée 7 fois : « 1.yaml », « 2.yaml », « 3.yaml », « 4.yaml », « 5.yaml », "
         "« 6.yaml » et 1 autre ont le même SIRET et le même intitulé « Atelier vélo »."
+        " Seul « 1.yaml », le premier du lot, compte dans les totaux."
     )
 
 

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from cdv_check.core.findings import SEVERITY_ORDER, Finding, Issue, Severity
 from cdv_check.core.registry import Context, Rule, all_rules, overlaps, parse_path, selected
-from cdv_check.core.synthesis import NOTHING, UNREADABLE, Demande, content_key, demande_of, status_of
+from cdv_check.core.synthesis import DUPLICATE, NOTHING, READY, UNREADABLE, Demande, content_key, demande_of, status_of
 from cdv_check.model.dossier import Dossier, field_is_required_at, known_keys, missing_required
 from cdv_check.model.errors_fr import french_message
 from cdv_check.model.placeholders import Text, placeholder_reason, texts
@@ -73,7 +73,11 @@ class DossierResult(NamedTuple):
         return counts
 
     def passed(self, *, strict: bool = False, counts: dict[str, int] | None = None) -> bool:
-        """No error (and, `strict`, no warning); `counts`, when given, are this result's."""
+        """The same notion as `statut`: `pret` (no error; with `strict`, no warning either), or
+        `doublon` without `strict` (a doublon has LOT01's warning); `counts`, when given, are
+        this result's."""
+        if self.statut not in (READY, DUPLICATE) or (strict and self.statut == DUPLICATE):
+            return False
         counts = counts if counts is not None else self.counts()
         return counts["error"] == 0 and not (strict and counts["warning"] > 0)
 
@@ -130,8 +134,9 @@ def check_document(
         or selected(f.rule, settings.select, settings.ignore)
         or (index in refusals.standing and selected(f.rule, (), settings.ignore))
     ]
-    errors = sum(f.severity is Severity.ERROR for f in kept)
-    statut = status_of((f.rule for f in kept), errors)
+    # `statut` and `passed` are one notion: with --strict, a warning makes the dossier fail.
+    failing = (Severity.ERROR, Severity.WARNING) if settings.strict else (Severity.ERROR,)
+    statut = status_of((f.rule for f in kept), sum(f.severity in failing for f in kept))
     hidden_counts: dict[str, int] = {}
     if settings.min_severity is not Severity.INFO:
         limit = SEVERITY_ORDER[settings.min_severity]

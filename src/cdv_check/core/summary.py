@@ -7,7 +7,6 @@ The synthesis of the batch (core.synthesis) is gathered at the same time, and co
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.findings import Severity
@@ -18,14 +17,6 @@ def _default_builder() -> Builder:
     from cdv_check.model.referentiel import load
 
     return Builder(load())
-
-
-class QpvTotals:
-    __slots__ = ("requested", "requests")
-
-    def __init__(self) -> None:
-        self.requests = 0
-        self.requested = Decimal(0)
 
 
 class Summary:
@@ -40,13 +31,16 @@ class Summary:
         """Findings counted but left out of the report by --min-severity, by severity."""
         self.rules: Counter[str] = Counter()
         """Errors and warnings found, by rule (advice is not counted: it is not a fault)."""
-        self.qpv: dict[str, QpvTotals] = {}
         self.interrupted = False
         self.builder = builder if builder is not None else _default_builder()
         self.synthesis: Synthesis | None = None
 
-    def add(self, result: DossierResult) -> None:
-        self.builder.add(result.file, result.statut, result.demande)
+    def add(self, result: DossierResult) -> DossierResult:
+        """Count one dossier; the result as the reporters show it (its status in the batch:
+        `doublon` for a ready file whose action an earlier file of the batch already asked for)."""
+        statut = self.builder.add(result.file, result.statut, result.demande)
+        if statut != result.statut:
+            result = result._replace(statut=statut)
         self.dossiers += 1
         counts = result.counts()
         if result.passed(strict=self.strict, counts=counts):
@@ -56,17 +50,23 @@ class Summary:
         self.counts.update(counts)
         self.hidden.update(result.hidden_counts)
         self.rules.update(f.rule for f in result.findings if f.severity is not Severity.INFO)
-        for slug in result.quartiers:
-            totals = self.qpv.setdefault(slug, QpvTotals())
-            totals.requests += 1
-            if result.requested is not None:
-                totals.requested += result.requested
+        return result
 
     def finish(self) -> Synthesis:
         """The batch's synthesis, computed once, when the last dossier has been added."""
         if self.synthesis is None:
             self.synthesis = self.builder.build()
         return self.synthesis
+
+    def verdict(self) -> str:
+        """« 6 prêt(s), 2 doublon(s) possible(s), 3 à corriger »: the dossiers by status, as every
+        human format says it (`passed` counts the ready ones and, without --strict, the doublons)."""
+        statuses = self.builder.statuses
+        ready, doubles = statuses["pret"], statuses["doublon"]
+        text = f"{ready} prêt(s), "
+        if doubles:
+            text += f"{doubles} doublon(s) possible(s), "
+        return text + f"{self.dossiers - ready - doubles} à corriger"
 
     @property
     def exit_code(self) -> int:

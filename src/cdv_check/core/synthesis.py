@@ -33,13 +33,17 @@ if TYPE_CHECKING:
 READY = "pret"
 TO_FIX = "a_corriger"
 UNREADABLE = "illisible"
-STATUSES = (READY, TO_FIX, UNREADABLE)
-STATUS_LABELS = {READY: "prêt", TO_FIX: "à corriger", UNREADABLE: "illisible"}
+DUPLICATE = "doublon"
+"""Ready, but in a LOT01 group whose first file in the run's order is the one counted."""
+STATUSES = (READY, TO_FIX, UNREADABLE, DUPLICATE)
+STATUS_LABELS = {READY: "prêt", TO_FIX: "à corriger", UNREADABLE: "illisible", DUPLICATE: "doublon possible"}
 UNREADABLE_RULES = frozenset({"SCH01", "SCH02", "SCH07"})
 METHOD = (
     "Un dossier de plusieurs QPV (ou axes) compte une fois dans le nombre de dossiers de chacun ; "
     "son montant y est réparti à parts égales, au centime près : chaque colonne a pour total le "
-    "total général. Les dossiers sans QPV (ou sans axe) reconnu ont leur propre ligne."
+    "total général. Les dossiers sans QPV (ou sans axe) reconnu ont leur propre ligne. Les "
+    "fichiers d'une même action (LOT01) comptent une fois : le premier dans l'ordre du lot est "
+    "compté, les suivants ne le sont dans aucun total (statut « doublon possible » s'ils sont prêts)."
 )
 METHOD_SHORT = (
     "Montant d'un dossier de plusieurs QPV réparti à parts égales : la colonne a pour total le "
@@ -194,7 +198,8 @@ def _siret(value: str | None) -> str | None:
 
 
 def status_of(rules_found: Iterable[str], errors: int) -> str:
-    """`illisible` (SCH01/SCH02/SCH07), `a_corriger` (errors) or `pret` (no error)."""
+    """`illisible` (SCH01/SCH02/SCH07), `a_corriger` (errors; with --strict, the caller counts
+    warnings among them) or `pret` (none). `doublon` is given by the batch (`Builder.add`)."""
     if UNREADABLE_RULES.intersection(rules_found):
         return UNREADABLE
     return TO_FIX if errors else READY
@@ -425,6 +430,8 @@ class Builder:
     ) -> None:
         self.ref = ref
         self.select, self.ignore, self.min_severity = select, ignore, min_severity
+        self.groups = selected("LOT01", select, ignore)
+        """Whether LOT01 groups count once (LOT01 selected)."""
         self.totals, self.ready = Amounts(), Amounts()
         self.statuses = dict.fromkeys(STATUSES, 0)
         self.by_qpv = _rows([(q.slug, q.nom) for q in ref.qpv], "Aucun QPV reconnu")
@@ -443,11 +450,26 @@ class Builder:
         self.same_title: dict[bytes, list[str]] = {}
         self.titles: dict[bytes, str] = {}
 
-    def add(self, file: str, statut: str, demande: Demande) -> None:
+    def add(self, file: str, statut: str, demande: Demande) -> str:
+        """Count one dossier; its status in the batch: `doublon` for a ready file of a LOT01
+        group whose first file came before it. Only a group's first file counts in the totals."""
+        # Without LOT01 (--ignore, --select), no group: every file counts.
+        counted = self._first_of_group(file, demande) or not self.groups
+        if not counted and statut == READY:
+            statut = DUPLICATE
+        self.statuses[statut] += 1
         ready = statut == READY
         asked = demande.subvention_demandee
-        amount = asked if asked is not None else ZERO
-        self.statuses[statut] += 1
+        amount = asked if asked is not None and counted else ZERO
+        self._carrier(file, demande, amount, ready)
+        for priority in demande.priorites:
+            coverage = self.priorities.get(priority)
+            if coverage is not None:
+                coverage.files.append(file)
+                if ready:
+                    coverage.ready_files.append(file)
+        if not counted:
+            return statut
         for totals in (self.totals, self.ready) if ready else (self.totals,):
             totals.dossiers += 1
             totals.subvention_demandee += amount
@@ -456,14 +478,7 @@ class Builder:
         _split(self.by_qpv, demande.quartiers, amount, ready)
         _split(self.by_axis, demande.axes_strategiques, amount, ready)
         _split(self.by_transversal, demande.axes_transversaux, amount, ready)
-        self._carrier(file, demande, amount, ready)
-        for priority in demande.priorites:
-            coverage = self.priorities.get(priority)
-            if coverage is not None:
-                coverage.files.append(file)
-                if ready:
-                    coverage.ready_files.append(file)
-        self._duplicates(file, demande)
+        return statut
 
     def _carrier(self, file: str, demande: Demande, amount: Decimal, ready: bool) -> None:
         carrier = self.carriers.get(demande.siret)
@@ -473,25 +488,31 @@ class Builder:
         carrier.subvention_demandee += amount
         carrier.prets += ready
 
-    def _duplicates(self, file: str, demande: Demande) -> None:
+    def _first_of_group(self, file: str, demande: Demande) -> bool:
+        """Note the file's keys (same content; same SIRET and title); whether no file before it
+        shared one (it is then the file its LOT01 group counts)."""
+        first = True
         key = demande.content_key
         if key is not None:
-            first = self.first_by_content.setdefault(key, file)
-            if first != file:
-                self.same_content.setdefault(key, [first]).append(file)
+            earlier = self.first_by_content.setdefault(key, file)
+            if earlier != file:
+                self.same_content.setdefault(key, [earlier]).append(file)
+                first = False
         if demande.siret and demande.intitule:
             from cdv_check.model.referentiel import fold
 
             title_key = _digest(f"{demande.siret}\x00{fold(demande.intitule)}")
-            first = self.first_by_title.setdefault(title_key, file)
-            if first != file:
-                self.same_title.setdefault(title_key, [first]).append(file)
+            earlier = self.first_by_title.setdefault(title_key, file)
+            if earlier != file:
+                self.same_title.setdefault(title_key, [earlier]).append(file)
                 self.titles.setdefault(title_key, demande.intitule)
+                first = False
+        return first
 
     def build(self) -> Synthesis:
         from cdv_check.rules.lot import batch_findings
 
-        found = list(batch_findings(self)) if self.totals.dossiers >= 2 else []
+        found = list(batch_findings(self)) if sum(self.statuses.values()) >= 2 else []
         chosen = [f for f in found if selected(f.rule, self.select, self.ignore)]
         counts = dict.fromkeys((s.value for s in Severity), 0)
         for f in chosen:

@@ -64,7 +64,7 @@ def stream(results: Iterable[DossierResult], reporter: Reporter, out: IO[Any], s
         out.write(begun)
     try:
         for result in results:
-            summary.add(result)
+            result = summary.add(result)
             written = reporter.dossier(result)
             if written:  # a whole-batch format (csv, xlsx, html) writes at the end only
                 out.write(written)

@@ -90,7 +90,7 @@ class GithubReporter:
             _append_job_summary(step_summary, job_summary(summary, self.failing))
         return "".join(_batch_annotation(f) for f in synthesis.findings) + command(
             "notice",
-            f"{verdict}{s['dossiers']} dossier(s) : {s['passed']} prêt(s), {s['failed']} à corriger ; "
+            f"{verdict}{s['dossiers']} dossier(s) : {summary.verdict()} ; "
             f"{s['error']} erreur(s), {s['warning']} avertissement(s), {s['info']} conseil(s)"
             f"{batch_tally(synthesis)}.",
             title="cdv-check",
@@ -133,7 +133,8 @@ def job_summary(summary: Summary, failing: list[tuple[str, str | None, dict[str,
         + (" (interrompu)" if summary.interrupted else ""),
         "",
         f"{plural(statuses['pret'], 'prêt')}, {statuses['a_corriger']} à corriger, "
-        f"{plural(statuses['illisible'], 'illisible')}.",
+        f"{plural(statuses['illisible'], 'illisible')}"
+        + (f", {statuses['doublon']} doublon(s) possible(s), non compté(s)." if statuses["doublon"] else "."),
         "",
         "| | dossiers | subvention demandée | coût total des actions |",
         "| --- | ---: | ---: | ---: |",

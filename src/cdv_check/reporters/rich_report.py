@@ -223,8 +223,7 @@ class RichReporter:
     def end(self, summary: Summary) -> str:
         parts: list[RenderableType] = [Line("Bilan", style="dim")]
         verdict = Text(
-            f"{plural(summary.dossiers, 'dossier')} : {summary.passed} prêt(s), "
-            f"{summary.failed} à corriger — {plural(summary.counts['error'], 'erreur')}, "
+            f"{plural(summary.dossiers, 'dossier')} : {summary.verdict()} — {plural(summary.counts['error'], 'erreur')}, "
             f"{plural(summary.counts['warning'], 'avertissement')}, "
             f"{plural(summary.counts['info'], 'conseil')}",
             style="bold green" if summary.failed == 0 else "bold red",
@@ -252,6 +251,8 @@ class RichReporter:
         )
         if statuses["illisible"]:
             text.append(f" Fichiers illisibles : {statuses['illisible']}.")
+        if statuses["doublon"]:
+            text.append(f" Doublons possibles, non comptés : {statuses['doublon']}.")
         if every.sans_montant:
             text.append(f" Montant inconnu (compté 0) : {plural(every.sans_montant, 'dossier')}.", style="dim")
         return [Text(""), Whole(text)]

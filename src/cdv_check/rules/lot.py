@@ -32,7 +32,9 @@ declare(
     Ce qui est vérifié : dans un lot de deux dossiers ou plus, deux dossiers du même porteur
     (même SIRET) pour une action de même intitulé (majuscules, accents et espaces mis à part), ou
     deux fichiers qui disent exactement la même chose (commentaires et mise en page mis à part).
-    Le constat nomme tous les fichiers concernés.
+    Le constat nomme tous les fichiers concernés. Le premier fichier du groupe, dans l'ordre
+    du lot, est le seul compté dans les totaux de la synthèse ; les suivants qui sont prêts ont
+    le statut « doublon possible ».
 
     Exemple refusé :
         # lot/b.yaml ; lot/a.yaml a le même SIRET et l'intitulé « Atelier vélo »
@@ -138,6 +140,7 @@ def batch_findings(builder: Builder) -> Iterator[BatchFinding]:
                 f"Même action envoyée {len(files)} fois : {_some(files, 6)} ont le même "
                 f"SIRET et le même intitulé {quoted(shorten(title or '', 60))}."
             )
+        message += f" Seul {quoted(files[0])}, le premier du lot, compte dans les totaux."
         yield BatchFinding(
             "LOT01", Severity.WARNING, message,
             "Gardez un seul dossier par action et retirez les autres du lot ; s'il s'agit de deux "
