@@ -223,7 +223,8 @@ class RichReporter:
     def end(self, summary: Summary) -> str:
         parts: list[RenderableType] = [Line("Bilan", style="dim")]
         verdict = Text(
-            f"{plural(summary.dossiers, 'dossier')} : {summary.verdict()} — {plural(summary.counts['error'], 'erreur')}, "
+            f"{plural(summary.dossiers, 'dossier')} : {summary.verdict()} — "
+            f"{plural(summary.counts['error'], 'erreur')}, "
             f"{plural(summary.counts['warning'], 'avertissement')}, "
             f"{plural(summary.counts['info'], 'conseil')}",
             style="bold green" if summary.failed == 0 else "bold red",

@@ -33,7 +33,8 @@ class TextReporter:
         verdict = "interrompu : " if summary.interrupted else ""
         synthesis = summary.finish()
         return batch_lines(synthesis) + (
-            f"{verdict}{s['dossiers']} dossier(s) : {summary.verdict()} ; {s['error']} erreur(s), {s['warning']} avertissement(s), "
+            f"{verdict}{s['dossiers']} dossier(s) : {summary.verdict()} ; {s['error']} erreur(s), "
+            f"{s['warning']} avertissement(s), "
             f"{s['info']} conseil(s){batch_tally(synthesis)}{hidden_note(summary)}\n"
         )
 
