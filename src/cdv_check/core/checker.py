@@ -73,10 +73,9 @@ class DossierResult(NamedTuple):
         return counts
 
     def passed(self, *, strict: bool = False, counts: dict[str, int] | None = None) -> bool:
-        """The same notion as `statut`: `pret` (no error; with `strict`, no warning either), or
-        `doublon` without `strict` (a doublon has LOT01's warning); `counts`, when given, are
-        this result's."""
-        if self.statut not in (READY, DUPLICATE) or (strict and self.statut == DUPLICATE):
+        """The same notion as `statut`: `pret` or `doublon` (no error; with `strict`, no warning
+        of the dossier's own either); `counts`, when given, are this result's."""
+        if self.statut not in (READY, DUPLICATE):
             return False
         counts = counts if counts is not None else self.counts()
         return counts["error"] == 0 and not (strict and counts["warning"] > 0)
