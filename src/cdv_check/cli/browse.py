@@ -6,6 +6,7 @@ only core module that imports rich (the commands `objectives` and `qpv` display 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -445,10 +446,16 @@ def _priorities_block(ref: Referentiel, slug: str | None) -> list[RenderableType
 
 
 def _qpv_heading(q: Qpv) -> Text:
-    return Text.assemble(
-        (q.nom, "bold"), f" ({q.commune}) — {french_int(q.habitants)} habitants, revenu médian ",
-        format_euros(q.revenu_median),
-    )
+    figures = []  # the référentiel may give no figures: nothing is said of them then
+    if q.habitants is not None:
+        figures.append(f"{french_int(q.habitants)} habitants")
+    if q.revenu_median is not None:
+        figures.append(f"revenu médian {format_euros(q.revenu_median)}")
+    return Text.assemble((q.nom, "bold"), f" ({q.commune})" + (f" — {', '.join(figures)}" if figures else ""))
+
+
+def _or_blank(value: int | None, shown: Callable[[int], str]) -> str:
+    return "" if value is None else shown(value)
 
 
 def qpv_table(ref: Referentiel, slug: str | None = None) -> RenderableType:
@@ -466,10 +473,11 @@ def qpv_table(ref: Referentiel, slug: str | None = None) -> RenderableType:
     table.add_column("Habitants", justify="right", no_wrap=True)
     table.add_column("Revenu médian", justify="right", no_wrap=True)
     for q in chosen:
-        table.add_row(q.commune, q.nom, french_int(q.habitants), format_euros(q.revenu_median))
+        table.add_row(q.commune, q.nom, _or_blank(q.habitants, french_int), _or_blank(q.revenu_median, format_euros))
     if slug is None:
+        known = [q.habitants for q in ref.qpv if q.habitants is not None]
         table.add_row("Metz, Woippy", Text("Tous QPV", style="italic"),
-                      french_int(sum(q.habitants for q in ref.qpv)), "")
+                      french_int(sum(known)) if len(known) == len(ref.qpv) else "", "")
     narrow = Whole(Text(title, style="bold"))  # the figures follow, in each QPV's heading
     parts: list[RenderableType] = [Responsive(table, narrow)]
     for q in chosen:
@@ -477,8 +485,7 @@ def qpv_table(ref: Referentiel, slug: str | None = None) -> RenderableType:
     parts += [Text(""), Whole(Text.assemble(("Tous QPV", "bold italic"),
                                             " — priorités de chacun des six quartiers")),
               *_priorities_block(ref, None)]
-    if slug is None:
-        pop = ref.population
+    if slug is None and (pop := ref.population) is not None:
         pct = f"{pop.part_agglomeration_pct}".replace(".", ",")
         parts += [Text(""), Whole(Text(
             f"{french_int(pop.habitants)} habitants, soit {pct} % de la population de "
@@ -497,7 +504,7 @@ def qpv_json(ref: Referentiel, slug: str | None = None) -> dict[str, Any]:
     pop = ref.population
     return {
         "referentiel": ref.id,
-        "population": {
+        "population": None if pop is None else {
             "habitants": pop.habitants,
             "part_agglomeration_pct": float(pop.part_agglomeration_pct),
             "source": pop.source,

@@ -6,13 +6,14 @@ YAML file; this module only knows its shape and its invariants.
 
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, NamedTuple, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -42,6 +43,13 @@ def fold(text: str) -> str:
     return " ".join(kept.split())
 
 
+FORMAT = 2
+"""The référentiel format this cdv-check reads (docs/spec/referentiel.md). A file without
+`format:` is read as format 1, the first one (data/referentiel.yaml before the key existed):
+format 2 only added keys and made others optional, so both read the same way. A newer format is
+refused: it may say what this version cannot check."""
+
+
 class Pilier(_Frozen):
     id: str
     libelle: str
@@ -66,8 +74,8 @@ class Qpv(_Frozen):
     slug: str
     nom: str
     commune: str
-    habitants: int = Field(gt=0)
-    revenu_median: int = Field(gt=0)
+    habitants: int | None = Field(default=None, gt=0)
+    revenu_median: int | None = Field(default=None, gt=0)
     variantes: list[str] = []
 
     def spellings(self) -> set[str]:
@@ -110,13 +118,30 @@ class ObjectifStrategique(_Frozen):
 
 
 class Axe(_Frozen):
+    """A top node of the objectives: an axis of a numbered tree, or a pilier or thématique of a
+    flat list (no children: then its own code is what a dossier names)."""
+
     code: str
     libelle: str
-    """The title as Annexe 1 prints it, in capitals without accents."""
-    intitule: str
-    """The same title as the call quotes it in the axis' introduction, for reports."""
-    introduction: str
-    objectifs_strategiques: list[ObjectifStrategique]
+    """The title as the call prints it (Annexe 1 in capitals, for instance)."""
+    intitule: str = ""
+    """The same title as reports show it; the `libelle` when not given."""
+    introduction: str | None = None
+    objectifs_strategiques: list[ObjectifStrategique] = []
+    objectifs_operationnels: list[ObjectifOperationnel] = []
+    """Objectives directly under the axis, without a strategic objective between."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _titled(cls, data: object) -> object:
+        if isinstance(data, dict) and not data.get("intitule") and isinstance(data.get("libelle"), str):
+            return {**data, "intitule": data["libelle"]}
+        return data
+
+    @property
+    def leaf(self) -> bool:
+        """A pilier or thématique of a flat list: nothing under it, its code is chosen."""
+        return not self.objectifs_strategiques and not self.objectifs_operationnels
 
 
 class ObjectivePath:
@@ -165,6 +190,10 @@ def walk(annexe1: Iterable[Axe]) -> Iterator[ObjectivePath]:
     children: the one walk of the nested tree (axe → stratégique → opérationnel → objectif)."""
     for axe in annexe1:
         yield ObjectivePath(axe)
+        for op in axe.objectifs_operationnels:
+            yield ObjectivePath(axe, None, op)
+            for fin in op.objectifs:
+                yield ObjectivePath(axe, None, op, fin)
         for strat in axe.objectifs_strategiques:
             yield ObjectivePath(axe, strat)
             for op in strat.objectifs_operationnels:
@@ -188,9 +217,25 @@ class Periode(_Frozen):
 
 
 class Calendrier(_Frozen):
+    date_ouverture: date | None = None
     date_limite: date
     annee_action: Periode
-    annees_scolaires: list[Periode]
+    annees_scolaires: list[Periode] = []
+    """Periods a school action may follow instead of `annee_action`; none when the call has no
+    such exception."""
+
+    @model_validator(mode="after")
+    def _deadline_inside(self) -> "Calendrier":
+        if self.date_ouverture is not None and self.date_limite < self.date_ouverture:
+            raise ValueError(
+                f"la date limite ({self.date_limite}) est avant la date d'ouverture ({self.date_ouverture})"
+            )
+        if self.date_limite > self.annee_action.fin:
+            raise ValueError(
+                f"la date limite ({self.date_limite}) est après la fin de la période de l'action "
+                f"({self.annee_action.fin})"
+            )
+        return self
 
 
 class StatutPorteur(_Frozen):
@@ -258,11 +303,66 @@ class Contact(_Frozen):
     courriel: str
 
 
+Plateforme = Literal["extranet", "dauphin", "demarches_simplifiees", "courriel", "papier"]
+
+
 class Depot(_Frozen):
-    saisie_en_ligne: str
-    courriel: str
+    plateforme: Plateforme = "extranet"
+    saisie_en_ligne: str | None = None
+    """The address of the platform where the request is typed (extranet, Dauphin, Démarches
+    Simplifiées)."""
+    courriel: str | None = None
+    """The address the form and pieces are sent to, when they are sent by e-mail."""
+    adresse_postale: str | None = None
+    """Where a paper dossier is sent."""
     cerfa: str
-    contact_codes_extranet: str = Field(description="institution to ask for extranet codes")
+    """The form's number with its version (12156*03)."""
+    contact_codes_extranet: str | None = Field(
+        default=None, description="institution to ask for access codes; none: no codes to request (no PCE09)"
+    )
+
+    @model_validator(mode="after")
+    def _reachable(self) -> "Depot":
+        needed = {
+            "courriel": ("courriel", self.courriel),
+            "papier": ("adresse_postale", self.adresse_postale),
+        }.get(self.plateforme, ("saisie_en_ligne", self.saisie_en_ligne))
+        if needed[1] is None:
+            raise ValueError(f"un dépôt « {self.plateforme} » demande son adresse : écrivez « {needed[0]}: … »")
+        if self.contact_codes_extranet is not None and self.saisie_en_ligne is None:
+            raise ValueError(
+                "des codes d'accès à demander supposent une saisie en ligne : écrivez « saisie_en_ligne: … »"
+            )
+        return self
+
+    @property
+    def envoi(self) -> str:
+        """Where the pieces go, to follow « envoyez la pièce »: « à courriel », « sur site »…"""
+        if self.courriel is not None:
+            return f"à {self.courriel}"
+        if self.plateforme == "papier" and self.adresse_postale is not None:
+            return f"par courrier à {self.adresse_postale}"
+        return f"sur {self.saisie_en_ligne}"
+
+    @property
+    def saisie(self) -> str:
+        """Where the form is filled in, to follow « saisissez-le »: « sur site », or nothing."""
+        return f" sur {self.saisie_en_ligne}" if self.saisie_en_ligne is not None else ""
+
+
+class Subvention(_Frozen):
+    """The bounds the call sets to a request (BUD05); none, no bound."""
+
+    part_max_cout_pct: Decimal | None = Field(default=None, gt=0, le=100)
+    """The largest share of the action's total cost the request may be, in percent."""
+    minimum: Decimal | None = Field(default=None, ge=0)
+    maximum: Decimal | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Subvention":
+        if self.minimum is not None and self.maximum is not None and self.maximum < self.minimum:
+            raise ValueError(f"le maximum ({self.maximum}) est sous le minimum ({self.minimum})")
+        return self
 
 
 class Seuils(_Frozen):
@@ -286,11 +386,12 @@ class TextesACompleter(_Frozen):
 
 
 class Referentiel(_Frozen):
+    format: int = Field(default=1, ge=1, le=FORMAT)
     id: str
     appel: Appel
     qpv: list[Qpv]
-    population: Population
-    priorites: list[Priorite]
+    population: Population | None = None
+    priorites: list[Priorite] = []
     annexe1: list[Axe]
     calendrier: Calendrier
     statuts_porteur: list[StatutPorteur]
@@ -299,40 +400,15 @@ class Referentiel(_Frozen):
     pieces: list[Piece]
     depot: Depot
     contacts: list[Contact]
+    subvention: Subvention | None = None
     seuils: Seuils
     textes_a_completer: TextesACompleter
 
     @model_validator(mode="after")
     def _consistent(self) -> "Referentiel":
-        _unique("qpv.slug", [q.slug for q in self.qpv])
-        _unique("priorites.id", [p.id for p in self.priorites])
-        _unique("pieces.id", [p.id for p in self.pieces])
-        _check_pieces(self.pieces)
-        _unique("statuts_porteur.id", [s.id for s in self.statuts_porteur])
-        _unique("appel.axes_transversaux.id", [a.id for a in self.appel.axes_transversaux])
-        slugs = {q.slug for q in self.qpv}
-        axes = {a.id for a in self.appel.axes_transversaux}
-        for p in self.priorites:
-            if p.qpv is not None and p.qpv not in slugs:
-                raise ValueError(f"la priorité « {p.id} » vise le QPV inconnu « {p.qpv} »")
-            for axis in p.axes:
-                if axis not in axes:
-                    raise ValueError(f"la priorité « {p.id} » nomme l'axe transversal inconnu « {axis} »")
-        for axe in self.annexe1:
-            if fold(axe.intitule) != fold(axe.libelle) or f"« {axe.intitule} »" not in axe.introduction:
-                raise ValueError(
-                    f"l'intitulé de l'axe {axe.code} n'est pas son libellé tel que son introduction le cite"
-                )
-        operational: list[str] = []
-        for path in walk(self.annexe1):
-            op, fin = path.operationnel, path.objectif
-            if fin is not None and op is not None and fin.code.rsplit(".", 1)[0] != op.code:
-                raise ValueError(f"l'objectif {fin.code} n'est pas sous {op.code}")
-            if fin is None and op is not None:
-                if op.code.split(".")[0] != path.axe.code:
-                    raise ValueError(f"l'objectif {op.code} n'est pas sous l'axe {path.axe.code}")
-                operational.append(op.code)
-        _unique("annexe1 objectifs opérationnels", operational)
+        problems = list(_cross_references(self))
+        if problems:
+            raise CrossReferences(problems)
         return self
 
     # Lookups used by the rules and the commands.
@@ -343,20 +419,32 @@ class Referentiel(_Frozen):
         return frozenset(p.id for p in self.pieces)
 
     def qpv_by_spelling(self, text: str) -> Qpv | None:
+        """The one QPV written so; None when unknown or when several QPV bear that name."""
+        found = self.qpv_named(text)
+        return found[0] if len(found) == 1 else None
+
+    def qpv_named(self, text: str) -> tuple[Qpv, ...]:
+        """Every QPV written so (several when one name is used in two communes)."""
         if len(text) > self.longest_qpv_spelling * 4:  # not a name: spare folding a long text
-            return None
-        return self._qpv_by_folded.get(fold(text))
+            return ()
+        return self._qpv_by_folded.get(fold(text), ())
 
     @cached_property
     def longest_qpv_spelling(self) -> int:
         return max(len(spelling) for q in self.qpv for spelling in q.spellings())
 
     @cached_property
-    def _qpv_by_folded(self) -> dict[str, Qpv]:
-        index: dict[str, Qpv] = {}
+    def _qpv_by_folded(self) -> dict[str, tuple[Qpv, ...]]:
+        index: dict[str, tuple[Qpv, ...]] = {}
+        names: dict[str, int] = {}
         for q in self.qpv:
-            for spelling in q._folded_spellings:
-                index.setdefault(spelling, q)  # the first QPV in the call's order wins
+            names[fold(q.nom)] = names.get(fold(q.nom), 0) + 1
+        for q in self.qpv:
+            spellings = set(q._folded_spellings)
+            if names[fold(q.nom)] > 1:  # « Centre-ville (Aubeval) » tells it from its namesake
+                spellings.add(fold(f"{q.nom} {q.commune}"))
+            for spelling in spellings:
+                index[spelling] = (*index.get(spelling, ()), q)
         return index
 
     def qpv_in_commune(self, text: str) -> list[Qpv]:
@@ -374,7 +462,8 @@ class Referentiel(_Frozen):
     def _objective_codes(self) -> dict[str, list[str]]:
         codes: dict[str, list[str]] = {}
         for path in walk(self.annexe1):
-            if path.operationnel is not None and path.code is not None:  # x.y and x.y.z
+            chosen = path.operationnel is not None or (path.strategique is None and path.axe.leaf)
+            if chosen and path.code is not None:  # x.y and x.y.z, or a pilier of a flat list
                 codes.setdefault(path.code, []).append(path.libelle)
         return codes
 
@@ -395,34 +484,145 @@ class Referentiel(_Frozen):
         return [p for p in self.priorites if p.qpv is None or p.qpv in slugs]
 
 
-def _check_pieces(pieces: list[Piece]) -> None:
-    ids = {p.id for p in pieces}
-    for p in pieces:
+_NUMBERED = re.compile(r"[0-9]+(?:\.[0-9]+)*")
+"""A code of a numbered tree (2, 2.1, 2.1.3): there, a child's code begins with its parent's."""
+
+Loc = tuple[str | int, ...]
+
+
+class CrossReferences(ValueError):
+    """The référentiel's parts disagree: each problem with its place (a path in the file)."""
+
+    def __init__(self, problems: list[tuple[Loc, str]]) -> None:
+        super().__init__(problems[0][1])
+        self.problems = problems
+
+
+def _cross_references(ref: "Referentiel") -> Iterator[tuple[Loc, str]]:
+    """Every disagreement between the référentiel's parts, in the file's order of keys."""
+    yield from _duplicates(("appel", "axes_transversaux"), "id", [a.id for a in ref.appel.axes_transversaux])
+    yield from _duplicates(("qpv",), "slug", [q.slug for q in ref.qpv])
+    yield from _qpv_names(ref.qpv)
+    yield from _duplicates(("priorites",), "id", [p.id for p in ref.priorites])
+    slugs = [q.slug for q in ref.qpv]
+    axes = [a.id for a in ref.appel.axes_transversaux]
+    for i, p in enumerate(ref.priorites):
+        if p.qpv is not None and p.qpv not in slugs:
+            yield ("priorites", i, "qpv"), (
+                f"la priorité « {p.id} » vise le QPV inconnu « {p.qpv} » : écrivez l'identifiant (slug) d'un "
+                f"QPV de la liste qpv ({', '.join(slugs)}), ou null pour tous les QPV"
+            )
+        for j, axis in enumerate(p.axes):
+            if axis not in axes:
+                yield ("priorites", i, "axes", j), (
+                    f"la priorité « {p.id} » nomme l'axe transversal inconnu « {axis} » : axes possibles : "
+                    f"{', '.join(axes)}"
+                )
+    yield from _objectives(ref)
+    yield from _duplicates(("statuts_porteur",), "id", [s.id for s in ref.statuts_porteur])
+    yield from _duplicates(("pieces",), "id", [p.id for p in ref.pieces])
+    yield from _pieces(ref.pieces)
+
+
+def _objectives(ref: "Referentiel") -> Iterator[tuple[Loc, str]]:
+    yield from _duplicates(("annexe1",), "code", [axe.code for axe in ref.annexe1])
+    operational: list[tuple[Loc, str]] = []
+    for a, axe in enumerate(ref.annexe1):
+        here: Loc = ("annexe1", a)
+        if axe.introduction is not None and (
+            fold(axe.intitule) != fold(axe.libelle) or f"« {axe.intitule} »" not in axe.introduction
+        ):
+            yield (*here, "intitule"), (
+                f"l'intitulé de l'axe {axe.code} n'est pas son libellé tel que son introduction le cite "
+                "entre « » : corrigez l'un ou l'autre, ou retirez introduction"
+            )
+        numbered = _NUMBERED.fullmatch(axe.code) is not None
+        groups: list[tuple[Loc, list[ObjectifOperationnel]]] = [
+            ((*here, "objectifs_operationnels"), axe.objectifs_operationnels)
+        ]
+        groups += [
+            ((*here, "objectifs_strategiques", s, "objectifs_operationnels"), strat.objectifs_operationnels)
+            for s, strat in enumerate(axe.objectifs_strategiques)
+        ]
+        for where, ops in groups:
+            for o, op in enumerate(ops):
+                operational.append(((*where, o, "code"), op.code))
+                if numbered and op.code.split(".")[0] != axe.code:
+                    yield (*where, o, "code"), (
+                        f"l'objectif {op.code} n'est pas sous l'axe {axe.code} : dans un arbre numéroté, "
+                        f"son code commence par « {axe.code}. »"
+                    )
+                for f, fin in enumerate(op.objectifs):
+                    if numbered and fin.code.rsplit(".", 1)[0] != op.code:
+                        yield (*where, o, "objectifs", f, "code"), (
+                            f"l'objectif {fin.code} n'est pas sous {op.code} : dans un arbre numéroté, son code "
+                            f"commence par « {op.code}. »"
+                        )
+    seen: set[str] = set()
+    for loc, code in operational:
+        if code in seen:
+            yield loc, f"annexe1 objectifs opérationnels : « {code} » apparaît deux fois : donnez à chacun son code"
+        seen.add(code)
+    if ref.annexe1 and not ref._objective_codes:
+        yield ("annexe1",), (
+            "l'arbre des objectifs (annexe1) ne donne aucun code qu'un dossier puisse citer : donnez des "
+            "objectifs (objectifs_operationnels) à chaque axe, ou laissez les axes sans enfants (piliers "
+            "ou thématiques d'une liste plate)"
+        )
+    if not ref.annexe1:
+        yield ("annexe1",), (
+            "l'arbre des objectifs (annexe1) est vide : un dossier ne pourrait citer aucun objectif ; "
+            "écrivez au moins un pilier ou une thématique (code, libelle)"
+        )
+
+
+def _qpv_names(qpv: list[Qpv]) -> Iterator[tuple[Loc, str]]:
+    """One name may serve two QPV of different communes (a dossier is then asked which); a QPV
+    whose name and commune are another's could never be told apart."""
+    seen: set[tuple[str, str]] = set()
+    for i, q in enumerate(qpv):
+        key = (fold(q.nom), fold(q.commune))
+        if key in seen:
+            yield ("qpv", i, "nom"), (
+                f"deux QPV s'appellent « {q.nom} » dans la même commune ({q.commune}) : un dossier ne "
+                "pourrait pas dire lequel ; donnez-leur des noms distincts"
+            )
+        seen.add(key)
+
+
+def _pieces(pieces: list[Piece]) -> Iterator[tuple[Loc, str]]:
+    ids = [p.id for p in pieces]
+    for i, p in enumerate(pieces):
         if p.regle not in PIECE_RULES:
-            raise ValueError(
+            yield ("pieces", i, "regle"), (
                 f"la pièce « {p.id} » est rangée sous la règle inconnue « {p.regle} » ; "
                 f"règles possibles : {', '.join(PIECE_RULES)}"
             )
         if p.alternative_a is not None and (p.alternative_a not in ids or p.alternative_a == p.id):
-            raise ValueError(
-                f"la pièce « {p.id} » remplace la pièce inconnue « {p.alternative_a} » ; "
-                f"pièces possibles : {', '.join(sorted(ids - {p.id}))}"
+            others = ", ".join(x for x in ids if x != p.id)
+            yield ("pieces", i, "alternative_a"), (
+                f"la pièce « {p.id} » remplace la pièce inconnue « {p.alternative_a} » ; pièces possibles : {others}"
             )
         if p.provisoire and p.alternative_a is None:
-            raise ValueError(f"la pièce « {p.id} » est provisoire sans remplacer une autre pièce (alternative_a)")
+            yield ("pieces", i, "provisoire"), (
+                f"la pièce « {p.id} » est provisoire sans remplacer une autre pièce : écrivez « alternative_a: "
+                "id de la pièce » ou retirez provisoire"
+            )
         replaced = next((r for r in pieces if r.id == p.alternative_a), None)
         if p.provisoire and replaced is not None and replaced.regle not in WARNING_PIECE_RULES:
-            raise ValueError(
+            yield ("pieces", i, "provisoire"), (
                 f"la pièce « {replaced.id} », qu'une pièce provisoire (« {p.id} ») peut remplacer, "
                 f"doit être rangée sous {' ou '.join(WARNING_PIECE_RULES)} (la seule règle qui avertit)"
             )
 
 
-def _unique(what: str, values: list[str]) -> None:
+def _duplicates(where: Loc, key: str, values: list[str]) -> Iterator[tuple[Loc, str]]:
     seen: set[str] = set()
-    for v in values:
+    for i, v in enumerate(values):
         if v in seen:
-            raise ValueError(f"{what} : « {v} » apparaît deux fois")
+            yield (*where, i, key), (
+                f"{'.'.join(map(str, where))}.{key} : « {v} » apparaît deux fois : chaque {key} est unique"
+            )
         seen.add(v)
 
 
@@ -455,11 +655,94 @@ class ReferentielError(Exception):
     """A référentiel that cannot be read or validated; the message is French and names the place."""
 
 
+class Located(NamedTuple):
+    """One mistake of a référentiel file: where (1-based; None when the file gives no place), the
+    dotted key, and what is wrong with what to write."""
+
+    line: int | None
+    column: int | None
+    key: str
+    message: str
+
+
+def validate(source: Path) -> tuple[Referentiel | None, list[Located]]:
+    """Read and validate a référentiel file: the référentiel, or every mistake found, located."""
+    from cdv_check.reading.loading import read_structured
+
+    document = read_structured(source)
+    if document.problems:
+        return None, [Located(p.line, p.column, "", p.message) for p in document.problems]
+    if not isinstance(document.data, dict):
+        return None, [Located(1, 1, "", (
+            "un référentiel est un ensemble de clés (format:, id:, appel:, qpv:…), comme "
+            "data/referentiel.yaml ; voir docs/spec/referentiel.md"
+        ))]
+    version = document.data.get("format")
+    if isinstance(version, str) and version.isdigit() and int(version) > FORMAT:
+        line, column = document.locate(("format",))
+        return None, [Located(line, column, "format", (
+            f"ce référentiel est au format {version}, plus récent que celui que cette version de cdv-check "
+            f"lit ({FORMAT}) : mettez cdv-check à jour"
+        ))]
+    try:
+        return Referentiel.model_validate(document.data), []
+    except ValidationError as exc:
+        found: list[Located] = []
+        for err in exc.errors(include_url=False):
+            cause = (err.get("ctx") or {}).get("error")
+            places = cause.problems if isinstance(cause, CrossReferences) else [((), _said(err))]
+            for loc, message in places:
+                full = (*err["loc"], *loc)
+                line, column = document.locate(full, key=err["type"] == "extra_forbidden")
+                found.append(Located(line, column, ".".join(str(p) for p in full), message))
+        return None, found
+
+
+def _said(err: Any) -> str:
+    """A pydantic error in French, with what to write: the keys possible where a key is unknown
+    or missing."""
+    import difflib
+
+    from cdv_check.model.errors_fr import french_message
+
+    message = french_message(err)
+    loc = tuple(err["loc"])
+    if err["type"] == "extra_forbidden":
+        known = _keys_at(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = f" : vouliez-vous dire « {close[0]} » ?" if close else ""
+        return f"{message}{hint} Clés possibles ici : {', '.join(known)} (docs/spec/referentiel.md)"
+    if err["type"] == "missing":
+        return f"{message} : écrivez « {loc[-1]}: … » (docs/spec/referentiel.md)"
+    return message
+
+
+def _keys_at(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the model accepts in the mapping at `loc`."""
+    cls: Any = Referentiel
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = cls.model_fields.get(part) if isinstance(cls, type) and issubclass(cls, BaseModel) else None
+        if field is None:
+            return []
+        cls = _model_in(field.annotation)
+    return list(cls.model_fields) if isinstance(cls, type) and issubclass(cls, BaseModel) else []
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        if (found := _model_in(arg)) is not None:
+            return found
+    return None
+
+
 @cache
 def load(path: Path | None = None) -> Referentiel:
     """Load and validate a référentiel once per process (the embedded one by default)."""
-    from cdv_check.model.errors_fr import french_message
-    from cdv_check.reading.loading import read_structured, where
+    from cdv_check.reading.loading import where
 
     if path is None and (compiled := _compiled_data()) is not None:
         try:
@@ -467,22 +750,13 @@ def load(path: Path | None = None) -> Referentiel:
         except ValidationError:
             pass  # said below, at its line and column in the YAML
     source = path or embedded_path()
-    document = read_structured(source)
-    if document.problems:
-        first = document.problems[0]
+    ref, problems = validate(source)
+    if ref is not None:
+        return ref
+    first = problems[0]
+    if not first.key and len(problems) == 1:
         raise ReferentielError(f"{where(str(source), first.line, first.column)}: {first.message}")
-    if not isinstance(document.data, dict):
-        raise ReferentielError(
-            f"{where(str(source), 1, 1)}: un référentiel est un ensemble de clés (id:, appel:, qpv:…), "
-            "comme data/referentiel.yaml."
-        )
-    try:
-        return Referentiel.model_validate(document.data)
-    except ValidationError as exc:
-        lines = []
-        for err in exc.errors(include_url=False)[:10]:
-            line, column = document.locate(err["loc"])
-            key = ".".join(str(p) for p in err["loc"]) or "(racine)"
-            lines.append(f"{where(str(source), line, column)}: {key} : {french_message(err)}")
-        raise ReferentielError("référentiel invalide :\n" + "\n".join(lines)) from None
-
+    lines = [
+        f"{where(str(source), p.line, p.column)}: {p.key or '(racine)'} : {p.message}" for p in problems[:10]
+    ]
+    raise ReferentielError("référentiel invalide :\n" + "\n".join(lines))

@@ -288,7 +288,7 @@ class RichReporter:
         table.add_column("€ / habitant", justify="right")
         table.add_column("", min_width=12)
         top = max((r.subvention_demandee for r in rows), default=Decimal(0)) or Decimal(1)
-        inhabitants = {q.slug: q.habitants for q in self.ref.qpv}
+        inhabitants = {q.slug: q.habitants for q in self.ref.qpv if q.habitants is not None}
         narrow: list[RenderableType] = [Text("Demandes par quartier", style="italic")]
         for row in rows:
             amount = row.subvention_demandee

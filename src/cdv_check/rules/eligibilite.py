@@ -18,7 +18,7 @@ _MAX_SUGGESTED_CODES = 6
 def referent(ref: Referentiel) -> str:
     """The referent who receives the dossiers, as « Nom (institution, courriel) », if listed."""
     for contact in ref.contacts:
-        if contact.courriel == ref.depot.courriel:
+        if ref.depot.courriel is not None and contact.courriel == ref.depot.courriel:
             return f"{contact.nom} ({contact.institution}, {contact.courriel})"
     return "un référent (liste des contacts au point 5 de l'appel)"
 
@@ -203,6 +203,18 @@ def qpv_known(ctx: Context) -> Iterator[Issue]:
             continue
         if ctx.ref.qpv_by_spelling(name) is not None:
             continue
+        namesakes = ctx.ref.qpv_named(name)
+        if namesakes:
+            yield Issue(
+                f"« {shorten(name, 40)} » désigne plusieurs QPV : "
+                f"{join_fr([f'{q.nom} ({q.commune})' for q in namesakes], 'et')}. Lequel ?",
+                "Écrivez son identifiant : "
+                + join_fr([f"{q.slug} ({q.nom}, {q.commune})" for q in namesakes], "ou")
+                + " ; ou son nom suivi de sa commune, « "
+                + f"{namesakes[0].nom} ({namesakes[0].commune}) ».",
+                ("action", "quartiers", index),
+            )
+            continue
         in_commune = ctx.ref.qpv_in_commune(name)
         if in_commune:
             hint = (
@@ -369,6 +381,18 @@ def need_described(ctx: Context) -> Iterator[Issue]:
 # --- ELG06 -----------------------------------------------------------------------------------
 
 
+def _how_to_send(ref: Referentiel) -> str:
+    depot = ref.depot
+    if depot.saisie_en_ligne is not None and depot.courriel is not None:
+        return (
+            f"Saisissez la demande sur {depot.saisie_en_ligne}, puis envoyez le CERFA en PDF et les pièces "
+            f"à {depot.courriel}"
+        )
+    if depot.saisie_en_ligne is not None:
+        return f"Déposez la demande, le CERFA et les pièces sur {depot.saisie_en_ligne}"
+    return f"Envoyez le CERFA et les pièces {depot.envoi}"
+
+
 @rule(
     "ELG06",
     (Severity.ERROR, Severity.INFO),
@@ -413,13 +437,20 @@ def deadline(ctx: Context) -> Iterator[Issue]:
             path,
         )
         return
+    opening = ctx.ref.calendrier.date_ouverture
+    if opening is not None and deposit < opening:
+        yield Issue(
+            f"Dépôt le {french_date(deposit)}, avant l'ouverture de l'appel le {french_date(opening)}.",
+            f"Déposez le dossier entre le {french_date(opening)} et le {french_date(limit)}.",
+            path,
+            severity=Severity.INFO,
+        )
+        return
     countdown = "Jour J" if days == 0 else f"J-{days}"
     yield Issue(
         f"{countdown} : dépôt au plus tard le {french_date(limit)} "
         f"(date de dépôt retenue : {french_date(deposit)}).",
-        f"Saisissez la demande sur {ctx.ref.depot.saisie_en_ligne}, puis envoyez le CERFA en PDF "
-        f"et les pièces à {ctx.ref.depot.courriel} : tout dossier incomplet ou hors délais ne "
-        "sera pas instruit.",
+        _how_to_send(ctx.ref) + " : tout dossier incomplet ou hors délais ne sera pas instruit.",
         path,
         severity=Severity.INFO,
     )

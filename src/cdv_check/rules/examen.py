@@ -93,7 +93,8 @@ def action_dates(ctx: Context) -> Iterator[Issue]:
     civil = calendar.annee_action
     if civil.contains(debut, fin):
         return
-    school = bool(action.public and action.public.scolaire)
+    # A call without a school-year exception treats a school action as any other.
+    school = bool(action.public and action.public.scolaire) and bool(calendar.annees_scolaires)
     if school and any(p.contains(debut, fin) for p in calendar.annees_scolaires):
         if debut <= civil.fin and civil.debut <= fin:
             return

@@ -171,8 +171,8 @@ def priorities_known(ctx: Context) -> Iterator[Issue]:
     l'action s'y déroule, sinon retirez la priorité.
     """
     action = ctx.dossier.action
-    if action is None or not action.priorites:
-        return
+    if action is None or not action.priorites or not ctx.ref.priorites:
+        return  # a call without priorities has none to check
     by_id = {p.id: p for p in ctx.ref.priorites}
     covered = {q.slug for q in known_qpv(ctx.ref, action)}
     suggest: Suggestions[list[str]] = Suggestions(

@@ -55,7 +55,7 @@ def _why(condition: str) -> str:
 
 
 def _said(text: str, ref: Referentiel) -> str:
-    return text.replace("{courriel}", ref.depot.courriel)
+    return text.replace("{courriel}", ref.depot.courriel or ref.depot.saisie_en_ligne or "")
 
 
 def _missing_pieces(ctx: Context, rule_id: str) -> Iterator[Issue]:
@@ -79,7 +79,7 @@ def _missing_pieces(ctx: Context, rule_id: str) -> Iterator[Issue]:
             else:
                 message = f"Seule une pièce provisoire est jointe ({stand_in.libelle}) : {piece.libelle} reste due."
                 advice = (
-                    f"Envoyez {piece.libelle} dès que possible à {ref.depot.courriel}, puis ajoutez "
+                    f"Envoyez {piece.libelle} dès que possible {ref.depot.envoi}, puis ajoutez "
                     f"« {piece.id}: … » sous « pieces: »."
                 )
             yield Issue(message, advice, ("pieces", stand_in.id), severity=Severity.WARNING)
@@ -90,7 +90,7 @@ def _missing_pieces(ctx: Context, rule_id: str) -> Iterator[Issue]:
             message = f"Pièce manquante{_why(piece.condition)} : {piece.libelle}."
             advice = (
                 f"Ajoutez « {piece.id}: chemin/du/fichier » sous « pieces: » et envoyez la pièce "
-                f"à {ref.depot.courriel} avec le dossier : tout dossier incomplet ne sera pas "
+                f"{ref.depot.envoi} avec le dossier : tout dossier incomplet ne sera pas "
                 "instruit."
             )
             if alternatives:
@@ -109,7 +109,7 @@ def _forms_sent_as_rib(ctx: Context, rule_id: str) -> Iterator[Issue]:
         facts = _cerfa_facts(ctx, declared) if declared is not None else None
         if facts is not None and facts.readable and facts.bank_details and not facts.form_number:
             rib = next((p.id for p in ref.pieces if p.releve_bancaire), None)
-            advice = f"Indiquez sous « {piece.id}: » le CERFA saisi sur {ref.depot.saisie_en_ligne} et imprimé en PDF"
+            advice = f"Indiquez sous « {piece.id}: » le CERFA saisi{ref.depot.saisie} et imprimé en PDF"
             advice += f" ; le RIB va sous « {rib}: »." if rib is not None else "."
             yield Issue(
                 f"« {declared} » n'est pas le CERFA {ref.depot.cerfa} : on dirait un RIB "
@@ -424,8 +424,9 @@ def cerfa_is_pdf(ctx: Context) -> Iterator[Issue]:
                 yield Issue(
                     f"« {declared} » commence comme un PDF mais ne se lit pas comme un PDF "
                     "(fichier abîmé ou tronqué ?).",
-                    f"Imprimez de nouveau le CERFA en PDF depuis {ctx.ref.depot.saisie_en_ligne}, "
-                    "vérifiez qu'il s'ouvre, et indiquez ce fichier.",
+                    "Imprimez de nouveau le CERFA en PDF"
+                    + (f" depuis {ctx.ref.depot.saisie_en_ligne}" if ctx.ref.depot.saisie_en_ligne else "")
+                    + ", vérifiez qu'il s'ouvre, et indiquez ce fichier.",
                     ("pieces", piece.id),
                 )
 
@@ -433,7 +434,7 @@ def cerfa_is_pdf(ctx: Context) -> Iterator[Issue]:
 def _not_pdf(ctx: Context, piece: Piece, declared: str, header: bytes) -> Issue:
     return Issue(
         f"« {declared} » n'est pas un PDF (il ne commence pas par « %PDF- »){_looks_like(header)}.",
-        f"Envoyez {piece.libelle} : saisissez-le sur {ctx.ref.depot.saisie_en_ligne}, "
+        f"Envoyez {piece.libelle} : saisissez-le{ctx.ref.depot.saisie}, "
         "imprimez-le en PDF et indiquez ce fichier.",
         ("pieces", piece.id),
     )
@@ -469,10 +470,9 @@ def extranet_codes(ctx: Context) -> Iterator[Issue]:
     Que faire : demandez les codes d'accès à l'extranet au plus tôt, avant la date limite, pour
     pouvoir saisir le CERFA en ligne.
     """
-    porteur = ctx.dossier.porteur
-    if porteur is None or porteur.premiere_demande is not True:
-        return
-    depot = ctx.ref.depot
+    porteur, depot = ctx.dossier.porteur, ctx.ref.depot
+    if porteur is None or porteur.premiere_demande is not True or depot.contact_codes_extranet is None:
+        return  # no codes to request for this call's platform
     contacts = [c for c in ctx.ref.contacts if c.institution == depot.contact_codes_extranet]
     people = " ou ".join(f"{c.nom} ({c.telephone}, {c.courriel})" for c in contacts)
     advice = f"Demandez-les d'abord ({depot.contact_codes_extranet})"
