@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import re
 import textwrap
+from decimal import Decimal
 
 import pytest
 
+from cdv_check.core.checker import Settings, check_path
 from cdv_check.core.findings import Severity
 from cdv_check.core.registry import HEADINGS, all_rules
-from conftest import VALID_EXAMPLE, MakeCase
+from cdv_check.model.referentiel import Subvention, load
+from conftest import TODAY, VALID_EXAMPLE, MakeCase
 
 NOT_A_DOSSIER_FRAGMENT = {
     "SCH01": "the example is a command line: an unreadable file cannot be written as text",
@@ -19,6 +22,12 @@ NOT_A_DOSSIER_FRAGMENT = {
     "PCE08": "the example differs by the piece file's content, not by the dossier",
 }
 """Rules whose examples cannot be checked by putting a fragment into a dossier."""
+
+OTHER_CALLS: dict[str, dict[str, object]] = {
+    "BUD05": {"subvention": Subvention(part_max_cout_pct=Decimal(80))},
+}
+"""Rules the 2016 call never gives (it states no bounds to a request): their examples are checked
+on the 2016 référentiel given what another call states."""
 BATCH_FAMILIES = ("LOT",)
 """Rules checked across the dossiers of a batch: one dossier alone never gives their findings."""
 ONE_DOSSIER_RULES = sorted(
@@ -81,7 +90,9 @@ def test_the_refused_example_gives_the_finding_and_its_correction_removes_it(
     refused, corrected = _examples(rule_id)
 
     def found(fragment: str) -> set[tuple[str, Severity, str]]:
-        result = make_case(text=_dossier_with(fragment)).check()
+        case = make_case(text=_dossier_with(fragment))
+        ref = load().model_copy(update=OTHER_CALLS.get(rule_id, {}))
+        result = check_path(case.path, ref, Settings(today=TODAY))
         return {(f.path, f.severity, f.message) for f in result.findings if f.rule == rule_id}
 
     before, after = found(refused), found(corrected)

@@ -64,6 +64,7 @@ TABLE: dict[str, str] = {
     "BUD02": "budget.in_kind_balanced",
     "BUD03": "budget.requested_consistent",
     "BUD04": "budget.accounts_valid",
+    "BUD05": "budget.requested_within_bounds",  # only where the référentiel states bounds
     # Identification du porteur (CERFA 12156*03).
     "IDN01": "identifiants.siret_valid",
     "IDN02": "identifiants.rna_valid",

@@ -345,3 +345,82 @@ def _account_advice(side: str, compte: str) -> str:
         )
     example = min(ACCEPTED[side])
     return f"Choisissez un compte du CERFA ({_SIDE_RANGE[side]}), en chiffres (ex. « {example} »)."
+
+
+@rule("BUD05", Severity.ERROR, section="Règlement de l'appel : montant de la subvention",
+      title="Subvention hors des bornes de l'appel", reads={
+    "budget.charges[*].compte": "le total des charges est incomplet",
+    "budget.charges[*].montant": "le total des charges est incomplet",
+})
+def requested_within_bounds(ctx: Context) -> Iterator[Issue]:
+    """
+    L'appel : les bornes qu'il fixe à la subvention, quand il en fixe (« la subvention demandée
+    ne dépasse pas 80 % du coût total de l'action », par exemple) ; le référentiel les donne sous
+    « subvention: » (part_max_cout_pct, minimum, maximum). Un appel qui n'en fixe pas n'a pas de
+    BUD05 (1 Le référentiel de l'appel).
+
+    Ce qui est vérifié : la subvention demandée (budget.subvention_demandee) n'est pas au-dessus
+    du plafond en pourcentage du coût de l'action (total des charges, comptes 60 à 68, sans les
+    contributions en nature du compte 86), ni sous le montant minimum, ni au-dessus du montant
+    maximum. Chaque borne dépassée est signalée avec les montants.
+
+    Exemple refusé :
+
+        budget:
+          charges:
+            - {compte: "64", libelle: Animatrice, montant: 5000}
+          produits:
+            - {compte: "74", libelle: État - politique de la ville, montant: 5000, politique_de_la_ville: oui}
+          subvention_demandee: 5000
+
+    Correction :
+
+        budget:
+          charges:
+            - {compte: "64", libelle: Animatrice, montant: 5000}
+          produits:
+            - {compte: "74", libelle: État - politique de la ville, montant: 4000, politique_de_la_ville: oui}
+            - {compte: "75", libelle: Cotisations, montant: 1000}
+          subvention_demandee: 4000
+
+    Que faire : ramenez la demande dans les bornes de l'appel, en trouvant d'autres financements
+    (cofinanceurs, fonds propres) pour le reste du coût.
+    """
+    bounds, budget = ctx.ref.subvention, _budget(ctx)
+    if bounds is None or budget is None or budget.subvention_demandee is None or budget.subvention_demandee <= 0:
+        return
+    asked = budget.subvention_demandee
+    where = ("budget", "subvention_demandee")
+    charges = _total(budget.charges, CHARGES_ACCOUNTS) if budget.charges is not None else None
+    if bounds.part_max_cout_pct is not None and charges is not None and charges > 0:
+        ceiling = (charges * bounds.part_max_cout_pct / 100).quantize(Decimal("0.01"))
+        if asked > ceiling:
+            share = (asked * 100 / charges).quantize(Decimal("0.1"))
+            yield Issue(
+                f"Subvention demandée {french_amount(asked)}, soit {_pct(share)} du coût de l'action "
+                f"({french_amount(charges)}, comptes 60 à 68) : l'appel en finance au plus "
+                f"{_pct(bounds.part_max_cout_pct)}, soit {french_amount(ceiling)}.",
+                f"Demandez au plus {french_amount(ceiling)} et financez le reste autrement "
+                "(cofinanceurs, fonds propres), ou revoyez le budget de l'action.",
+                where,
+            )
+    if bounds.minimum is not None and asked < bounds.minimum:
+        yield Issue(
+            f"Subvention demandée {french_amount(asked)}, sous le minimum de l'appel "
+            f"({french_amount(bounds.minimum)}).",
+            f"L'appel ne retient pas de demande sous {french_amount(bounds.minimum)} : regroupez "
+            "l'action avec une autre, ou cherchez un autre financement.",
+            where,
+        )
+    if bounds.maximum is not None and asked > bounds.maximum:
+        yield Issue(
+            f"Subvention demandée {french_amount(asked)}, au-dessus du maximum de l'appel "
+            f"({french_amount(bounds.maximum)}).",
+            f"Demandez au plus {french_amount(bounds.maximum)} et financez le reste autrement.",
+            where,
+        )
+
+
+def _pct(value: Decimal) -> str:
+    text = f"{value.normalize():f}".replace(".", ",")
+    return f"{text}\u00a0%"
