@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cdv_check import __version__
+from cdv_check.cli import referentiel_command
 from cdv_check.cli.check import (
     CheckOptions,
     CommandFailed,
@@ -402,6 +403,10 @@ def init(
         raise CommandFailed(f"impossible d'écrire « {file} » : {french_os_error(exc)}.", 1) from None
     typer.echo(f"Dossier écrit : {file}. Complétez-le, puis vérifiez-le : cdv-check {file}")
 # --- end of schema and init commands ---
+
+app.command("referentiel", cls=FrenchCommand, short_help="Vérifie un référentiel et dit ce qu'il définit.")(
+    referentiel_command.referentiel
+)
 
 def run(argv: list[str] | None = None) -> None:
     """Entry point: runs the app with French help, French usage errors and cli.md's exit codes."""

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from cdv_check.model.referentiel import Referentiel
 
 
-COMMANDS = ("check", "rules", "objectives", "qpv", "schema", "init")
+COMMANDS = ("check", "rules", "objectives", "qpv", "schema", "init", "referentiel")
 """The typer application's commands: a first word among them is a command, any other a path."""
 
 
