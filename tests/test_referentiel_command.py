@@ -155,3 +155,15 @@ def test_each_kind_of_mistake_is_said_at_its_place(tmp_path: Path, name: str) ->
         return
     expected = f"{path}:{line}:{column}: {said}"
     assert any(row.startswith(expected) for row in mistakes), (expected, mistakes)
+
+
+def test_the_documented_example_is_a_valid_referentiel(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "spec" / "referentiel.md").read_text(encoding="utf-8")
+    example = doc.split("## Un référentiel complet et court")[1].split("```yaml\n")[1].split("```")[0]
+    path = tmp_path / "petite-ville.yaml"
+    path.write_text(example, encoding="utf-8")
+    code, lines = _run(path)
+    assert code == 0, lines
+    assert lines[0] == "Référentiel valide : petite-ville-2025 (format 2)."
+    assert "Dépôt : courriel, envoi à politique-ville@petite-ville.fr ; formulaire CERFA 12156*06 ; pas de codes " \
+        "d'accès à demander." in lines
