@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -93,65 +93,27 @@ def check_path(
 def check_document(
     document: Document, ref: Referentiel, settings: Settings, folder: Path | None
 ) -> DossierResult:
+    """One read document through the stages of a check: what reading found, the model built
+    (its refusals), the rules run on it, the findings the selection keeps, those shown."""
     rules = all_rules()
-    findings = [_from_problem(problem, rules) for problem in document.problems]
-    refusals = _Refusals()
-    for index, problem in enumerate(document.problems):
-        if problem.path and problem.path in document.dropped:  # a tagged value, a merge key
-            refusals.add(problem.path, index)
-
-    def add(rule_id: str, issue: Issue, *, refuses: bool = False, also: tuple[Loc, ...] = ()) -> None:
-        if refuses:
-            for loc in (issue.path, *also):
-                refusals.add(loc, len(findings))
-        findings.append(_locate(rules[rule_id], issue, document))
-
+    stage = _Findings(document, rules)  # what reading found: SCH01-SCH05, SCH09…
     key = content_key(document.data) if document.readable else None
     pruner = _Pruner(document.data)
-    model = _build_model(document, ref, add, pruner) if document.readable else None
+    model = _build_model(document, ref, stage.add, pruner) if document.readable else None
     deposit = None
     if model is not None:
-        deposit = model.date_depot or settings.deposit_date or settings.today
-        context = Context(model, ref, deposit, folder, {}, settings.check_files, settings.limits)
-        for rule in _run_order(tuple(settings.select), tuple(settings.ignore)):
-            if rule.check is None or refusals.block(rule):
-                continue
-            for issue in rule.check(context):
-                issue = pruner.in_file(issue)  # the model's lists lack their refused items
-                if not refusals.covers(issue.path):
-                    add(rule.id, issue, refuses=rule.refuses)
-        findings = refusals.explain(findings)
-        if refusals.covers(("date_depot",)):
-            deposit = None  # written but unreadable: not today's date either
-
-    # A file that cannot be read or parsed fails whatever the selection (cli.md's exit 1).
-    unread = {p.rule for p in document.problems} if not document.readable else set()
-    # A refusal that silenced a selected rule stands for it, unless its own rule is ignored.
-    kept = [
-        f for index, f in enumerate(findings)
-        if f.rule in unread
-        or selected(f.rule, settings.select, settings.ignore)
-        or (index in refusals.standing and selected(f.rule, (), settings.ignore))
-    ]
+        deposit = _run_rules(stage, model, ref, settings, folder, pruner)
+    kept = _selected(stage, document, settings)
     # `statut` and `passed` are one notion: with --strict, a warning makes the dossier fail.
     failing = (Severity.ERROR, Severity.WARNING) if settings.strict else (Severity.ERROR,)
     statut = status_of((f.rule for f in kept), sum(f.severity in failing for f in kept))
-    hidden_counts: dict[str, int] = {}
-    if settings.min_severity is not Severity.INFO:
-        limit = SEVERITY_ORDER[settings.min_severity]
-        for f in kept:
-            if SEVERITY_ORDER[f.severity] > limit:
-                hidden_counts[f.severity.value] = hidden_counts.get(f.severity.value, 0) + 1
-        kept = [f for f in kept if SEVERITY_ORDER[f.severity] <= limit]
+    kept, hidden_counts = _below_min_severity(kept, settings.min_severity)
     shown, omitted = _cap(kept, settings.limits.findings_per_dossier)
-    omitted_counts: dict[str, int] = {}
-    for f in omitted:
-        omitted_counts[f.severity.value] = omitted_counts.get(f.severity.value, 0) + 1
     return DossierResult(
         file=document.source,
         findings=tuple(shown),
         omitted=len(omitted),
-        omitted_counts=omitted_counts,
+        omitted_counts=_counts(omitted),
         deposit_date=deposit,
         deadline=ref.calendrier.date_limite,
         title=model.action.intitule if model and model.action else None,
@@ -161,6 +123,77 @@ def check_document(
         demande=demande_of(model, ref, key) if document.readable else NOTHING,
         hidden_counts=hidden_counts,
     )
+
+
+class _Findings:
+    """The findings of one dossier as the stages add them, with the values they refused."""
+
+    def __init__(self, document: Document, rules: dict[str, Rule]) -> None:
+        self.document = document
+        self.rules = rules
+        self.list = [_from_problem(problem, rules) for problem in document.problems]
+        self.refusals = _Refusals()
+        for index, problem in enumerate(document.problems):
+            if problem.path and problem.path in document.dropped:  # a tagged value, a merge key
+                self.refusals.add(problem.path, index)
+
+    def add(self, rule_id: str, issue: Issue, *, refuses: bool = False, also: tuple[Loc, ...] = ()) -> None:
+        if refuses:
+            for loc in (issue.path, *also):
+                self.refusals.add(loc, len(self.list))
+        self.list.append(_locate(self.rules[rule_id], issue, self.document))
+
+
+def _run_rules(
+    stage: _Findings, model: Dossier, ref: Referentiel, settings: Settings, folder: Path | None, pruner: _Pruner
+) -> date | None:
+    """The selected rules on the model, each issue on a refused value left to its refusal; the
+    deposit date the rules used (None when it was written but could not be read)."""
+    deposit = model.date_depot or settings.deposit_date or settings.today
+    context = Context(model, ref, deposit, folder, {}, settings.check_files, settings.limits)
+    refusals = stage.refusals
+    for rule in _run_order(tuple(settings.select), tuple(settings.ignore)):
+        if rule.check is None or refusals.block(rule):
+            continue
+        for issue in rule.check(context):
+            issue = pruner.in_file(issue)  # the model's lists lack their refused items
+            if not refusals.covers(issue.path):
+                stage.add(rule.id, issue, refuses=rule.refuses)
+    stage.list = refusals.explain(stage.list)
+    if refusals.covers(("date_depot",)):
+        return None  # written but unreadable: not today's date either
+    return deposit
+
+
+def _selected(stage: _Findings, document: Document, settings: Settings) -> list[Finding]:
+    """The findings of the rules `--select` and `--ignore` keep."""
+    # A file that cannot be read or parsed fails whatever the selection (cli.md's exit 1).
+    unread = {p.rule for p in document.problems} if not document.readable else set()
+    # A refusal that silenced a selected rule stands for it, unless its own rule is ignored.
+    standing = stage.refusals.standing
+    return [
+        f for index, f in enumerate(stage.list)
+        if f.rule in unread
+        or selected(f.rule, settings.select, settings.ignore)
+        or (index in standing and selected(f.rule, (), settings.ignore))
+    ]
+
+
+def _below_min_severity(kept: list[Finding], min_severity: Severity) -> tuple[list[Finding], dict[str, int]]:
+    """`--min-severity`: the findings shown, and the counts of those hidden."""
+    if min_severity is Severity.INFO:
+        return kept, {}
+    limit = SEVERITY_ORDER[min_severity]
+    return [f for f in kept if SEVERITY_ORDER[f.severity] <= limit], _counts(
+        f for f in kept if SEVERITY_ORDER[f.severity] > limit
+    )
+
+
+def _counts(findings: Iterable[Finding]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
+    return counts
 
 
 class _Refusals:
