@@ -76,14 +76,55 @@ def _once_each(files: list[str]) -> list[str]:
 
 def _dossiers_in(folder: str) -> list[str]:
     found: list[str] = []
-    for root, dirs, names in os.walk(folder):  # does not follow links to folders
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(
-            os.path.join(root, n)
-            for n in sorted(names)
-            if n.endswith(SUFFIXES) and not n.startswith(".")
-        )
+    for root, _dirs, names in _walk(folder):
+        found.extend(os.path.join(root, n) for n in names if n.endswith(SUFFIXES) and not n.startswith("."))
     return found
+
+
+def _walk(top: str, *, links_listed: bool = True) -> Iterator[tuple[str, list[str], list[str]]]:
+    """`os.walk(top)` without recursion (Python 3.11's recurses, and a folder 1 000 levels deep
+    would exhaust the interpreter's stack), in the same order: each folder, then each of its
+    subfolders in name order, depth first. Hidden folders (`.x`) are neither listed nor entered;
+    links to folders are never entered, and listed among the folders only when `links_listed`.
+    A folder that cannot be read is passed over, as by os.walk."""
+    stack = [top]
+    while stack:
+        root = stack.pop()
+        dirs: list[str] = []
+        real: list[str] = []
+        names: list[str] = []
+        try:
+            with os.scandir(root) as entries:
+                for entry in entries:
+                    if not _is_dir(entry):
+                        names.append(entry.name)
+                    elif entry.name.startswith("."):
+                        continue
+                    elif not _is_link(entry):
+                        dirs.append(entry.name)
+                        real.append(entry.name)
+                    elif links_listed:
+                        dirs.append(entry.name)
+        except OSError:
+            continue
+        dirs.sort()
+        names.sort()
+        yield root, dirs, names
+        stack.extend(os.path.join(root, d) for d in sorted(real, reverse=True))
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
 
 
 def _real_folder(path: str) -> bool:
@@ -153,8 +194,7 @@ def _real_folders_below(folder: str) -> list[str]:
     """Every folder under `folder` (spelled as the pattern spells it), hidden ones left out as by
     glob's `**`, links to folders neither listed nor entered."""
     below: list[str] = []
-    for root, dirs, _names in os.walk(folder or "."):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(root, d)))
+    for root, dirs, _names in _walk(folder or ".", links_listed=False):
         spelled = root if folder else os.path.relpath(root)
         below.extend(d if spelled == "." else os.path.join(spelled, d) for d in dirs)
     return below
