@@ -28,6 +28,38 @@ settings.register_profile("long", max_examples=100_000, **PROPERTY_SETTINGS)
 if os.environ.get("HYPOTHESIS_PROFILE"):
     settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
+SLOW_MODULES = {
+    "tests/test_properties.py": "property tests",
+    "tests/test_init_terminal.py": "questions in a pseudo-terminal",
+}
+SLOW_TESTS = {
+    "tests/test_exports.py::test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text": "Chromium",
+    "tests/test_narrow.py::test_a_command_error_in_a_narrow_terminal_splits_no_word": "a pseudo-terminal",
+    "tests/test_schema_agreement.py::test_schema_and_check_agree_on_every_value": "property test inside",
+    "tests/hostile/test_linear_time.py::test_twice_the_items_less_than_two_and_a_half_times_the_work": "megabytes",
+    "tests/hostile/test_structure.py::test_billion_laughs_stops_at_the_node_limit": "megabytes",
+    "tests/hostile/test_structure.py::test_sixty_mebibyte_scalar_is_refused_by_size": "megabytes",
+    "tests/hostile/test_structure.py::test_sixty_mebibytes_on_standard_input_are_refused_by_size": "megabytes",
+    "tests/hostile/test_structure.py::test_long_value_repeated_by_aliases_stops_at_the_text_limit": "megabytes",
+    "tests/hostile/test_structure.py::test_two_hundred_thousand_keys_stop_at_the_node_limit": "megabytes",
+    "tests/hostile/test_structure.py::test_ten_thousand_findings_are_capped_and_counted": "megabytes",
+    "tests/hostile/test_structure.py::test_ten_thousand_findings_keep_the_text_report_short": "megabytes",
+}
+"""Tests left out of the fast subset, `pytest -m "not slow"` (README, « Contribuer »), besides
+every hypothesis test (marked below): the full suite (`pytest`, .ci/run) runs them all. The
+list is kept here, not in each file, so that one place says what the fast subset leaves out."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    slow = pytest.mark.slow
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        test = item.nodeid.split("[", 1)[0]
+        function = getattr(item, "obj", None)
+        if module in SLOW_MODULES or test in SLOW_TESTS or getattr(function, "is_hypothesis_test", False):
+            item.add_marker(slow)
+
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 VALID_EXAMPLE = EXAMPLES / "nouvelle-action"

@@ -4,6 +4,9 @@ never a CI workflow or a tool's configuration (pre-commit matches both with re.s
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import yaml
 
@@ -39,3 +42,31 @@ def test_the_readme_snippet_names_no_tag_that_does_not_exist() -> None:
     revs = re.findall(r"^\s*rev:\s*(\S+)", snippet, re.M)
     assert revs and all(re.fullmatch(r"[0-9a-f]{40}", rev) for rev in revs), revs  # a commit, not a tag
     assert "repo: local" in snippet and "language: system" in snippet
+
+
+def _contributor_hooks() -> dict[str, dict[str, str]]:
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    return {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+
+
+def _run_hook(hook: dict[str, str], folder: Path) -> subprocess.CompletedProcess[str]:
+    """The hook's command as pre-commit runs it, with this test's environment for `.venv`."""
+    bin_folder = str(Path(sys.executable).parent)
+    command = hook["entry"].replace(".venv/bin", bin_folder)
+    return subprocess.run(["bash", "-c", command], cwd=folder, capture_output=True, text=True, timeout=120)
+
+
+def test_the_contributor_hooks_are_the_gates_not_the_offered_hook() -> None:
+    hooks = _contributor_hooks()
+    assert set(hooks) == {"ruff", "json-schema"}
+    assert hooks["ruff"]["entry"].split()[1:3] == ["check", "--force-exclude"]
+    assert "cdv-check" not in hooks
+
+
+def test_the_schema_hook_passes_on_the_committed_schema_and_fails_on_a_stale_one(tmp_path: Path) -> None:
+    hook = _contributor_hooks()["json-schema"]
+    assert _run_hook(hook, ROOT).returncode == 0
+    stale = (ROOT / "cdv-check.schema.json").read_text(encoding="utf-8").replace('"title"', '"titre"', 1)
+    (tmp_path / "cdv-check.schema.json").write_text(stale, encoding="utf-8")
+    result = _run_hook(hook, tmp_path)
+    assert result.returncode == 1 and "cdv-check schema > cdv-check.schema.json" in result.stdout
