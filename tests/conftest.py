@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+import cdv_check
 from cdv_check.core.checker import DossierResult, Settings, check_path
 from cdv_check.core.findings import Finding
 from cdv_check.model.referentiel import Referentiel, load
@@ -69,7 +70,7 @@ TODAY = date(2016, 1, 5)
 
 @pytest.fixture(scope="session")
 def ref() -> Referentiel:
-    return load()
+    return cdv_check.load_referentiel()
 
 
 @dataclass

@@ -80,6 +80,13 @@ class DossierResult(NamedTuple):
         counts = counts if counts is not None else self.counts()
         return counts["error"] == 0 and not (strict and counts["warning"] > 0)
 
+    def to_json(self, *, strict: bool = False) -> dict[str, Any]:
+        """The dossier's object in the JSON report (`file`, `passed`, `counts`, `findings`,
+        `dossier`), as Python values."""
+        from cdv_check.reporters.json_report import dossier_object
+
+        return dossier_object(self, strict=strict)
+
 
 def check_path(
     path: Path | str, ref: Referentiel, settings: Settings, *, stdin: Any = None, follow_links: bool = True

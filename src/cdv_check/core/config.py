@@ -31,7 +31,7 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; the message is French and names the file."""
 
 
-class SettingsError(Exception):
+class SettingsError(ValueError):
     """Settings that cannot be used (a configuration file, an option); the message is French,
     whole, and names the option or the file."""
 
