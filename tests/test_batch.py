@@ -170,3 +170,40 @@ def test_select_and_ignore_with_prefixes(lot: Path, args: list[str], code: int) 
     assert result == code
     rules = {f["rule"] for f in dossier["findings"]}
     assert ("ELG02" in rules) == (code == 1)
+
+
+def test_the_walk_goes_on_while_the_first_dossiers_are_checked(tmp_path: Path) -> None:
+    """A folder is walked as its dossiers are needed: what the walk has not reached yet when the
+    first dossier comes is not there to be found (here, removed in the meantime)."""
+    from cdv_check.core.batch import Discovery
+
+    for name in ("a", "m", "z"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "dossier.yaml").write_text("x: 1\n", encoding="utf-8")
+    found = iter(Discovery([str(tmp_path)]))
+    assert next(found) == (str(tmp_path / "a" / "dossier.yaml"), False)
+    shutil.rmtree(tmp_path / "z")
+    assert list(found) == [(str(tmp_path / "m" / "dossier.yaml"), False)]
+
+
+def test_the_first_result_comes_before_the_discovery_ends(tmp_path: Path) -> None:
+    from datetime import date
+
+    from cdv_check.core import batch
+    from cdv_check.core.checker import Settings
+    from cdv_check.model.referentiel import load
+
+    dossier = tmp_path / "dossier.yaml"
+    shutil.copy(GOOD / "dossier.yaml", dossier)
+    given: list[int] = []
+
+    def discovery() -> Any:
+        for n in range(300):
+            given.append(n)
+            yield str(dossier), True
+
+    results = batch.run_tasks(discovery(), ref=load(), referentiel=None, jobs=2,
+                              settings=Settings(today=date(2016, 1, 5), check_files=False))
+    first = next(results)
+    assert first.file == str(dossier) and len(given) < 300
+    assert len(list(results)) == 299 and len(given) == 300

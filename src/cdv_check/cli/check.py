@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -144,7 +144,9 @@ def run_check(options: CheckOptions) -> int:
     Raises CommandFailed (exit 2) before any dossier is checked when the options or the setup are
     wrong.
     """
-    from cdv_check.core.batch import expand, run
+    from itertools import chain
+
+    from cdv_check.core.batch import Discovery, run_tasks
     from cdv_check.core.config import SettingsError, resolve
     from cdv_check.core.interruption import signals_caught
     from cdv_check.core.summary import Summary
@@ -162,17 +164,25 @@ def run_check(options: CheckOptions) -> int:
         raise CommandFailed(exc.message) from None
     settings, strict, chosen = resolved.check, resolved.strict, resolved.format
     ref = load_referentiel(resolved.referentiel)
-    expansion = expand(list(options.paths))
-    if expansion.missing:
+    discovery = Discovery(options.paths)
+    if discovery.missing:
         raise CommandFailed(
-            ("chemin introuvable : " if len(expansion.missing) == 1 else "chemins introuvables : ")
-            + _quoted(expansion.missing) + "." + _command_meant(options.paths[0], expansion.missing)
+            ("chemin introuvable : " if len(discovery.missing) == 1 else "chemins introuvables : ")
+            + _quoted(discovery.missing) + "." + _command_meant(options.paths[0], discovery.missing)
         )
-    if not expansion.files:
+    # The folders are walked as the dossiers are checked: the first is sent to a worker before
+    # the walk ends. Only when a file already stands where the report goes is every file found
+    # first, to make sure it is not one of the dossiers.
+    tasks: Iterator[tuple[str, bool]] = iter(discovery)
+    first = next(tasks, None)
+    if first is None:
         raise CommandFailed("aucun fichier .yaml, .yml ou .json dans " + _quoted(options.paths) + ".")
-    if output is not None:
-        _replaceable(output, expansion.files)
-    if "-" in expansion.files and resolved.check.check_files:
+    tasks = chain([first], tasks)
+    if output is not None and os.path.lexists(output):
+        found = list(tasks)
+        _replaceable(output, [path for path, _follow in found])
+        tasks = iter(found)
+    if discovery.stdin and resolved.check.check_files:
         sys.stderr.write(
             "cdv-check : le dossier lu sur l'entrée standard n'a pas de répertoire : ses pièces ne "
             "sont pas ouvertes. Donnez le chemin du fichier pour qu'elles le soient.\n"
@@ -189,9 +199,9 @@ def run_check(options: CheckOptions) -> int:
         ref, select=settings.select, ignore=settings.ignore, min_severity=settings.min_severity,
     ))
     with signals_caught() as interruption:
-        results = run(
-            expansion.files, ref=ref, referentiel=resolved.referentiel, settings=settings,
-            jobs=resolved.jobs, interruption=interruption, walked=expansion.walked,
+        results = run_tasks(
+            tasks, ref=ref, referentiel=resolved.referentiel, settings=settings,
+            jobs=resolved.jobs, interruption=interruption, in_process=discovery.stdin,
         )
         try:
             with open_report(output, binary=chosen in BINARY) as out:

@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -38,47 +39,76 @@ class Expansion(NamedTuple):
 
 def expand(paths: Iterable[str]) -> Expansion:
     """Files to check, in the order given; folders searched recursively, globs expanded here."""
+    discovery = Discovery(paths)
     files: list[str] = []
     walked: set[str] = set()
-    named: set[str] = set()
-    missing: list[str] = []
-    for given in paths:
-        if given == "-":
-            files.append(given)
-        elif _GLOB_CHARS & set(given) and not os.path.lexists(given):
-            matches = _glob(given)
-            found = [m for m in matches if not _real_folder(m)]
-            for folder in (m for m in matches if _real_folder(m)):
-                found.extend(_dossiers_in(folder))
-            (files.extend(found) if found else missing.append(given))
-            walked.update(found)
-        elif os.path.isdir(given):
-            found = _dossiers_in(given)
-            files.extend(found)
-            walked.update(found)
-        elif os.path.lexists(given):
-            files.append(given)
-            named.add(given)
-        else:
-            missing.append(given)
-    kept = _once_each(files)
-    return Expansion(kept, missing, frozenset(walked.difference(named).intersection(kept)))
+    for path, follow in discovery:
+        files.append(path)
+        if not follow:
+            walked.add(path)
+    return Expansion(files, discovery.missing, frozenset(walked))
 
 
-def _once_each(files: list[str]) -> list[str]:
-    """Each file once, under the first spelling given: `a.yaml`, `./a.yaml` and its absolute path
-    are one dossier. Links are not resolved: two names of one file are two dossiers."""
-    first: dict[str, str] = {}
-    for path in files:
-        first.setdefault(path if path == "-" else os.path.normpath(os.path.abspath(path)), path)
-    return list(first.values())
+class Discovery:
+    """The files of a run, found as the check goes: a folder is walked while its first dossiers
+    are already being checked (`run_tasks`), not before.
+
+    What must be known before anything is checked is known at once: the paths that name nothing
+    (`missing`), whether standard input is read (`stdin`). A pattern is expanded whole when the
+    discovery is made (its matches come sorted, as from glob). Iterating gives each file once,
+    under the first spelling given (`a.yaml`, `./a.yaml` and its absolute path are one dossier;
+    links are not resolved: two names of one file are two dossiers), with whether a link there
+    is followed (`Expansion.follows_links`).
+    """
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.missing: list[str] = []
+        self.stdin = False
+        self._named: set[str] = set()
+        self._plan: list[tuple[str, list[str] | None]] = []
+        """(path, None) for a path named or a folder to walk; (pattern, its files) for a pattern."""
+        for given in paths:
+            if given == "-":
+                self.stdin = True
+                self._plan.append((given, None))
+            elif _GLOB_CHARS & set(given) and not os.path.lexists(given):
+                matches = _glob(given)
+                found = [m for m in matches if not _real_folder(m)]
+                for folder in (m for m in matches if _real_folder(m)):
+                    found.extend(_dossiers_in(folder))
+                (self._plan.append((given, found)) if found else self.missing.append(given))
+            elif os.path.isdir(given) or os.path.lexists(given):
+                self._plan.append((given, None))
+                if not os.path.isdir(given):
+                    self._named.add(given)
+            else:
+                self.missing.append(given)
+
+    def __iter__(self) -> Iterator[_Task]:
+        seen: set[str] = set()
+        for given, found in self._plan:
+            walked = found is not None or (given != "-" and os.path.isdir(given))
+            if found is not None:
+                files: Iterable[str] = found
+            elif walked:
+                files = _walk_dossiers(given)
+            else:
+                files = (given,)
+            for path in files:
+                key = path if path == "-" else os.path.normpath(os.path.abspath(path))
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield path, not walked or path in self._named
 
 
 def _dossiers_in(folder: str) -> list[str]:
-    found: list[str] = []
+    return list(_walk_dossiers(folder))
+
+
+def _walk_dossiers(folder: str) -> Iterator[str]:
     for root, _dirs, names in _walk(folder):
-        found.extend(os.path.join(root, n) for n in names if n.endswith(SUFFIXES) and not n.startswith("."))
-    return found
+        yield from (os.path.join(root, n) for n in names if n.endswith(SUFFIXES) and not n.startswith("."))
 
 
 def _walk(top: str, *, links_listed: bool = True) -> Iterator[tuple[str, list[str], list[str]]]:
@@ -151,12 +181,13 @@ def _glob(pattern: str) -> list[str]:
             continue
         seen.add((folder, index))
         part, last = parts[index], index == len(parts) - 1
-        if part == "**":
-            below = [folder, *_real_folders_below(folder)]
-            if last:  # the folders, each walked for its dossiers (not every file below, as glob)
-                found.extend(b or "." for b in below)
-            else:
-                stack.extend((b, index + 1) for b in below)
+        if part == "**" and last:
+            # The folder, walked for its dossiers (not every file below, as glob); listing each
+            # folder below too would only give the same dossiers again, 1 000 times over in a
+            # folder 1 000 levels deep.
+            found.append(folder or ".")
+        elif part == "**":
+            stack.extend((b, index + 1) for b in [folder, *_real_folders_below(folder)])
         elif not _GLOB_CHARS & set(part):
             path = os.path.join(folder, part)
             if last and os.path.lexists(path):
@@ -288,20 +319,42 @@ def run(
     interruption: Interruption | None = None,
     walked: frozenset[str] = frozenset(),
 ) -> Iterator[DossierResult]:
-    """Results in the order of `files`, each yielded as soon as it and those before it are done.
+    """Results in the order of `files`: `run_tasks` over a list known in advance.
 
-    A symbolic link is followed only for a file not in `walked` (see `Expansion.follows_links`).
+    A symbolic link is followed only for a file not in `walked` (see `Expansion.follows_links`)."""
+    yield from run_tasks(
+        [(path, path not in walked) for path in files], ref=ref, referentiel=referentiel, settings=settings,
+        jobs=jobs, interruption=interruption, in_process="-" in files,
+    )
+
+
+def run_tasks(
+    tasks: Iterable[_Task],
+    *,
+    ref: Referentiel,
+    referentiel: Path | None,
+    settings: Settings,
+    jobs: int | None,
+    interruption: Interruption | None = None,
+    in_process: bool = False,
+) -> Iterator[DossierResult]:
+    """Results in the order of `tasks`, each yielded as soon as it and those before it are done.
+
+    `tasks` may be a `Discovery` still walking its folders: the first dossiers are checked while
+    the walk goes on (only the first few are looked at before the first is sent to a worker).
+    `in_process` (standard input is read) checks everything in this process.
 
     With an `interruption`, a signal stops the batch with KeyboardInterrupt raised from the
     iteration itself, never while the caller writes a result; the workers are then ended.
     """
     interruption = interruption or Interruption()
-    count = workers(jobs, len(files))
-    tasks = [(path, path not in walked) for path in files]
-    if count <= 1 or len(files) < 4 or "-" in files:
-        yield from _one_by_one(tasks, ref, settings, interruption)
+    stream = iter(tasks)
+    head = list(islice(stream, MAX_WORKERS))
+    count = workers(jobs, len(head))
+    if count <= 1 or len(head) < 4 or in_process:
+        yield from _one_by_one(chain(head, stream), ref, settings, interruption)
     else:
-        yield from _in_workers(tasks, ref, referentiel, settings, interruption, count)
+        yield from _in_workers(chain(head, stream), ref, referentiel, settings, interruption, count)
 
 
 _Task = tuple[str, bool]
@@ -309,7 +362,7 @@ _Task = tuple[str, bool]
 
 
 def _one_by_one(
-    tasks: list[_Task], ref: Referentiel, settings: Settings, interruption: Interruption
+    tasks: Iterable[_Task], ref: Referentiel, settings: Settings, interruption: Interruption
 ) -> Iterator[DossierResult]:
     for path, follow in tasks:
         with interruption.waiting():  # a dossier being checked here stops at the signal
@@ -318,8 +371,20 @@ def _one_by_one(
         yield result
 
 
+_LARGEST_CHUNK = 64
+
+
+def _chunks(tasks: Iterator[_Task]) -> Iterator[list[_Task]]:
+    """The tasks in chunks of 1, 2, 4… up to 64 dossiers: the first dossier goes to a worker at
+    once, and a large batch still costs few messages between the processes."""
+    size = 1
+    while chunk := list(islice(tasks, size)):
+        yield chunk
+        size = min(size * 2, _LARGEST_CHUNK)
+
+
 def _in_workers(
-    files: list[_Task],
+    tasks: Iterator[_Task],
     ref: Referentiel,
     referentiel: Path | None,
     settings: Settings,
@@ -333,31 +398,31 @@ def _in_workers(
     from concurrent.futures import ProcessPoolExecutor  # imported here: one dossier never pays for it
     from concurrent.futures.process import BrokenProcessPool
 
-    size = max(1, min(64, len(files) // (count * 8)))
-    chunks = iter([files[start:start + size] for start in range(0, len(files), size)])
+    chunks = _chunks(tasks)
     executor = ProcessPoolExecutor(
         max_workers=count,
         mp_context=_context(),
         initializer=_init_worker,
         initargs=(referentiel, settings, os.getpid()),
     )
-    pending: deque[Future[list[DossierResult]]] = deque()
-    done = 0
+    pending: deque[tuple[Future[list[DossierResult]], list[_Task]]] = deque()
+    unsent: list[_Task] = []
     try:
         while True:
             while len(pending) < count * 4 and (chunk := next(chunks, None)) is not None:
-                pending.append(executor.submit(_check_chunk, chunk))
+                unsent = chunk
+                pending.append((executor.submit(_check_chunk, chunk), chunk))
+                unsent = []
             if not pending:
                 return
-            results = _wait(pending[0], interruption)
+            results = _wait(pending[0][0], interruption)
             pending.popleft()
-            for result in results:
-                done += 1
-                yield result
+            yield from results
     except BrokenProcessPool:
         # A worker was killed (by the system, short of memory…): the rest is checked here.
         _end_workers(executor)
-        yield from _one_by_one(files[done:], ref, settings, interruption)
+        left = [task for _future, chunk in pending for task in chunk]
+        yield from _one_by_one(chain(left, unsent, tasks), ref, settings, interruption)
     except BaseException:  # a signal, or the reader stopped (GeneratorExit): no worker outlives us
         _end_workers(executor)
         raise
