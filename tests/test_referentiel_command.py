@@ -4,12 +4,14 @@ valid file summed up, exit codes as for `check`."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
+from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
-from cdv_check.model.referentiel import embedded_path
+from cdv_check.model.referentiel import Referentiel, embedded_path
 
 FIXTURE = Path(__file__).parent / "referentiels" / "autre-appel-fictif.yaml"
 TEXT = FIXTURE.read_text(encoding="utf-8")
@@ -167,3 +169,20 @@ def test_the_documented_example_is_a_valid_referentiel(tmp_path: Path) -> None:
     assert lines[0] == "Référentiel valide : petite-ville-2025 (format 2)."
     assert "Dépôt : courriel, envoi à politique-ville@petite-ville.fr ; formulaire CERFA 12156*06 ; pas de codes " \
         "d'accès à demander." in lines
+
+
+def _keys(model: type[BaseModel]) -> set[str]:
+    keys: set[str] = set()
+    for name, field in model.model_fields.items():
+        keys.add(name)
+        for inner in (field.annotation, *get_args(field.annotation)):
+            for part in (inner, *get_args(inner)):
+                if isinstance(part, type) and issubclass(part, BaseModel):
+                    keys |= _keys(part)
+    return keys
+
+
+def test_the_format_document_names_every_key() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "spec" / "referentiel.md").read_text(encoding="utf-8")
+    missing = sorted(key for key in _keys(Referentiel) if f"`{key}`" not in doc and f"{key}:" not in doc)
+    assert missing == [], "document these keys in docs/spec/referentiel.md"
