@@ -163,3 +163,18 @@ def test_qpv_without_figures_are_shown_without_them() -> None:
                                       str(READY), str(TO_CORRECT)])
     assert result.exit_code == 1
     assert "None" not in result.stdout
+
+
+def test_the_schema_of_another_call_speaks_of_that_call() -> None:
+    result = CliRunner().invoke(app, ["schema", "--referentiel", str(FIXTURE)])
+    schema = json.loads(result.stdout)
+    assert schema["title"] == (
+        "Dossier de demande de subvention : Contrat de Ville fictif de Valombre Agglomération 2024-2030 "
+        "(Appel à projets fictif 2024)"
+    )
+    action = schema["$defs"]["Action"]["properties"]
+    assert action["objectifs"]["description"] == "Codes des objectifs de l'appel, ex. COH-EDU (cdv-check objectives)"
+    assert action["priorites"]["description"] == "L'appel n'a pas de priorités : rien à écrire ici"
+    assert action["debut"]["examples"] == ["2024-10-31", "31/10/2024"]
+    assert schema["$defs"]["Porteur"]["properties"]["statut"]["enum"] == ["association", "collectivite", "entreprise"]
+    assert "2016" not in result.stdout

@@ -22,6 +22,7 @@ from pydantic_core import core_schema
 from cdv_check.model import dossier, forms
 from cdv_check.model.dossier import Dossier
 from cdv_check.model.referentiel import Referentiel
+from cdv_check.text.french import join_fr
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:cdv-check:schema:dossier"
@@ -99,9 +100,11 @@ def build(ref: Referentiel | None = None) -> dict[str, Any]:
     if ref is not None:
         _enums(definitions, ref)
         _pieces(generated, definitions, ref)
-    title = "Dossier de demande de subvention au Contrat de Ville de Metz Métropole"
+        _dated(generated, ref)
+        _dated(definitions, ref)
+    title = "Dossier de demande de subvention au Contrat de Ville"
     if ref is not None:
-        title += f" ({ref.appel.titre.lower()})"
+        title = f"Dossier de demande de subvention : {ref.appel.contrat} ({ref.appel.titre})"
     head = {"$schema": DRAFT, "$id": SCHEMA_ID, "title": title}
     generated.pop("title", None)
     return {**head, **generated, "$defs": dict(sorted(definitions.items()))}
@@ -132,10 +135,34 @@ def _pieces(generated: dict[str, Any], definitions: dict[str, Any], ref: Referen
     }
 
 
+def _dated(node: Any, ref: Referentiel) -> None:
+    """The dates' examples are the call's deadline, in both forms."""
+    if isinstance(node, dict):
+        if node.get("examples") == DATE["examples"]:
+            d = ref.calendrier.date_limite
+            node["examples"] = [d.isoformat(), f"{d.day:02d}/{d.month:02d}/{d.year}"]
+        for value in node.values():
+            _dated(value, ref)
+    elif isinstance(node, list):
+        for value in node:
+            _dated(value, ref)
+
+
 def _enums(definitions: dict[str, Any], ref: Referentiel) -> None:
     statut = definitions["Porteur"]["properties"]["statut"]
     statut.pop("type", None)
     statut["enum"] = [s.id for s in ref.statuts_porteur]
+    statut["description"] = "Type de structure : " + join_fr([s.id for s in ref.statuts_porteur], "ou")
+    action = definitions["Action"]["properties"]
+    action["axes_transversaux"]["description"] = "Axes transversaux : " + ", ".join(
+        a.id for a in ref.appel.axes_transversaux
+    )
+    example = next(iter(ref.objective_codes()))
+    action["objectifs"]["description"] = f"Codes des objectifs de l'appel, ex. {example} (cdv-check objectives)"
+    action["priorites"]["description"] = (
+        "Identifiants des priorités de l'appel pour les QPV visés (cdv-check qpv)"
+        if ref.priorites else "L'appel n'a pas de priorités : rien à écrire ici"
+    )
     axes = [a.id for a in ref.appel.axes_transversaux]
     definitions["Action"]["properties"]["axes_transversaux"]["anyOf"] = [
         {"enum": axes},
