@@ -32,7 +32,9 @@ def closest_objective_codes(ref: Referentiel, code: str, *, n: int = 6, axes: bo
     typed = code.strip()
     repaired = typed.translate(_LOOKALIKES).strip(".")
     depth = typed.count(".")
-    exact = [c for c in codes if c == repaired and c != typed]
+    # The call's own codes (« SANTE ») typed in another case first, then a repaired typing.
+    exact = [c for c in codes if c.casefold() == typed.casefold() and c != typed]
+    exact += [c for c in codes if c == repaired and c != typed]
     # One character apart: the same depth first (1.11 → 1.10 before 1.1 or 1.1.1), same parent first.
     parent = repaired.rsplit(".", 1)[0] if "." in repaired else ""
     near = [c for c in codes if _one_edit_apart(repaired, c)]
