@@ -179,3 +179,30 @@ def test_the_schema_of_another_call_speaks_of_that_call() -> None:
     assert action["debut"]["examples"] == ["2024-10-31", "31/10/2024"]
     assert schema["$defs"]["Porteur"]["properties"]["statut"]["enum"] == ["association", "collectivite", "entreprise"]
     assert "2016" not in result.stdout
+
+
+def test_a_numbered_tree_of_any_depth_is_cited_at_every_level(tmp_path: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    tree = text[text.index("annexe1:\n") : text.index("calendrier:")]
+    deep = (
+        'annexe1:\n  - code: "1"\n    libelle: "Axe"\n    objectifs_operationnels:\n'
+        '      - code: "1.1"\n        libelle: "Un"\n        objectifs:\n'
+        '          - code: "1.1.1"\n            libelle: "Deux"\n            objectifs:\n'
+        '              - code: "1.1.1.1"\n                libelle: "Trois"\n                objectifs:\n'
+        '                  - {code: "1.1.1.1.1", libelle: "Quatre"}\n\n'
+    )
+    ref = tmp_path / "profond.yaml"
+    ref.write_text(text.replace(tree, deep), encoding="utf-8")
+    dossier = _edited(tmp_path, "objectifs: [COH-EDU, EMP-INS]", "objectifs: [1.1.1.1.1, 1.1.1.1, 1.1.1.2]")
+    result = CliRunner().invoke(
+        app, ["check", "--format", "json", "--no-files", "--referentiel", str(ref), str(dossier)]
+    )
+    findings = json.loads(result.stdout)["dossiers"][0]["findings"]
+    assert [f["path"] for f in findings if f["rule"] == "ELG04"] == ["action.objectifs[2]"]
+    ref.write_text(text.replace(tree, deep.replace('"1.1.1.1.1"', '"1.2.1.1.1"')), encoding="utf-8")
+    refused = CliRunner().invoke(app, ["referentiel", str(ref)])
+    assert refused.exit_code == 1
+    assert (
+        "annexe1.0.objectifs_operationnels.0.objectifs.0.objectifs.0.objectifs.0.code : l'objectif 1.2.1.1.1 "
+        "n'est pas sous 1.1.1.1" in refused.output
+    )

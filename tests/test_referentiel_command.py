@@ -171,14 +171,16 @@ def test_the_documented_example_is_a_valid_referentiel(tmp_path: Path) -> None:
         "d'accès à demander." in lines
 
 
-def _keys(model: type[BaseModel]) -> set[str]:
+def _keys(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
+    seen = seen if seen is not None else set()
+    seen.add(model)
     keys: set[str] = set()
     for name, field in model.model_fields.items():
         keys.add(name)
         for inner in (field.annotation, *get_args(field.annotation)):
             for part in (inner, *get_args(inner)):
-                if isinstance(part, type) and issubclass(part, BaseModel):
-                    keys |= _keys(part)
+                if isinstance(part, type) and issubclass(part, BaseModel) and part not in seen:
+                    keys |= _keys(part, seen)
     return keys
 
 

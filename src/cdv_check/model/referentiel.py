@@ -104,6 +104,14 @@ class ObjectifFin(_Frozen):
     code: str
     libelle: str
     note: str | None = None
+    objectifs: "list[ObjectifFin]" = []
+    """Finer objectives still, to any depth: each is cited by its code like its parent."""
+
+    def descendants(self) -> "Iterator[ObjectifFin]":
+        """Every objective under this one, parents before children."""
+        for child in self.objectifs:
+            yield child
+            yield from child.descendants()
 
 
 class ObjectifOperationnel(_Frozen):
@@ -194,12 +202,16 @@ def walk(annexe1: Iterable[Axe]) -> Iterator[ObjectivePath]:
             yield ObjectivePath(axe, None, op)
             for fin in op.objectifs:
                 yield ObjectivePath(axe, None, op, fin)
+                for deeper in fin.descendants():
+                    yield ObjectivePath(axe, None, op, deeper)
         for strat in axe.objectifs_strategiques:
             yield ObjectivePath(axe, strat)
             for op in strat.objectifs_operationnels:
                 yield ObjectivePath(axe, strat, op)
                 for fin in op.objectifs:
                     yield ObjectivePath(axe, strat, op, fin)
+                    for deeper in fin.descendants():  # deeper levels, shown at the finest one
+                        yield ObjectivePath(axe, strat, op, deeper)
 
 
 class Periode(_Frozen):
@@ -552,12 +564,7 @@ def _objectives(ref: "Referentiel") -> Iterator[tuple[Loc, str]]:
                         f"l'objectif {op.code} n'est pas sous l'axe {axe.code} : dans un arbre numéroté, "
                         f"son code commence par « {axe.code}. »"
                     )
-                for f, fin in enumerate(op.objectifs):
-                    if numbered and fin.code.rsplit(".", 1)[0] != op.code:
-                        yield (*where, o, "objectifs", f, "code"), (
-                            f"l'objectif {fin.code} n'est pas sous {op.code} : dans un arbre numéroté, son code "
-                            f"commence par « {op.code}. »"
-                        )
+                yield from _under(op.code, op.objectifs, (*where, o), numbered)
     seen: set[str] = set()
     for loc, code in operational:
         if code in seen:
@@ -574,6 +581,18 @@ def _objectives(ref: "Referentiel") -> Iterator[tuple[Loc, str]]:
             "l'arbre des objectifs (annexe1) est vide : un dossier ne pourrait citer aucun objectif ; "
             "écrivez au moins un pilier ou une thématique (code, libelle)"
         )
+
+
+def _under(parent: str, children: list[ObjectifFin], where: Loc, numbered: bool) -> Iterator[tuple[Loc, str]]:
+    """In a numbered tree, each finer objective's code begins with its parent's, at any depth."""
+    for f, fin in enumerate(children):
+        here: Loc = (*where, "objectifs", f)
+        if numbered and fin.code.rsplit(".", 1)[0] != parent:
+            yield (*here, "code"), (
+                f"l'objectif {fin.code} n'est pas sous {parent} : dans un arbre numéroté, son code "
+                f"commence par « {parent}. »"
+            )
+        yield from _under(fin.code, fin.objectifs, here, numbered)
 
 
 def _qpv_names(qpv: list[Qpv]) -> Iterator[tuple[Loc, str]]:
