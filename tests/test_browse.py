@@ -219,6 +219,7 @@ def test_qpv_table(ref: Referentiel) -> None:
     out = render(browse.qpv_table(ref))
     for q in ref.qpv:
         assert q.nom in out and q.commune in out
+        assert q.habitants is not None and q.revenu_median is not None
         assert french_int(q.habitants) in out
         assert browse.format_euros(q.revenu_median) in out
     assert "10 140" in out and "7 400 €" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -18,7 +19,7 @@ def _dossier(name: str) -> Path:
     return next((EXAMPLES / name).glob("dossier.*"))
 
 
-def _run(*args: str) -> tuple[int, dict]:
+def _run(*args: str) -> tuple[int, dict[str, Any]]:
     result = CliRunner().invoke(app, ["check", "--format", "json", *args])
     return result.exit_code, json.loads(result.stdout)
 

@@ -52,7 +52,7 @@ def test_dot_components_and_double_slashes_are_harmless(folder: Path) -> None:
     ],
 )
 def test_refused_from_the_string_alone(folder: Path, declared: str, said: str) -> None:
-    with mock.patch.object(files.os, "lstat", side_effect=AssertionError("filesystem touched")):
+    with mock.patch.object(os, "lstat", side_effect=AssertionError("filesystem touched")):
         result = inspect_piece(folder, declared, HEADER)
     assert not result.ok
     assert said in result.reason
@@ -224,7 +224,7 @@ def test_an_unreadable_file_in_full(folder: Path, monkeypatch: pytest.MonkeyPatc
     def refusing_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(files.os, "open", refusing_open)
+    monkeypatch.setattr(os, "open", refusing_open)
     assert inspect_piece(folder, "pieces/rib.pdf", HEADER) == PieceCheck(
         False,
         reason="le fichier ou un répertoire du chemin n'est pas lisible (permission refusée)",
@@ -257,7 +257,7 @@ def test_a_piece_the_system_gives_in_small_reads_is_read_to_the_header_size(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real_read = os.read
-    monkeypatch.setattr(files.os, "read", lambda fd, size: real_read(fd, 1))  # as a network disk may
+    monkeypatch.setattr(os, "read", lambda fd, size: real_read(fd, 1))  # as a network disk may
     assert inspect_piece(folder, "pieces/rib.pdf", HEADER).header == b"%PDF-1.4"
 
 

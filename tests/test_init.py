@@ -242,9 +242,9 @@ def test_the_questionnaire_writes_what_was_answered(here: Path) -> None:
         "rapport_activite": "pieces/rapport-activite.pdf",
         "statuts_bureau": "pieces/statuts 2015.pdf",
     }
-    result = _check(path)
-    assert [f.rule for f in result.findings if f.severity == "error"] == ["PCE02"]  # the fiche: « - »
-    assert result.requested == Decimal("7000.50")
+    checked = _check(path)
+    assert [f.rule for f in checked.findings if f.severity == "error"] == ["PCE02"]  # the fiche: « - »
+    assert checked.requested == Decimal("7000.50")
 
 
 def test_a_renewal_asks_for_the_previous_report_and_a_local_law_register() -> None:

@@ -37,7 +37,8 @@ from conftest import PROPERTY_SETTINGS
 
 _CI = settings(max_examples=1000, **PROPERTY_SETTINGS)
 # The profile chosen by hand (`--hypothesis-profile=long`, see conftest.py) when it asks for more.
-PROFILE = settings.default if settings.default.max_examples > _CI.max_examples else _CI
+_DEFAULT = settings.default
+PROFILE = _DEFAULT if _DEFAULT is not None and _DEFAULT.max_examples > _CI.max_examples else _CI
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "nouvelle-action"

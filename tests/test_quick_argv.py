@@ -24,7 +24,11 @@ WORDS = [
 def typer_reads(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> CheckOptions | None:
     """The options the typer application hands to the check, or None if it does not run it."""
     seen: list[CheckOptions] = []
-    monkeypatch.setattr(cli, "run_check", lambda options: seen.append(options) or 0)
+    def run_check(options: CheckOptions) -> int:
+        seen.append(options)
+        return 0
+
+    monkeypatch.setattr(cli, "run_check", run_check)
     CliRunner().invoke(cli.app, argv)
     return seen[0] if seen else None
 

@@ -74,7 +74,8 @@ def test_qpv_and_their_figures(ref: Referentiel) -> None:
         "patrotte-metz-nord": ("La Patrotte/Metz Nord", "Metz", 3080, 10300),
         "saint-eloy-boileau-pre-genie": ("Saint Eloy-Boileau Pré Génie", "Woippy/Metz", 8300, 9700),
     }
-    assert sum(q.habitants for q in ref.qpv) == ref.population.habitants == 27402
+    assert ref.population is not None
+    assert sum(q.habitants or 0 for q in ref.qpv) == ref.population.habitants == 27402
     assert ref.population.part_agglomeration_pct == Decimal("12.3")
     assert "CGET" in ref.population.source
 

@@ -48,13 +48,13 @@ def test_every_rule_explains_itself_in_the_fixed_parts(rule_id: str) -> None:
     )
     for title, text in parts:
         assert text.strip(), f"{rule_id}: « {title} » is empty"
-    text = dict(parts)
-    assert "«" in text["L'appel"] and "»" in text["L'appel"], f"{rule_id}: quote the call in « »"
-    assert re.search(r"\(\d", text["L'appel"]), f"{rule_id}: name the call's section, e.g. (3.1 …)"
+    sections = dict(parts)
+    assert "«" in sections["L'appel"] and "»" in sections["L'appel"], f"{rule_id}: quote the call in « »"
+    assert re.search(r"\(\d", sections["L'appel"]), f"{rule_id}: name the call's section, e.g. (3.1 …)"
     for title in ("Exemple refusé", "Correction"):
-        lines = [line for line in text[title].splitlines() if line.strip()]
+        lines = [line for line in sections[title].splitlines() if line.strip()]
         assert all(line.startswith("    ") for line in lines), f"{rule_id}: indent « {title} » by 4"
-    assert text["Exemple refusé"] != text["Correction"], rule_id
+    assert sections["Exemple refusé"] != sections["Correction"], rule_id
 
 
 def _top_level_blocks(text: str) -> dict[str, str]:

@@ -36,7 +36,8 @@ class Report:
     def dossier(self, path: Path | str) -> dict[str, Any]:
         found = [d for d in self.data["dossiers"] if d["file"] == str(path)]
         assert len(found) == 1, f"{path} reported {len(found)} times: {self.stdout[:2000]}"
-        return found[0]
+        dossier: dict[str, Any] = found[0]
+        return dossier
 
     def findings(self, path: Path | str, rule: str | None = None) -> list[dict[str, Any]]:
         return [f for f in self.dossier(path)["findings"] if rule is None or f["rule"] == rule]

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ def demandes(tmp_path: Path) -> Path:
     return folder
 
 
-def _run(cwd: Path, *paths: str) -> tuple[int, dict[str, dict[str, object]], str]:
+def _run(cwd: Path, *paths: str) -> tuple[int, dict[str, dict[str, Any]], str]:
     result = subprocess.run(
         [sys.executable, "-m", "cdv_check", "check", "--format", "json", "--jobs", "1", *paths],
         capture_output=True, text=True, timeout=60, cwd=cwd,
@@ -54,7 +55,7 @@ def test_links_found_by_walking_are_not_followed(demandes: Path, given: str) -> 
     assert dossiers[real.pop()]["passed"]
     for name in ("a.yaml", "p.yaml"):
         (link,) = [d for f, d in dossiers.items() if f.endswith(name)]
-        (finding,) = link["findings"]  # type: ignore[misc]
+        [finding] = link["findings"]
         assert finding["rule"] == "SCH01" and "lien symbolique" in finding["message"]
     assert len(dossiers) == 3
 
@@ -63,7 +64,7 @@ def test_a_link_named_on_the_command_line_is_read(demandes: Path) -> None:
     code, dossiers, _out = _run(demandes.parent, "demandes/a.yaml")
     assert code == 1
     (dossier,) = dossiers.values()
-    assert not [f for f in dossier["findings"] if "lien symbolique" in f["message"]]  # type: ignore[attr-defined]
+    assert not [f for f in dossier["findings"] if "lien symbolique" in f["message"]]
 
 
 def test_a_link_to_a_folder_named_literally_in_a_pattern_is_entered(demandes: Path) -> None:
@@ -75,4 +76,4 @@ def test_a_link_to_a_folder_named_literally_in_a_pattern_is_entered(demandes: Pa
 def test_a_link_both_walked_and_named_is_read(demandes: Path) -> None:
     _code, dossiers, _out = _run(demandes.parent, "demandes", "demandes/a.yaml")
     link = dossiers["demandes/a.yaml"]
-    assert not [f for f in link["findings"] if "lien symbolique" in f["message"]]  # type: ignore[attr-defined]
+    assert not [f for f in link["findings"] if "lien symbolique" in f["message"]]

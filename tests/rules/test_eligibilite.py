@@ -207,6 +207,7 @@ def test_unknown_objective_with_closest_codes(make_case: MakeCase) -> None:
         "Vérifiez le code avec cdv-check objectives."
     )
     assert located([finding]) == [("ELG04", "action.objectifs[1]", case.line_of("objectifs:"), 22)]
+    assert finding.line is not None
     assert finding.column == case.text.splitlines()[finding.line - 1].index("2.12.9") + 1
     assert "« 2.12.9 » n'existe pas" in finding.message
     assert "2.12.1 «" in finding.advice and "2.12.4 «" in finding.advice

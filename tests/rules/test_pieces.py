@@ -324,12 +324,13 @@ def test_later_request_needs_no_extranet_codes(make_case: MakeCase) -> None:
 
 
 def test_each_piece_file_is_read_once_per_dossier(make_case: MakeCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdv_check.reading.piece_files import PieceCheck
+    from cdv_check.reading.piece_files import inspect_piece as real
     from cdv_check.rules import pieces
 
     opened: list[str] = []
-    real = pieces.inspect_piece
 
-    def counting(folder: Path, declared: str, header_bytes: int) -> pieces.PieceCheck:
+    def counting(folder: Path, declared: str, header_bytes: int) -> PieceCheck:
         opened.append(declared)
         return real(folder, declared, header_bytes)
 
