@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from cdv_check.core.synthesis import Builder, Demande, content_key, duplicate_groups, synthesize
+from cdv_check.core.synthesis import Builder, Demande, content_key, synthesize
 from cdv_check.model.referentiel import Referentiel
+from cdv_check.rules.lot import duplicate_groups
 
 SIRET = "44306184100047"
 

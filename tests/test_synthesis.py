@@ -105,14 +105,14 @@ def test_carriers_and_priorities(mixed_batch: list[str]) -> None:
     by_siret: dict[str | None, list[str]] = {}
     for file, d in dossiers:
         by_siret.setdefault(d["porteur"]["siret"], []).append(file)
-    assert {c["siret"]: c["dossiers"] for c in synthese["par_porteur"]} == by_siret
+    assert {c["siret"]: c["dossiers"] for c in synthese["par_porteur"]} == {k: len(v) for k, v in by_siret.items()}
     fab = next(c for c in synthese["par_porteur"] if c["siret"] == "44306184100047")
     assert fab["noms"] == ["Fil et Aiguille Bellecroix", "Maison des jeunes de Borny"]
     assert amount(fab["subvention_demandee"]) == 6 * 7000  # 8 files, c and d counted in a
     for priority in synthese["priorites"]:
         claims = [f for f, d in dossiers if priority["id"] in d["priorites"]]
-        assert priority["dossiers"] == claims
-        assert priority["dossiers_prets"] == [f for f, d in dossiers if f in claims and d["statut"] == "pret"]
+        assert priority["dossiers"] == len(claims)
+        assert priority["dossiers_prets"] == len([f for f, d in dossiers if f in claims and d["statut"] == "pret"])
     uncovered = [p["id"] for p in synthese["priorites"] if not p["dossiers_prets"]]
     assert synthese["priorites_non_couvertes"] == uncovered
     assert "bellecroix-emploi-femmes" not in uncovered and "borny-aide-aux-devoirs" not in uncovered

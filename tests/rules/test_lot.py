@@ -3,8 +3,8 @@ each dossier asks for)."""
 
 from __future__ import annotations
 
-from cdv_check.core.findings import Severity
-from cdv_check.core.synthesis import BatchFinding, Demande, synthesize
+from cdv_check.core.findings import Finding, Severity
+from cdv_check.core.synthesis import Demande, synthesize
 from cdv_check.model.referentiel import Referentiel
 
 SIRET = "44306184100047"
@@ -22,7 +22,7 @@ LOT03_ADVICE = (
 )
 
 
-def batch(ref: Referentiel, rule: str, *entries: tuple[str, str, Demande]) -> list[BatchFinding]:
+def batch(ref: Referentiel, rule: str, *entries: tuple[str, str, Demande]) -> list[Finding]:
     return [f for f in synthesize(entries, ref).findings if f.rule == rule]
 
 
@@ -40,11 +40,11 @@ def test_the_same_dossier_sent_twice(ref: Referentiel) -> None:
         ("b.yaml", "pret", Demande(content_key=b"other")),
         ("c.yaml", "a_corriger", Demande(content_key=b"k")),
     )
-    assert finding == BatchFinding(
+    assert finding == Finding(
         "LOT01", Severity.WARNING,
         "Même dossier envoyé 2 fois : « a.yaml » et « c.yaml » disent la même chose."
         " Seul « a.yaml », le premier du lot, compte dans les totaux.",
-        LOT01_ADVICE, ("a.yaml", "c.yaml"),
+        LOT01_ADVICE, "", None, None, ("a.yaml", "c.yaml"),
     )
 
 
@@ -71,12 +71,12 @@ def test_the_same_action_under_one_siret(ref: Referentiel) -> None:
         ("b.yaml", "pret", Demande(siret=SIRET, intitule="ATELIER  VELO", content_key=b"b")),
         ("c.yaml", "pret", Demande(siret="73282932000074", intitule="Atelier vélo", content_key=b"c")),
     )
-    assert finding == BatchFinding(
+    assert finding == Finding(
         "LOT01", Severity.WARNING,
         "Même action envoyée 2 fois : « a.yaml » et « b.yaml » ont le même SIRET et le même "
         "intitulé « ATELIER VELO »."
         " Seul « a.yaml », le premier du lot, compte dans les totaux.",  # as the second file writes it, on one line
-        LOT01_ADVICE, ("a.yaml", "b.yaml"),
+        LOT01_ADVICE, "", None, None, ("a.yaml", "b.yaml"),
     )
 
 
@@ -124,11 +124,11 @@ def test_one_siret_under_two_names(ref: Referentiel) -> None:
         ("b.yaml", "pret", Demande(siret=SIRET, porteur_nom="Maison des jeunes")),
         ("c.yaml", "pret", Demande(siret=SIRET, porteur_nom="FABRIQUE A  VELOS")),
     )
-    assert finding == BatchFinding(
+    assert finding == Finding(
         "LOT02", Severity.WARNING,
         "Le SIRET 44306184100047 est donné sous 2 noms de porteur : « Fabrique à vélos » "
         "(« a.yaml » et « c.yaml ») et « Maison des jeunes » (« b.yaml »).",
-        LOT02_ADVICE, ("a.yaml", "c.yaml", "b.yaml"),
+        LOT02_ADVICE, "", None, None, ("a.yaml", "c.yaml", "b.yaml"),
     )
 
 
@@ -141,7 +141,9 @@ def test_three_files_of_a_name_are_named_a_fourth_is_counted(ref: Referentiel) -
         "(« 1.yaml », « 2.yaml », « 3.yaml » et 1 autre) et « Association des habitants du "
         "quartier de… » (« z.yaml »)."
     )
-    assert finding.files == ("1.yaml", "2.yaml", "3.yaml", "4.yaml", "z.yaml")
+    # The synthesis keeps the first three files of a name (and counts the others): the finding
+    # is attached to those it names.
+    assert finding.files == ("1.yaml", "2.yaml", "3.yaml", "z.yaml")
 
 
 def test_one_name_per_siret_or_no_siret_is_no_lot02(ref: Referentiel) -> None:
@@ -167,16 +169,16 @@ def test_priorities_no_ready_dossier_claims_one_finding_per_qpv(ref: Referentiel
         ("fix2.yaml", "a_corriger", Demande(priorites=("borny-aide-aux-devoirs",))),
     )
     assert findings == [
-        BatchFinding(
+        Finding(
             "LOT03", Severity.INFO,
             "Tous QPV : 1 priorité 2016 qu'aucun dossier prêt du lot ne reprend : tous-public-cible.",
-            LOT03_ADVICE,
+            LOT03_ADVICE, "", None, None,
         ),
-        BatchFinding(
+        Finding(
             "LOT03", Severity.INFO,
             "Borny : 2 priorités 2016 qu'aucun dossier prêt du lot ne reprend : borny-aide-aux-devoirs "
             "(citée par 2 dossiers à corriger) et borny-jet-de-debris (citée par 1 dossier à corriger).",
-            LOT03_ADVICE,
+            LOT03_ADVICE, "", None, None,
         ),
     ]
 

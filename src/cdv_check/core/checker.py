@@ -12,7 +12,7 @@ from typing import Any, NamedTuple, Protocol
 
 from pydantic import ValidationError
 
-from cdv_check.core.findings import SEVERITY_ORDER, Finding, Issue, Severity
+from cdv_check.core.findings import Finding, Issue, Severity, screen
 from cdv_check.core.registry import Context, Rule, all_rules, overlaps, parse_path, selected
 from cdv_check.core.synthesis import DUPLICATE, NOTHING, READY, UNREADABLE, Demande, content_key, demande_of, status_of
 from cdv_check.model.dossier import Dossier, field_is_required_at, known_keys, missing_required
@@ -114,8 +114,7 @@ def check_document(
     # `statut` and `passed` are one notion: with --strict, a warning makes the dossier fail.
     failing = (Severity.ERROR, Severity.WARNING) if settings.strict else (Severity.ERROR,)
     statut = status_of((f.rule for f in kept), sum(f.severity in failing for f in kept))
-    kept, hidden_counts = _below_min_severity(kept, settings.min_severity)
-    shown, omitted = _cap(kept, settings.limits.findings_per_dossier)
+    shown, omitted, hidden_counts = screen(kept, settings.min_severity, settings.limits.findings_per_dossier)
     return DossierResult(
         file=document.source,
         findings=tuple(shown),
@@ -184,16 +183,6 @@ def _selected(stage: _Findings, document: Document, settings: Settings) -> list[
         or selected(f.rule, settings.select, settings.ignore)
         or (index in standing and selected(f.rule, (), settings.ignore))
     ]
-
-
-def _below_min_severity(kept: list[Finding], min_severity: Severity) -> tuple[list[Finding], dict[str, int]]:
-    """`--min-severity`: the findings shown, and the counts of those hidden."""
-    if min_severity is Severity.INFO:
-        return kept, {}
-    limit = SEVERITY_ORDER[min_severity]
-    return [f for f in kept if SEVERITY_ORDER[f.severity] <= limit], _counts(
-        f for f in kept if SEVERITY_ORDER[f.severity] > limit
-    )
 
 
 def _counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -271,7 +260,8 @@ class _Add(Protocol):
 @cache
 def _run_order(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[Rule, ...]:
     """The rules a check runs, refusals first (they silence the others): once per selection."""
-    chosen = [r for r in all_rules().values() if r.check is not None and selected(r.id, select, ignore)]
+    chosen = [r for r in all_rules().values()
+              if r.check is not None and not r.batch and selected(r.id, select, ignore)]
     return tuple(sorted(chosen, key=lambda r: not r.refuses))
 
 
@@ -556,19 +546,6 @@ def _locate(rule: Rule, issue: Issue, document: Document) -> Finding:
     else:
         line, column = None, None  # about the whole dossier, or about a command-line option
     return Finding(rule.id, severity, issue.message, issue.advice, dotted(issue.path), line, column)
-
-
-def _position_key(f: Finding) -> tuple[bool, int, int, str]:
-    return (f.line is None, f.line or 0, f.column or 0, f.rule)
-
-
-def _cap(findings: list[Finding], cap: int) -> tuple[list[Finding], list[Finding]]:
-    ordered = sorted(findings, key=_position_key)
-    if len(ordered) <= cap:
-        return ordered, []
-    by_weight = sorted(ordered, key=lambda f: (SEVERITY_ORDER[f.severity], _position_key(f)))
-    kept = by_weight[:cap]
-    return sorted(kept, key=_position_key), by_weight[cap:]
 
 
 def _qpv_slugs(model: Dossier | None, ref: Referentiel) -> tuple[str, ...]:

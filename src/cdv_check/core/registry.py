@@ -8,17 +8,19 @@ the file. Every rule is listed in `cdv_check.rules.TABLE`, by ID.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
+    from cdv_check.core.synthesis import Builder
     from cdv_check.model.dossier import Dossier
     from cdv_check.model.referentiel import Referentiel
     from cdv_check.reading.loading import Loc
@@ -41,7 +43,19 @@ class Context(NamedTuple):
     """The run's bounds (`Settings.limits`): the bytes read of a piece file, among others."""
 
 
-Check = Callable[[Context], Iterable[Issue]]
+class BatchContext(NamedTuple):
+    """What a batch rule (LOT) reads: what the synthesis gathered over the dossiers of a run."""
+
+    batch: Builder
+    ref: Referentiel
+    whole: bool = True
+    """Whether the run covers the whole programme (a folder or a glob), not a list of files:
+    programme-wide rules (LOT03) run only then."""
+
+
+Check = Callable[[Any], Iterable[Issue]]
+"""A dossier rule's check reads a `Context`, a batch rule's a `BatchContext`."""
+F = TypeVar("F", bound=Check)
 
 
 class Rule(NamedTuple):
@@ -62,6 +76,9 @@ class Rule(NamedTuple):
     refuses: bool = False
     """Its findings refuse the value they point at, as reading refuses a value (SCH04): the
     other rules are silent about it (BUD04's account that is not a CERFA account)."""
+    batch: bool = False
+    """A rule of the batch (LOT): its check reads a `BatchContext`, once per run, after the
+    dossiers (the second pass of the engine, core.synthesis)."""
 
     @property
     def severity(self) -> Severity:
@@ -102,6 +119,8 @@ def explanation_parts(explanation: str) -> list[tuple[str, str]]:
 
 
 REGISTRY: dict[str, Rule] = {}
+RULES_PACKAGE = "cdv_check.rules"
+"""Importing it registers every rule (its modules call `rule` and `declare`)."""
 
 
 def rule(
@@ -112,16 +131,17 @@ def rule(
     title: str,
     reads: dict[str, str] | None = None,
     refuses: bool = False,
-) -> Callable[[Check], Check]:
+    batch: bool = False,
+) -> Callable[[F], F]:
     """Register a check function under `rule_id`; its docstring is the rule's explanation.
 
     `reads` maps dotted path patterns (`budget.charges[*].compte`) to what is missing, in French,
     when a value there is refused (« le total des charges est incomplet »); see `Rule.reads`.
     """
 
-    def register(check: Check) -> Check:
+    def register(check: F) -> F:
         declare(rule_id, severities, section=section, title=title, explanation=check.__doc__ or "",
-                check=check, reads=reads, refuses=refuses)
+                check=check, reads=reads, refuses=refuses, batch=batch)
         return check
 
     return register
@@ -137,12 +157,13 @@ def declare(
     check: Check | None = None,
     reads: dict[str, str] | None = None,
     refuses: bool = False,
+    batch: bool = False,
 ) -> Rule:
     if rule_id in REGISTRY:
         raise ValueError(f"rule {rule_id} registered twice")
     levels = severities if isinstance(severities, tuple) else (severities,)
     patterns = tuple((parse_path(path), missing) for path, missing in (reads or {}).items())
-    registered = Rule(rule_id, levels, section, title, explanation, check, patterns, refuses)
+    registered = Rule(rule_id, levels, section, title, explanation, check, patterns, refuses, batch)
     REGISTRY[rule_id] = registered
     return registered
 
@@ -168,7 +189,9 @@ def overlaps(pattern: Loc, path: Loc) -> bool:
 
 def all_rules() -> dict[str, Rule]:
     """The registry, filled by importing every rule module, sorted by ID."""
-    import cdv_check.rules  # noqa: F401  (registers the rules)
+    # The rules are loaded as plugins: the engine (core/) never imports a rule module by name,
+    # and the rule modules import only this API (registry, findings), never the engine.
+    importlib.import_module(RULES_PACKAGE)
 
     return dict(sorted(REGISTRY.items()))
 

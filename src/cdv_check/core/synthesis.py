@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from cdv_check.core.findings import SEVERITY_ORDER, Severity
-from cdv_check.core.registry import selected
+from cdv_check.core.findings import Finding, Issue, Severity, screen
+from cdv_check.core.registry import BatchContext, Rule, all_rules, selected
+from cdv_check.model.cerfa import action_cost, in_kind
+from cdv_check.model.dossier import siret_form
+from cdv_check.reading.limits import DEFAULT_LIMITS
 from cdv_check.text.safety import unicode_only
 
 if TYPE_CHECKING:
@@ -139,8 +142,6 @@ def demande_of(model: Dossier | None, ref: Referentiel, key: bytes | None) -> De
     """What the dossier asks for, from its model (values the reading refused are None there)."""
     if model is None:
         return Demande(content_key=key)
-    from cdv_check.rules.budget import CHARGES_ACCOUNTS, IN_KIND_CHARGES, total_of
-
     porteur, action, budget = model.porteur, model.action, model.budget
     public = action.public if action else None
     objectives = _texts(action.objectifs if action else None)
@@ -167,8 +168,8 @@ def demande_of(model: Dossier | None, ref: Referentiel, key: bytes | None) -> De
         fin=action.fin if action else None,
         beneficiaires=public.beneficiaires if public else None,
         beneficiaires_qpv=public.beneficiaires_qpv if public else None,
-        cout_total=total_of(charges, CHARGES_ACCOUNTS) if charges is not None else None,
-        contributions_nature=total_of(charges, frozenset({IN_KIND_CHARGES})) if charges is not None else None,
+        cout_total=action_cost(charges) if charges is not None else None,
+        contributions_nature=in_kind(charges) if charges is not None else None,
         subvention_demandee=budget.subvention_demandee if budget else None,
         date_depot=model.date_depot,
         content_key=key,
@@ -189,11 +190,12 @@ def _texts(values: list[str] | None) -> tuple[str, ...]:
 
 
 def _siret(value: str | None) -> str | None:
-    """The SIRET without its spaces (`443 061 841 00047` → `44306184100047`)."""
+    """The SIRET in its one normal form (model.dossier.siret_form, as IDN01 reads it), or as
+    written when it is not digits (« en cours »)."""
     text = _text(value)
     if text is None:
         return None
-    packed = "".join(text.split()).replace(".", "")
+    packed = siret_form(text)
     return packed if packed.isascii() and packed.isdigit() else text
 
 
@@ -254,83 +256,88 @@ class Row:
         }
 
 
+SHOWN = 3
+"""How many files a carrier's name or a priority keeps to name (the rest are counted): the
+synthesis keeps totals, not a list of every dossier."""
+
+
+class Named:
+    """One carrier name: as first written, how many files give it, the first few of them."""
+
+    __slots__ = ("count", "files", "name")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.count = 0
+        self.files: list[str] = []
+
+    def add(self, file: str) -> None:
+        self.count += 1
+        if len(self.files) < SHOWN:
+            self.files.append(file)
+
+
 class Carrier:
-    """The requests of one SIRET (key None: the dossiers that give no SIRET).
+    """The requests of one SIRET (key None: the dossiers that give no SIRET): counts and totals,
+    and per name (folded: case, accents and spaces aside) the first few files (LOT02)."""
 
-    Most carriers send one or two dossiers under one name: only that name is kept, and a mapping
-    of the other names is made when a second name appears (LOT02), so that a batch of 100 000
-    dossiers keeps little per carrier.
-    """
-
-    __slots__ = ("files", "first_key", "first_name", "others", "prets", "siret", "subvention_demandee", "unnamed")
+    __slots__ = ("dossiers", "names_seen", "prets", "siret", "subvention_demandee")
 
     def __init__(self, siret: str | None) -> None:
         self.siret = siret
-        self.files: list[str] = []
+        self.dossiers = 0
         self.subvention_demandee = ZERO
         self.prets = 0
-        self.first_key: str | None = None
-        """The first name, folded (case, accents and spaces aside)."""
-        self.first_name: str | None = None
-        self.others: dict[str, tuple[str, list[str]]] | None = None
-        """The other names: folded → (as first written, the files that give it)."""
-        self.unnamed: list[str] | None = None
-        """The files that give no carrier name."""
+        self.names_seen: dict[str, Named] = {}
+        """Folded name → the name, in the order they appeared (files giving no name aside)."""
 
     def add(self, file: str, name: str | None) -> None:
-        self.files.append(file)
+        self.dossiers += 1
         if name is None:
-            if self.unnamed is None:
-                self.unnamed = []
-            self.unnamed.append(file)
             return
         from cdv_check.model.referentiel import fold
 
         key = fold(name)
-        if self.first_key is None:
-            self.first_key, self.first_name = key, name
-        elif key != self.first_key:
-            if self.others is None:
-                self.others = {}
-            self.others.setdefault(key, (name, []))[1].append(file)
+        named = self.names_seen.get(key)
+        if named is None:
+            named = self.names_seen[key] = Named(name)
+        named.add(file)
 
     @property
     def names(self) -> dict[str, str]:
         """Folded name → the name as first written, in the order they appeared."""
-        out = {self.first_key: self.first_name} if self.first_key is not None and self.first_name else {}
-        out.update({key: name for key, (name, _) in (self.others or {}).items()})
-        return out
-
-    def files_by_name(self) -> dict[str, list[str]]:
-        """Folded name → the files that give it."""
-        apart = set(self.unnamed or ())
-        apart.update(f for _, files in (self.others or {}).values() for f in files)
-        out = {self.first_key: [f for f in self.files if f not in apart]} if self.first_key is not None else {}
-        out.update({key: list(files) for key, (_, files) in (self.others or {}).items()})
-        return out
+        return {key: named.name for key, named in self.names_seen.items()}
 
     def as_json(self) -> dict[str, Any]:
         return {
             "siret": self.siret,
             "noms": list(self.names.values()),
-            "dossiers": list(self.files),
+            "dossiers": self.dossiers,
             "subvention_demandee": money(self.subvention_demandee),
             "dossiers_prets": self.prets,
         }
 
 
 class Coverage:
-    """Who claims one 2016 priority."""
+    """Who claims one priority of the call: how many dossiers, how many ready, the first few."""
 
-    __slots__ = ("files", "id", "qpv", "qpv_label", "ready_files", "text")
+    __slots__ = ("dossiers", "files", "id", "prets", "qpv", "qpv_label", "text")
 
     def __init__(self, id: str, qpv: str | None, qpv_label: str, text: str) -> None:
         self.id = id
         self.qpv = qpv
         self.qpv_label = qpv_label
         self.text = text
+        self.dossiers = 0
+        self.prets = 0
         self.files: list[str] = []
-        self.ready_files: list[str] = []
+        """The first files that claim it (at most SHOWN)."""
+
+    def add(self, file: str, ready: bool) -> None:
+        self.dossiers += 1
+        self.prets += ready
+        if len(self.files) < SHOWN:
+            self.files.append(file)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -338,33 +345,8 @@ class Coverage:
             "qpv": self.qpv,
             "qpv_nom": self.qpv_label,
             "texte": self.text,
-            "dossiers": list(self.files),
-            "dossiers_prets": list(self.ready_files),
-        }
-
-
-class BatchFinding(NamedTuple):
-    """A finding of a LOT rule: about the batch, naming the dossiers it concerns (maybe none)."""
-
-    rule: str
-    severity: Severity
-    message: str
-    advice: str
-    files: tuple[str, ...] = ()
-
-    @property
-    def text(self) -> str:
-        return f"{self.message} {self.advice}".strip()
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity.value,
-            "message": self.text,
-            "path": "",
-            "line": None,
-            "column": None,
-            "dossiers": list(self.files),
+            "dossiers": self.dossiers,
+            "dossiers_prets": self.prets,
         }
 
 
@@ -377,21 +359,21 @@ class Synthesis(NamedTuple):
     by_transversal_axis: list[Row]
     carriers: list[Carrier]
     priorities: list[Coverage]
-    findings: list[BatchFinding]
-    """The LOT findings shown (selected, and at or above --min-severity)."""
+    findings: list[Finding]
+    """The LOT findings shown (selected, at or above --min-severity, within the cap)."""
     counts: dict[str, int]
     """Every LOT finding by severity, shown or not (exit codes count them all)."""
 
     @property
     def uncovered(self) -> list[Coverage]:
         """The priorities that no ready dossier claims."""
-        return [c for c in self.priorities if not c.ready_files]
+        return [c for c in self.priorities if not c.prets]
 
-    def findings_about(self, file: str) -> list[BatchFinding]:
+    def findings_about(self, file: str) -> list[Finding]:
         return [f for f in self.findings if file in f.files]
 
     @property
-    def unattached(self) -> list[BatchFinding]:
+    def unattached(self) -> list[Finding]:
         """The findings that name no dossier (LOT03)."""
         return [f for f in self.findings if not f.files]
 
@@ -427,8 +409,13 @@ class Builder:
         select: tuple[str, ...] = (),
         ignore: tuple[str, ...] = (),
         min_severity: Severity = Severity.INFO,
+        whole: bool = True,
+        cap: int = DEFAULT_LIMITS.findings_per_dossier,
     ) -> None:
         self.ref = ref
+        self.whole = whole
+        """Whether the run covers the whole programme (a folder or a glob): LOT03 then runs."""
+        self.cap = cap
         self.select, self.ignore, self.min_severity = select, ignore, min_severity
         self.groups = selected("LOT01", select, ignore)
         """Whether LOT01 groups count once (LOT01 selected)."""
@@ -465,9 +452,7 @@ class Builder:
         for priority in demande.priorites:
             coverage = self.priorities.get(priority)
             if coverage is not None:
-                coverage.files.append(file)
-                if ready:
-                    coverage.ready_files.append(file)
+                coverage.add(file, ready)
         if not counted:
             return statut
         for totals in (self.totals, self.ready) if ready else (self.totals,):
@@ -510,14 +495,17 @@ class Builder:
         return first
 
     def build(self) -> Synthesis:
-        from cdv_check.rules.lot import batch_findings
-
-        found = list(batch_findings(self)) if sum(self.statuses.values()) >= 2 else []
-        chosen = [f for f in found if selected(f.rule, self.select, self.ignore)]
+        """The synthesis, and the engine's second pass: the batch rules (LOT) over what was
+        gathered, their findings chosen by the same `screen` as a dossier's."""
+        found: list[Finding] = []
+        if sum(self.statuses.values()) >= 2:
+            context = BatchContext(self, self.ref, self.whole)
+            for rule in all_rules().values():
+                if rule.batch and rule.check is not None and selected(rule.id, self.select, self.ignore):
+                    found.extend(_stamp(rule, issue) for issue in rule.check(context))
         counts = dict.fromkeys((s.value for s in Severity), 0)
-        for f in chosen:
+        for f in found:
             counts[f.severity.value] += 1
-        limit = SEVERITY_ORDER[self.min_severity]
         return Synthesis(
             totals=self.totals,
             ready=self.ready,
@@ -527,9 +515,15 @@ class Builder:
             by_transversal_axis=list(self.by_transversal.values()),
             carriers=sorted(self.carriers.values(), key=lambda c: (c.siret is None, c.siret or "")),
             priorities=list(self.priorities.values()),
-            findings=[f for f in chosen if SEVERITY_ORDER[f.severity] <= limit],
+            findings=screen(found, self.min_severity, self.cap).shown,
             counts=counts,
         )
+
+
+def _stamp(rule: Rule, issue: Issue) -> Finding:
+    """A batch rule's issue as a finding: about the files it names, at no place in a file."""
+    severity = issue.severity if issue.severity in rule.severities else rule.severity
+    return Finding(rule.id, severity, issue.message, issue.advice, "", None, None, issue.files)
 
 
 def _rows(known: list[tuple[str, str]], none_label: str) -> dict[str | None, Row]:
@@ -568,15 +562,3 @@ def synthesize(
     for file, statut, demande in entries:
         builder.add(file, statut, demande)
     return builder.build()
-
-
-def duplicate_groups(builder: Builder) -> Iterator[tuple[str, list[str], str | None]]:
-    """Groups of dossiers sent twice: (why, files, title); a group of the same content is not
-    reported again as the same SIRET and title."""
-    content_groups = [files for files in builder.same_content.values()]
-    for files in content_groups:
-        yield "content", files, None
-    for key, files in builder.same_title.items():
-        if any(set(files) <= set(group) for group in content_groups):
-            continue
-        yield "title", files, builder.titles.get(key)

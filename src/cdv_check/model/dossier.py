@@ -44,6 +44,20 @@ def unspaced(text: str) -> str:
     return _SPACES.sub("", text)
 
 
+def siret_form(text: str) -> str:
+    """A SIRET's one normal form, for IDN01 and LOT02 alike: the text without its spaces
+    (`443 061 841 00047` → `44306184100047`); what is not 14 digits is left so, for IDN01."""
+    return unspaced(text.strip())
+
+
+def siret_grouped(siret: str) -> str:
+    """A SIRET as INSEE prints it, `443 061 841 00047` (a spreadsheet keeps it as text); what is
+    not 14 digits is left as written."""
+    if len(siret) == 14 and siret.isascii() and siret.isdigit():
+        return f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"
+    return siret
+
+
 def _parse_amount(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("un montant en euros est attendu")

@@ -15,7 +15,7 @@ from typing import Any
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.summary import Summary
-from cdv_check.core.synthesis import METHOD, BatchFinding
+from cdv_check.core.synthesis import METHOD
 from cdv_check.reporters import omitted_line
 from cdv_check.reporters.text import batch_tally
 from cdv_check.text.french import plural
@@ -52,7 +52,7 @@ def _annotation(file: str, finding: Finding) -> str:
     )
 
 
-def _batch_annotation(finding: BatchFinding) -> str:
+def _batch_annotation(finding: Finding) -> str:
     """A batch finding at the first dossier it names (the message names the others)."""
     return command(
         _COMMANDS[finding.severity],

@@ -15,7 +15,6 @@ from typing import Any
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.summary import Summary
-from cdv_check.core.synthesis import BatchFinding
 from cdv_check.reading.loading import where
 from cdv_check.reporters import omitted_line
 from cdv_check.text.safety import clean
@@ -32,7 +31,7 @@ def _line(file: str, f: Finding) -> str:
     return f"{where(file, f.line, f.column)} {f.rule} {f.severity.label} {_text(f.text)}"
 
 
-def _fails(f: Finding | BatchFinding, strict: bool) -> bool:
+def _fails(f: Finding, strict: bool) -> bool:
     return f.severity is Severity.ERROR or (strict and f.severity is Severity.WARNING)
 
 
@@ -63,7 +62,7 @@ class JunitReporter:
         self.cases.append(_Case(result.file, failing, others, result.counts(), result.passed(strict=self.strict)))
         return ""
 
-    def _case(self, case: _Case, batch: list[BatchFinding]) -> ET.Element:
+    def _case(self, case: _Case, batch: list[Finding]) -> ET.Element:
         """The test case of one dossier, with the batch findings (LOT) that name it."""
         file = _text(case.file)
         failing, others, counts = list(case.failing), list(case.others), dict(case.counts)

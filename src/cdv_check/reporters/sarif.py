@@ -19,7 +19,6 @@ from cdv_check.core.checker import DossierResult
 from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.registry import Rule, all_rules
 from cdv_check.core.summary import Summary
-from cdv_check.core.synthesis import BatchFinding
 from cdv_check.reporters import omitted_line
 from cdv_check.text.safety import clean
 
@@ -79,7 +78,7 @@ def _result(file: str, finding: Finding, index: dict[str, int]) -> dict[str, Any
     return result
 
 
-def _batch_results(finding: BatchFinding, index: dict[str, int]) -> list[dict[str, Any]]:
+def _batch_results(finding: Finding, index: dict[str, int]) -> list[dict[str, Any]]:
     """A batch finding as one result on each dossier it names, the others as related locations."""
     out = []
     for file in finding.files:
@@ -99,7 +98,7 @@ def _batch_results(finding: BatchFinding, index: dict[str, int]) -> list[dict[st
     return out
 
 
-def _batch_notification(finding: BatchFinding) -> dict[str, Any]:
+def _batch_notification(finding: Finding) -> dict[str, Any]:
     """A batch finding that names no dossier (LOT03): code scanning needs a place for a result,
     so it is a notification of the run, tied to its rule."""
     return {

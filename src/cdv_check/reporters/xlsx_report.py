@@ -112,7 +112,7 @@ def _totals(sheet: Worksheet, synthesis: Synthesis) -> None:
         rows.extend(_total_row(name, r) for r in breakdown)
     for carrier in synthesis.carriers:
         rows.append(("Porteur (SIRET)", carrier.siret, " / ".join(carrier.names.values()) or None,
-                     len(carrier.files), carrier.subvention_demandee, carrier.prets, None))
+                     carrier.dossiers, carrier.subvention_demandee, carrier.prets, None))
     _table(sheet, header, rows, amounts={4, 6}, first=3)
     _put(sheet, 1, 1, METHOD)
 
@@ -126,8 +126,9 @@ def _priorities(sheet: Worksheet, synthesis: Synthesis) -> None:
     header = ("Priorité", "QPV", "Texte", "Dossiers qui la citent", "dont prêts", "Reprise par un dossier prêt",
               "Fichiers")
     rows: list[tuple[Cell, ...]] = [
-        (c.id, c.qpv_label, c.text, len(c.files), len(c.ready_files), bool(c.ready_files),
-         ", ".join(c.files) or None)
+        (c.id, c.qpv_label, c.text, c.dossiers, c.prets, bool(c.prets),
+         ", ".join(c.files) + (f" et {c.dossiers - len(c.files)} autre(s)" if c.dossiers > len(c.files) else "")
+         or None)
         for c in synthesis.priorities
     ]
     _table(sheet, header, rows)

@@ -2,8 +2,9 @@
 
 `TABLE` lists every rule by ID with the function that checks it (`module.function`, in this
 package), or only the module that declares it when its findings come from reading the file (the
-SCH rules: `reading/loading.py`, `core/checker.py` and `model/placeholders.py` find them; the LOT
-rules: `lot.batch_findings`, over the batch's synthesis). Severities,
+SCH rules: `reading/loading.py`, `core/checker.py` and `model/placeholders.py` find them). The
+LOT rules are checks like the others, whose context is the batch's synthesis (`batch=True`,
+run once per run after the dossiers). Severities,
 titles and explanations are in the registry: `cdv-check rules` and `cdv-check rules ID` show them.
 A test checks that this table and the registry agree: a new rule gets its line here.
 """
@@ -71,7 +72,7 @@ TABLE: dict[str, str] = {
     "IDN03": "identifiants.emails_valid",
     "IDN04": "identifiants.phones_french",
     # Le lot (the batch): checked across the dossiers of one run, from the synthesis.
-    "LOT01": "lot",  # the same action sent twice
-    "LOT02": "lot",  # one SIRET under two carrier names
-    "LOT03": "lot",  # a 2016 priority no ready dossier claims
+    "LOT01": "lot.same_action",
+    "LOT02": "lot.one_siret_two_names",
+    "LOT03": "lot.uncovered_priorities",
 }

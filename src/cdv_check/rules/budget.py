@@ -1,26 +1,29 @@
-"""BUD: the action's budget as the CERFA 12156*03 presents it (charges and produits by account).
-
-The accounts are those of the CERFA's budget table (plan comptable associatif), not a fact of one
-year's call: they are constants here, not référentiel data.
+"""BUD: the action's budget as the CERFA 12156*03 presents it (charges and produits by account);
+the arithmetic (accounts, totals) is the model's (model.cerfa), shared with the batch synthesis.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
+from cdv_check.model.cerfa import (
+    CHARGES_ACCOUNTS,
+    IN_KIND_CHARGES,
+    IN_KIND_PRODUITS,
+    PRODUITS_ACCOUNTS,
+    account_class,
+    marked_total,
+    total_of,
+)
 from cdv_check.model.dossier import Budget, LigneBudget
 from cdv_check.text.money import french_amount
 
 _SECTION = "CERFA 12156*03 : budget prévisionnel"
 
-CHARGES_ACCOUNTS = frozenset({"60", "61", "62", "63", "64", "65", "66", "67", "68"})
-PRODUITS_ACCOUNTS = frozenset({"70", "71", "72", "73", "74", "75", "76", "77", "78", "79"})
-IN_KIND_CHARGES = "86"
-IN_KIND_PRODUITS = "87"
 ACCEPTED = {
     "charges": CHARGES_ACCOUNTS | {IN_KIND_CHARGES},
     "produits": PRODUITS_ACCOUNTS | {IN_KIND_PRODUITS},
@@ -53,29 +56,11 @@ CERFA_ACCOUNTS = {
         "87": "Contributions volontaires en nature (bénévolat, prestations en nature)",
     },
 }
-_ACCOUNT = re.compile(r"[0-9]{2,}")
 _LEADING_DIGITS = re.compile(r"[0-9]{2,}")
 _SIDE_RANGE = {"charges": "60 à 68 et 86", "produits": "70 à 79 et 87"}
 
 
-def account_class(compte: str | None) -> str | None:
-    """The two-digit CERFA account of `compte` (« 6064 » → « 60 »); None if not all digits."""
-    if compte is None:
-        return None
-    text = compte.strip()
-    return text[:2] if _ACCOUNT.fullmatch(text) else None
-
-
-def _total(lines: Iterable[LigneBudget], accounts: frozenset[str]) -> Decimal:
-    """Sum of the lines whose account is in `accounts`. A line whose account or amount was
-    refused or is missing never reaches here: the rules that total declare what they read, and
-    are not run over a refused value (core.checker)."""
-    return sum((line.montant for line in lines if account_class(line.compte) in accounts and line.montant is not None),
-               Decimal(0))
-
-
-total_of = _total
-"""The same, for the batch synthesis (the action's cost, the contributions in kind)."""
+_total = total_of
 
 
 def _budget(ctx: Context) -> Budget | None:
@@ -247,7 +232,7 @@ def requested_consistent(ctx: Context) -> Iterator[Issue]:
             "Indiquez le total demandé au titre du Contrat de Ville.",
             where,
         )
-    marked = _marked_total(budget.produits)
+    marked = marked_total(budget.produits)
     if marked is not None and marked != asked:
         yield Issue(
             f"Subvention demandée {french_amount(asked)}, mais les produits marqués "
@@ -265,13 +250,6 @@ def requested_consistent(ctx: Context) -> Iterator[Issue]:
             "ou les charges.",
             where,
         )
-
-
-def _marked_total(produits: list[LigneBudget] | None) -> Decimal | None:
-    if produits is None:
-        return None
-    return sum((line.montant for line in produits if line.politique_de_la_ville is True and line.montant is not None),
-               Decimal(0))
 
 
 @rule("BUD04", Severity.ERROR, section=_SECTION, title="Compte ou montant invalide", refuses=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
-from cdv_check.model.dossier import Personne, Porteur, blank, unspaced
+from cdv_check.model.dossier import Personne, Porteur, blank, siret_form, unspaced
 from cdv_check.reading.loading import Loc
 
 _SECTION = "CERFA 12156*03 : identification"
@@ -54,7 +54,7 @@ def siret_valid(ctx: Context) -> Iterator[Issue]:
         )
         return
     shown = (porteur.siret or "").strip()
-    digits = unspaced(shown)
+    digits = siret_form(shown)
     if not digits.isdigit() or not digits.isascii():
         yield Issue(
             f"SIRET « {shown} » : seuls des chiffres (et des espaces) sont permis.",

@@ -1,8 +1,10 @@
-"""LOT: the batch, checked across the dossiers of one run (reported in the synthesis).
+"""LOT: the batch, checked across the dossiers of one run.
 
 These rules read no dossier alone: they compare the dossiers of a batch of two or more, from what
-the synthesis gathered (`core.synthesis.Builder`). They are registered like the others, so that
-`cdv-check rules LOT01`, `--select` and `--ignore` know them.
+the synthesis gathered (`core.synthesis.Builder`), in the engine's second pass. They are ordinary
+registered rules (`batch=True`): `cdv-check rules LOT01`, `--select`, `--ignore` and
+`--min-severity` treat them as the others, and their findings are the same `Finding`, naming the
+files they concern (`files`) and placed nowhere in a file.
 """
 
 from __future__ import annotations
@@ -10,22 +12,44 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from cdv_check.core.findings import Severity
-from cdv_check.core.registry import declare
+from cdv_check.core.findings import Issue, Severity
+from cdv_check.core.registry import BatchContext, rule
 from cdv_check.text.french import join_fr, plural, quoted, shorten
 
 if TYPE_CHECKING:
-    from cdv_check.core.synthesis import BatchFinding, Builder, Coverage
+    from cdv_check.core.synthesis import Builder, Coverage
 
 _SECTION_SENT = "4 Modalités de dépôt (une demande par action)"
 _SECTION_PRIORITIES = "2 Les priorités de l'appel à projets (priorités par QPV)"
 
-declare(
-    "LOT01",
-    Severity.WARNING,
-    section=_SECTION_SENT,
-    title="Même action envoyée deux fois",
-    explanation="""
+
+def _some(files: list[str], most: int = 3, count: int | None = None) -> str:
+    """A few file names between « », and how many more (of `count`, when only the first few of
+    them are kept)."""
+    total = len(files) if count is None else count
+    shown = [quoted(f) for f in files[:most]]
+    if total > most:
+        shown.append(plural(total - most, "autre"))
+    return join_fr(shown)
+
+
+def duplicate_groups(builder: Builder) -> Iterator[tuple[str, list[str], str | None]]:
+    """Groups of dossiers sent twice: (why, files, title); a group of the same content is not
+    reported again as the same SIRET and title."""
+    content_groups = list(builder.same_content.values())
+    for files in content_groups:
+        yield "content", files, None
+    for key, files in builder.same_title.items():
+        if any(set(files) <= set(group) for group in content_groups):
+            continue
+        yield "title", files, builder.titles.get(key)
+
+
+@rule("LOT01", Severity.WARNING,
+      section=_SECTION_SENT, title="Même action envoyée deux fois",
+      batch=True)
+def same_action(ctx: BatchContext) -> Iterator[Issue]:
+    """
     L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA
     12156*03 saisi en ligne » (4 Modalités de dépôt) : une action, une demande.
 
@@ -52,15 +76,29 @@ declare(
 
     Que faire : gardez un seul dossier par action (le plus récent) et retirez les autres du lot ;
     si ce sont deux actions différentes, donnez-leur des intitulés qui les distinguent.
-    """,
-)
+    """
+    for why, files, title in duplicate_groups(ctx.batch):
+        if why == "content":
+            message = f"Même dossier envoyé {len(files)} fois : {_some(files, 6)} disent la même chose."
+        else:
+            message = (
+                f"Même action envoyée {len(files)} fois : {_some(files, 6)} ont le même "
+                f"SIRET et le même intitulé {quoted(shorten(title or '', 60))}."
+            )
+        message += f" Seul {quoted(files[0])}, le premier du lot, compte dans les totaux."
+        yield Issue(
+            message,
+            "Gardez un seul dossier par action et retirez les autres du lot ; s'il s'agit de deux "
+            "actions différentes, donnez-leur des intitulés qui les distinguent.",
+            files=tuple(files),
+        )
 
-declare(
-    "LOT02",
-    Severity.WARNING,
-    section=_SECTION_SENT,
-    title="Un SIRET sous deux noms de porteur",
-    explanation="""
+
+@rule("LOT02", Severity.WARNING,
+      section=_SECTION_SENT, title="Un SIRET sous deux noms de porteur",
+      batch=True)
+def one_siret_two_names(ctx: BatchContext) -> Iterator[Issue]:
+    """
     L'appel : « Les porteurs de projets de la Politique de la Ville sont des associations, des
     bailleurs, des collectivités territoriales ou des établissements publics » (3.1 Critères
     d'éligibilité) :
@@ -84,22 +122,35 @@ declare(
 
     Que faire : vérifiez le SIRET de chaque porteur (avis de situation SIRENE) et écrivez le nom
     de la structure de la même façon dans tous ses dossiers.
-    """,
-)
+    """
+    for carrier in ctx.batch.carriers.values():
+        if carrier.siret is None or len(carrier.names_seen) < 2:
+            continue
+        seen = carrier.names_seen.values()
+        named = [f"{quoted(shorten(n.name, 50))} ({_some(n.files, count=n.count)})" for n in seen]
+        named_files = tuple(f for n in seen for f in n.files)
+        yield Issue(
+            f"Le SIRET {carrier.siret} est donné sous {plural(len(named), 'nom')} de porteur : "
+            f"{join_fr(named)}.",
+            "Vérifiez le SIRET de chaque porteur (avis de situation SIRENE) et écrivez le nom de la "
+            "structure de la même façon dans tous ses dossiers.",
+            files=named_files,
+        )
 
-declare(
-    "LOT03",
-    Severity.INFO,
-    section=_SECTION_PRIORITIES,
-    title="Priorité 2016 qu'aucun dossier prêt ne reprend",
-    explanation="""
+
+@rule("LOT03", Severity.INFO,
+      section=_SECTION_PRIORITIES, title="Priorité 2016 qu'aucun dossier prêt ne reprend",
+      batch=True)
+def uncovered_priorities(ctx: BatchContext) -> Iterator[Issue]:
+    """
     L'appel : « Lors d'ateliers de travail par quartiers, sur la base des 3 piliers du Contrat de
     Ville, des priorités ont été définies par QPV » (2 Les priorités de l'appel à projets).
 
     Ce qui est vérifié : dans un lot de deux dossiers ou plus, les priorités 2016 (d'un QPV ou de
     « Tous QPV ») qu'aucun dossier prêt du lot (sans erreur) ne cite dans action.priorites, en un
     constat par QPV qui les nomme toutes. Un conseil pour le comité de programmation, pas un
-    défaut d'un dossier.
+    défaut d'un dossier. Il n'est donné que sur le programme entier (un dossier ou un motif) :
+    pas sur une liste de fichiers (pre-commit, fichiers changés d'un diff).
 
     Exemple refusé :
         # aucun dossier prêt du lot ne cite cette priorité de Borny
@@ -116,62 +167,19 @@ declare(
     Que faire : signalez la priorité aux porteurs des quartiers concernés, ou aidez un dossier à
     corriger qui la reprend à être complété ; la grille des priorités du rapport (html, xlsx) dit
     qui cite quoi.
-    """,
-)
-
-
-def _some(files: list[str], most: int = 3) -> str:
-    """A few file names between « », and how many more."""
-    shown = [quoted(f) for f in files[:most]]
-    if len(files) > most:
-        shown.append(plural(len(files) - most, "autre"))
-    return join_fr(shown)
-
-
-def batch_findings(builder: Builder) -> Iterator[BatchFinding]:
-    """The LOT findings of a batch, from what the synthesis gathered."""
-    from cdv_check.core.synthesis import BatchFinding, duplicate_groups
-
-    for why, files, title in duplicate_groups(builder):
-        if why == "content":
-            message = f"Même dossier envoyé {len(files)} fois : {_some(files, 6)} disent la même chose."
-        else:
-            message = (
-                f"Même action envoyée {len(files)} fois : {_some(files, 6)} ont le même "
-                f"SIRET et le même intitulé {quoted(shorten(title or '', 60))}."
-            )
-        message += f" Seul {quoted(files[0])}, le premier du lot, compte dans les totaux."
-        yield BatchFinding(
-            "LOT01", Severity.WARNING, message,
-            "Gardez un seul dossier par action et retirez les autres du lot ; s'il s'agit de deux "
-            "actions différentes, donnez-leur des intitulés qui les distinguent.",
-            tuple(files),
-        )
-    for carrier in builder.carriers.values():
-        if carrier.siret is None or not carrier.others:
-            continue
-        by_name = carrier.files_by_name()
-        named = [f"{quoted(shorten(name, 50))} ({_some(by_name[key])})" for key, name in carrier.names.items()]
-        named_files = tuple(f for key in carrier.names for f in by_name[key])
-        yield BatchFinding(
-            "LOT02", Severity.WARNING,
-            f"Le SIRET {carrier.siret} est donné sous {plural(len(named), 'nom')} de porteur : "
-            f"{join_fr(named)}.",
-            "Vérifiez le SIRET de chaque porteur (avis de situation SIRENE) et écrivez le nom de la "
-            "structure de la même façon dans tous ses dossiers.",
-            named_files,
-        )
+    """
+    if not ctx.whole:  # a list of files (pre-commit, a diff): not the whole programme
+        return
     uncovered: dict[str, list[Coverage]] = {}
-    for coverage in builder.priorities.values():
-        if not coverage.ready_files:
+    for coverage in ctx.batch.priorities.values():
+        if not coverage.prets:
             uncovered.setdefault(coverage.qpv_label, []).append(coverage)
     for label, coverages in uncovered.items():
         listed = join_fr([
-            c.id + (f" (citée par {plural(len(c.files), 'dossier')} à corriger)" if c.files else "")
+            c.id + (f" (citée par {plural(c.dossiers, 'dossier')} à corriger)" if c.dossiers else "")
             for c in coverages
         ])
-        yield BatchFinding(
-            "LOT03", Severity.INFO,
+        yield Issue(
             f"{label} : {plural(len(coverages), 'priorité')} 2016 qu'aucun dossier prêt du lot ne "
             f"reprend : {listed}.",
             "Pour le comité : signalez-les aux porteurs des quartiers concernés, ou aidez un dossier "
