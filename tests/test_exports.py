@@ -20,8 +20,11 @@ from typing import Any
 
 import pytest
 
-from cdv_check.reporters.table import COLUMNS
+from cdv_check.model.referentiel import load
+from cdv_check.reporters.table import columns
 from mixed_batch import FORMULA_TITLE, HOSTILE_TITLE, run
+
+COLUMNS = columns(load())
 
 LABELS = {"pret": "prêt", "a_corriger": "à corriger", "illisible": "illisible", "doublon": "doublon possible"}
 

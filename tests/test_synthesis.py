@@ -43,6 +43,7 @@ def test_each_dossier_says_what_it_asks_for(mixed_batch: list[str]) -> None:
         "debut": "2016-02-01", "fin": "2016-12-15", "beneficiaires": 24, "beneficiaires_qpv": 22,
         "cout_total": "9400.00", "contributions_nature": "1000.00", "subvention_demandee": "7000.00",
         "date_depot": "2016-01-06", "statut": "pret",
+        "financeurs": {"etat": "4000.00", "ville-de-metz": "3000.00"}, "subvention_precedente": None,
     }
     unreadable = dossiers["lot/f-illisible.yaml"]
     assert unreadable["statut"] == "illisible"

@@ -30,7 +30,7 @@ from cdv_check.reading.limits import DEFAULT_LIMITS
 from cdv_check.text.safety import unicode_only
 
 if TYPE_CHECKING:
-    from cdv_check.model.dossier import Dossier
+    from cdv_check.model.dossier import Budget, Dossier
     from cdv_check.model.referentiel import Referentiel
 
 READY = "pret"
@@ -53,6 +53,9 @@ METHOD_SHORT = (
     "total général."
 )
 ZERO = Decimal(0)
+UNSPECIFIED = "non_precise"
+"""The key of the amounts that name no funder of the référentiel (JSON, columns)."""
+UNSPECIFIED_LABEL = "Financeur non précisé"
 
 
 def money(amount: Decimal | None) -> str | None:
@@ -86,6 +89,11 @@ class Demande(NamedTuple):
     date_depot: date | None = None
     content_key: bytes | None = None
     """A digest of the dossier's data (comments and layout aside), for LOT01."""
+    financeurs: tuple[tuple[str | None, Decimal], ...] = ()
+    """What is asked of each funder of the référentiel (None: « non précisé »): the products
+    marked politique_de_la_ville that name it; the rest of subvention_demandee is « non
+    précisé », so that the amounts add up to it. Empty when the requested amount is unknown."""
+    subvention_precedente: Decimal | None = None
 
     def as_json(self, statut: str) -> dict[str, Any]:
         """The `dossier` object of the JSON report."""
@@ -112,6 +120,8 @@ class Demande(NamedTuple):
             "subvention_demandee": money(self.subvention_demandee),
             "date_depot": _iso(self.date_depot),
             "statut": statut,
+            "financeurs": {UNSPECIFIED if key is None else key: money(amount) for key, amount in self.financeurs},
+            "subvention_precedente": money(self.subvention_precedente),
         }
 
 
@@ -173,7 +183,27 @@ def demande_of(model: Dossier | None, ref: Referentiel, key: bytes | None) -> De
         subvention_demandee=budget.subvention_demandee if budget else None,
         date_depot=model.date_depot,
         content_key=key,
+        financeurs=_funders(budget, ref) if budget else (),
+        subvention_precedente=budget.subvention_precedente if budget else None,
     )
+
+
+def _funders(budget: Budget, ref: Referentiel) -> tuple[tuple[str | None, Decimal], ...]:
+    """What the dossier asks of each funder (see `Demande.financeurs`)."""
+    asked = budget.subvention_demandee
+    if asked is None:
+        return ()
+    amounts: dict[str | None, Decimal] = {}
+    for line in budget.produits or []:
+        if line.politique_de_la_ville is not True or line.montant is None or not line.financeur:
+            continue
+        funder = ref.financeur_by_spelling(line.financeur)
+        if funder is not None:
+            amounts[funder.id] = amounts.get(funder.id, ZERO) + line.montant
+    rest = asked - sum(amounts.values(), ZERO)
+    if rest or not amounts:
+        amounts[None] = rest
+    return tuple(amounts.items())
 
 
 def _text(value: str | None) -> str | None:
@@ -359,10 +389,20 @@ class Synthesis(NamedTuple):
     by_transversal_axis: list[Row]
     carriers: list[Carrier]
     priorities: list[Coverage]
+    by_funder: list[Row]
+    """Per funder of the référentiel, and a last row (key None) for « non précisé »."""
+    by_funder_qpv: list[tuple[Row, list[Row]]]
+    """Per funder, its amounts per QPV (split as by_qpv's)."""
+    by_funder_axis: list[tuple[Row, list[Row]]]
     findings: list[Finding]
     """The LOT findings shown (selected, at or above --min-severity, within the cap)."""
     counts: dict[str, int]
     """Every LOT finding by severity, shown or not (exit codes count them all)."""
+
+    @property
+    def funder_labels(self) -> list[str]:
+        """The funders' names, in the référentiel's order, « non précisé » last."""
+        return [row.label for row in self.by_funder]
 
     @property
     def uncovered(self) -> list[Coverage]:
@@ -388,8 +428,25 @@ class Synthesis(NamedTuple):
             "par_porteur": [c.as_json() for c in self.carriers],
             "priorites": [c.as_json() for c in self.priorities],
             "priorites_non_couvertes": [c.id for c in self.uncovered],
+            "par_financeur": [_funder_json(r) for r in self.by_funder],
+            "par_financeur_qpv": [
+                {"cle": _funder_key(f), "libelle": f.label, "par_qpv": [r.as_json() for r in rows]}
+                for f, rows in self.by_funder_qpv
+            ],
+            "par_financeur_axe_strategique": [
+                {"cle": _funder_key(f), "libelle": f.label, "par_axe_strategique": [r.as_json() for r in rows]}
+                for f, rows in self.by_funder_axis
+            ],
             "findings": [f.as_json() for f in self.findings],
         }
+
+
+def _funder_key(row: Row) -> str:
+    return UNSPECIFIED if row.key is None else row.key
+
+
+def _funder_json(row: Row) -> dict[str, Any]:
+    return row.as_json() | {"cle": _funder_key(row)}
 
 
 def shares(amount: Decimal, parts: int) -> list[Decimal]:
@@ -426,6 +483,14 @@ class Builder:
         self.by_transversal = _rows(
             [(a.id, a.libelle) for a in ref.appel.axes_transversaux], "Aucun axe transversal"
         )
+        self.by_funder = _rows([(f.id, f.nom) for f in ref.financeurs], UNSPECIFIED_LABEL)
+        self.by_funder_qpv = {
+            key: _rows([(q.slug, q.nom) for q in ref.qpv], "Aucun QPV reconnu") for key in self.by_funder
+        }
+        self.by_funder_axis = {
+            key: _rows([(a.code, a.intitule) for a in ref.annexe1], "Aucun objectif de l'Annexe 1")
+            for key in self.by_funder
+        }
         self.carriers: dict[str | None, Carrier] = {}
         self.priorities = {
             p.id: Coverage(p.id, p.qpv, _qpv_label(ref, p.qpv), p.texte) for p in ref.priorites
@@ -463,6 +528,11 @@ class Builder:
         _split(self.by_qpv, demande.quartiers, amount, ready)
         _split(self.by_axis, demande.axes_strategiques, amount, ready)
         _split(self.by_transversal, demande.axes_transversaux, amount, ready)
+        for key, share in demande.financeurs:
+            key = key if key in self.by_funder else None
+            _split(self.by_funder, (key,) if key is not None else (), share, ready)
+            _split(self.by_funder_qpv[key], demande.quartiers, share, ready)
+            _split(self.by_funder_axis[key], demande.axes_strategiques, share, ready)
         return statut
 
     def _carrier(self, file: str, demande: Demande, amount: Decimal, ready: bool) -> None:
@@ -515,6 +585,9 @@ class Builder:
             by_transversal_axis=list(self.by_transversal.values()),
             carriers=sorted(self.carriers.values(), key=lambda c: (c.siret is None, c.siret or "")),
             priorities=list(self.priorities.values()),
+            by_funder=list(self.by_funder.values()),
+            by_funder_qpv=[(self.by_funder[k], list(rows.values())) for k, rows in self.by_funder_qpv.items()],
+            by_funder_axis=[(self.by_funder[k], list(rows.values())) for k, rows in self.by_funder_axis.items()],
             findings=screen(found, self.min_severity, self.cap).shown,
             counts=counts,
         )

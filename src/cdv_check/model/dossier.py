@@ -296,12 +296,18 @@ class LigneBudget(_Part):
     politique_de_la_ville: Booleen | None = optional(
         "Produit demandé au titre de la politique de la ville (oui/non)"
     )
+    financeur: Texte | None = optional(
+        "Produits : le financeur de la ligne, par son identifiant ou son nom dans le référentiel"
+    )
 
 
 class Budget(_Part):
     charges: list[LigneBudget] | None = required("Charges (comptes 60 à 68 et 86)")
     produits: list[LigneBudget] | None = required("Produits (comptes 70 à 79 et 87)")
     subvention_demandee: Montant | None = required("Total demandé au titre du Contrat de Ville")
+    subvention_precedente: Montant | None = optional(
+        "Renouvellement : montant accordé l'année précédente au titre de la politique de la ville"
+    )
 
 
 def _known_piece(value: str, info: ValidationInfo) -> str:

@@ -377,6 +377,17 @@ class Subvention(_Frozen):
         return self
 
 
+class Financeur(_Frozen):
+    """A funder of the call (a signatory or co-financer) that a budget product line may name."""
+
+    id: str
+    nom: str
+    variantes: list[str] = Field(default=[], description="other names a dossier may give it")
+
+    def spellings(self) -> list[str]:
+        return [self.id, self.nom, *self.variantes]
+
+
 class Seuils(_Frozen):
     besoin_longueur_min: int = Field(ge=0)
     textes_longueur_min: dict[str, int] = Field(
@@ -415,6 +426,9 @@ class Referentiel(_Frozen):
     subvention: Subvention | None = None
     seuils: Seuils
     textes_a_completer: TextesACompleter
+    financeurs: list[Financeur] = Field(
+        default=[], description="the call's funders, that a product line names (budget.produits[].financeur)"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "Referentiel":
@@ -457,6 +471,18 @@ class Referentiel(_Frozen):
                 spellings.add(fold(f"{q.nom} {q.commune}"))
             for spelling in spellings:
                 index[spelling] = (*index.get(spelling, ()), q)
+        return index
+
+    def financeur_by_spelling(self, text: str) -> Financeur | None:
+        """The funder a product line names, by its id, name or a variant (case and accents aside)."""
+        return self._financeur_by_folded.get(fold(text))
+
+    @cached_property
+    def _financeur_by_folded(self) -> dict[str, Financeur]:
+        index: dict[str, Financeur] = {}
+        for f in self.financeurs:
+            for spelling in f.spellings():
+                index.setdefault(fold(spelling), f)
         return index
 
     def qpv_in_commune(self, text: str) -> list[Qpv]:
@@ -534,6 +560,7 @@ def _cross_references(ref: "Referentiel") -> Iterator[tuple[Loc, str]]:
     yield from _duplicates(("statuts_porteur",), "id", [s.id for s in ref.statuts_porteur])
     yield from _duplicates(("pieces",), "id", [p.id for p in ref.pieces])
     yield from _pieces(ref.pieces)
+    yield from _duplicates(("financeurs",), "id", [f.id for f in ref.financeurs])
 
 
 def _objectives(ref: "Referentiel") -> Iterator[tuple[Loc, str]]:

@@ -17,7 +17,7 @@ from typing import Any
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
 from cdv_check.model.referentiel import Referentiel
-from cdv_check.reporters.table import COLUMNS, Cell, Row, row_of
+from cdv_check.reporters.table import Cell, Row, columns, row_of
 from cdv_check.text.safety import clean
 
 BOM = "\ufeff"
@@ -61,7 +61,7 @@ class CsvReporter:
         synthesis = summary.finish()
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow(COLUMNS)
+        writer.writerow(columns(self.ref))
         for row in self.rows:
             writer.writerow([french_cell(v) for v in row.values(synthesis)])
         return BOM + buffer.getvalue()

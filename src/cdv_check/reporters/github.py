@@ -15,7 +15,7 @@ from typing import Any
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.summary import Summary
-from cdv_check.core.synthesis import METHOD
+from cdv_check.core.synthesis import METHOD, Synthesis
 from cdv_check.reporters import omitted_line
 from cdv_check.reporters.text import batch_tally
 from cdv_check.text.french import plural
@@ -124,6 +124,22 @@ def md(text: str | None) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
+def _funder_table(synthesis: Synthesis) -> list[str]:
+    """Per QPV, one column per funder asked (each column adds up to its funder's total)."""
+    asked = [(funder, rows) for funder, rows in synthesis.by_funder_qpv if funder.dossiers]
+    if not asked:
+        return []
+    lines = ["", "### Par financeur", "",
+             "| QPV | " + " | ".join(md(f.label) for f, _ in asked) + " |",
+             "| --- |" + " ---: |" * len(asked)]
+    for index, row in enumerate(asked[0][1]):
+        if any(rows[index].dossiers for _, rows in asked):
+            lines.append(f"| {md(row.label)} | "
+                         + " | ".join(french_amount(rows[index].subvention_demandee) for _, rows in asked) + " |")
+    lines.append("| **Total** | " + " | ".join(f"**{french_amount(f.subvention_demandee)}**" for f, _ in asked) + " |")
+    return lines
+
+
 def job_summary(summary: Summary, failing: list[tuple[str, str | None, dict[str, int]]]) -> str:
     """The Markdown job summary: totals, the dossiers to fix, the batch findings (cli.md)."""
     synthesis = summary.finish()
@@ -148,6 +164,7 @@ def job_summary(summary: Summary, failing: list[tuple[str, str | None, dict[str,
         if row.dossiers:
             lines.append(f"| {md(row.label)} | {row.dossiers} | {french_amount(row.subvention_demandee)} | "
                          f"{french_amount(row.subvention_prets)} |")
+    lines += _funder_table(synthesis)
     if failing:
         lines += ["", f"### Dossiers à corriger ({len(failing)})", "",
                   "| dossier | intitulé | erreurs | avertissements |", "| --- | --- | ---: | ---: |"]

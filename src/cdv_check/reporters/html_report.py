@@ -88,7 +88,13 @@ def _text(value: Any) -> str:
 
 
 def _request(dossier: _Dossier, synthesis: Synthesis) -> dict[str, Any]:
-    values: dict[str, Any] = dict(zip(_KEYS, dossier.row.values(synthesis), strict=True))
+    cells = dossier.row.values(synthesis)
+    values: dict[str, Any] = dict(zip(_KEYS, cells[:len(_KEYS)], strict=True))
+    labels, previous, *asked = cells[len(_KEYS):]
+    values["objectifs_libelles"] = labels
+    values["subvention_precedente"] = previous
+    values["financeurs"] = [(label, amount) for label, amount in zip(synthesis.funder_labels, asked, strict=True)
+                            if amount]
     values["statut_code"] = dossier.row.statut
     values["findings"] = dossier.findings
     values["omitted"] = dossier.omitted
@@ -109,7 +115,8 @@ def _breakdowns(synthesis: Synthesis) -> list[tuple[str, list[dict[str, Any]]]]:
     out = []
     for title, rows, coded in (("Par quartier (QPV)", synthesis.by_qpv, False),
                                ("Par axe stratégique", synthesis.by_strategic_axis, True),
-                               ("Par axe transversal", synthesis.by_transversal_axis, False)):
+                               ("Par axe transversal", synthesis.by_transversal_axis, False),
+                               ("Par financeur", synthesis.by_funder, False)):
         out.append((title, [_bar(r, grand, coded) for r in rows if r.key is not None or r.dossiers]))
     return out
 

@@ -11,7 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from cdv_check.core.synthesis import STATUS_LABELS
+from cdv_check.core.synthesis import STATUS_LABELS, UNSPECIFIED_LABEL
+from cdv_check.model.dossier import siret_grouped
 
 if TYPE_CHECKING:
     from cdv_check.core.checker import DossierResult
@@ -28,6 +29,24 @@ COLUMNS: tuple[str, ...] = (
     "Avertissements", "Conseils", "Constats du lot",
 )
 AMOUNT_COLUMNS = frozenset({"Coût total", "Contributions en nature", "Subvention demandée"})
+LABELS_COLUMN = "Objectifs (libellés)"
+PREVIOUS_COLUMN = "Subvention de l'an dernier"
+FUNDER_PREFIX = "Demandé à "
+
+
+def funder_columns(ref: Referentiel) -> tuple[str, ...]:
+    """One column per funder of the référentiel, and one for what names none."""
+    return (*(FUNDER_PREFIX + f.nom for f in ref.financeurs), UNSPECIFIED_LABEL)
+
+
+def columns(ref: Referentiel) -> tuple[str, ...]:
+    """The table's columns: COLUMNS, then the objectives' labels, last year's amount of a renewal,
+    and the amount asked of each funder (they add up to « Subvention demandée »)."""
+    return (*COLUMNS, LABELS_COLUMN, PREVIOUS_COLUMN, *funder_columns(ref))
+
+
+def amount_columns(ref: Referentiel) -> frozenset[str]:
+    return AMOUNT_COLUMNS | {PREVIOUS_COLUMN, *funder_columns(ref)}
 DATE_COLUMNS = frozenset({"Début", "Fin", "Date de dépôt"})
 COUNT_COLUMNS = frozenset({"Bénéficiaires", "dont habitants des QPV", "Erreurs", "Avertissements", "Conseils"})
 
@@ -40,10 +59,25 @@ class Row:
     statut: str
     cells: tuple[Cell, ...]
     """The values of COLUMNS but the last (the batch findings, known at the end)."""
+    extras: tuple[Cell, ...] = ()
+    """The values of the columns after COLUMNS (see `columns`)."""
 
     def values(self, synthesis: Synthesis) -> tuple[Cell, ...]:
         rules = sorted({f.rule for f in synthesis.findings_about(self.file)})
-        return (*self.cells, ", ".join(rules) or None)
+        return (*self.cells, ", ".join(rules) or None, *self.extras)
+
+
+_LABELS: dict[int, tuple[Referentiel, dict[str, str]]] = {}
+
+
+def objective_labels(ref: Referentiel) -> dict[str, str]:
+    """Code → label of every objective of the référentiel, made once per référentiel."""
+    known = _LABELS.get(id(ref))
+    if known is None or known[0] is not ref:
+        from cdv_check.model.referentiel import walk
+
+        known = _LABELS[id(ref)] = (ref, {p.code: p.libelle for p in walk(ref.annexe1) if p.code is not None})
+    return known[1]
 
 
 def row_of(result: DossierResult, ref: Referentiel) -> Row:
@@ -55,7 +89,7 @@ def row_of(result: DossierResult, ref: Referentiel) -> Row:
         STATUS_LABELS[result.statut],
         d.porteur_nom,
         d.porteur_sigle,
-        d.siret,
+        siret_grouped(d.siret) if d.siret else None,  # as INSEE prints it: a spreadsheet keeps it as text
         d.porteur_statut,
         d.intitule,
         d.nouvelle,
@@ -76,4 +110,12 @@ def row_of(result: DossierResult, ref: Referentiel) -> Row:
         counts["warning"],
         counts["info"],
     )
-    return Row(result.file, result.statut, cells)
+    asked = dict(d.financeurs)
+    labels = objective_labels(ref) if d.objectifs else {}
+    extras: tuple[Cell, ...] = (
+        " ; ".join(f"{code} {labels[code]}" if code in labels else code for code in d.objectifs) or None,
+        d.subvention_precedente,
+        *(asked.get(f.id) for f in ref.financeurs),
+        asked.get(None),
+    )
+    return Row(result.file, result.statut, cells, extras)

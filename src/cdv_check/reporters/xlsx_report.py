@@ -13,7 +13,7 @@ from cdv_check.core.summary import Summary
 from cdv_check.core.synthesis import METHOD, Synthesis
 from cdv_check.core.synthesis import Row as TotalRow
 from cdv_check.model.referentiel import Referentiel
-from cdv_check.reporters.table import AMOUNT_COLUMNS, COLUMNS, DATE_COLUMNS, Cell, Row, row_of
+from cdv_check.reporters.table import DATE_COLUMNS, Cell, Row, amount_columns, columns, row_of
 from cdv_check.text.safety import clean
 
 if TYPE_CHECKING:
@@ -49,8 +49,11 @@ class XlsxReporter:
         requests = book.active
         assert requests is not None
         requests.title = "Demandes"
-        _table(requests, COLUMNS, [row.values(synthesis) for row in self.rows],
-               amounts={COLUMNS.index(c) for c in AMOUNT_COLUMNS}, dates={COLUMNS.index(c) for c in DATE_COLUMNS})
+        header = columns(self.ref)
+        amounts = amount_columns(self.ref)
+        _table(requests, header, [row.values(synthesis) for row in self.rows],
+               amounts={i for i, c in enumerate(header) if c in amounts},
+               dates={i for i, c in enumerate(header) if c in DATE_COLUMNS})
         batch: list[tuple[Cell, ...]] = [
             (file, f.rule, f.severity.label, None, None, None, f.text)
             for f in synthesis.findings for file in (f.files or ("(lot)",))
@@ -108,8 +111,12 @@ def _totals(sheet: Worksheet, synthesis: Synthesis) -> None:
          synthesis.ready.dossiers, synthesis.ready.subvention_demandee),
     ]
     for name, breakdown in (("QPV", synthesis.by_qpv), ("Axe stratégique", synthesis.by_strategic_axis),
-                            ("Axe transversal", synthesis.by_transversal_axis)):
+                            ("Axe transversal", synthesis.by_transversal_axis), ("Financeur", synthesis.by_funder)):
         rows.extend(_total_row(name, r) for r in breakdown)
+    for name, crossed in (("Financeur × QPV", synthesis.by_funder_qpv),
+                          ("Financeur × axe stratégique", synthesis.by_funder_axis)):
+        for funder, breakdown in crossed:
+            rows.extend(_total_row(f"{name} : {funder.label}", r) for r in breakdown if r.dossiers)
     for carrier in synthesis.carriers:
         rows.append(("Porteur (SIRET)", carrier.siret, " / ".join(carrier.names.values()) or None,
                      carrier.dossiers, carrier.subvention_demandee, carrier.prets, None))

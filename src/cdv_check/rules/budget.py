@@ -4,6 +4,7 @@ the arithmetic (accounts, totals) is the model's (model.cerfa), shared with the 
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -20,6 +21,7 @@ from cdv_check.model.cerfa import (
     total_of,
 )
 from cdv_check.model.dossier import Budget, LigneBudget
+from cdv_check.model.referentiel import Referentiel, fold
 from cdv_check.text.money import french_amount
 
 _SECTION = "CERFA 12156*03 : budget prévisionnel"
@@ -262,7 +264,10 @@ def accounts_valid(ctx: Context) -> Iterator[Issue]:
     Ce qui est vérifié : chaque ligne a un compte du CERFA de son côté (pas de 7x dans les
     charges, de 65 dans les produits, de « 99 ») et un montant qui n'est pas négatif. Un compte
     s'écrit avec ses deux chiffres (« 64 ») ; un sous-compte plus long (« 6064 ») est accepté
-    quand ses deux premiers chiffres sont permis.
+    quand ses deux premiers chiffres sont permis. Une ligne de produits qui nomme son financeur
+    (« financeur: ») nomme un financeur du référentiel, par son identifiant ou son nom
+    (majuscules et accents mis à part) ; sans financeur, sa part est « non précisé » dans la
+    synthèse.
 
     Exemple refusé :
 
@@ -287,6 +292,33 @@ def accounts_valid(ctx: Context) -> Iterator[Issue]:
     for side, lines in (("charges", budget.charges), ("produits", budget.produits)):
         for index, line in enumerate(lines or []):
             yield from _line_issues(side, index, line)
+            if line.financeur is not None and line.financeur.strip():
+                yield from _funder_issues(ctx.ref, side, index, line.financeur)
+
+
+def _funder_issues(ref: Referentiel, side: str, index: int, named: str) -> Iterator[Issue]:
+    where = ("budget", side, index, "financeur")
+    if side == "charges":
+        yield Issue(
+            f"Financeur « {named} » sur une ligne de charges : un financeur se donne sur une ligne "
+            "de produits.",
+            "Retirez « financeur: » de cette charge, ou mettez-le sur le produit qu'il finance.",
+            where,
+        )
+        return
+    if ref.financeur_by_spelling(named) is not None:
+        return
+    folded = {fold(spelling): f for f in ref.financeurs for spelling in f.spellings()}
+    meant = [folded[k] for k in difflib.get_close_matches(fold(named), list(folded), n=1, cutoff=0.6)]
+    listed = ", ".join(f"« {f.id} » ({f.nom})" for f in ref.financeurs)
+    yield Issue(
+        f"Financeur « {named} » inconnu du référentiel"
+        + (f" : vouliez-vous dire « {meant[0].id} » ({meant[0].nom}) ?" if meant else "."),
+        f"Nommez le financeur par son identifiant ou son nom : {listed}"
+        + " ; sans financeur, la ligne compte dans « non précisé »." if ref.financeurs
+        else "Ce référentiel ne nomme aucun financeur : retirez « financeur: » de la ligne.",
+        where,
+    )
 
 
 def _line_issues(side: str, index: int, line: LigneBudget) -> Iterator[Issue]:
