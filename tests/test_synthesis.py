@@ -226,7 +226,7 @@ def test_junit_and_sarif_attach_batch_findings_to_the_dossiers_they_name(mixed_b
     for file in copies[:2]:
         assert "LOT01 avertissement" in (cases[file].findtext("system-out") or "")
     assert "LOT01" not in (cases[copies[2]].findtext("system-out") or "")
-    assert "LOT03 conseil" in (suite.findtext("system-out") or "")
+    assert suite.findtext("system-out") is None  # a list of files: not the whole programme, no LOT03
     strict = ET.fromstring(run("--format", "junit", "--strict", *copies).stdout).find("testsuite")
     assert strict is not None and strict.get("failures") == "2"
     failed = [c.get("name") for c in strict.iter("testcase") if c.find("failure") is not None]
@@ -281,3 +281,12 @@ def test_what_a_dossier_asks_is_valid_unicode_whatever_reached_the_model() -> No
     assert demande.porteur_nom == "Assoc \ufffd"
     assert demande.priorites == ("p\ufffd",)
     json.dumps(demande.as_json("pret"), ensure_ascii=False).encode("utf-8")  # no lone half left
+
+
+def test_a_list_of_files_is_no_programme_wide_finding(mixed_batch: list[str]) -> None:
+    # pre-commit, or a CI job on a diff: the files given, not the whole programme.
+    listed = report(*mixed_batch)["synthese"]["findings"]
+    assert "LOT03" not in {f["rule"] for f in listed}
+    assert {"LOT01", "LOT02"} <= {f["rule"] for f in listed}  # the files given are still compared
+    for whole in (("lot",), ("lot/*",), (mixed_batch[0], "lot")):
+        assert "LOT03" in {f["rule"] for f in report(*whole)["synthese"]["findings"]}, whole

@@ -137,6 +137,16 @@ def _command_meant(first: str, missing: list[str]) -> str:
     return f" Vouliez-vous dire la commande « cdv-check {close[0]} » ?" if close else ""
 
 
+def _programme_wide(path: str) -> bool:
+    """Whether a path given names the whole programme (a folder, or a glob cdv-check expands),
+    rather than one file: a run on a list of files (pre-commit, a diff) gives no LOT03."""
+    if path == "-":
+        return False
+    if os.path.isdir(path):
+        return True
+    return bool(set("*?[") & set(path)) and not os.path.lexists(path)
+
+
 def run_check(options: CheckOptions) -> int:
     """Check the dossiers, write the report; the exit code of cli.md (0, 1, or 130/143 when
     interrupted by SIGINT/SIGTERM).
@@ -197,6 +207,8 @@ def run_check(options: CheckOptions) -> int:
     )
     summary = Summary(strict=strict, builder=Builder(
         ref, select=settings.select, ignore=settings.ignore, min_severity=settings.min_severity,
+        # A list of files (pre-commit, a diff) is not the whole programme: no LOT03.
+        whole=any(_programme_wide(path) for path in options.paths), cap=settings.limits.findings_per_dossier,
     ))
     with signals_caught() as interruption:
         results = run_tasks(
