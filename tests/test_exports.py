@@ -85,6 +85,7 @@ def test_every_text_cell_that_looks_like_a_formula_is_inert() -> None:
 
 def test_xlsx_is_a_typed_workbook_that_says_what_json_says(mixed_batch: list[str]) -> None:
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
     assert run("--output", "rapport.xlsx", "lot").exit_code == 1
     book = load_workbook("rapport.xlsx")
@@ -92,9 +93,22 @@ def test_xlsx_is_a_typed_workbook_that_says_what_json_says(mixed_batch: list[str
     sheet = book["Demandes"]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
     header = [c.value for c in sheet[1]]
-    assert tuple(header) == COLUMNS
-    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    funders = load().financeurs
+    decisions = [f"{f.nom} : {what}" for f in funders for what in ("montant proposé", "avis", "commentaire")]
+    assert tuple(header) == (*COLUMNS, *decisions)  # the committee's columns, empty, after the table
     expected = reference()
+    count = len(expected["dossiers"])
+    every = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    rows, total = every[:count], every[-1]
+    assert all(value is None for row in rows for value in (row[d] for d in decisions))
+    # The totals are formulas over the rows, written by cdv-check; the committee's amounts too.
+    last = count + 1
+    letter = {title: get_column_letter(index) for index, title in enumerate(header, start=1)}
+    for title in ("Subvention demandée", "Demandé à État - politique de la ville", decisions[0]):
+        assert total[title] == f"=SUM({letter[title]}2:{letter[title]}{last})", title
+    [choices] = [v for v in sheet.data_validations.dataValidation if v.type == "list"][:1]
+    assert choices.formula1 == '"Favorable,Favorable (montant réduit),Défavorable,Ajourné"'
+    assert str(choices.sqref) == f"{letter[decisions[1]]}2:{letter[decisions[1]]}{last}"
     assert [r["Fichier"] for r in rows] == [d["file"] for d in expected["dossiers"]]
     for row, d in zip(rows, expected["dossiers"], strict=True):
         asked = d["dossier"]
@@ -238,7 +252,7 @@ def test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text(mixed_ba
         return round(float(points) / 72 * 25.4)
 
     millimetres = {(mm(p.mediabox.width), mm(p.mediabox.height)) for p in pages}
-    assert millimetres == {(210, 297)}
+    assert millimetres == {(297, 210)}  # A4 landscape: the table of requests is wide
     assert "lot/e-renouvellement/dossier.yaml:" in "".join(p.extract_text() for p in pages).replace("\n", "")
     shot = tmp_path / "rapport.png"
     taken = browser(f"--screenshot={shot}", "--window-size=1280,1600", (tmp_path / "rapport.html").as_uri())

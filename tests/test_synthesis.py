@@ -44,6 +44,12 @@ def test_each_dossier_says_what_it_asks_for(mixed_batch: list[str]) -> None:
         "cout_total": "9400.00", "contributions_nature": "1000.00", "subvention_demandee": "7000.00",
         "date_depot": "2016-01-06", "statut": "pret",
         "financeurs": {"etat": "4000.00", "ville-de-metz": "3000.00"}, "subvention_precedente": None,
+        "pieces": {
+            "cerfa": {"fichier": "cerfa-12156.pdf", "taille": 644, "pages": 1},
+            **{piece: {"fichier": name, "taille": size, "pages": None} for piece, name, size in (
+                ("fiche_synthese", "fiche-synthese.pdf", 619), ("rib", "rib.pdf", 605),
+                ("rapport_activite", "rapport-activite-2014.pdf", 625), ("statuts_bureau", "statuts-bureau.pdf", 634))},
+        },
     }
     unreadable = dossiers["lot/f-illisible.yaml"]
     assert unreadable["statut"] == "illisible"

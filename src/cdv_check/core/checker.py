@@ -126,7 +126,7 @@ def check_document(
         quartiers=_qpv_slugs(model, ref),
         requested=model.budget.subvention_demandee if model and model.budget else None,
         statut=statut,
-        demande=demande_of(model, ref, key) if document.readable else NOTHING,
+        demande=demande_of(model, ref, key, stage.pieces, folder) if document.readable else NOTHING,
         hidden_counts=hidden_counts,
     )
 
@@ -139,6 +139,8 @@ class _Findings:
         self.rules = rules
         self.list = [_from_problem(problem, rules) for problem in document.problems]
         self.refusals = _Refusals()
+        self.pieces: dict[str, Any] = {}
+        """What the rules read of each piece file (Context.piece_checks), for the synthesis."""
         for index, problem in enumerate(document.problems):
             if problem.path and problem.path in document.dropped:  # a tagged value, a merge key
                 self.refusals.add(problem.path, index)
@@ -157,6 +159,7 @@ def _run_rules(
     deposit date the rules used (None when it was written but could not be read)."""
     deposit = model.date_depot or settings.deposit_date or settings.today
     context = Context(model, ref, deposit, folder, {}, settings.check_files, settings.limits)
+    stage.pieces = context.piece_checks  # what the rules read of each piece file, for the synthesis
     refusals = stage.refusals
     for rule in _run_order(tuple(settings.select), tuple(settings.ignore)):
         if rule.check is None or refusals.block(rule):

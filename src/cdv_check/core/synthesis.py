@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import os
+import re
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cdv_check.core.findings import Finding, Issue, Severity, screen
@@ -94,6 +97,9 @@ class Demande(NamedTuple):
     marked politique_de_la_ville that name it; the rest of subvention_demandee is « non
     précisé », so that the amounts add up to it. Empty when the requested amount is unknown."""
     subvention_precedente: Decimal | None = None
+    pieces: tuple[tuple[str, str, int | None, int | None], ...] = ()
+    """(piece id, file name, size in bytes, PDF pages) of each piece the dossier gives; size and
+    pages None where the file was not read (--no-files, a refused path) or the pages not seen."""
 
     def as_json(self, statut: str) -> dict[str, Any]:
         """The `dossier` object of the JSON report."""
@@ -122,6 +128,9 @@ class Demande(NamedTuple):
             "statut": statut,
             "financeurs": {UNSPECIFIED if key is None else key: money(amount) for key, amount in self.financeurs},
             "subvention_precedente": money(self.subvention_precedente),
+            "pieces": {
+                piece: {"fichier": name, "taille": size, "pages": pages} for piece, name, size, pages in self.pieces
+            },
         }
 
 
@@ -148,8 +157,12 @@ def content_key(data: Any) -> bytes | None:
     return _digest(text)
 
 
-def demande_of(model: Dossier | None, ref: Referentiel, key: bytes | None) -> Demande:
-    """What the dossier asks for, from its model (values the reading refused are None there)."""
+def demande_of(
+    model: Dossier | None, ref: Referentiel, key: bytes | None, checks: Mapping[str, Any] | None = None,
+    folder: Path | None = None,
+) -> Demande:
+    """What the dossier asks for, from its model (values the reading refused are None there);
+    `checks`: what the rules read of each piece file, by declared path (Context.piece_checks)."""
     if model is None:
         return Demande(content_key=key)
     porteur, action, budget = model.porteur, model.action, model.budget
@@ -185,7 +198,36 @@ def demande_of(model: Dossier | None, ref: Referentiel, key: bytes | None) -> De
         content_key=key,
         financeurs=_funders(budget, ref) if budget else (),
         subvention_precedente=budget.subvention_precedente if budget else None,
+        pieces=_pieces(model, checks or {}, folder),
     )
+
+
+_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def _pieces(
+    model: Dossier, checks: Mapping[str, Any], folder: Path | None
+) -> tuple[tuple[str, str, int | None, int | None], ...]:
+    """Each piece given: its file name; its size and PDF pages when the rules read the file (a
+    file they accepted: inside the dossier's folder, no link). Pages are counted in the bytes
+    read, when they are the whole file and its page objects are not compressed."""
+    out = []
+    for piece, path in (model.pieces or {}).items():
+        name = _text(path)
+        if path is None or name is None:
+            continue
+        check = checks.get(path)
+        size = pages = None
+        if folder is not None and check is not None and getattr(check, "ok", False):
+            try:
+                size = os.lstat(folder / path).st_size
+            except OSError:
+                size = None
+            header: bytes = check.header
+            if header.startswith(b"%PDF-") and len(header) == size:
+                pages = len(_PAGE.findall(header)) or None
+        out.append((piece, name.replace("\\", "/").rsplit("/", 1)[-1], size, pages))
+    return tuple(out)
 
 
 def _funders(budget: Budget, ref: Referentiel) -> tuple[tuple[str | None, Decimal], ...]:

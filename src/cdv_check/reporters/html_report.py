@@ -90,8 +90,9 @@ def _text(value: Any) -> str:
 def _request(dossier: _Dossier, synthesis: Synthesis) -> dict[str, Any]:
     cells = dossier.row.values(synthesis)
     values: dict[str, Any] = dict(zip(_KEYS, cells[:len(_KEYS)], strict=True))
-    labels, previous, *asked = cells[len(_KEYS):]
+    labels, pieces, previous, *asked = cells[len(_KEYS):]
     values["objectifs_libelles"] = labels
+    values["pieces"] = pieces
     values["subvention_precedente"] = previous
     values["financeurs"] = [(label, amount) for label, amount in zip(synthesis.funder_labels, asked, strict=True)
                             if amount]

@@ -31,6 +31,7 @@ COLUMNS: tuple[str, ...] = (
 AMOUNT_COLUMNS = frozenset({"Coût total", "Contributions en nature", "Subvention demandée"})
 LABELS_COLUMN = "Objectifs (libellés)"
 PREVIOUS_COLUMN = "Subvention de l'an dernier"
+PIECES_COLUMN = "Pièces jointes"
 FUNDER_PREFIX = "Demandé à "
 
 
@@ -40,9 +41,10 @@ def funder_columns(ref: Referentiel) -> tuple[str, ...]:
 
 
 def columns(ref: Referentiel) -> tuple[str, ...]:
-    """The table's columns: COLUMNS, then the objectives' labels, last year's amount of a renewal,
+    """The table's columns: COLUMNS, then the objectives' labels, the pieces attached (name, size,
+    PDF pages), last year's amount of a renewal,
     and the amount asked of each funder (they add up to « Subvention demandée »)."""
-    return (*COLUMNS, LABELS_COLUMN, PREVIOUS_COLUMN, *funder_columns(ref))
+    return (*COLUMNS, LABELS_COLUMN, PIECES_COLUMN, PREVIOUS_COLUMN, *funder_columns(ref))
 
 
 def amount_columns(ref: Referentiel) -> frozenset[str]:
@@ -65,6 +67,16 @@ class Row:
     def values(self, synthesis: Synthesis) -> tuple[Cell, ...]:
         rules = sorted({f.rule for f in synthesis.findings_about(self.file)})
         return (*self.cells, ", ".join(rules) or None, *self.extras)
+
+
+def _piece(name: str, size: int | None, pages: int | None) -> str:
+    """« rib.pdf (605 octets) », « cerfa.pdf (12 Ko, 3 pages) »."""
+    facts = []
+    if size is not None:
+        facts.append(f"{size} octets" if size < 1024 else f"{size // 1024} Ko")
+    if pages is not None:
+        facts.append(f"{pages} page" + ("s" if pages > 1 else ""))
+    return f"{name} ({', '.join(facts)})" if facts else name
 
 
 _LABELS: dict[int, tuple[Referentiel, dict[str, str]]] = {}
@@ -114,6 +126,7 @@ def row_of(result: DossierResult, ref: Referentiel) -> Row:
     labels = objective_labels(ref) if d.objectifs else {}
     extras: tuple[Cell, ...] = (
         " ; ".join(f"{code} {labels[code]}" if code in labels else code for code in d.objectifs) or None,
+        " ; ".join(_piece(name, size, pages) for _, name, size, pages in d.pieces) or None,
         d.subvention_precedente,
         *(asked.get(f.id) for f in ref.financeurs),
         asked.get(None),

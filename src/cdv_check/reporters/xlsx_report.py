@@ -54,6 +54,7 @@ class XlsxReporter:
         _table(requests, header, [row.values(synthesis) for row in self.rows],
                amounts={i for i, c in enumerate(header) if c in amounts},
                dates={i for i, c in enumerate(header) if c in DATE_COLUMNS})
+        _decisions(requests, self.ref, header, len(self.rows))
         batch: list[tuple[Cell, ...]] = [
             (file, f.rule, f.severity.label, None, None, None, f.text)
             for f in synthesis.findings for file in (f.files or ("(lot)",))
@@ -100,6 +101,50 @@ def _table(sheet: Worksheet, header: tuple[str, ...], rows: list[tuple[Cell, ...
     for column, title in enumerate(header, start=1):
         longest = max([len(title), *(len(str(r[column - 1])) for r in rows[:200] if r[column - 1] is not None)])
         sheet.column_dimensions[get_column_letter(column)].width = min(60, max(8, longest + 2))
+
+
+OPINIONS = ("Favorable", "Favorable (montant réduit)", "Défavorable", "Ajourné")
+"""The committee's opinions, offered by a drop-down list in each « avis » column."""
+
+
+def _decisions(sheet: Worksheet, ref: Referentiel, header: tuple[str, ...], count: int) -> None:
+    """The committee's columns after the table: per funder, « montant proposé », « avis » (a
+    drop-down list) and « commentaire », empty; then a row of totals, formulas written here
+    (never from dossier text) so that the sheet recomputes as the committee fills it."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    first, last = 2, count + 1
+    total_row = last + 2
+    width = len(header)
+    for funder in ref.financeurs:
+        for offset, title in enumerate(("montant proposé", "avis", "commentaire"), start=1):
+            column = width + offset
+            _put(sheet, 1, column, f"{funder.nom} : {title}")
+            sheet.cell(row=1, column=column).font = Font(bold=True)
+            sheet.column_dimensions[get_column_letter(column)].width = 18 if offset < 3 else 30
+        amount, opinion = get_column_letter(width + 1), get_column_letter(width + 2)
+        for row in range(first, last + 1):
+            sheet.cell(row=row, column=width + 1).number_format = AMOUNT_FORMAT
+        if count:
+            choices = DataValidation(type="list", formula1='"' + ",".join(OPINIONS) + '"', allow_blank=True)
+            choices.error = "Choisissez un avis de la liste."
+            choices.errorTitle = "Avis"
+            sheet.add_data_validation(choices)
+            choices.add(f"{opinion}{first}:{opinion}{last}")
+        total = sheet.cell(row=total_row, column=width + 1, value=f"=SUM({amount}{first}:{amount}{max(first, last)})")
+        total.number_format = AMOUNT_FORMAT
+        width += 3
+    sheet.auto_filter.ref = f"A1:{get_column_letter(width)}{max(2, last)}"
+    _put(sheet, total_row, 1, "Total")
+    sheet.cell(row=total_row, column=1).font = Font(bold=True)
+    amounts = amount_columns(ref)
+    for index, title in enumerate(header, start=1):
+        if title in amounts:
+            letter = get_column_letter(index)
+            cell = sheet.cell(row=total_row, column=index, value=f"=SUM({letter}{first}:{letter}{max(first, last)})")
+            cell.number_format = AMOUNT_FORMAT
 
 
 def _totals(sheet: Worksheet, synthesis: Synthesis) -> None:
