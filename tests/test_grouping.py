@@ -104,3 +104,47 @@ def test_files_without_siret_or_title_are_no_title_group(ref: Referentiel) -> No
     builder.add("c", "pret", ask("1", title="Atelier"))
     builder.add("d", "pret", ask("1", title="Atelier"))
     assert list(duplicate_groups(builder)) == [] and builder.totals.dossiers == 4
+
+
+def test_funders_unknown_amounts_and_ready_shares_in_every_breakdown(ref: Referentiel) -> None:
+    builder = Builder(ref)
+    builder.add("a.yaml", "pret", Demande(
+        quartiers=("borny", "bellecroix"), axes_strategiques=("2",), axes_transversaux=("jeunesse",),
+        subvention_demandee=Decimal("7000"),
+        financeurs=(("etat", Decimal("4000")), ("ville-de-metz", Decimal("2000")), (None, Decimal("1000"))),
+    ))
+    builder.add("b.yaml", "a_corriger", Demande(
+        quartiers=("borny",), subvention_demandee=Decimal("500"), financeurs=(("inconnu", Decimal("500")),),
+    ))
+    builder.add("c.yaml", "illisible", Demande())
+    built = builder.build()
+    assert (built.totals.sans_montant, built.ready.sans_montant) == (1, 0)
+    funders = {r.key: r for r in built.by_funder}
+    assert (funders["etat"].subvention_demandee, funders["etat"].subvention_prets) == (Decimal(4000), Decimal(4000))
+    assert funders["ville-de-metz"].dossiers_prets == 1
+    # An id the référentiel does not know is « non précisé », as a line naming none.
+    assert (funders[None].dossiers, funders[None].subvention_demandee, funders[None].subvention_prets) == (
+        2, Decimal(1500), Decimal(1000))
+    assert sum(r.subvention_demandee for r in built.by_funder) == built.totals.subvention_demandee
+    by_qpv = {funder.key: {r.key: r for r in rows} for funder, rows in built.by_funder_qpv}
+    assert by_qpv["etat"]["borny"].subvention_demandee == by_qpv["etat"]["bellecroix"].subvention_demandee == 2000
+    assert by_qpv[None]["borny"].subvention_demandee == Decimal(1000)  # 500 + half of a's 1000
+    by_axis = {funder.key: {r.key: r for r in rows} for funder, rows in built.by_funder_axis}
+    assert by_axis["etat"]["2"].subvention_prets == 4000 and by_axis[None][None].subvention_demandee == 500
+    axes = {r.key: r for r in built.by_strategic_axis}
+    transversal = {r.key: r for r in built.by_transversal_axis}
+    assert (axes["2"].dossiers_prets, axes["2"].subvention_prets) == (1, Decimal(7000))
+    assert (transversal["jeunesse"].dossiers_prets, transversal["jeunesse"].subvention_prets) == (1, Decimal(7000))
+    as_json = built.as_json()
+    assert as_json["par_financeur"][-1]["cle"] == "non_precise"
+    assert [f["cle"] for f in as_json["par_financeur_qpv"]][-1] == "non_precise"
+
+
+def test_a_priority_claimed_names_its_first_files_and_counts_the_others(ref: Referentiel) -> None:
+    priority = ref.priorites[0].id
+    builder = Builder(ref)
+    for n in range(5):
+        builder.add(f"{n}.yaml", "pret" if n % 2 else "a_corriger", Demande(priorites=(priority,)))
+    [coverage] = [c for c in builder.build().priorities if c.id == priority]
+    assert (coverage.dossiers, coverage.prets, coverage.files) == (5, 2, ["0.yaml", "1.yaml", "2.yaml"])
+    assert coverage.as_json()["dossiers"] == 5 and coverage.as_json()["dossiers_prets"] == 2
