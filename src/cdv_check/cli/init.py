@@ -157,7 +157,7 @@ def render(draft: Draft, ref: Referentiel) -> str:
           example=ref.calendrier.date_limite)
     _porteur(w, draft, ref)
     _action(w, draft, ref)
-    _budget(w, draft)
+    _budget(w, draft, ref)
     _pieces(w, draft, ref)
     return w.text()
 
@@ -222,7 +222,7 @@ def _action(w: _Writer, d: Draft, ref: Referentiel) -> None:
           example="En quoi l'action répond au nouveau Contrat de Ville")
 
 
-def _budget(w: _Writer, d: Draft) -> None:
+def _budget(w: _Writer, d: Draft, ref: Referentiel) -> None:
     w.mapping("budget")
     for name, lines, accounts in (("charges", d.charges, "60 à 68, et 86"), ("produits", d.produits, "70 à 79, et 87")):
         w.mapping(name, f"comptes {accounts} du CERFA ; une ligne « - compte: … » par poste", indent=2)
@@ -232,7 +232,12 @@ def _budget(w: _Writer, d: Draft) -> None:
             w.key("montant", line.montant, "en euros", indent=6)
             if line.politique_de_la_ville:
                 w.key("politique_de_la_ville", True, "demandé au titre du Contrat de Ville", indent=6)
+                if ref.financeurs:
+                    w.key("financeur", None, "le financeur à qui la ligne est demandée (identifiant ou nom)",
+                          indent=6, example=ref.financeurs[0].id)
     w.key("subvention_demandee", d.subvention, "total demandé au titre du Contrat de Ville", indent=2)
+    w.key("subvention_precedente", None, "renouvellement : montant accordé l'an dernier", indent=2,
+          example=d.subvention)
 
 
 def _pieces(w: _Writer, d: Draft, ref: Referentiel) -> None:
