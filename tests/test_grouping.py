@@ -42,6 +42,7 @@ def test_a_group_counts_once_by_its_first_file(ref: Referentiel) -> None:
     borny = next(r for r in built.by_qpv if r.key == "borny")
     assert (borny.dossiers, borny.subvention_demandee, borny.subvention_prets) == (2, Decimal("10000"),
                                                                                     Decimal("10000"))
+    assert borny.dossiers_prets == 2
     [carrier] = [c for c in built.carriers if c.siret == SIRET]
     assert carrier.subvention_demandee == Decimal("9000") and carrier.prets == 1
     lot01 = [f for f in built.findings if f.rule == "LOT01"]
@@ -117,8 +118,9 @@ def test_funders_unknown_amounts_and_ready_shares_in_every_breakdown(ref: Refere
         quartiers=("borny",), subvention_demandee=Decimal("500"), financeurs=(("inconnu", Decimal("500")),),
     ))
     builder.add("c.yaml", "illisible", Demande())
+    builder.add("d.yaml", "illisible", Demande())
     built = builder.build()
-    assert (built.totals.sans_montant, built.ready.sans_montant) == (1, 0)
+    assert (built.totals.sans_montant, built.ready.sans_montant) == (2, 0)
     funders = {r.key: r for r in built.by_funder}
     assert (funders["etat"].subvention_demandee, funders["etat"].subvention_prets) == (Decimal(4000), Decimal(4000))
     assert funders["ville-de-metz"].dossiers_prets == 1
@@ -128,6 +130,7 @@ def test_funders_unknown_amounts_and_ready_shares_in_every_breakdown(ref: Refere
     assert sum(r.subvention_demandee for r in built.by_funder) == built.totals.subvention_demandee
     by_qpv = {funder.key: {r.key: r for r in rows} for funder, rows in built.by_funder_qpv}
     assert by_qpv["etat"]["borny"].subvention_demandee == by_qpv["etat"]["bellecroix"].subvention_demandee == 2000
+    assert by_qpv["etat"]["borny"].subvention_prets == 2000 and by_qpv[None]["borny"].subvention_prets == 500
     assert by_qpv[None]["borny"].subvention_demandee == Decimal(1000)  # 500 + half of a's 1000
     by_axis = {funder.key: {r.key: r for r in rows} for funder, rows in built.by_funder_axis}
     assert by_axis["etat"]["2"].subvention_prets == 4000 and by_axis[None][None].subvention_demandee == 500
