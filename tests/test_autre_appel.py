@@ -206,3 +206,15 @@ def test_a_numbered_tree_of_any_depth_is_cited_at_every_level(tmp_path: Path) ->
         "annexe1.0.objectifs_operationnels.0.objectifs.0.objectifs.0.objectifs.0.code : l'objectif 1.2.1.1.1 "
         "n'est pas sous 1.1.1.1" in refused.output
     )
+
+
+def test_a_commune_or_a_misspelt_name_is_answered_with_names_told_apart(tmp_path: Path) -> None:
+    path = _edited(tmp_path, "[Les Tilleuls, Centre-ville (Bermont)]", "[Bermont, Centre-vile]")
+    _, findings = _report(str(path))
+    commune, misspelt = [f["message"] for f in findings if f["rule"] == "ELG03"]
+    assert commune == (
+        "Quartier « Bermont » inconnu : ce n'est pas un des QPV de l'appel. « Bermont » est une commune, pas un "
+        "QPV : vouliez-vous dire « Centre-ville (Bermont) » ou « Les Tilleuls » ? Les QPV sont : Centre-ville "
+        "(Aubeval), Centre-ville (Bermont) et Les Tilleuls."
+    )
+    assert "Vouliez-vous dire « Centre-ville (Aubeval) » ou « Centre-ville (Bermont) » ?" in misspelt

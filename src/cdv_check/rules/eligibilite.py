@@ -154,7 +154,12 @@ def closest_qpv(ref: Referentiel, text: str) -> Qpv | None:
 
 
 def _qpv_names(ref: Referentiel) -> str:
-    return join_fr([q.nom for q in ref.qpv])
+    return join_fr([_qpv_label(ref, q) for q in ref.qpv])
+
+
+def _qpv_label(ref: Referentiel, qpv: Qpv) -> str:
+    """The QPV's name, with its commune when another QPV bears the same name."""
+    return f"{qpv.nom} ({qpv.commune})" if len(ref.qpv_named(qpv.nom)) > 1 else qpv.nom
 
 
 @rule("ELG03", Severity.ERROR, section=_SECTION, title="QPV absent ou inconnu",
@@ -219,11 +224,13 @@ def qpv_known(ctx: Context) -> Iterator[Issue]:
         if in_commune:
             hint = (
                 f"« {shorten(name, 40)} » est une commune, pas un QPV : vouliez-vous dire "
-                f"{join_fr([quoted(q.nom) for q in in_commune], 'ou')} ? "
+                f"{join_fr([quoted(_qpv_label(ctx.ref, q)) for q in in_commune], 'ou')} ? "
             )
         else:
             close = suggest(name)
-            hint = f"Vouliez-vous dire « {close.nom} » ? " if close else ""
+            meant = (ctx.ref.qpv_named(close.nom) or (close,)) if close else ()
+            shown = join_fr([quoted(_qpv_label(ctx.ref, q)) for q in meant], "ou")
+            hint = f"Vouliez-vous dire {shown} ? " if meant else ""
         yield Issue(
             f"Quartier « {shorten(name, 40)} » inconnu : ce n'est pas un des QPV de l'appel.",
             f"{hint}Les QPV sont : {names}.",
