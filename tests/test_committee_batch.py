@@ -190,7 +190,7 @@ def test_the_xlsx_recomputes_with_its_formulas(programme: Expected) -> None:
 
     assert cdv("--output", "programme.xlsx").exit_code == 1
     sheet = load_workbook("programme.xlsx")["Demandes"]
-    header = [c.value for c in sheet[1]]
+    header = [str(c.value) for c in sheet[1]]
     rows = list(sheet.iter_rows(min_row=2, max_row=43, values_only=True))
     assert len(rows) == 42 and sheet.cell(row=45, column=1).value == "Total"
     column = {title: index for index, title in enumerate(header)}
@@ -202,7 +202,7 @@ def test_the_xlsx_recomputes_with_its_formulas(programme: Expected) -> None:
     assert statuses.count("doublon possible") == 2
     asked = sum(money(r[column["Subvention demandée"]]) for r in rows)
     assert asked == sum(programme.ready.values()) + sum(programme.to_fix.values()) + 2 * 7000
-    proposed = [t for t in header if t and t.endswith(" : montant proposé")]
+    proposed = [t for t in header if t.endswith(" : montant proposé")]
     assert len(proposed) == len(load().financeurs)
     for title in proposed:
         letter = get_column_letter(column[title] + 1)

@@ -13,7 +13,7 @@ API = {"cdv_check.core.registry", "cdv_check.core.findings", "cdv_check.core.sug
 
 
 def imports(path: Path) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from cdv_check.core.findings import Severity
-from cdv_check.rules.budget import account_class
+from cdv_check.model.cerfa import account_class
 from cdv_check.text.money import french_amount
 from conftest import Case, MakeCase, located
 
