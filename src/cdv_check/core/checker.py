@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
@@ -317,6 +318,9 @@ def _build_model(document: Document, ref: Referentiel, add: _Add, pruner: _Prune
             if not document.was_dropped(text.loc):
                 add("SCH09", _placeholder(text, reason, required=text.required or bool(path)), refuses=True)
                 document.dropped.add(text.loc)
+        if document.bullets or document.bare_numbers:
+            for issue in _typed_as_read(model, document, ref, pruner):
+                add("SCH10", issue)
         return model
     return None
 
@@ -330,6 +334,41 @@ def _loc_of(err: Any) -> Loc:
 def _known(loc: Loc, ref: Referentiel) -> list[str]:
     """The keys accepted in the mapping at `loc`: the référentiel's pieces under `pieces`."""
     return [p.id for p in ref.pieces] if loc == ("pieces",) else known_keys(loc)
+
+
+def _typed_as_read(model: Dossier, document: Document, ref: Referentiel, pruner: _Pruner) -> Iterator[Issue]:
+    """SCH10 where the model shows what the loader could only suspect: bulleted lines read as a
+    list of one text, a code whose trailing zero a number dropped."""
+    for loc, items in document.bullets.items():
+        value: Any = model
+        for part in loc:
+            value = value[part] if isinstance(part, int) and isinstance(value, list) and part < len(value) else (
+                getattr(value, part, None) if isinstance(part, str) else None
+            )
+        if not (isinstance(value, list) and len(value) == 1) or document.was_dropped(loc):
+            continue
+        listed = ", ".join(json.dumps(item, ensure_ascii=False) for item in items[:5])
+        more = ", …" if len(items) > 5 else ""
+        yield Issue(
+            f"« {dotted(loc)} » est lu comme un seul élément : « {_short(value[0], 60)} » ; des lignes "
+            "qui commencent par « • », « - » ou « * » ne font pas une liste en YAML.",
+            f"Écrivez une liste : {loc[-1]}: [{listed}{more}] (ou un élément par ligne, en retrait, "
+            "précédé de « - »).",
+            loc,
+        )
+    codes = ref.objective_codes()
+    objectives = model.action.objectifs if model.action is not None else None
+    for index, code in enumerate(objectives or []):
+        at = pruner.in_file_loc(("action", "objectifs", index))
+        if not ({at, at[:-1]} & document.bare_numbers) or f"{code}0" not in codes:
+            continue
+        yield Issue(
+            f"Code d'objectif écrit comme un nombre : lu « {code} » ; un tableur ou un fichier JSON "
+            f"écrit souvent {code}0 ainsi (le zéro final d'un nombre tombe).",
+            f"Si vous vouliez {code}0, écrivez-le comme un texte, entre guillemets : \"{code}0\" ; si "
+            f"c'est bien {code}, écrivez aussi \"{code}\" entre guillemets pour le dire.",
+            at,
+        )
 
 
 def _schema_issues(

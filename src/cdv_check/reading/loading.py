@@ -59,7 +59,7 @@ class Document:
     """What was read from one file: plain data (text scalars), positions and problems."""
 
     # A plain class, as _Frame below: a dataclass compiles its methods at each start.
-    __slots__ = ("data", "dropped", "key_marks", "problems", "source", "value_marks")
+    __slots__ = ("bare_numbers", "bullets", "data", "dropped", "key_marks", "problems", "source", "value_marks")
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -69,6 +69,12 @@ class Document:
         self.key_marks: dict[Loc, tuple[int, int]] = {}
         self.dropped: set[Loc] = set()
         """Paths whose value was left out because a problem about it was already reported."""
+        self.bullets: dict[Loc, list[str]] = {}
+        """Unquoted texts written over lines that start with « • », « - » or « * » (the items,
+        as written): a list was surely meant where the model wants one (SCH10)."""
+        self.bare_numbers: set[Loc] = set()
+        """Unquoted values that read as a decimal number (`1.1`): a code whose trailing zero a
+        spreadsheet or a JSON writer may have dropped (SCH10)."""
 
     @property
     def readable(self) -> bool:
@@ -308,8 +314,12 @@ class _Frame:
 class _Builder:
     """Builds plain data from parser events, with positions, limits and duplicate detection."""
 
-    def __init__(self, doc: Document, limits: Limits, surrogates: _SurrogateEscapes | None = None) -> None:
+    def __init__(
+        self, doc: Document, limits: Limits, surrogates: _SurrogateEscapes | None = None, text: str = ""
+    ) -> None:
         self.doc = doc
+        self.text = text
+        """The source, to see what the parser's events do not show: a comment after a value."""
         self.limits = limits
         self.surrogates = surrogates
         self.stack: list[_Frame] = []
@@ -456,6 +466,53 @@ class _Builder:
             self.refused_anchors.discard(event.anchor)
         if keep:
             self.attach(path, value, mark)
+            if not event.style:
+                self.typed_as_read(event, path, value)
+
+    def typed_as_read(self, event: yaml.ScalarEvent, path: Loc, value: str | None) -> None:
+        """An unquoted value that is surely not what was typed (SCH10): cut by a ` #` comment,
+        bullets over several lines, a number standing for a code."""
+        first: Any = event.start_mark
+        last: Any = event.end_mark
+        text, end = self.text, last.index
+        if end < len(text) and text[end] in " \t":
+            # Linear over any file: each run of blanks follows one scalar, and a comment ends its line.
+            after = end
+            while after < len(text) and text[after] in " \t":
+                after += 1
+            if text[after : after + 1] == "#" and text[after + 1 : after + 2] not in ("", " ", "\t", "#", "\r", "\n"):
+                line_end = text.find("\n", after)
+                comment = text[after : line_end if line_end >= 0 else len(text)].rstrip()
+                self.cut_by_comment(first, path, value or "", comment)
+        if value is None:
+            return
+        if last.line > first.line or value[:1] == "•":
+            items = _bullet_items(text[first.index : end])
+            if items is not None:
+                self.doc.bullets[path] = items
+        elif "." in value and value[:1].isdigit():
+            import re
+
+            if re.fullmatch(r"[0-9]+(?:\.[0-9]+)+", value):
+                self.doc.bare_numbers.add(path)
+
+    def cut_by_comment(self, mark: Any, path: Loc, value: str, comment: str) -> None:
+        import json
+
+        meant = f"{value} {comment}" if value else comment
+        quoted = json.dumps(meant, ensure_ascii=False)
+        written = f"{path[-1]}: {quoted}" if path and isinstance(path[-1], str) else f"- {quoted}"
+        self.doc.problems.append(ReadProblem(
+            "SCH10",
+            f"Texte coupé par « {_shorten(comment)} » : lu {f'« {_shorten(value)} »' if value else 'vide'} ; "
+            "en YAML, « # » "
+            "après une espace commence un commentaire, et la suite de la ligne n'est pas lue.",
+            f"Si « {_shorten(comment)} » fait partie du texte, mettez-le entre guillemets : "
+            f"{written}",
+            path,
+            mark.line + 1,
+            mark.column + 1,
+        ))
 
     def refuse_anchor(self, event: yaml.ScalarEvent, path: Loc, mark: Any) -> None:
         """After a refused value: its place in a list is kept (None), and its anchor noted."""
@@ -614,10 +671,34 @@ class _Builder:
             )
 
 
+def _shorten(text: str, size: int = 60) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+_BULLETS = ("•", "- ", "* ", "-\t", "*\t")
+
+
+def _bullet_items(source: str) -> list[str] | None:
+    """The items of an unquoted text written as bulleted lines (`• a` then `• b`), or None when
+    fewer than two of its lines start with a bullet."""
+    items: list[str] = []
+    bulleted = 0
+    for line in source.splitlines():
+        line = line.strip()
+        if line.startswith(_BULLETS):
+            bulleted += 1
+            items.append(line[1:].strip())
+        elif line and items:
+            items[-1] = f"{items[-1]} {line}"
+        elif line:
+            items.append(line)
+    return items if bulleted >= 2 or (bulleted == 1 and len(items) >= 2) else None
+
+
 def parse_text(text: str, doc: Document, limits: Limits = DEFAULT_LIMITS) -> None:
     """Fill `doc` with the data of `text`, or with the problem that stopped reading it."""
     text, surrogates = _SurrogateEscapes.hide(text)
-    builder = _Builder(doc, limits, surrogates)
+    builder = _Builder(doc, limits, surrogates, text)
     loader = _Loader(text)
     try:
         while loader.check_event():
@@ -841,9 +922,48 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, limits: Limits) -> Rea
             "et pas fermé sur sa ligne."
         )
         return ReadProblem("SCH02", message, advice, line=line, column=column)
+    broken = _broken_line(exc, text)
+    if broken is not None:
+        return broken
     what, advice = _syntax_hint(problem)
     message = f"Erreur de syntaxe : {what}." if what else "Erreur de syntaxe à cette position."
     return ReadProblem("SCH02", message, advice, line=line, column=column)
+
+
+def _broken_line(exc: yaml.MarkedYAMLError, text: str) -> ReadProblem | None:
+    """A line that is neither a key nor indented under one (a text continued at the start of the
+    line, a « • » bullet): the parser notices it only at the next line; point at the line itself."""
+    start, found = exc.context_mark, exc.problem_mark
+    if (
+        start is None
+        or found is None
+        or not (exc.problem or "").startswith("could not find expected ':'")
+        or start.line >= found.line
+    ):
+        return None
+    lines = yaml_lines(text)
+    line = lines[start.line] if start.line < len(lines) else ""
+    shown = _shorten(line.strip())
+    if line.strip().startswith(("•", "*", "-")):
+        message = (
+            f"Erreur de syntaxe : la ligne « {shown} » commence par une puce, ce qui ne fait pas une "
+            "liste YAML."
+        )
+        advice = (
+            "Écrivez la liste sous sa clé, en retrait, un élément par ligne précédé de « - » "
+            "(ex. « - Centre social ») ; ou mettez tout le texte entre guillemets."
+        )
+    else:
+        message = (
+            f"Erreur de syntaxe : la ligne « {shown} » n'est ni une clé (« clé: valeur ») ni en "
+            "retrait sous la clé dont elle continuerait le texte."
+        )
+        advice = (
+            "Si elle continue le texte de la ligne d'avant, mettez-la en retrait (plus à droite que "
+            "la clé), ou écrivez tout le texte entre guillemets sur une ligne ; sinon, ajoutez « : » "
+            "après la clé."
+        )
+    return ReadProblem("SCH02", message, advice, line=start.line + 1, column=start.column + 1)
 
 
 def _unclosed_quote(text: str, upto: int | None) -> tuple[int, int] | None:

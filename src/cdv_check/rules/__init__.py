@@ -33,6 +33,7 @@ TABLE: dict[str, str] = {
     "SCH07": "schema",  # safety limit
     "SCH08": "schema",  # not UTF-8
     "SCH09": "schema",  # placeholder text
+    "SCH10": "schema",  # what was typed is not what is read
     # Éligibilité (3.1).
     "ELG01": "eligibilite.carrier_status",
     "ELG02": "eligibilite.qpv_beneficiaries",

@@ -284,3 +284,34 @@ declare(
     facultative qui ne s'applique pas.
     """,
 )
+declare(
+    "SCH10",
+    Severity.WARNING,
+    section=_SECTION,
+    title="Ce qui est écrit n'est pas ce qui est lu",
+    explanation="""
+    L'appel : « Le dossier est complet » (3.2 Critères d'examen des dossiers) : ce que le porteur
+    a écrit doit arriver entier à qui instruit le dossier.
+
+    Ce qui est vérifié : trois écritures que YAML ou JSON lisent autrement que leur auteur : un
+    texte sans guillemets coupé par « # » (après une espace, « # » commence un commentaire : la
+    fin de la ligne n'est pas lue) ; des lignes qui commencent par « • », « - » ou « * » écrites
+    comme un texte là où une liste est attendue (lues comme un seul élément) ; un code d'objectif
+    écrit comme un nombre (1.1), là où le code qui finit par un zéro existe aussi (1.10), qu'un
+    tableur ou un fichier JSON écrit ainsi. Le message montre la valeur telle qu'elle est lue et
+    comment l'écrire.
+
+    Exemple refusé :
+
+        action:
+          intitule: Atelier couture #2 et conversation
+
+    Correction :
+
+        action:
+          intitule: "Atelier couture #2 et conversation"
+
+    Que faire : mettez le texte entre guillemets, écrivez la liste un élément par ligne précédé
+    de « - », ou le code entre guillemets (« "1.10" »).
+    """,
+)
