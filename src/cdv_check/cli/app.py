@@ -385,6 +385,9 @@ def init(
             import readline  # noqa: F401  (line editing and history for input(), where it exists)
         except ImportError:
             pass
+        reconfigure = getattr(sys.stdin, "reconfigure", None)
+        if reconfigure is not None:  # bytes that are not UTF-8 reach the questionnaire, to be read there
+            reconfigure(errors="surrogateescape")
         try:
             draft = questionnaire(_prompt, _say, ref)
         except KeyboardInterrupt:

@@ -181,12 +181,43 @@ def _date(ask: Ask, say: Say, question: str) -> date:
             say(f"  {str(exc).capitalize()}.")
 
 
+def valid_text(ask: Ask, say: Say) -> Ask:
+    """`ask`, its answers made valid text as they are read: bytes a terminal sent that are not
+    UTF-8 (kept by the terminal's reading as lone surrogates, which no file can hold) are read as
+    Windows-1252, as the loader reads such a file, and the carrier is told what was read."""
+
+    def asked(question: str, default: str | None) -> str:
+        answer = ask(question, default)
+        if answer.isascii() or not any("\ud800" <= c <= "\udfff" for c in answer):
+            return answer
+        raw = bytearray()
+        for char in answer:
+            code = ord(char)
+            if 0xDC80 <= code <= 0xDCFF:  # a byte the terminal's reading could not decode
+                raw.append(code - 0xDC00)
+            else:
+                raw += char.encode("utf-8", "replace")
+        try:
+            text, name = raw.decode("utf-8"), "UTF-8"
+        except UnicodeDecodeError:
+            try:
+                text, name = raw.decode("cp1252"), "Windows-1252"
+            except UnicodeDecodeError:
+                text, name = raw.decode("latin-1"), "Latin-1"
+        say(f"  Votre terminal n'envoie pas du texte UTF-8 : la réponse est lue « {text} » (comme du {name}). "
+            "Si ce n'est pas ce que vous avez tapé, corrigez-la dans le fichier, ou réglez le terminal en UTF-8.")
+        return text
+
+    return asked
+
+
 # --- the questionnaire ---------------------------------------------------------------------------
 
 
 def questionnaire(ask: Ask, say: Say, ref: Referentiel) -> Draft:
     """Ask the carrier what the dossier needs, in French; the answers are checked as they come."""
     rules = _Rules(ref)
+    ask = valid_text(ask, say)
     d = Draft(siret=None, rna=None, lieu=None)
     say("Nouveau dossier : les questions de l'appel, une à une. Entrée garde la valeur entre crochets ; "
         "Ctrl-C arrête sans rien écrire.")
