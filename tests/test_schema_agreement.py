@@ -41,9 +41,21 @@ SPREADSHEET = [
 TEXT_CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Cn", "Zl", "Zp"))
 
 
+# The float noise of a spreadsheet's sum: a cent off by less than a millionth of a euro.
+NOISE = st.sampled_from([0.0, 1e-9, -1e-9, 3e-8, -4e-7, 9e-7, -9.5e-7])
+
+
+def _near_cents() -> st.SearchStrategy[float]:
+    """Amounts in cents, some with float noise (`199.99999999999997`); never one that JSON writes
+    with an exponent, nor more than a millionth off (model.schema: a JSON number cannot say it)."""
+    cents = st.decimals(min_value=-10**8, max_value=10**8, places=2)
+    noisy = st.tuples(cents.filter(lambda d: abs(d) >= 1), NOISE).map(lambda pair: float(pair[0]) + pair[1])
+    return st.one_of(cents.map(float), noisy.filter(lambda f: "e" not in repr(f)))
+
+
 def _scalars(amount: bool) -> st.SearchStrategy[Any]:
     numbers = (
-        st.decimals(min_value=-10**10, max_value=10**10, places=2).map(float)
+        _near_cents()
         if amount  # a JSON number with more than two decimals: see model.schema's docstring
         else st.floats(allow_nan=False, allow_infinity=False)
     )
@@ -83,6 +95,9 @@ PLACES = [
     (("action", "axes_transversaux"), False, True),
     (("action", "partenaires"), False, True),
     (("action", "intitule"), False, False),
+    (("porteur", "changement_statuts"), False, True),
+    (("budget", "produits", 0, "politique_de_la_ville"), False, True),
+    (("action", "lieu"), False, True),
 ]
 
 
@@ -179,6 +194,36 @@ def test_codes_in_one_text_are_refused_as_a_list_to_write(tmp_path: Path) -> Non
     assert "n'existe pas" not in finding.text
 
 
+def test_empty_cells_of_a_spreadsheet_are_absent_whatever_their_type(tmp_path: Path) -> None:
+    # issue 19: `""` was absent for a text but refused for a boolean and for the contact block
+    findings = _json_case(
+        tmp_path,
+        porteur__changement_statuts="",
+        porteur__contact={"nom": "", "qualite": "", "courriel": "", "telephone": ""},
+        porteur__sigle="",
+        action__public__beneficiaires_qpv="",
+        budget__produits=[
+            {"compte": "74", "libelle": "État", "montant": 3000, "politique_de_la_ville": "oui"},
+            {"compte": "75", "libelle": "Cotisations", "montant": 500, "politique_de_la_ville": ""},
+        ],
+    )
+    assert [f for f in findings if f.rule.startswith("SCH")] == []
+
+
+def test_a_required_field_left_empty_is_still_said(tmp_path: Path) -> None:
+    findings = _json_case(tmp_path, porteur__premiere_demande="", porteur__adresse="")
+    assert {(f.rule, f.path) for f in findings if f.rule.startswith("SCH")} == {
+        ("SCH04", "porteur.premiere_demande"), ("SCH03", "porteur.adresse"),
+    }
+
+
+def test_the_float_noise_of_a_sum_is_read_as_the_cent(tmp_path: Path) -> None:
+    # issue 19: `4999.999999999999` (a spreadsheet's sum) was refused; 5 000 € was meant
+    for written, errors in (("4999.999999999999", []), ("5000.0000004", []), ("4999.996", ["SCH04"])):
+        findings = _json_case(tmp_path, budget__subvention_demandee=float(written))
+        assert [f.rule for f in findings if f.severity == "error"] == errors, written
+
+
 def test_the_schema_says_the_same_of_those_values() -> None:
     base = json.loads((EXAMPLES / "dossier-json" / "dossier.json").read_text(encoding="utf-8"))
     for path, value, accepted in [
@@ -190,6 +235,14 @@ def test_the_schema_says_the_same_of_those_values() -> None:
         (("action", "debut"), "42430", False),
         (("action", "objectifs"), "2.7.3, 1.10", False),
         (("action", "objectifs"), "2.7.3", True),
+        (("porteur", "changement_statuts"), "", True),
+        (("porteur", "changement_statuts"), "  ", True),
+        (("porteur", "premiere_demande"), "", False),
+        (("porteur", "contact"), {"nom": "", "qualite": "", "courriel": ""}, True),
+        (("action", "public", "beneficiaires_qpv"), "", True),
+        (("budget", "subvention_demandee"), "199.99999999999997", True),
+        (("budget", "subvention_demandee"), 199.99999999999997, True),
+        (("budget", "subvention_demandee"), "199.994", False),
     ]:
         data = copy.deepcopy(base)
         target = data

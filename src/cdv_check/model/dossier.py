@@ -11,11 +11,20 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticKnownError
 
 from cdv_check.model import forms
@@ -74,8 +83,12 @@ def _parse_amount(value: Any) -> Any:
             "montant illisible : écrivez des chiffres, avec au plus deux décimales "
             "(ex. 4000, 4 000,50 ou « 4 000,50 € »)"
         )
-    sign, whole, cents = m.groups()
-    return Decimal(f"{sign}{unspaced(whole)}" + (f".{cents}" if cents else ""))
+    sign, whole, cents, noise = m.groups()
+    amount = Decimal(f"{sign}{unspaced(whole)}" + (f".{cents}{noise or ''}" if cents else ""))
+    return amount.quantize(_CENT, ROUND_HALF_UP) if noise else amount
+
+
+_CENT = Decimal("0.01")
 
 
 _ISO_DATE = re.compile(r"\s*([0-9]{4})-([0-9]{2})-([0-9]{2})(.*)", re.S)
@@ -202,10 +215,41 @@ def _is_required(extra: Any) -> bool:
     return isinstance(extra, dict) and bool(extra.get(_REQUIRED))
 
 
+def _empty(annotation: Any, value: object) -> bool:
+    """An empty cell, as a spreadsheet exports it (`""`, `null`, spaces), or a block (`contact:`)
+    whose every field is one."""
+    if blank(value):
+        return True
+    if not isinstance(value, dict) or "list[" in str(annotation):  # a list of blocks is not a block
+        return False
+    model = _model_in(annotation)
+    if model is None:
+        return False
+    fields = model.model_fields
+    return all(name in fields and _empty(fields[name].annotation, v) for name, v in value.items())
+
+
 class _Part(BaseModel):
     # defer_build: only Dossier is validated, so its validator is built once, at the first
     # dossier, with its parts inside; each part's own validator would never be used.
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_schema_required, defer_build=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        """An optional field left empty (`""`, `null`, a block of empty cells) is absent, whatever
+        its type: a spreadsheet writes an empty cell for what does not apply."""
+        if not isinstance(data, dict):
+            return data
+        required = _required_names(cls)
+        fields = cls.model_fields
+        empty = [
+            name for name, value in data.items()
+            if value is not None and name not in required and name in fields and _empty(fields[name].annotation, value)
+        ]
+        if not empty:
+            return data
+        return {name: value for name, value in data.items() if name not in empty}
 
 
 class RegistreTribunal(_Part):

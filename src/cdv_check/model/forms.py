@@ -31,10 +31,13 @@ COUNT = rf"^{SPACE}*({_SIGNED_ZERO}|{_GROUPED_COUNT}|{_PLAIN_COUNT})(?:[.,]0+)?{
 
 _PLAIN_AMOUNT = r"0*[0-9]{1,9}"
 _GROUPED_AMOUNT = rf"[0-9]{{1,3}}(?:{SPACE}[0-9]{{3}}){{1,2}}"
+_NOISE = r"(?:0000|9999)[0-9]*"
 AMOUNT = (
-    rf"^{SPACE}*(-?)({_GROUPED_AMOUNT}|{_PLAIN_AMOUNT})(?:[.,]([0-9]{{1,2}}))?{SPACE}*(?:€|EUR)?{SPACE}*$"
+    rf"^{SPACE}*(-?)({_GROUPED_AMOUNT}|{_PLAIN_AMOUNT})(?:[.,]([0-9]{{1,2}})({_NOISE})?)?{SPACE}*(?:€|EUR)?{SPACE}*$"
 )
-"""Euros under a billion, with at most two decimals: `4000`, `4 000,50 €`, `-12.5`."""
+"""Euros under a billion, with at most two decimals: `4000`, `4 000,50 €`, `-12.5`; and a number
+within a millionth of a euro of a cent (`199.99999999999997`, the float noise of a spreadsheet's
+sum: its decimals after the cents start with 0000 or 9999), read as that cent."""
 MAX_AMOUNT = 1_000_000_000
 
 # Dates that exist (leap years included), years 0001 to 9999.

@@ -102,6 +102,8 @@ def build(ref: Referentiel | None = None) -> dict[str, Any]:
         _pieces(generated, definitions, ref)
         _dated(generated, ref)
         _dated(definitions, ref)
+    for model in (generated, *definitions.values()):
+        _optional_may_be_empty(model)
     title = "Dossier de demande de subvention au Contrat de Ville"
     if ref is not None:
         title = f"Dossier de demande de subvention : {ref.appel.contrat} ({ref.appel.titre})"
@@ -146,6 +148,26 @@ def _dated(node: Any, ref: Referentiel) -> None:
     elif isinstance(node, list):
         for value in node:
             _dated(value, ref)
+
+
+EMPTY: JsonSchemaValue = {"type": "string", "pattern": r"^\s*$"}
+"""An empty cell: an optional field left `""` (or spaces) is absent, whatever its type."""
+
+
+def _optional_may_be_empty(model: dict[str, Any]) -> None:
+    """What a spreadsheet writes for an empty optional cell, `""`, is read as absent (as `null`):
+    the schema accepts it there too."""
+    required = set(model.get("required", []))
+    for name, prop in model.get("properties", {}).items():
+        if name in required:
+            continue
+        if "anyOf" in prop:
+            prop["anyOf"].append(dict(EMPTY))
+        else:
+            kept = {k: prop.pop(k) for k in ("description", "examples") if k in prop}
+            inner = dict(prop)
+            prop.clear()
+            prop.update(kept, anyOf=[inner, dict(EMPTY)])
 
 
 def _enums(definitions: dict[str, Any], ref: Referentiel) -> None:
