@@ -21,6 +21,7 @@ from cdv_check.reading.loading import read_structured
 
 # One answer per question, in the order asked; comments say which question and what is checked.
 ANSWERS = [
+    "06/01/2016",  # date de dépôt
     'Les "Amis" : 100% # Borny',  # nom
     "",  # sigle: none
     "9",  # statut: not in the list, asked again
@@ -47,6 +48,7 @@ ANSWERS = [
     "sante",  # a search, numbered
     "2.1.2, 1.11",  # 1.11 does not exist (ELG04, 1.10 suggested first), asked again
     "2.1.2, 1.10",  # a list on one line, with the code YAML would read as 1.1
+    "",  # no other objective
     "3",  # axe: jeunesse
     "",  # priorités: none
     "TODO",  # besoin: a placeholder (SCH09), asked again
@@ -65,9 +67,13 @@ ANSWERS = [
     "01/02/2016",
     "15/12/2016",
     "Centre social",
-    "Centre social; Pôle Emploi",
+    "Centre social",  # partners, one per line
+    "Pôle Emploi",
+    "",
     "Entretien individuel en fin de parcours et bilan collectif avec les partenaires.",
-    "Nombre de participantes assidues; Entrées en formation",
+    "Nombre de participantes assidues",  # indicators, one per line
+    "Entrées en formation",
+    "",
     "5",  # charges: 64 Charges de personnel
     "",  # its label: the CERFA's
     "dix mille",  # not an amount, asked again
@@ -196,7 +202,7 @@ def test_the_questionnaire_writes_what_was_answered(here: Path) -> None:
     assert "Téléphone du représentant légal « presidente@exemple.fr » : ce n'est pas un numéro français" in out
     assert "Réponse nécessaire : l'appel (3.1) ne retient qu'un projet qui concerne un ou plusieurs QPV." in out
     assert "« la patrote » : vouliez-vous dire « La Patrotte/Metz Nord » ?" in out
-    assert "mais des priorités 2016 des quartiers : borny-aide-aux-devoirs" in out
+    assert "mais des priorités des quartiers : borny-aide-aux-devoirs" in out
     assert re.search(r"^  \d+\. 2\.5\.2 ", out, re.MULTILINE)  # the search's objectives are numbered
     assert "L'objectif « 1.11 » n'existe pas dans l'Annexe 1. Codes proches : 1.10 «" in out
     assert "« TODO » : « TODO » marque un texte à compléter" in out
@@ -259,7 +265,8 @@ def test_a_renewal_asks_for_the_previous_report_and_a_local_law_register() -> No
         "Statuts ou bureau modifiés": "non",
         "Action nouvelle": "non",
         "Numéros ou noms": "borny",
-        "Codes, numéros": "2.7.3",
+        "Date de dépôt": "2016-01-06",
+        "Codes, mots": "2.7.3",
         "Date de début": "2015-09-01",
         "Date de fin": "2016-07-05",
         "Public scolaire": "oui",

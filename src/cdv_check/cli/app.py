@@ -364,6 +364,11 @@ def init(
         typer.Option("--input/--no-input", help="Pose les questions (par défaut dans un terminal) ; --no-input "
                      "écrit le modèle commenté.", show_default=False),
     ] = None,
+    reprendre: Annotated[
+        bool,
+        typer.Option("--reprendre", help="Reprend le questionnaire interrompu de ce dossier, là où il s'est arrêté "
+                     "(ses réponses sont dans FICHIER.brouillon.yaml).", show_default=False),
+    ] = False,
 ) -> None:
     """Écrit un nouveau dossier : pose quelques questions dans un terminal, sinon écrit le modèle commenté."""
     from cdv_check.cli import init as new_dossier
@@ -378,8 +383,12 @@ def init(
     if os.path.lexists(file):
         raise CommandFailed(f"« {file} » existe déjà ; il n'est pas remplacé. Choisissez un autre nom.", 1)
     ref = load_referentiel(None)
-    if interactive if interactive is not None else sys.stdin.isatty():
-        from cdv_check.cli.questionnaire import questionnaire
+    if reprendre and interactive is False:
+        raise CommandFailed("--reprendre pose les questions qui restent : il ne va pas avec --no-input.")
+    if interactive if interactive is not None else (reprendre or sys.stdin.isatty()):
+        import shutil
+
+        from cdv_check.cli.questionnaire import interview
 
         try:
             import readline  # noqa: F401  (line editing and history for input(), where it exists)
@@ -389,14 +398,13 @@ def init(
         if reconfigure is not None:  # bytes that are not UTF-8 reach the questionnaire, to be read there
             reconfigure(errors="surrogateescape")
         try:
-            draft = questionnaire(_prompt, _say, ref)
-        except KeyboardInterrupt:
-            typer.echo("\nQuestionnaire interrompu (Ctrl-C) : aucun fichier écrit.", err=True)
-            raise typer.Exit(130) from None
-        except EOFError:
-            raise CommandFailed("questionnaire interrompu (fin de l'entrée) : aucun fichier écrit.", 1) from None
-        text = new_dossier.render(draft, ref)
+            text, resumed = interview(Path(file), ref, _prompt, _say, resume=reprendre,
+                                      height=shutil.get_terminal_size().lines if sys.stdout.isatty() else 0)
+        except new_dossier.Stopped as stopped:
+            typer.echo(stopped.message, err=True)
+            raise typer.Exit(stopped.code) from None
     else:
+        resumed = None
         text = new_dossier.template(ref)
     try:
         new_dossier.write_new(Path(file), text)
@@ -404,6 +412,8 @@ def init(
         raise CommandFailed(f"« {file} » existe déjà ; il n'est pas remplacé. Choisissez un autre nom.", 1) from None
     except OSError as exc:
         raise CommandFailed(f"impossible d'écrire « {file} » : {french_os_error(exc)}.", 1) from None
+    if resumed is not None:
+        resumed.unlink(missing_ok=True)  # its answers are all in the dossier now
     typer.echo(f"Dossier écrit : {file}. Complétez-le, puis vérifiez-le : cdv-check {file}")
 # --- end of schema and init commands ---
 

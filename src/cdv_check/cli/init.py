@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from cdv_check.model.referentiel import Referentiel
@@ -56,6 +57,8 @@ class Person:
 class Draft:
     """What the new dossier says; the defaults are the template's placeholders."""
 
+    date_depot: date | None = None
+    """None: the template shows the deadline as an example, commented."""
     nom: str = f"{TODO} : nom de la structure"
     sigle: str | None = None
     statut: str = "association"
@@ -153,7 +156,7 @@ def render(draft: Draft, ref: Referentiel) -> str:
     w.comment("Vérifiez-la avec : cdv-check dossier.yaml ; le format complet : cdv-check schema")
     w.comment("(et le README, « Éditeurs : schéma JSON », pour l'aide de votre éditeur).")
     w.comment("Les lignes commentées (« # clé: … ») sont facultatives : retirez le # pour les remplir.")
-    w.key("date_depot", None, "date d'envoi du dossier (sinon la date du jour)",
+    w.key("date_depot", draft.date_depot, "date d'envoi du dossier (sinon la date du jour)",
           example=ref.calendrier.date_limite)
     _porteur(w, draft, ref)
     _action(w, draft, ref)
@@ -249,3 +252,94 @@ def _pieces(w: _Writer, d: Draft, ref: Referentiel) -> None:
 def template(ref: Referentiel) -> str:
     """The commented template of `--no-input`."""
     return render(Draft(), ref)
+
+
+# --- an interrupted questionnaire: its draft, and taking it up again ----------------------------
+
+_ANSWERS_MARK = "# cdv-check init --reprendre : les réponses données (ne modifiez ni cette ligne ni la suivante)"
+
+
+def draft_path(file: Path) -> Path:
+    """`mon-dossier.yaml` → `mon-dossier.brouillon.yaml`, beside it."""
+    return file.with_name(f"{file.stem}.brouillon{file.suffix}")
+
+
+class Stopped(Exception):
+    """The questionnaire ends without a dossier: the French message, and the exit code."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class Recorder:
+    """The questionnaire's `ask` and `say`: every answer recorded (a draft keeps them all), and
+    the answers of a draft given again, silently, before the next question is asked."""
+
+    def __init__(self, ask: Ask, say: Say, replay: list[str]) -> None:
+        self._ask, self._say = ask, say
+        self.replay = replay
+        self.answers: list[str] = []
+
+    @property
+    def replaying(self) -> bool:
+        return len(self.answers) < len(self.replay)
+
+    def ask(self, question: str, default: str | None) -> str:
+        if self.replaying:
+            answer = self.replay[len(self.answers)]
+            self.answers.append(answer)
+            if not self.replaying:
+                self._say(f"(Brouillon repris : {len(self.answers)} réponses. La suite :)")
+            return answer
+        answer = self._ask(question, default)
+        self.answers.append(answer)
+        return answer
+
+    def say(self, text: str) -> None:
+        if not self.replaying:
+            self._say(text)
+
+
+def draft_text(draft: Draft, ref: Referentiel, answers: list[str], file: Path) -> str:
+    """The draft file: the dossier as far as it is answered (readable, checkable), then the
+    answers themselves, which `--reprendre` gives again to the questionnaire."""
+    head = (
+        f"# Brouillon de {file.name} : questionnaire interrompu. Reprenez-le avec :\n"
+        f"#   cdv-check init --reprendre {file}\n"
+        "# (ce qui est modifié ci-dessous n'est pas repris : les réponses de la fin du fichier le sont).\n"
+    )
+    return head + render(draft, ref) + f"{_ANSWERS_MARK}\n# {json.dumps(answers)}\n"
+
+
+def draft_answers(path: Path) -> list[str]:
+    """The answers a draft holds; Stopped (exit 1) when it is missing or is not a draft."""
+    from cdv_check.reading.loading import InputRefused, decode, read_bounded
+
+    try:
+        text, _ = decode(read_bounded(path, 1 << 22))
+    except InputRefused as refused:
+        raise Stopped(f"Brouillon « {path} » illisible : {refused.problem.message}", 1) from None
+    lines = text.splitlines()
+    try:
+        index = lines.index(_ANSWERS_MARK)
+        answers = json.loads(lines[index + 1].removeprefix("# "))
+    except (ValueError, IndexError):
+        answers = None
+    if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
+        raise Stopped(f"« {path} » n'est pas un brouillon de cdv-check init (ses réponses n'y sont pas).", 1)
+    return answers
+
+
+def save_draft(text: str, path: Path, *, replacing: bool) -> None:
+    """Write the draft; never over an existing file, except the draft this run took up again
+    (replaced whole, once the new one is written)."""
+    import os
+
+    if not replacing:
+        write_new(path, text)
+        return
+    spare = path.with_name(f".{path.name}.nouveau")
+    write_new(spare, text)
+    os.replace(spare, path)

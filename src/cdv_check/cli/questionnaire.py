@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -36,14 +37,16 @@ class _Rules:
         self.ref = ref
         self.rules = all_rules()
 
-    def issues(self, rule_id: str, data: dict[str, Any], path: tuple[str | int, ...] = ()) -> list[Issue]:
+    def issues(
+        self, rule_id: str, data: dict[str, Any], path: tuple[str | int, ...] = (), *, deposit: date | None = None
+    ) -> list[Issue]:
         from cdv_check.core.registry import Context
         from cdv_check.model.dossier import Dossier
 
         check = self.rules[rule_id].check
         assert check is not None
         dossier = Dossier.model_validate(data)
-        context = Context(dossier, self.ref, self.ref.calendrier.date_limite, None, {}, check_files=False)
+        context = Context(dossier, self.ref, deposit or self.ref.calendrier.date_limite, None, {}, check_files=False)
         return [i for i in check(context) if i.path[: len(path)] == path]
 
     def say_first(self, say: Say, rule_id: str, data: dict[str, Any], path: tuple[str | int, ...] = ()) -> bool:
@@ -172,10 +175,10 @@ def _amount(ask: Ask, say: Say, question: str, *, default: str | None = None) ->
         say("  Le montant doit être positif.")
 
 
-def _date(ask: Ask, say: Say, question: str) -> date:
+def _date(ask: Ask, say: Say, question: str, default: str | None = None) -> date:
     while True:
         try:
-            value: date = parse_date(ask(question, None))
+            value: date = parse_date(ask(question, default))
             return value
         except ValueError as exc:
             say(f"  {str(exc).capitalize()}.")
@@ -214,19 +217,53 @@ def valid_text(ask: Ask, say: Say) -> Ask:
 # --- the questionnaire ---------------------------------------------------------------------------
 
 
-def questionnaire(ask: Ask, say: Say, ref: Referentiel) -> Draft:
-    """Ask the carrier what the dossier needs, in French; the answers are checked as they come."""
+def new_draft() -> Draft:
+    """The draft a questionnaire fills: what is not asked yet is left out, not « À compléter »."""
+    return Draft(siret=None, rna=None, lieu=None)
+
+
+def questionnaire(
+    ask: Ask, say: Say, ref: Referentiel, *, draft: Draft | None = None, today: date | None = None
+) -> Draft:
+    """Ask the carrier what the dossier needs, in French; the answers are checked as they come.
+    `draft` is filled as the answers come (what an interruption keeps)."""
     rules = _Rules(ref)
     ask = valid_text(ask, say)
-    d = Draft(siret=None, rna=None, lieu=None)
+    d = draft if draft is not None else new_draft()
     say("Nouveau dossier : les questions de l'appel, une à une. Entrée garde la valeur entre crochets ; "
-        "Ctrl-C arrête sans rien écrire.")
+        "Ctrl-C arrête, et propose de garder vos réponses dans un brouillon.")
+    d.date_depot = _deposit(ask, say, ref, rules, today or date.today())
     _porteur(ask, say, ref, rules, d)
     _action(ask, say, ref, rules, d)
     _budget(ask, say, rules, d)
     say("\nLes pièces jointes (chemins relatifs au dossier du fichier, avec des « / » ; « - » : pas encore)")
     d.pieces = _piece_paths(ask, d, ref)
     return d
+
+
+def _deposit(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, today: date) -> date:
+    """The deposit date, the deadline's countdown said first; a date after it is said at once."""
+    from cdv_check.text.french import french_date, plural
+
+    limit = ref.calendrier.date_limite
+    days = (limit - today).days
+    if days > 0:
+        countdown = f"dans {plural(days, 'jour')}"
+    elif days == 0:
+        countdown = "c'est aujourd'hui"
+    else:
+        countdown = f"passée depuis {plural(-days, 'jour')}"
+    say(f"\nLa date de dépôt : date limite le {french_date(limit)} ({countdown}).")
+    default = today.strftime("%d/%m/%Y") if days >= 0 else None
+    while True:
+        value = _date(ask, say, "Date de dépôt du dossier (le jour de l'envoi ; ex. 08/01/2016)", default)
+        if value <= limit:
+            return value
+        late = rules.issues("ELG06", {}, deposit=value)
+        if late:
+            say(f"  {late[0].message}")
+        if _yes(ask, say, "Garder cette date quand même ?", False):
+            return value
 
 
 def _porteur(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, d: Draft) -> None:
@@ -307,18 +344,28 @@ def _action(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, d: Draft) -> No
     d.beneficiaires, d.beneficiaires_qpv = _beneficiaries(ask, say, rules)
     d.debut, d.fin = _dates(ask, say, ref, rules, d.scolaire)
     d.lieu = _text(ask, say, ref, "Lieu de l'action (Entrée : plus tard)", optional=True)
-    partners = _text(ask, say, ref, "Partenaires, séparés par des points-virgules (Entrée : aucun)", optional=True)
-    d.partenaires = [p.strip() for p in (partners or "").split(";") if p.strip()]
+    say("Les partenaires de l'action, un par ligne (Entrée sur une ligne vide : fini) :")
+    d.partenaires = _one_per_line(ask, say, ref, "Partenaire")
     d.modalites = _text(ask, say, ref, "Modalités d'évaluation : comment l'action sera évaluée",
                         why="l'appel (3.2) examine les modalités d'évaluation de l'action.",
                         path="action.evaluation.modalites")
-    indicators = _text(ask, say, ref, "Indicateurs suivis, séparés par des points-virgules (ex. Nombre de "
-                       "participants assidus ; Entrée : aucun)", optional=True)
-    d.indicateurs = [p.strip() for p in (indicators or "").split(";") if p.strip()]
+    say("Les indicateurs suivis, un par ligne (ex. Nombre de participants assidus ; Entrée sur une ligne vide : "
+        "fini) :")
+    d.indicateurs = _one_per_line(ask, say, ref, "Indicateur")
     if not d.nouvelle:
         d.lien = _text(ask, say, ref, "En quoi l'action répond-elle au nouveau Contrat de Ville ?",
                        why="l'appel (3.2) le demande pour une action existante ou déjà financée.",
                        path="action.lien_contrat_de_ville")
+
+
+def _one_per_line(ask: Ask, say: Say, ref: Referentiel, label: str) -> list[str]:
+    """Items typed one per line, until an empty line: a comma inside one stays in it."""
+    items: list[str] = []
+    while True:
+        item = _text(ask, say, ref, f"{label} n° {len(items) + 1} (Entrée : fini)", optional=True)
+        if item is None:
+            return items
+        items.append(item)
 
 
 def _quartiers(ask: Ask, say: Say, ref: Referentiel, rules: _Rules) -> list[str]:
@@ -357,49 +404,78 @@ def _one_quartier(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, part: str
     return None
 
 
-_CODES_ONLY = re.compile(r"[\d.,;\sOo]+")
+_CODE = re.compile(r"[0-9]+(?:\.[0-9]+)+")
 
 
 def _objectives(ask: Ask, say: Say, ref: Referentiel, rules: _Rules) -> list[str]:
-    """Codes on one line (« 2.7.3, 1.10 »), or words to search; found objectives are numbered."""
+    """Objectives, line after line: codes (« 2.7.3, 1.10 ») kept, words (« santé ») searched, both
+    on one line; then « ajouter un autre objectif ? »."""
+    codes = ref.objective_codes()
+    say("Objectifs opérationnels de l'Annexe 1 : des codes (ex. 2.7.3, 1.10), des mots à chercher (ex. santé), "
+        "ou les deux sur une ligne.")
+    chosen: list[str] = []
+    while True:
+        for code in _objective_line(ask, say, ref, rules, required=not chosen):
+            if code not in chosen:
+                chosen.append(code)
+                say(f"  retenu : {code} {codes[code][0]}")
+        if not _yes(ask, say, "Ajouter un autre objectif ?", False):
+            return chosen
+
+
+def _objective_line(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, *, required: bool) -> list[str]:
+    """The codes of one answer, and those picked among what its words find."""
     from cdv_check.cli.browse import search_objectives, search_priorities, usable_codes
 
     codes = ref.objective_codes()
-    say("Objectifs opérationnels de l'Annexe 1 : des codes sur une ligne (ex. 2.7.3, 1.10), ou des mots à "
-        "chercher (ex. santé).")
     offered: list[str] = []
+    kept: list[str] = []
     while True:
-        answer = ask("Codes, numéros de la liste ou mots", None).strip()
+        answer = ask("Codes, mots à chercher, ou numéros de la liste", None if required and not kept else "").strip()
         if not answer:
+            if kept or not required:
+                return kept
             say("  Réponse nécessaire : l'appel (3.1) demande les objectifs opérationnels auxquels l'action "
                 "répond.")
             continue
         parts = _parts(answer)
-        if offered and all(p.isdecimal() and 1 <= int(p) <= len(offered) for p in parts):
-            parts = [offered[int(p) - 1] for p in parts]
-        if _CODES_ONLY.fullmatch(answer) or all(p in codes for p in parts):
-            unknown = rules.issues("ELG04", {"action": {"objectifs": parts}}, ("action", "objectifs"))
-            if not unknown:
-                for code in dict.fromkeys(parts):
-                    say(f"  retenu : {code} {codes[code][0]}")
-                return list(dict.fromkeys(parts))
+        numbers = [p for p in parts if p.isdecimal()]
+        if offered and numbers and len(numbers) == len(parts):
+            if all(1 <= int(p) <= len(offered) for p in numbers):
+                return kept + [offered[int(p) - 1] for p in numbers]
+            say(f"  Répondez par des numéros de 1 à {len(offered)}, ou cherchez d'autres mots.")
+            continue
+        given = [p for p in parts if _CODE.fullmatch(p)]
+        words = " ".join(p for p in parts if not _CODE.fullmatch(p) and not p.isdecimal())
+        if not given and not words:
+            say("  Répondez par des codes (ex. 2.7.3) ou des mots à chercher ; un axe seul (2) n'est pas un objectif.")
+            continue
+        if given:
+            unknown = rules.issues("ELG04", {"action": {"objectifs": given}}, ("action", "objectifs"))
             for issue in unknown:
                 say(f"  {issue.message} {issue.advice}")
-            continue
-        found = search_objectives(ref, answer)
+            if unknown:
+                continue
+            kept = list(dict.fromkeys([*kept, *given]))
+        if not words:
+            return kept
+        found = search_objectives(ref, words)
         offered = list(dict.fromkeys(code for path in found for code in usable_codes(path)))[:15]
+        if given:
+            say(f"  Codes gardés : {', '.join(given)} ; « {words} » est cherché :")
         if not offered:
-            priorities = search_priorities(ref, answer)
+            priorities = search_priorities(ref, words)
             if priorities:
                 names = ", ".join(p.id for p in priorities[:3])
-                say(f"  Aucun objectif de l'Annexe 1 ne contient ces mots, mais des priorités 2016 des quartiers : "
+                say(f"  Aucun objectif de l'Annexe 1 ne contient « {words} », mais des priorités des quartiers : "
                     f"{names}. Cherchez l'objectif avec un mot plus général.")
             else:
-                say("  Aucun objectif ne contient ces mots ; essayez-en d'autres (cdv-check objectives montre "
-                    "l'arbre).")
+                say(f"  Aucun objectif ne contient « {words} » ; essayez d'autres mots (cdv-check objectives "
+                    "montre l'arbre).")
             continue
         _numbered(say, (f"{code} {codes[code][0]}" for code in offered))
-        say("  Répondez par les numéros ou les codes retenus (ex. 1, 3), ou cherchez d'autres mots.")
+        say("  Répondez par les numéros retenus (ex. 1, 3), ou cherchez d'autres mots"
+            + (" ; Entrée : seulement les codes gardés." if kept else "."))
 
 
 def _priorities(ask: Ask, say: Say, ref: Referentiel, quartiers: list[str]) -> list[str]:
@@ -441,34 +517,63 @@ def _budget(ask: Ask, say: Say, rules: _Rules, d: Draft) -> None:
     say("\nLe budget prévisionnel (comme le tableau du CERFA : une ligne par compte)")
     d.charges, d.produits = [], []
     say("Les charges de l'action :")
-    _lines(ask, say, d.charges, CERFA_ACCOUNTS["charges"], "charges")
+    _lines(ask, say, d.charges, CERFA_ACCOUNTS["charges"], "charges", twins=d.produits)
     say("Les produits : d'abord la subvention demandée au titre du Contrat de Ville (compte 74).")
-    asked = _amount(ask, say, "Subvention demandée au titre du Contrat de Ville (euros)")
-    d.produits.append(Line("74", "État - politique de la ville (Contrat de Ville)", asked, True))
-    d.subvention = asked
+    d.subvention = _subvention(ask, say, rules, d)
+    d.produits.insert(0, Line("74", "État - politique de la ville (Contrat de Ville)", d.subvention, True))
     say("Les autres produits (cofinancements, participation des usagers, fonds propres…) :")
-    _lines(ask, say, d.produits, CERFA_ACCOUNTS["produits"], "produits", optional=True)
+    _lines(ask, say, d.produits, CERFA_ACCOUNTS["produits"], "produits", optional=True, twins=d.charges)
     while True:
-        budget = {
-            "charges": [
-                {"compte": line.compte, "libelle": line.libelle, "montant": str(line.montant)} for line in d.charges
-            ],
-            "produits": [{"compte": line.compte, "libelle": line.libelle, "montant": str(line.montant)}
-                         for line in d.produits],
-        }
-        if rules.say_first(say, "BUD01", {"budget": budget}):
+        found = [issue for rule_id in ("BUD01", "BUD02", "BUD03", "BUD04")
+                 for issue in rules.issues(rule_id, {"budget": _budget_data(d)})]
+        if not found:
             return
-        side = _choice(ask, say, "Ajouter une ligne de charges (1) ou de produits (2) ?",
-                       [("charges", "une ligne de charges"), ("produits", "une ligne de produits")],
-                       why="le budget doit être équilibré avant d'être écrit.")
-        _lines(ask, say, d.charges if side == "charges" else d.produits, CERFA_ACCOUNTS[side], side, once=True)
+        for issue in found:
+            say(f"  {issue.message} {issue.advice}")
+        side = _choice(ask, say, "Ajouter une ligne de charges (1) ou de produits (2), ou changer la subvention (3) ?",
+                       [("charges", "une ligne de charges"), ("produits", "une ligne de produits"),
+                        ("subvention", "changer la subvention demandée")],
+                       why="le budget doit être juste avant d'être écrit.")
+        if side == "subvention":
+            d.subvention = _subvention(ask, say, rules, d)
+            d.produits[0] = Line("74", d.produits[0].libelle, d.subvention, True)
+            continue
+        _lines(ask, say, d.charges if side == "charges" else d.produits, CERFA_ACCOUNTS[side], side, once=True,
+               twins=d.produits if side == "charges" else d.charges)
+
+
+def _budget_data(d: Draft) -> dict[str, Any]:
+    def lines(items: list[Line]) -> list[dict[str, Any]]:
+        return [{"compte": line.compte, "libelle": line.libelle, "montant": str(line.montant),
+                 "politique_de_la_ville": line.politique_de_la_ville} for line in items]
+
+    return {"charges": lines(d.charges), "produits": lines(d.produits), "subvention_demandee": str(d.subvention)}
+
+
+def _subvention(ask: Ask, say: Say, rules: _Rules, d: Draft) -> Decimal:
+    """The amount asked of the Contrat de Ville; more than the action's charges is said at once
+    (BUD03), and asked again."""
+    while True:
+        asked = _amount(ask, say, "Subvention demandée au titre du Contrat de Ville (euros)")
+        trial = Draft(charges=d.charges, produits=[Line("74", "Contrat de Ville", asked, True)], subvention=asked)
+        over = rules.issues("BUD03", {"budget": _budget_data(trial)})
+        if not over:
+            return asked
+        say(f"  {over[0].message} {over[0].advice}")
+
+
+_TWINS = {"86": ("87", "produits"), "87": ("86", "charges")}
+"""Contributions in kind: a charge 86 has its produit 87 of the same amount, and the reverse."""
 
 
 def _lines(
     ask: Ask, say: Say, lines: list[Line], accounts: dict[str, str], side: str, *, optional: bool = False,
-    once: bool = False,
+    once: bool = False, twins: list[Line] | None = None,
 ) -> None:
-    """Budget lines: the account among the CERFA's (numbered), a label, an amount."""
+    """Budget lines: the account among the CERFA's (numbered), a label, an amount; a contribution
+    in kind (86 or 87) brings its twin on the other side at once (BUD02)."""
+    from cdv_check.rules.budget import CERFA_ACCOUNTS
+
     options = list(accounts.items())
     _numbered(say, (f"{code} {label}" for code, label in options))
     while True:
@@ -488,7 +593,15 @@ def _lines(
             say(f"  Répondez par un numéro de 1 à {len(options)}, ou par un compte ({', '.join(accounts)}).")
             continue
         label = _label(ask, say, account, accounts[account])
-        lines.append(Line(account, label, _amount(ask, say, "Montant (euros)")))
+        amount = _amount(ask, say, "Montant (euros)")
+        lines.append(Line(account, label, amount))
+        twin = _TWINS.get(account[:2])
+        if twin is not None and twins is not None:
+            other, other_side = twin
+            say(f"  Contribution en nature : le CERFA l'inscrit aussi au compte {other} des {other_side}, du même "
+                f"montant ({amount} €).")
+            twin_label = _label(ask, say, other, CERFA_ACCOUNTS[other_side][other])
+            twins.append(Line(other, twin_label, amount))
         if once:
             return
 
@@ -512,3 +625,88 @@ def _piece_paths(ask: Ask, d: Draft, ref: Referentiel) -> dict[str, str | None]:
         answer = ask(piece.libelle[:1].upper() + piece.libelle[1:], PIECE_FILES.get(piece.id, "")).strip()
         paths[piece.id] = None if answer in ("", "-") else answer
     return paths
+
+
+# --- in a terminal: pages, a draft when interrupted, taking it up again --------------------------
+
+
+class _Pager:
+    """Output longer than the terminal pauses at each screenful (« Entrée : la suite »), so that a
+    long list does not scroll away before its question. What is typed at a pause is the answer to
+    the question that follows the list (never lost)."""
+
+    def __init__(self, ask: Ask, say: Say, height: int) -> None:
+        self._ask, self._say = ask, say
+        self.paging = height > 0
+        """Off a terminal (height 0), nothing pauses: the answers come from a file or a pipe."""
+        self.room = max(height - 3, 5)
+        self.said = 0
+        self.early: str | None = None
+
+    def ask(self, question: str, default: str | None) -> str:
+        self.said = 0
+        if self.early is not None:
+            answer, self.early = self.early, None
+            self._say(f"{question} : {answer}")
+            return answer
+        return self._ask(question, default)
+
+    def say(self, text: str) -> None:
+        if self.early is not None:
+            return  # answered at a pause: the rest of the list is not needed
+        lines = text.count("\n") + 1
+        if self.paging and self.said + lines > self.room and self.said > 0:
+            answer = self._ask("(Entrée : la suite ; ou votre réponse)", "").strip()
+            self.said = 0
+            if answer:
+                self.early = answer
+                return
+        self.said += lines
+        self._say(text)
+
+
+def interview(
+    file: Path, ref: Referentiel, ask: Ask, say: Say, *, resume: bool, height: int, today: date | None = None
+) -> tuple[str, Path | None]:
+    """The questionnaire in a terminal, for the dossier `file`: its text, and the draft it took
+    up (to remove once the dossier is written). Interrupted (Ctrl-C, end of input), the answers
+    are kept in a draft, if the carrier agrees, and `Stopped` says so (exit 130)."""
+    from cdv_check.cli.init import Recorder, Stopped, draft_answers, draft_path, draft_text, render, save_draft
+
+    draft_file = draft_path(file)
+    if resume:
+        replay = draft_answers(draft_file)
+    elif draft_file.exists():
+        raise Stopped(f"Un brouillon de ce dossier existe : « {draft_file} ». Reprenez-le avec cdv-check init "
+                      f"--reprendre {file}, ou supprimez-le pour tout recommencer.", 1)
+    else:
+        replay = []
+    pager = _Pager(ask, say, height)
+    recorder = Recorder(pager.ask, pager.say, replay)
+    draft = new_draft()
+    try:
+        questionnaire(recorder.ask, recorder.say, ref, draft=draft, today=today)
+    except (KeyboardInterrupt, EOFError) as stop:
+        how = "Ctrl-C" if isinstance(stop, KeyboardInterrupt) else "fin de l'entrée"
+        answers = recorder.answers
+        if not answers:
+            raise Stopped(f"\nQuestionnaire interrompu ({how}) : aucune réponse, aucun fichier écrit.", 130) from None
+        keep = True
+        if isinstance(stop, KeyboardInterrupt):
+            try:
+                keep = _yes(ask, say, f"\nQuestionnaire interrompu. Garder vos {len(answers)} réponses dans le "
+                            f"brouillon {draft_file.name}, pour les reprendre plus tard ?", True)
+            except (KeyboardInterrupt, EOFError):
+                keep = True  # asked and not answered: nothing typed is lost
+        if not keep:
+            raise Stopped(f"Questionnaire interrompu ({how}) : aucun fichier écrit.", 130) from None
+        try:
+            save_draft(draft_text(draft, ref, answers, file), draft_file, replacing=resume)
+        except OSError as exc:
+            from cdv_check.text.oserrors import french_os_error
+
+            raise Stopped(f"Questionnaire interrompu ({how}) ; le brouillon « {draft_file} » n'a pas pu être "
+                          f"écrit : {french_os_error(exc)}.", 130) from None
+        raise Stopped(f"\nQuestionnaire interrompu ({how}) : vos {len(answers)} réponses sont gardées dans "
+                      f"{draft_file}. Reprenez avec : cdv-check init --reprendre {file}", 130) from None
+    return render(draft, ref), (draft_file if resume else None)
