@@ -121,7 +121,16 @@ def test_search_is_case_and_accent_insensitive(ref: Referentiel) -> None:
 def test_search_needs_every_word(ref: Referentiel) -> None:
     found = browse.search_objectives(ref, "décroch 16")
     assert [p.code for p in found] == ["2.7.3", "2.7.4"]
-    assert [p.code for p in browse.search_objectives(ref, "decrochage")] == ["2.7", "2.7.3"]
+    # one family of words: décrochage, décrocher, décrocheurs (2.7.4)
+    assert [p.code for p in browse.search_objectives(ref, "decrochage")] == ["2.7", "2.7.3", "2.7.4"]
+
+
+def test_a_verb_finds_its_noun(ref: Referentiel) -> None:
+    # issue 19: « apprendre le français » did not find 2.11 « … l'apprentissage du français »
+    assert "2.11" in [p.code for p in browse.search_objectives(ref, "apprendre le français")]
+    assert "2.11" in [p.code for p in browse.search_objectives(ref, "apprentissage")]
+    result = _run("objectives", "--search", "apprendre le français")
+    assert result.exit_code == 0 and "2.11" in result.stdout
 
 
 def _codes(ref: Referentiel, text: str) -> list[str | None]:

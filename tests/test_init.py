@@ -7,6 +7,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -306,3 +307,59 @@ def test_a_renewal_asks_for_the_previous_report_and_a_local_law_register() -> No
     assert pieces == ["Le bilan financier et qualitatif de l'année précédente"]
     assert draft.pieces["bilan_precedent"] == "pieces/bilan-2015.pdf"
 
+
+
+def test_codes_and_words_on_one_objective_line_and_another_objective() -> None:
+    # issue 19: « 2.11.1, 1.4.1, sante » dropped both codes and searched the whole line
+    answers = {
+        "Date de dépôt": ["2016-01-06"], "Statut de la structure": ["1"], "registre du tribunal": ["non"],
+        "adresse électronique": ["presidente@exemple.fr"], "Numéros ou noms": ["Metz-Borny"],
+        "Codes, mots": ["2.11.1, 1.4.1, sante", "1", "apprendre le français", "1"],
+        "Ajouter un autre objectif": ["oui", "non"],
+        "Date de début": ["2016-02-01"], "Date de fin": ["2016-06-30"], "Nombre de personnes": ["12"],
+        "Dont habitants": ["12"], "Compte de charges": ["1", ""], "Libellé de la ligne": ["Fournitures"],
+        "Montant": ["500"], "Subvention demandée": ["500"], "Compte de produits": [""], "Le compléter": ["non"],
+    }
+    draft, _, said = _driven_by(answers)
+    text = "\n".join(said)
+    assert "Codes gardés : 2.11.1, 1.4.1 ; « sante » est cherché :" in text
+    assert draft.quartiers == ["borny"]  # « Metz-Borny »: Borny, as the check reads it
+    assert draft.objectifs[:2] == ["2.11.1", "1.4.1"] and len(draft.objectifs) == 4
+    assert draft.objectifs[3].startswith("2.11")  # « apprendre » found « apprentissage »
+
+
+def test_a_contribution_in_kind_brings_its_twin_and_the_deadline_is_counted_down() -> None:
+    answers = {
+        "Date de dépôt": ["2016-01-12", "non", "2016-01-08"], "Statut de la structure": ["1"],
+        "registre du tribunal": ["non"], "adresse électronique": ["presidente@exemple.fr"], "Numéros ou noms": ["1"],
+        "Codes, mots": ["2.7.3"], "Date de début": ["2016-02-01"], "Date de fin": ["2016-06-30"],
+        "Nombre de personnes": ["12"], "Dont habitants": ["12"], "Compte de charges": ["1", "10", ""],
+        "Libellé de la ligne": ["Fournitures", "Bénévolat", ""], "Montant": ["500", "300"],
+        "Subvention demandée": ["900", "500"], "Compte de produits": [""], "Le compléter": ["non"],
+    }
+    draft, _, said = _driven_by(answers)
+    text = "\n".join(said)
+    assert "date limite le 10 janvier 2016 (dans 5 jours)" in text
+    assert "Dépôt le 12 janvier 2016, 2 jours après la date limite du 10 janvier 2016" in text
+    assert draft.date_depot == date(2016, 1, 8)
+    assert "supérieure au total des charges" in text  # 900 € asked for 500 € of charges (BUD03), asked again
+    assert [(line.compte, line.montant) for line in draft.produits] == [("74", 500), ("87", 300)]
+    assert [(line.compte, line.montant) for line in draft.charges] == [("60", 500), ("86", 300)]
+
+
+def _driven_by(answers: dict[str, list[str]]) -> tuple[Any, list[str], list[str]]:
+    asked: list[str] = []
+    said: list[str] = []
+
+    def ask(question: str, default: str | None) -> str:
+        asked.append(question)
+        assert len(asked) < 250, said[-3:]
+        for start, given in answers.items():
+            if start in question and given:
+                return given.pop(0)
+        if default is not None:
+            return default
+        return "Une réponse assez longue pour dire quelque chose de l'action."
+
+    draft = questionnaire(ask, said.append, load(), today=date(2016, 1, 5))
+    return draft, asked, said

@@ -31,6 +31,7 @@ from cdv_check.model.referentiel import (
 from cdv_check.reporters.whole import Responsive, Whole
 from cdv_check.text.french import french_int
 from cdv_check.text.safety import clean
+from cdv_check.text.stemming import STOPWORDS, stem, word_score
 
 _CODE_STYLE = "bold cyan"
 _MATCH_STYLE = "bold yellow"
@@ -64,42 +65,15 @@ def closest_codes(ref: Referentiel, code: str, *, n: int = 5) -> list[str]:
 
 # --- search ------------------------------------------------------------------------------------
 
-# Words that say nothing about an objective: searched for only when the text holds nothing else.
-_STOPWORDS = frozenset(
-    ["a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "en", "et", "l", "la", "le", "les",
-     "leur", "leurs", "ou", "par", "pour", "sa", "se", "ses", "sur", "un", "une", "y"]
-)
-# Light French stemming: plural, then feminine and the usual adjective pairs (sportive/sportif).
-_ENDINGS = (("ives", "if"), ("ive", "if"), ("euses", "eur"), ("euse", "eur"), ("elles", "el"),
-            ("elle", "el"), ("iennes", "ien"), ("ienne", "ien"), ("aux", "al"))
-_PREFIX_MIN = 4  # a typed word this long also finds the longer words it begins (décroch → décrochage)
-
-
-def stem(word: str) -> str:
-    """The stem of a folded word: « jeunes », « jeune » → « jeun » ; « sportives » → « sportif »."""
-    for ending, replacement in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            return word[: -len(ending)] + replacement
-    if len(word) > 3 and word[-1] in "sx":
-        word = word[:-1]
-    if len(word) > 3 and word.endswith("e"):
-        word = word[:-1]
-    return word
+# One stemmer for every search (text.stemming); `stem` stays importable from here.
+_STOPWORDS = STOPWORDS
+_word_score = word_score
 
 
 def _query(text: str) -> list[str]:
     words = fold(text).split()
     kept = [w for w in words if w not in _STOPWORDS]
     return list(dict.fromkeys(stem(w) for w in (kept or words)))
-
-
-def _word_score(wanted: str, stems: set[str]) -> int:
-    """3 for the word itself (any form), 2 for a longer word it begins, 0 when absent."""
-    if wanted in stems:
-        return 3
-    if len(wanted) >= _PREFIX_MIN and any(s.startswith(wanted) for s in stems):
-        return 2
-    return 0
 
 
 def _stems(text: str) -> set[str]:
@@ -407,21 +381,10 @@ def search_json(ref: Referentiel, text: str) -> dict[str, Any]:
 
 
 def find_qpv(ref: Referentiel, text: str) -> Qpv | None:
-    """The QPV named by `text` (any of its spellings, case and accents ignored), or by words that
-    begin the words of one QPV's name and of no other (« sablon » → Sablon Sud), or None. A
+    """The QPV named by `text`: the référentiel's one matching of QPV names (any of its
+    spellings, or words that name it and no other QPV: « Metz-Borny », « sablon »), or None. A
     commune's name alone names no QPV."""
-    exact = ref.qpv_by_spelling(text)
-    if exact is not None:
-        return exact
-    communes = {w for q in ref.qpv for w in fold(q.commune).split()}
-    words = [w for w in fold(text).split() if w not in communes]
-    if not words or any(len(w) < 4 for w in words):
-        return None
-    matching = [
-        q for q in ref.qpv
-        if any(all(any(part.startswith(w) for part in spelling.split()) for w in words) for spelling in q.spellings())
-    ]
-    return matching[0] if len(matching) == 1 else None
+    return ref.qpv_by_spelling(text)
 
 
 def closest_qpv_name(ref: Referentiel, text: str) -> str | None:

@@ -50,6 +50,11 @@ format 2 only added keys and made others optional, so both read the same way. A 
 refused: it may say what this version cannot check."""
 
 
+def name_words(text: str) -> list[str]:
+    """The words of a name, folded, whatever joins them (space, hyphen, slash, apostrophe)."""
+    return "".join(c if c.isalnum() else " " for c in fold(text)).split()
+
+
 class Pilier(_Frozen):
     id: str
     libelle: str
@@ -85,6 +90,11 @@ class Qpv(_Frozen):
     def _folded_spellings(self) -> frozenset[str]:
         # fold() is costly and called for every name of every dossier: once per process is enough.
         return frozenset(fold(s) for s in (self.slug, self.nom, *self.variantes))
+
+    @cached_property
+    def spelling_words(self) -> tuple[tuple[str, ...], ...]:
+        """Each spelling as its words (« La Patrotte/Metz Nord » → la, patrotte, metz, nord)."""
+        return tuple(tuple(name_words(s)) for s in (self.slug, self.nom, *self.variantes))
 
 
 class Population(_Frozen):
@@ -445,15 +455,38 @@ class Referentiel(_Frozen):
         return frozenset(p.id for p in self.pieces)
 
     def qpv_by_spelling(self, text: str) -> Qpv | None:
-        """The one QPV written so; None when unknown or when several QPV bear that name."""
+        """The one QPV a name typed by a user means; None when unknown or when several QPV bear
+        that name. The one matching of QPV names: `init`, `qpv`, the check and the batch all ask
+        here (through `qpv_named`)."""
         found = self.qpv_named(text)
         return found[0] if len(found) == 1 else None
 
     def qpv_named(self, text: str) -> tuple[Qpv, ...]:
-        """Every QPV written so (several when one name is used in two communes)."""
+        """Every QPV written so (several when one name is used in two communes): one of its
+        spellings (case and accents aside), or else words that name one QPV and no other
+        (« Metz-Borny », « quartier de Borny », « sablon »)."""
         if len(text) > self.longest_qpv_spelling * 4:  # not a name: spare folding a long text
             return ()
-        return self._qpv_by_folded.get(fold(text), ())
+        return self._qpv_by_folded.get(fold(text), ()) or self._qpv_by_words(text)
+
+    def _qpv_by_words(self, text: str) -> tuple[Qpv, ...]:
+        """The one QPV whose spelling holds each word of `text` (a word of four letters or more may
+        begin one of its words), once a commune's name and « quartier », « QPV », « de » are set
+        aside; nothing when no QPV, or more than one, is so named, or when a commune alone is."""
+        kept = [w for w in name_words(text) if w not in self._words_aside]
+        if not kept:
+            return ()
+
+        def holds(words: tuple[str, ...]) -> bool:
+            return all(any(w == t or (len(w) >= 4 and t.startswith(w)) for t in words) for w in kept)
+
+        matching = [q for q in self.qpv if any(holds(words) for words in q.spelling_words)]
+        return (matching[0],) if len(matching) == 1 else ()
+
+    @cached_property
+    def _words_aside(self) -> frozenset[str]:
+        communes = {w for q in self.qpv for w in name_words(q.commune)}
+        return frozenset(communes | {"quartier", "quartiers", "qpv", "de", "du", "des", "d"})
 
     @cached_property
     def longest_qpv_spelling(self) -> int:
