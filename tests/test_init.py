@@ -363,3 +363,24 @@ def _driven_by(answers: dict[str, list[str]]) -> tuple[Any, list[str], list[str]
 
     draft = questionnaire(ask, said.append, load(), today=date(2016, 1, 5))
     return draft, asked, said
+
+
+def test_the_school_exception_is_explained_and_questioned_for_a_public_of_mothers() -> None:
+    # issue 19: a mothers' workshop from 1/9/2015 to 30/6/2016 answered « oui » and passed
+    answers = {
+        "Date de dépôt": ["2016-01-06"], "Statut de la structure": ["1"], "registre du tribunal": ["non"],
+        "adresse électronique": ["presidente@exemple.fr"], "Numéros ou noms": ["1"], "Codes, mots": ["2.11.1"],
+        "Public visé": ["Mères du quartier de Borny"], "Public scolaire": ["oui"], "vraiment": ["non"],
+        "Date de début": ["2015-09-01", "2016-01-04"], "Date de fin": ["2016-06-30", "2016-06-30"],
+        "Nombre de personnes": ["12"], "Dont habitants": ["12"], "Compte de charges": ["1", ""],
+        "Libellé de la ligne": ["Fournitures"], "Montant": ["500"], "Subvention demandée": ["500"],
+        "Compte de produits": [""], "Le compléter": ["non"],
+    }
+    draft, _, said = _driven_by(answers)
+    text = " ".join(said)
+    citation = load().calendrier.exception_scolaire
+    assert citation is not None and f"L'appel : « {citation.citation} »." in text
+    assert "Le public décrit, « Mères du quartier de Borny », n'est pas un public scolaire (Mères)" in text
+    assert draft.scolaire is False
+    assert "L'action va du 1er septembre 2015" in text  # the school year refused: asked again
+    assert draft.debut == date(2016, 1, 4)

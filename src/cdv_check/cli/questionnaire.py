@@ -340,7 +340,7 @@ def _action(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, d: Draft) -> No
                           why="c'est ce que les référents examinent (3.2).", path="action.description")
     d.public = _text(ask, say, ref, "Public visé", why="le CERFA demande le public de l'action.",
                      path="action.public.description")
-    d.scolaire = _yes(ask, say, "Public scolaire ou action en milieu scolaire ?", False)
+    d.scolaire = _school_public(ask, say, ref, d.public)
     d.beneficiaires, d.beneficiaires_qpv = _beneficiaries(ask, say, rules)
     d.debut, d.fin = _dates(ask, say, ref, rules, d.scolaire)
     d.lieu = _text(ask, say, ref, "Lieu de l'action (Entrée : plus tard)", optional=True)
@@ -356,6 +356,27 @@ def _action(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, d: Draft) -> No
         d.lien = _text(ask, say, ref, "En quoi l'action répond-elle au nouveau Contrat de Ville ?",
                        why="l'appel (3.2) le demande pour une action existante ou déjà financée.",
                        path="action.lien_contrat_de_ville")
+
+
+def _school_public(ask: Ask, say: Say, ref: Referentiel, public: str) -> bool:
+    """Whether the action follows the school year; the call's words said first, and an exception
+    claimed for a public described as adults questioned at once."""
+    from cdv_check.model.referentiel import fold
+    from cdv_check.text.stemming import stem
+
+    exception = ref.calendrier.exception_scolaire
+    if exception is not None:
+        say(f"L'appel : « {exception.citation} ».")
+    scolaire = _yes(ask, say, "Public scolaire ou action en milieu scolaire ?", False)
+    if not scolaire or exception is None:
+        return scolaire
+    adults = {stem(w) for word in exception.publics_adultes for w in fold(word).split()}
+    named = [w for w in public.split() if stem(fold(w).strip(".,;:()«»\"'")) in adults]
+    if not named:
+        return scolaire
+    say(f"  Le public décrit, « {public} », n'est pas un public scolaire ({', '.join(named)}) : l'appel réserve "
+        f"l'exception à un public scolaire ou au milieu scolaire : « {exception.citation} ».")
+    return _yes(ask, say, "L'action se déroule-t-elle vraiment pour un public scolaire ou en milieu scolaire ?", False)
 
 
 def _one_per_line(ask: Ask, say: Say, ref: Referentiel, label: str) -> list[str]:

@@ -238,6 +238,16 @@ class Periode(_Frozen):
         return self.debut <= start and end <= self.fin
 
 
+class ExceptionScolaire(_Frozen):
+    """The call's exception for actions that follow the school year, as `init` explains it."""
+
+    citation: str
+    """The call's words, quoted when `init` asks whether the public is a school public."""
+    publics_adultes: list[str] = []
+    """Words that describe a public of adults (parents, mères…): claimed for such a public, the
+    exception is said to be reserved to a school public."""
+
+
 class Calendrier(_Frozen):
     date_ouverture: date | None = None
     date_limite: date
@@ -245,6 +255,8 @@ class Calendrier(_Frozen):
     annees_scolaires: list[Periode] = []
     """Periods a school action may follow instead of `annee_action`; none when the call has no
     such exception."""
+    exception_scolaire: ExceptionScolaire | None = None
+    """The call's words on that exception, which `init` quotes; absent: nothing quoted."""
 
     @model_validator(mode="after")
     def _deadline_inside(self) -> "Calendrier":
