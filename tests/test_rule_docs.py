@@ -20,6 +20,7 @@ NOT_A_DOSSIER_FRAGMENT = {
     "SCH01": "the example is a command line: an unreadable file cannot be written as text",
     "SCH08": "the example differs only by its encoding, which a text fragment cannot show",
     "PCE08": "the example differs by the piece file's content, not by the dossier",
+    "PCE11": "the example differs by the form's content (its number), not by the dossier",
 }
 """Rules whose examples cannot be checked by putting a fragment into a dossier."""
 

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,10 +134,19 @@ def test_a_truncated_pdf_is_read_without_an_exception(make_case: MakeCase) -> No
         assert [f.rule for f in case.check().findings if f.severity == "error"] in ([], ["PCE08"])
 
 
+def _rib_copy_as_cerfa(make_case: MakeCase) -> Any:
+    """A copy of the RIB given as the CERFA (the RIB itself named twice would be PCE10)."""
+    import shutil
+
+    case = make_case({CERFA: "cerfa: pieces/releve.pdf"})
+    shutil.copy(case.path.parent / "pieces" / "rib.pdf", case.path.parent / "pieces" / "releve.pdf")
+    return case
+
+
 def test_a_cerfa_larger_than_the_limit_is_not_read(make_case: MakeCase) -> None:
     from cdv_check.reading.limits import Limits
 
-    case = make_case({CERFA: "cerfa: pieces/rib.pdf"})
+    case = _rib_copy_as_cerfa(make_case)
     findings = case.check(limits=Limits(pdf_bytes=100)).findings
     assert [f for f in findings if f.severity == "error"] == []  # not read: nothing said of it
 
@@ -144,7 +154,7 @@ def test_a_cerfa_larger_than_the_limit_is_not_read(make_case: MakeCase) -> None:
 def test_a_cerfa_of_exactly_the_limit_is_read_and_one_byte_more_is_not(make_case: MakeCase) -> None:
     from cdv_check.reading.limits import Limits
 
-    case = make_case({CERFA: "cerfa: pieces/rib.pdf"})
+    case = _rib_copy_as_cerfa(make_case)
     size = (case.path.parent / "pieces" / "rib.pdf").stat().st_size
     at_limit = case.check(limits=Limits(pdf_bytes=size)).findings
     assert [f.rule for f in at_limit if f.severity == "error"] == ["PCE01"]  # read: a RIB, not the CERFA
@@ -221,14 +231,15 @@ def test_the_form_number_is_read_on_the_pages_asked_for_and_no_further() -> None
 
     second = _pdf(["Fiche de synthese", "cerfa N 12156*03"])
     assert b"12156" not in second  # compressed: the fast path cannot see it
-    assert pdf_facts(second, "12156", 2) == PdfFacts(readable=True, form_number=True)
-    assert pdf_facts(second, "12156", 1) == PdfFacts(readable=True, form_number=False)
+    assert pdf_facts(second, "12156", 2)[:3] == PdfFacts(readable=True, form_number=True)[:3]
+    assert pdf_facts(second, "12156", 1)[:3] == PdfFacts(readable=True, form_number=False)[:3]
 
 
 def test_a_form_with_an_empty_password_is_read() -> None:
     from cdv_check.reading.pdf import PdfFacts, pdf_facts
 
-    assert pdf_facts(_pdf(["cerfa N 12156*03"], encrypted=True), "12156", 1) == PdfFacts(True, form_number=True)
+    facts = pdf_facts(_pdf(["cerfa N 12156*03"], encrypted=True), "12156", 1)
+    assert facts[:3] == PdfFacts(True, form_number=True)[:3]
 
 
 @pytest.mark.parametrize(
@@ -245,7 +256,7 @@ def test_the_form_number_in_the_metadata_or_a_field_value_or_tooltip_is_found(
     from cdv_check.reading.pdf import PdfFacts, pdf_facts
 
     data = _pdf(["Fiche"], metadata=metadata, fields=fields, encrypted=True)  # encrypted: no fast path
-    assert pdf_facts(data, "12156", 1) == PdfFacts(readable=True, form_number=True)
+    assert pdf_facts(data, "12156", 1)[:3] == PdfFacts(readable=True, form_number=True)[:3]
 
 
 @pytest.mark.parametrize(
@@ -258,7 +269,7 @@ def test_bank_details_in_the_metadata_or_the_fields_are_found_as_words(
     from cdv_check.reading.pdf import PdfFacts, pdf_facts
 
     data = _pdf(["Document"], metadata=metadata, fields=fields)
-    assert pdf_facts(data, "12156", 1) == PdfFacts(readable=True, bank_details=True)
+    assert pdf_facts(data, "12156", 1)[:3] == PdfFacts(readable=True, bank_details=True)[:3]
 
 
 def test_only_the_first_fields_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -274,7 +285,7 @@ def test_only_the_first_fields_are_read(monkeypatch: pytest.MonkeyPatch) -> None
 def test_a_whole_pdf_that_shows_the_number_is_the_form() -> None:
     from cdv_check.reading.pdf import PdfFacts, pdf_facts
 
-    assert pdf_facts(tiny_pdf("cerfa N 12156*03"), "12156", 3) == PdfFacts(readable=True, form_number=True)
+    assert pdf_facts(tiny_pdf("cerfa N 12156*03"), "12156", 3)[:3] == PdfFacts(readable=True, form_number=True)[:3]
 
 
 def test_without_pypdf_a_pdf_is_taken_for_the_form_rather_than_guessed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -282,7 +293,7 @@ def test_without_pypdf_a_pdf_is_taken_for_the_form_rather_than_guessed(monkeypat
 
     rib = _pdf(["RIB - IBAN FR76 3000 4000 0312 3456 7890 143"])
     monkeypatch.setitem(sys.modules, "pypdf", None)  # a broken installation: the import fails
-    assert pdf_facts(rib, "12156", 3) == PdfFacts(readable=True, form_number=True)
+    assert pdf_facts(rib, "12156", 3)[:3] == PdfFacts(readable=True, form_number=True)[:3]
 
 
 def test_pypdf_warnings_on_a_damaged_pdf_are_not_printed(caplog: pytest.LogCaptureFixture) -> None:
@@ -292,7 +303,7 @@ def test_pypdf_warnings_on_a_damaged_pdf_are_not_printed(caplog: pytest.LogCaptu
 
     damaged = tiny_pdf("Releve de compte").replace(b"startxref\n", b"startxref\n9")  # a wrong offset
     with caplog.at_level(logging.DEBUG):
-        assert pdf_facts(damaged, "12156", 3) == PdfFacts(readable=True)
+        assert pdf_facts(damaged, "12156", 3)[:3] == PdfFacts(readable=True)[:3]
     assert caplog.records == []  # neither English nor the file's own words on the terminal
     assert logging.getLogger("pypdf").level == logging.NOTSET  # silenced while reading only
 
@@ -302,8 +313,8 @@ def test_a_whole_pdf_whose_bytes_name_the_form_is_the_form_and_a_cut_one_is_not(
 
     rib = tiny_pdf("RIB - IBAN FR76 3000 4000 0312 3456 7890 143")
     named = rib.replace(b"%PDF-1.4\n", b"%PDF-1.4\n%12156\n", 1)  # in its bytes, not in its text
-    assert pdf_facts(named, "12156", 3) == PdfFacts(readable=True, form_number=True)
-    assert pdf_facts(rib, "12156", 3) == PdfFacts(readable=True, bank_details=True)
+    assert pdf_facts(named, "12156", 3)[:3] == PdfFacts(readable=True, form_number=True)[:3]
+    assert pdf_facts(rib, "12156", 3)[:3] == PdfFacts(readable=True, bank_details=True)[:3]
     # Not ending with « %%EOF », or without « startxref »: not whole, so read by pypdf.
     assert not pdf_facts(named[: named.rindex(b"%%EOF")], "12156", 3).form_number
     assert not pdf_facts(named.replace(b"startxref", b"startXref"), "12156", 3).form_number
@@ -312,7 +323,7 @@ def test_a_whole_pdf_whose_bytes_name_the_form_is_the_form_and_a_cut_one_is_not(
 def test_a_broken_pdf_is_unreadable() -> None:
     from cdv_check.reading.pdf import PdfFacts, pdf_facts
 
-    assert pdf_facts(b"%PDF-1.7\n" + bytes(range(256)) * 4, "12156", 3) == PdfFacts(readable=False)
+    assert pdf_facts(b"%PDF-1.7\n" + bytes(range(256)) * 4, "12156", 3)[:3] == PdfFacts(readable=False)[:3]
 
 
 def test_pypdf_warnings_are_silenced_even_when_its_logger_has_a_level_of_its_own(
@@ -327,7 +338,7 @@ def test_pypdf_warnings_are_silenced_even_when_its_logger_has_a_level_of_its_own
     pypdf_logger.setLevel(logging.WARNING)  # as an application embedding cdv-check may set it
     try:
         with caplog.at_level(logging.DEBUG):
-            assert pdf_facts(damaged, "12156", 3) == PdfFacts(readable=True)
+            assert pdf_facts(damaged, "12156", 3)[:3] == PdfFacts(readable=True)[:3]
         assert caplog.records == []
         assert pypdf_logger.level == logging.WARNING
     finally:

@@ -316,6 +316,9 @@ class Piece(_Frozen):
     """An alternative that stands in for the other piece for now: alone, a warning says the other
     is still due."""
     textes: PieceTextes | None = None
+    meme_fichier_que: list[str] = []
+    """The ids of the pieces whose file this one's may be (a form that holds the summary sheet):
+    two pieces naming one file are otherwise an error (PCE10)."""
 
     def required(self, *, first_or_new_statutes: bool, renewal: bool) -> bool:
         """Whether the call asks for this piece: always, for a first request or after a change of
@@ -694,6 +697,13 @@ def _pieces(pieces: list[Piece]) -> Iterator[tuple[Loc, str]]:
             yield ("pieces", i, "alternative_a"), (
                 f"la pièce « {p.id} » remplace la pièce inconnue « {p.alternative_a} » ; pièces possibles : {others}"
             )
+        for j, other in enumerate(p.meme_fichier_que):
+            if other not in ids or other == p.id:
+                others = ", ".join(x for x in ids if x != p.id)
+                yield ("pieces", i, "meme_fichier_que", j), (
+                    f"la pièce « {p.id} » peut être le même fichier que la pièce inconnue « {other} » ; "
+                    f"pièces possibles : {others}"
+                )
         if p.provisoire and p.alternative_a is None:
             yield ("pieces", i, "provisoire"), (
                 f"la pièce « {p.id} » est provisoire sans remplacer une autre pièce : écrivez « alternative_a: "

@@ -29,13 +29,18 @@ class PdfFacts(NamedTuple):
     """Its text, fields or metadata carry the form's number (« 12156 »)."""
     bank_details: bool = False
     """Its text reads as bank details (IBAN, « Relevé d'identité bancaire », RIB)."""
+    versions: tuple[str, ...] = ()
+    """The versions of the form it names (« 12156*02 » → "02"), when the number is followed by one."""
+    text: bool = False
+    """Its pages or form fields hold readable text (a scan holds none): PCE11 says what it could check."""
 
 
 def pdf_facts(data: bytes, form_number: str, pages: int) -> PdfFacts:
     """Read `data` as a PDF: whether it names `form_number`, whether it holds bank details."""
     number = re.compile(r"(?<![0-9])" + re.escape(form_number) + r"(?![0-9])")
     if _plainly_the_form(data, re.compile(number.pattern.encode("ascii"))):
-        return PdfFacts(readable=True, form_number=True)
+        versioned = re.compile(number.pattern.encode("ascii") + _VERSION.encode("ascii"))
+        return PdfFacts(readable=True, form_number=True, versions=_versions(versioned.findall(data)), text=True)
     import io
     import logging
     import warnings
@@ -51,20 +56,33 @@ def pdf_facts(data: bytes, form_number: str, pages: int) -> PdfFacts:
     level = logger.level
     logger.setLevel(logging.CRITICAL + 1)
     seen: list[str] = []
+    in_text = re.compile(number.pattern + _VERSION)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             # Cheapest first, stopping at the form's number: a batch reads thousands of CERFAs.
             for text in _texts(PdfReader(io.BytesIO(data), strict=False), pages):
                 if number.search(text):
-                    return PdfFacts(readable=True, form_number=True)
+                    return PdfFacts(readable=True, form_number=True, versions=_versions(in_text.findall(text)),
+                                    text=True)
                 seen.append(text)
     except Exception:  # any failure of pypdf on a broken or hostile file (RecursionError too)
         return PdfFacts(readable=False)
     finally:
         logger.setLevel(level)
     text = " ".join(seen)[:_MAX_TEXT]
-    return PdfFacts(readable=True, bank_details=bool(_BANK.search(text)))
+    readable_text = any(part.strip() for part in seen[1:])  # the metadata (seen[0]) is no text of the form
+    return PdfFacts(readable=True, bank_details=bool(_BANK.search(text)), text=readable_text)
+
+
+_VERSION = r"[ \t]*\*[ \t]*([0-9]{1,2})(?![0-9])"
+"""What follows the form's number when it names its version: « 12156*03 », « 12156 * 3 »."""
+
+
+def _versions(found: list[str] | list[bytes]) -> tuple[str, ...]:
+    """The versions named, two digits each (« 3 » → « 03 »), once each, in order."""
+    texts = (v.decode("ascii") if isinstance(v, bytes) else v for v in found)
+    return tuple(dict.fromkeys(t.zfill(2) for t in texts))
 
 
 def _plainly_the_form(data: bytes, number: re.Pattern[bytes]) -> bool:

@@ -40,6 +40,10 @@ class PieceCheck(NamedTuple):
     """French clause saying what is wrong (« le fichier est vide »), empty when ok."""
     advice: str = ""
     """French sentence saying what to do, empty when ok."""
+    identity: tuple[int, int] | None = None
+    """The file's device and inode, when ok: two pieces naming one file (PCE10) share them."""
+    size: int = 0
+    """The file's size in bytes, when ok."""
 
 
 def _refused(reason: str, advice: str = _RELATIVE_ADVICE) -> PieceCheck:
@@ -208,7 +212,8 @@ def _read_header(path: Path | str, seen: os.stat_result, header_bytes: int) -> P
             return _refused("le fichier a changé pendant la vérification")
         if opened.st_size == 0:
             return _refused("le fichier est vide (0 octet)")
-        return PieceCheck(True, header=_read_at_most(fd, header_bytes))
+        return PieceCheck(True, header=_read_at_most(fd, header_bytes), identity=(opened.st_dev, opened.st_ino),
+                          size=opened.st_size)
     finally:
         os.close(fd)
 
@@ -237,3 +242,37 @@ def _read_at_most(fd: int, size: int) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
+
+
+def piece_digest(folder: Path, declared: str, limit: int) -> str | None:
+    """The SHA-256 of a piece's content, read as `inspect_piece` reads (no link followed, nothing
+    but a regular file), or None when it cannot be read or is larger than `limit` bytes."""
+    import hashlib
+
+    parts = _parts_or_refusal(declared)
+    if isinstance(parts, PieceCheck):
+        return None
+    try:
+        found = _walk(str(folder), parts)
+        if isinstance(found, PieceCheck) or not stat.S_ISREG(found[1].st_mode) or found[1].st_size > limit:
+            return None
+        fd = os.open(found[0], _OPEN_FLAGS)
+    except OSError:
+        return None
+    try:
+        opened = os.fstat(fd)
+        if (opened.st_dev, opened.st_ino) != (found[1].st_dev, found[1].st_ino) or opened.st_size > limit:
+            return None
+        digest = hashlib.sha256()
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(1 << 16, left))
+            if not chunk:
+                break
+            digest.update(chunk)
+            left -= len(chunk)
+        return digest.hexdigest() if left > 0 else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

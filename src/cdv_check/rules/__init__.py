@@ -19,6 +19,7 @@ from cdv_check.rules import (  # noqa: F401  (importing a module registers its r
     lot,
     objectifs,
     pieces,
+    pieces_fichiers,
     schema,
 )
 
@@ -56,6 +57,8 @@ TABLE: dict[str, str] = {
     "PCE07": "pieces.piece_files",
     "PCE08": "pieces.cerfa_is_pdf",
     "PCE09": "pieces.extranet_codes",
+    "PCE10": "pieces_fichiers.same_file",
+    "PCE11": "pieces_fichiers.form_number",
     # Objectifs et priorités (2 and Annexe 1).
     "OBJ01": "objectifs.finer_objectives",
     "OBJ02": "objectifs.transversal_axes",
