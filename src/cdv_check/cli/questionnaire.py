@@ -661,6 +661,9 @@ class _Pager:
         self.paging = height > 0
         """Off a terminal (height 0), nothing pauses: the answers come from a file or a pipe."""
         self.room = max(height - 3, 5)
+        import shutil
+
+        self.columns = max(shutil.get_terminal_size((100, 24)).columns - 1, 20)
         self.said = 0
         self.early: str | None = None
 
@@ -675,7 +678,7 @@ class _Pager:
     def say(self, text: str) -> None:
         if self.early is not None:
             return  # answered at a pause: the rest of the list is not needed
-        lines = text.count("\n") + 1
+        lines = sum(max(1, -(-len(line) // self.columns)) for line in text.split("\n"))  # as wrapped
         if self.paging and self.said + lines > self.room and self.said > 0:
             answer = self._ask("(Entrée : la suite ; ou votre réponse)", "").strip()
             self.said = 0
