@@ -384,3 +384,14 @@ def test_the_school_exception_is_explained_and_questioned_for_a_public_of_mother
     assert draft.scolaire is False
     assert "L'action va du 1er septembre 2015" in text  # the school year refused: asked again
     assert draft.debut == date(2016, 1, 4)
+
+
+def test_resuming_without_a_draft_says_so(here: Path) -> None:
+    result = CliRunner().invoke(app, ["init", "--reprendre", "demande.yaml"], input="")
+    assert result.exit_code == 1
+    assert "Pas de brouillon à reprendre : « demande.brouillon.yaml » n'existe pas" in result.stderr
+    (here / "demande.brouillon.yaml").write_text("porteur: mon travail\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["init", "--reprendre", "demande.yaml"], input="")
+    assert result.exit_code == 1 and "n'est pas un brouillon de cdv-check init" in result.stderr
+    assert (here / "demande.brouillon.yaml").read_text(encoding="utf-8") == "porteur: mon travail\n"
+    assert not (here / "demande.yaml").exists()

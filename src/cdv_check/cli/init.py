@@ -317,10 +317,14 @@ def draft_answers(path: Path) -> list[str]:
     """The answers a draft holds; Stopped (exit 1) when it is missing or is not a draft."""
     from cdv_check.reading.loading import InputRefused, decode, read_bounded
 
+    if not path.exists():
+        raise Stopped(f"Pas de brouillon à reprendre : « {path} » n'existe pas (cdv-check init l'écrit quand un "
+                      "questionnaire est interrompu).", 1)
     try:
         text, _ = decode(read_bounded(path, 1 << 22))
     except InputRefused as refused:
-        raise Stopped(f"Brouillon « {path} » illisible : {refused.problem.message}", 1) from None
+        why = refused.problem.message.removeprefix("Fichier illisible : ")
+        raise Stopped(f"Brouillon « {path} » illisible : {why}", 1) from None
     lines = text.splitlines()
     try:
         index = lines.index(_ANSWERS_MARK)
