@@ -89,7 +89,7 @@ def folder(tmp_path: Path) -> Path:
 def _spawn(folder: Path, *args: str, columns: int = 100) -> object:
     env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
     return pexpect.spawn(
-        sys.executable, ["-m", "cdv_check", "init", *args], cwd=str(folder), encoding="utf-8", timeout=30,
+        sys.executable, ["-m", "cdv_check", "init", *args], cwd=str(folder), encoding="utf-8", timeout=90,
         dimensions=(50, columns), env={**env, "TERM": "xterm", "NO_COLOR": "1"},
     )
 
@@ -271,7 +271,7 @@ def test_in_a_narrow_terminal_the_questions_wrap_between_words(folder: Path) -> 
 def test_a_list_longer_than_the_screen_pauses_and_an_answer_typed_there_is_kept(folder: Path) -> None:
     # issue 19: the 24 priorities of two QPV scrolled off an 80×24 screen
     child = pexpect.spawn(
-        sys.executable, ["-m", "cdv_check", "init", "dossier.yaml"], cwd=str(folder), encoding="utf-8", timeout=30,
+        sys.executable, ["-m", "cdv_check", "init", "dossier.yaml"], cwd=str(folder), encoding="utf-8", timeout=90,
         dimensions=(24, 80), env={**os.environ, "TERM": "xterm", "NO_COLOR": "1", "COLUMNS": "80", "LINES": "24"},
     )
     for answer in COMPLETE[:20]:
