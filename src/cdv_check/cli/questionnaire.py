@@ -695,8 +695,15 @@ def interview(
     """The questionnaire in a terminal, for the dossier `file`: its text, and the draft it took
     up (to remove once the dossier is written). Interrupted (Ctrl-C, end of input), the answers
     are kept in a draft, if the carrier agrees, and `Stopped` says so (exit 130)."""
+    import signal
+    import threading
+
     from cdv_check.cli.init import Recorder, Stopped, draft_answers, draft_path, draft_text, render, save_draft
 
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C must reach the questionnaire, even when started where SIGINT is ignored (a job
+        # started in the background of a shell script passes SIGINT ignored to its children).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     draft_file = draft_path(file)
     if resume:
         replay = draft_answers(draft_file)
