@@ -236,7 +236,7 @@ def test_the_schema_says_the_same_of_those_values() -> None:
         (("action", "objectifs"), "2.7.3, 1.10", False),
         (("action", "objectifs"), "2.7.3", True),
         (("porteur", "changement_statuts"), "", True),
-        (("porteur", "changement_statuts"), "  ", True),
+        (("porteur", "changement_statuts"), "  ", False),
         (("porteur", "premiere_demande"), "", False),
         (("porteur", "contact"), {"nom": "", "qualite": "", "courriel": ""}, True),
         (("action", "public", "beneficiaires_qpv"), "", True),

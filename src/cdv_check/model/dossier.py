@@ -216,17 +216,36 @@ def _is_required(extra: Any) -> bool:
 
 
 def _empty(annotation: Any, value: object) -> bool:
-    """An empty cell, as a spreadsheet exports it (`""`, `null`, spaces), or a block (`contact:`)
-    whose every field is one."""
-    if blank(value):
+    """An empty cell, as a spreadsheet exports it (`""` or `null`), or a block (`contact:`) whose
+    every field is one."""
+    if value is None or value == "":
         return True
-    if not isinstance(value, dict) or "list[" in str(annotation):  # a list of blocks is not a block
+    if not isinstance(value, dict):
         return False
-    model = _model_in(annotation)
+    for inner in value.values():  # most blocks have a filled field first: said at once
+        if not (inner is None or inner == "" or isinstance(inner, dict)):
+            return False
+    model = None if "list[" in str(annotation) else _model_in(annotation)  # a list of blocks is no block
     if model is None:
         return False
     fields = model.model_fields
     return all(name in fields and _empty(fields[name].annotation, v) for name, v in value.items())
+
+
+@cache
+def _optional_fields(cls: type[BaseModel]) -> dict[str, Any]:
+    """The fields of `cls` the contract does not require, with their types."""
+    fields = cls.model_fields.items()
+    return {name: info.annotation for name, info in fields if not _is_required(info.json_schema_extra)}
+
+
+@cache
+def _optional_blocks(cls: type[BaseModel]) -> frozenset[str]:
+    """The optional fields of `cls` that are blocks of fields (`contact`), not lists of them."""
+    return frozenset(
+        name for name, annotation in _optional_fields(cls).items()
+        if "list[" not in str(annotation) and _model_in(annotation) is not None
+    )
 
 
 class _Part(BaseModel):
@@ -238,15 +257,14 @@ class _Part(BaseModel):
     @classmethod
     def _empty_is_absent(cls, data: Any) -> Any:
         """An optional field left empty (`""`, `null`, a block of empty cells) is absent, whatever
-        its type: a spreadsheet writes an empty cell for what does not apply."""
+        its type: a spreadsheet writes an empty cell for what does not apply. (A text of spaces is
+        not an empty cell: where a text is expected, the rules read it as blank.)"""
         if not isinstance(data, dict):
             return data
-        required = _required_names(cls)
-        fields = cls.model_fields
-        empty = [
-            name for name, value in data.items()
-            if value is not None and name not in required and name in fields and _empty(fields[name].annotation, value)
-        ]
+        if "" not in data.values() and not _optional_blocks(cls).intersection(data):
+            return data  # the usual part: no empty cell, no optional block
+        optional = _optional_fields(cls)
+        empty = [name for name in optional.keys() & data.keys() if _empty(optional[name], data[name])]
         if not empty:
             return data
         return {name: value for name, value in data.items() if name not in empty}

@@ -150,8 +150,8 @@ def _dated(node: Any, ref: Referentiel) -> None:
             _dated(value, ref)
 
 
-EMPTY: JsonSchemaValue = {"type": "string", "pattern": r"^\s*$"}
-"""An empty cell: an optional field left `""` (or spaces) is absent, whatever its type."""
+EMPTY: JsonSchemaValue = {"const": ""}
+"""An empty cell: an optional field left `""` is absent, whatever its type."""
 
 
 def _optional_may_be_empty(model: dict[str, Any]) -> None:

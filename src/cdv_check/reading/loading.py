@@ -430,7 +430,7 @@ class _Builder:
         )
 
     def scalar(self, event: yaml.ScalarEvent) -> None:
-        mark = event.start_mark
+        mark: Any = event.start_mark
         if self.expecting_key():
             self.key(event)
             return
@@ -466,7 +466,11 @@ class _Builder:
             self.refused_anchors.discard(event.anchor)
         if keep:
             self.attach(path, value, mark)
-            if not event.style:
+            # The few unquoted values SCH10 looks at more closely: followed by a blank (a comment?),
+            # over lines (bullets?), a number (a code?).
+            last: Any = event.end_mark
+            if not event.style and (self.text[last.index : last.index + 1] in _BLANKS or last.line != mark.line or (
+                    value is not None and (value[:1] == "•" or ("." in value and value[:1].isdigit())))):
                 self.typed_as_read(event, path, value)
 
     def typed_as_read(self, event: yaml.ScalarEvent, path: Loc, value: str | None) -> None:
@@ -669,6 +673,9 @@ class _Builder:
                 self.nodes - frame.nodes_at_start + 1,
                 self.chars - frame.chars_at_start,
             )
+
+
+_BLANKS = (" ", "\t")
 
 
 def _shorten(text: str, size: int = 60) -> str:
