@@ -160,7 +160,7 @@ def test_an_interrupted_run_is_kept_as_a_draft_and_resumed_to_a_dossier_that_pas
     child = _spawn(folder, "dossier.yaml")
     _interrupt_after(child, COMPLETE[:19])
     child.expect(PROMPT)  # type: ignore[attr-defined]
-    child.sendline("")  # type: ignore[attr-defined]  (oui, the default)
+    child.sendline("")  # type: ignore[attr-defined]
     child.expect(pexpect.EOF)  # type: ignore[attr-defined]
     said = " ".join(child.before.split())  # type: ignore[attr-defined]
     child.close()  # type: ignore[attr-defined]
@@ -231,7 +231,7 @@ def test_an_empty_answer_to_a_required_question_says_why(folder: Path) -> None:
     child.expect(PROMPT)  # type: ignore[attr-defined]
     assert "Réponse nécessaire : le CERFA identifie la structure qui demande la subvention." in child.before  # type: ignore[attr-defined]
     child.sendintr()  # type: ignore[attr-defined]
-    child.expect(PROMPT)  # type: ignore[attr-defined]  (keep a draft?)
+    child.expect(PROMPT)  # type: ignore[attr-defined]
     child.sendline("non")  # type: ignore[attr-defined]
     child.expect(pexpect.EOF)  # type: ignore[attr-defined]
     child.close()  # type: ignore[attr-defined]
@@ -258,7 +258,7 @@ def test_in_a_narrow_terminal_the_questions_wrap_between_words(folder: Path) -> 
     child.expect(PROMPT)  # type: ignore[attr-defined]
     lines = child.before.replace("\r", "").splitlines()  # type: ignore[attr-defined]
     child.sendintr()  # type: ignore[attr-defined]
-    child.expect(PROMPT)  # type: ignore[attr-defined]  (keep a draft?)
+    child.expect(PROMPT)  # type: ignore[attr-defined]
     child.sendline("non")  # type: ignore[attr-defined]
     child.expect(pexpect.EOF)  # type: ignore[attr-defined]
     child.close()  # type: ignore[attr-defined]

@@ -17,7 +17,8 @@ def _json(path: Path) -> dict[str, Any]:
     result = CliRunner().invoke(app, ["check", "--format", "json", "--jobs", "1", str(path)])
     assert "Traceback" not in result.stderr
     report: dict[str, Any] = json.loads(result.stdout)
-    [dossier] = report["dossiers"]
+    dossiers: list[dict[str, Any]] = report["dossiers"]
+    [dossier] = dossiers
     return dossier
 
 
