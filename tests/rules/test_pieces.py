@@ -9,7 +9,7 @@ import pytest
 
 from cdv_check.core.checker import Settings, check_path
 from cdv_check.core.findings import Finding, Severity
-from cdv_check.model.referentiel import Referentiel, load
+from cdv_check.model.referentiel import Depot, Piece, Referentiel, load
 from cdv_check.reading.limits import Limits
 from conftest import TODAY, Case, MakeCase, located
 
@@ -397,3 +397,112 @@ def test_the_extranet_advice_without_a_contact_still_ends_its_sentence(make_case
     case = make_case()
     [finding] = [f for f in check_path(case.path, ref, Settings(today=TODAY)).findings if f.rule == "PCE09"]
     assert finding.advice == "Demandez-les d'abord (Préfecture de Moselle)."
+
+
+@pytest.mark.parametrize(
+    ("depot", "address"),
+    [
+        # No e-mail: the pieces go to the platform where the request is typed.
+        ({"plateforme": "dauphin", "saisie_en_ligne": "dauphin.example.fr"}, "dauphin.example.fr"),
+        # A paper call: the pieces go by post, and the address is said, not left blank.
+        ({"plateforme": "papier", "adresse_postale": "Mairie, 1 place de la Gare"}, "Mairie, 1 place de la Gare"),
+    ],
+)
+def test_a_piece_text_names_the_deposit_address_of_a_call_without_email(
+    make_case: MakeCase, depot: dict[str, str], address: str
+) -> None:
+    ref = load()
+    ref = ref.model_copy(update={"depot": Depot(cerfa=ref.depot.cerfa, **depot)})  # type: ignore[arg-type]
+    case = make_case({RENEWAL: "  nouvelle: non", STATUTS: STATUTS + "  bilan_intermediaire: pieces/rib.pdf\n"})
+    [finding] = [f for f in check_path(case.path, ref, Settings(today=TODAY)).findings if f.rule == "PCE06"]
+    assert finding.advice == (
+        f"Envoyez le bilan définitif dès que possible à {address}, puis ajoutez « bilan_precedent: … » "
+        "sous « pieces: »."
+    )
+
+
+def test_each_form_piece_is_read_from_its_own_file(make_case: MakeCase) -> None:
+    # A call with two forms (the CERFA and its own synthesis form): a RIB given as the second
+    # form is said to be a RIB under its own key, though the CERFA read first is the real form.
+    ref = _with_pieces(load(), fiche_synthese={"formulaire": True, "pdf": True})
+    case = make_case({"  fiche_synthese: pieces/fiche-synthese.pdf\n": "  fiche_synthese: pieces/rib.pdf\n"})
+    findings = [f for f in check_path(case.path, ref, Settings(today=TODAY)).findings if f.rule in {"PCE01", "PCE02"}]
+    assert located(findings) == [("PCE02", "pieces.fiche_synthese", *case.at("pieces/rib.pdf"))]
+    assert findings[0].message.startswith("« pieces/rib.pdf » n'est pas le CERFA 12156*03 : on dirait un RIB")
+    assert findings[0].advice.startswith("Indiquez sous « fiche_synthese: » le CERFA")
+
+
+def _with_insurance(ref: Referentiel, **interim: object) -> Referentiel:
+    """2016 with one more renewal piece under PCE06, listed after the report and its interim
+    stand-in (changed by `interim`): another call's list."""
+    insurance = Piece(
+        id="attestation_assurance", libelle="l'attestation d'assurance", condition="renouvellement", regle="PCE06"
+    )
+    ref = _with_pieces(ref, bilan_intermediaire=dict(interim))
+    return ref.model_copy(update={"pieces": [*ref.pieces, insurance]})
+
+
+def _pce06(case: Case, ref: Referentiel) -> list[Finding]:
+    return [f for f in check_path(case.path, ref, Settings(today=TODAY)).findings if f.rule == "PCE06"]
+
+
+INTERIM_ONLY = {RENEWAL: "  nouvelle: non", STATUTS: STATUTS + "  bilan_intermediaire: pieces/rib.pdf\n"}
+
+
+@pytest.mark.parametrize("provisional", [True, False])
+def test_a_piece_after_one_given_by_its_alternative_is_still_checked(make_case: MakeCase, provisional: bool) -> None:
+    case = make_case(INTERIM_ONLY)
+    findings = _pce06(case, _with_insurance(load(), provisoire=provisional))
+    missing = ("PCE06", "pieces.attestation_assurance", pieces_line(case), 3)
+    interim = ("PCE06", "pieces.bilan_intermediaire", case.line_of("bilan_intermediaire:"), 24)
+    assert sorted(located(findings)) == sorted([interim, missing] if provisional else [missing])
+    assert [f.message for f in findings if f.path == "pieces.attestation_assurance"] == [
+        "Pièce manquante (action existante ou déjà financée) : l'attestation d'assurance."
+    ]
+
+
+def test_a_provisional_piece_without_texts_of_its_own_says_the_piece_still_due(make_case: MakeCase) -> None:
+    case = make_case(INTERIM_ONLY)
+    ref = _with_pieces(load(), bilan_intermediaire={"textes": None})
+    [finding] = _pce06(case, ref)
+    assert finding.severity is Severity.WARNING
+    assert finding.message == (
+        "Seule une pièce provisoire est jointe (un bilan intermédiaire, à la place du bilan tant que "
+        "l'action n'est pas terminée (et envoyer le bilan définitif dès que possible)) : le bilan "
+        "financier et qualitatif de l'année précédente reste due."
+    )
+    assert finding.advice == (
+        "Envoyez le bilan financier et qualitatif de l'année précédente dès que possible à "
+        "contratdeville@metzmetropole.fr, puis ajoutez « bilan_precedent: … » sous « pieces: »."
+    )
+
+
+def test_a_missing_piece_without_texts_of_its_own_names_each_alternative(make_case: MakeCase) -> None:
+    ref = _with_pieces(load(), bilan_precedent={"textes": None})
+    account = Piece(
+        id="compte_rendu_financier", libelle="le compte rendu financier", regle="PCE06", alternative_a="bilan_precedent"
+    )
+    ref = ref.model_copy(update={"pieces": [*ref.pieces, account]})
+    case = make_case({RENEWAL: "  nouvelle: non"})
+    [finding] = _pce06(case, ref)
+    assert finding.severity is Severity.ERROR
+    assert finding.message == (
+        "Pièce manquante (action existante ou déjà financée) : le bilan financier et qualitatif de l'année précédente."
+    )
+    assert finding.advice == (
+        "Ajoutez « bilan_precedent: chemin/du/fichier » sous « pieces: » et envoyez la pièce à "
+        "contratdeville@metzmetropole.fr avec le dossier : tout dossier incomplet ne sera pas instruit. À défaut : "
+        "un bilan intermédiaire, à la place du bilan tant que l'action n'est pas terminée (et envoyer le bilan "
+        "définitif dès que possible) (« bilan_intermediaire: … ») ; le compte rendu financier "
+        "(« compte_rendu_financier: … »)."
+    )
+
+
+def test_a_rib_sent_as_the_form_in_a_call_without_a_rib_piece_is_told_where_the_form_goes(
+    make_case: MakeCase,
+) -> None:
+    ref = _with_pieces(load(), rib={"releve_bancaire": False})
+    case = make_case({CERFA: "  cerfa: pieces/rib.pdf\n"})
+    [finding] = [f for f in check_path(case.path, ref, Settings(today=TODAY)).findings if f.rule == "PCE01"]
+    assert finding.message.startswith("« pieces/rib.pdf » n'est pas le CERFA 12156*03 : on dirait un RIB")
+    assert finding.advice == "Indiquez sous « cerfa: » le CERFA saisi sur extranet.lacse.fr et imprimé en PDF."

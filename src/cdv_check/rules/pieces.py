@@ -55,7 +55,10 @@ def _why(condition: str) -> str:
 
 
 def _said(text: str, ref: Referentiel) -> str:
-    return text.replace("{courriel}", ref.depot.courriel or ref.depot.saisie_en_ligne or "")
+    """A piece's text with `{courriel}` replaced by the deposit address: the e-mail, else the
+    platform, else (a paper call) the postal address; the référentiel always states one."""
+    depot = ref.depot
+    return text.replace("{courriel}", depot.courriel or depot.saisie_en_ligne or depot.adresse_postale or "")
 
 
 def _missing_pieces(ctx: Context, rule_id: str) -> Iterator[Issue]:
