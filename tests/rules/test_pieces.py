@@ -506,3 +506,17 @@ def test_a_rib_sent_as_the_form_in_a_call_without_a_rib_piece_is_told_where_the_
     [finding] = [f for f in check_path(case.path, ref, Settings(today=TODAY)).findings if f.rule == "PCE01"]
     assert finding.message.startswith("« pieces/rib.pdf » n'est pas le CERFA 12156*03 : on dirait un RIB")
     assert finding.advice == "Indiquez sous « cerfa: » le CERFA saisi sur extranet.lacse.fr et imprimé en PDF."
+
+
+def test_a_broken_form_in_a_call_without_an_online_platform_is_printed_again_from_nowhere_named(
+    make_case: MakeCase,
+) -> None:
+    ref = load()
+    ref = ref.model_copy(
+        update={"depot": Depot(plateforme="courriel", courriel="depot@example.fr", cerfa=ref.depot.cerfa)}
+    )
+    case = make_case()
+    (case.path.parent / "pieces" / "cerfa-12156.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    [finding] = [f for f in check_path(case.path, ref, Settings(today=TODAY)).findings if f.rule == "PCE08"]
+    assert finding.message.endswith("ne se lit pas comme un PDF (fichier abîmé ou tronqué ?).")
+    assert finding.advice == "Imprimez de nouveau le CERFA en PDF, vérifiez qu'il s'ouvre, et indiquez ce fichier."
