@@ -23,7 +23,7 @@ from cdv_check.model.referentiel import Referentiel
 from cdv_check.reading.loading import where
 from cdv_check.reporters.table import Row, row_of
 from cdv_check.text.money import french_amount
-from cdv_check.text.safety import clean
+from cdv_check.text.safety import clean, xml_safe
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -62,6 +62,7 @@ class HtmlReporter:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=_xml_safe,
         )
         environment.filters["euros"] = _euros
         environment.filters["text"] = _text
@@ -77,6 +78,14 @@ class HtmlReporter:
             coverage=_coverage(synthesis, self.ref),
             statuses=STATUS_LABELS,
         )
+
+
+def _xml_safe(value: Any) -> Any:
+    """Every value the page prints, made of characters an HTML (or XHTML) reader accepts: U+FFFE
+    or a control is a parse error. The template's own markup is left as it is."""
+    from markupsafe import Markup
+
+    return xml_safe(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def _euros(amount: Decimal | None) -> str:

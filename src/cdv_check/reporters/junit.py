@@ -7,7 +7,6 @@ XML, so the test cases are kept until the end (they are a few lines each).
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
@@ -17,14 +16,9 @@ from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.summary import Summary
 from cdv_check.reading.loading import where
 from cdv_check.reporters import omitted_line
-from cdv_check.text.safety import clean
+from cdv_check.text.safety import xml_text
 
-# Characters XML 1.0 cannot carry at all, even escaped (what clean() leaves of them).
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _text(value: str) -> str:
-    return _NOT_XML.sub("\ufffd", clean(value))
+_text = xml_text
 
 
 def _line(file: str, f: Finding) -> str:

@@ -13,8 +13,8 @@ from cdv_check.core.summary import Summary
 from cdv_check.core.synthesis import METHOD, Synthesis
 from cdv_check.core.synthesis import Row as TotalRow
 from cdv_check.model.referentiel import Referentiel
-from cdv_check.reporters.table import DATE_COLUMNS, Cell, Row, amount_columns, columns, row_of
-from cdv_check.text.safety import clean
+from cdv_check.reporters.table import AMOUNT_COLUMNS, COLUMNS, DATE_COLUMNS, Cell, Row, row_of
+from cdv_check.text.safety import xml_text
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -49,12 +49,8 @@ class XlsxReporter:
         requests = book.active
         assert requests is not None
         requests.title = "Demandes"
-        header = columns(self.ref)
-        amounts = amount_columns(self.ref)
-        _table(requests, header, [row.values(synthesis) for row in self.rows],
-               amounts={i for i, c in enumerate(header) if c in amounts},
-               dates={i for i, c in enumerate(header) if c in DATE_COLUMNS})
-        _decisions(requests, self.ref, header, len(self.rows))
+        _table(requests, COLUMNS, [row.values(synthesis) for row in self.rows],
+               amounts={COLUMNS.index(c) for c in AMOUNT_COLUMNS}, dates={COLUMNS.index(c) for c in DATE_COLUMNS})
         batch: list[tuple[Cell, ...]] = [
             (file, f.rule, f.severity.label, None, None, None, f.text)
             for f in synthesis.findings for file in (f.files or ("(lot)",))
@@ -68,10 +64,11 @@ class XlsxReporter:
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: Cell, number_format: str | None = None) -> None:
-    """One typed cell; a text is always a text cell (a dossier's `=…` is not a formula)."""
+    """One typed cell; a text is always a text cell (a dossier's `=…` is not a formula), inert and
+    made of characters XML can carry (one U+FFFF would make the whole workbook unreadable)."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
-        cell.value = clean(value)
+        cell.value = xml_text(value)
         cell.data_type = "s"
     elif isinstance(value, bool):
         cell.value = "oui" if value else "non"
@@ -103,50 +100,6 @@ def _table(sheet: Worksheet, header: tuple[str, ...], rows: list[tuple[Cell, ...
         sheet.column_dimensions[get_column_letter(column)].width = min(60, max(8, longest + 2))
 
 
-OPINIONS = ("Favorable", "Favorable (montant réduit)", "Défavorable", "Ajourné")
-"""The committee's opinions, offered by a drop-down list in each « avis » column."""
-
-
-def _decisions(sheet: Worksheet, ref: Referentiel, header: tuple[str, ...], count: int) -> None:
-    """The committee's columns after the table: per funder, « montant proposé », « avis » (a
-    drop-down list) and « commentaire », empty; then a row of totals, formulas written here
-    (never from dossier text) so that the sheet recomputes as the committee fills it."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    first, last = 2, count + 1
-    total_row = last + 2
-    width = len(header)
-    for funder in ref.financeurs:
-        for offset, title in enumerate(("montant proposé", "avis", "commentaire"), start=1):
-            column = width + offset
-            _put(sheet, 1, column, f"{funder.nom} : {title}")
-            sheet.cell(row=1, column=column).font = Font(bold=True)
-            sheet.column_dimensions[get_column_letter(column)].width = 18 if offset < 3 else 30
-        amount, opinion = get_column_letter(width + 1), get_column_letter(width + 2)
-        for row in range(first, last + 1):
-            sheet.cell(row=row, column=width + 1).number_format = AMOUNT_FORMAT
-        if count:
-            choices = DataValidation(type="list", formula1='"' + ",".join(OPINIONS) + '"', allow_blank=True)
-            choices.error = "Choisissez un avis de la liste."
-            choices.errorTitle = "Avis"
-            sheet.add_data_validation(choices)
-            choices.add(f"{opinion}{first}:{opinion}{last}")
-        total = sheet.cell(row=total_row, column=width + 1, value=f"=SUM({amount}{first}:{amount}{max(first, last)})")
-        total.number_format = AMOUNT_FORMAT
-        width += 3
-    sheet.auto_filter.ref = f"A1:{get_column_letter(width)}{max(2, last)}"
-    _put(sheet, total_row, 1, "Total")
-    sheet.cell(row=total_row, column=1).font = Font(bold=True)
-    amounts = amount_columns(ref)
-    for index, title in enumerate(header, start=1):
-        if title in amounts:
-            letter = get_column_letter(index)
-            cell = sheet.cell(row=total_row, column=index, value=f"=SUM({letter}{first}:{letter}{max(first, last)})")
-            cell.number_format = AMOUNT_FORMAT
-
-
 def _totals(sheet: Worksheet, synthesis: Synthesis) -> None:
     """Totals all/ready, then each breakdown (its amounts add up to the grand total)."""
     header = ("Répartition", "Clé", "Libellé", "Dossiers", "Subvention demandée", "Dossiers prêts",
@@ -156,15 +109,11 @@ def _totals(sheet: Worksheet, synthesis: Synthesis) -> None:
          synthesis.ready.dossiers, synthesis.ready.subvention_demandee),
     ]
     for name, breakdown in (("QPV", synthesis.by_qpv), ("Axe stratégique", synthesis.by_strategic_axis),
-                            ("Axe transversal", synthesis.by_transversal_axis), ("Financeur", synthesis.by_funder)):
+                            ("Axe transversal", synthesis.by_transversal_axis)):
         rows.extend(_total_row(name, r) for r in breakdown)
-    for name, crossed in (("Financeur × QPV", synthesis.by_funder_qpv),
-                          ("Financeur × axe stratégique", synthesis.by_funder_axis)):
-        for funder, breakdown in crossed:
-            rows.extend(_total_row(f"{name} : {funder.label}", r) for r in breakdown if r.dossiers)
     for carrier in synthesis.carriers:
         rows.append(("Porteur (SIRET)", carrier.siret, " / ".join(carrier.names.values()) or None,
-                     carrier.dossiers, carrier.subvention_demandee, carrier.prets, None))
+                     len(carrier.files), carrier.subvention_demandee, carrier.prets, None))
     _table(sheet, header, rows, amounts={4, 6}, first=3)
     _put(sheet, 1, 1, METHOD)
 
@@ -178,9 +127,8 @@ def _priorities(sheet: Worksheet, synthesis: Synthesis) -> None:
     header = ("Priorité", "QPV", "Texte", "Dossiers qui la citent", "dont prêts", "Reprise par un dossier prêt",
               "Fichiers")
     rows: list[tuple[Cell, ...]] = [
-        (c.id, c.qpv_label, c.text, c.dossiers, c.prets, bool(c.prets),
-         ", ".join(c.files) + (f" et {c.dossiers - len(c.files)} autre(s)" if c.dossiers > len(c.files) else "")
-         or None)
+        (c.id, c.qpv_label, c.text, len(c.files), len(c.ready_files), bool(c.ready_files),
+         ", ".join(c.files) or None)
         for c in synthesis.priorities
     ]
     _table(sheet, header, rows)

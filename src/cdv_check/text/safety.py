@@ -16,6 +16,9 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 # report may begin with a file name, and a legacy `##[command]` anywhere in a line.
 _LEADING_COMMAND = re.compile(r"^(\s*:)(?=:)")
 _LEGACY_COMMAND = re.compile(r"#(?=#\[)")
+# Characters XML 1.0 cannot carry at all, even escaped as `&#…;`: C0 controls but tab and line
+# breaks, lone surrogates, U+FFFE and U+FFFF. Each makes a whole document "not well-formed".
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def clean(text: str) -> str:
@@ -25,6 +28,19 @@ def clean(text: str) -> str:
         return text  # the usual text: every character above is unprintable (Cc, Cf, Cs, Zl, Zp)
     text = _CONTROLS.sub(" ", unicode_only(text))
     return _LEGACY_COMMAND.sub("# ", _LEADING_COMMAND.sub(r"\1 ", text))
+
+
+def xml_safe(text: str) -> str:
+    """`text` with what XML 1.0 cannot carry replaced by U+FFFD: the one filter of every report
+    written as XML (junit, xlsx, html), applied to every text cell or value it writes."""
+    if text.isprintable():  # every character outside XML is unprintable (Cc, Cs, Cn)
+        return text
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def xml_text(text: str) -> str:
+    """One line of inert text (`clean`) that XML can carry (`xml_safe`)."""
+    return xml_safe(clean(text))
 
 
 def unicode_only(text: str) -> str:
