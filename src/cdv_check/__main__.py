@@ -12,6 +12,7 @@ def main() -> None:
     # model is built (several ms at each start); cdv-check uses none. A user's own setting wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _open_closed_streams()
+    _block_on_full_output()
     _replace_what_stdout_cannot_carry()
     try:
         from cdv_check.cli.fast_path import plain_check
@@ -74,6 +75,20 @@ def _open_closed_streams() -> None:
     for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 (for the whole run)
+
+
+def _block_on_full_output() -> None:
+    """A parent may hand over a non-blocking pipe (some CI runners and Node-based tools do): a
+    write to it that finds it full fails (EAGAIN), and Python's buffered stream loses what it
+    could not write. Standard output and error are made blocking before the first write, so that
+    a slow reader gets the whole report, later."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            fd = stream.fileno()
+            if not os.get_blocking(fd):
+                os.set_blocking(fd, True)
+        except (OSError, ValueError, AttributeError):  # no descriptor (a test's capture), or not ours to change
+            pass
 
 
 def _replace_what_stdout_cannot_carry() -> None:
