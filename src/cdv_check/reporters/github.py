@@ -87,7 +87,7 @@ class GithubReporter:
         verdict = "interrompu : " if summary.interrupted else ""
         step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if step_summary:
-            _append_job_summary(step_summary, job_summary(summary, self.failing))
+            _append_job_summary(step_summary, job_summary(summary, self.failing, room=_room_in(step_summary)))
         return "".join(_batch_annotation(f) for f in synthesis.findings) + command(
             "notice",
             f"{verdict}{s['dossiers']} dossier(s) : {summary.verdict()} ; "
@@ -95,6 +95,20 @@ class GithubReporter:
             f"{batch_tally(synthesis)}.",
             title="cdv-check",
         )
+
+
+STEP_SUMMARY_BYTES = 1024 * 1024
+"""GitHub's limit on the job summary of one step: a summary over it is dropped whole."""
+
+
+def _room_in(path: str) -> int:
+    """The bytes still allowed in the step's summary file (earlier commands of the step may have
+    written to it)."""
+    try:
+        used = os.path.getsize(path)
+    except OSError:  # not there yet (or not readable: the append will say so)
+        used = 0
+    return max(0, STEP_SUMMARY_BYTES - used)
 
 
 def _append_job_summary(path: str, markdown: str) -> None:
@@ -113,14 +127,21 @@ def _append_job_summary(path: str, markdown: str) -> None:
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _MAX_ROWS = 50
+_MAX_CELL = 200
+"""Characters of dossier text in one cell of the summary (cut with « … »)."""
+_MAX_ITEM = 600
+"""Characters of one batch finding in the summary."""
 
 
-def md(text: str | None) -> str:
+def md(text: str | None, limit: int | None = None) -> str:
     """Dossier text made inert in Markdown: HTML characters as entities, Markdown marks escaped,
-    one line."""
+    one line; cut to `limit` characters with « … » (before escaping, which may double them)."""
     if text is None:
         return "—"
-    flat = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    flat = clean(text)
+    if limit is not None and len(flat) > limit:
+        flat = flat[:limit - 1] + "…"
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
@@ -130,18 +151,21 @@ def _funder_table(synthesis: Synthesis) -> list[str]:
     if not asked:
         return []
     lines = ["", "### Par financeur", "",
-             "| QPV | " + " | ".join(md(f.label) for f, _ in asked) + " |",
+             "| QPV | " + " | ".join(md(f.label, _MAX_CELL) for f, _ in asked) + " |",
              "| --- |" + " ---: |" * len(asked)]
     for index, row in enumerate(asked[0][1]):
         if any(rows[index].dossiers for _, rows in asked):
-            lines.append(f"| {md(row.label)} | "
+            lines.append(f"| {md(row.label, _MAX_CELL)} | "
                          + " | ".join(french_amount(rows[index].subvention_demandee) for _, rows in asked) + " |")
     lines.append("| **Total** | " + " | ".join(f"**{french_amount(f.subvention_demandee)}**" for f, _ in asked) + " |")
     return lines
 
 
-def job_summary(summary: Summary, failing: list[tuple[str, str | None, dict[str, int]]]) -> str:
-    """The Markdown job summary: totals, the dossiers to fix, the batch findings (cli.md)."""
+def job_summary(
+    summary: Summary, failing: list[tuple[str, str | None, dict[str, int]]], room: int = STEP_SUMMARY_BYTES
+) -> str:
+    """The Markdown job summary: totals, the dossiers to fix, the batch findings, the QPV
+    (cli.md); within `room` bytes, cut at a whole line in that order of importance."""
     synthesis = summary.finish()
     statuses = synthesis.statuses
     lines = [
@@ -158,24 +182,45 @@ def job_summary(summary: Summary, failing: list[tuple[str, str | None, dict[str,
     for label, amounts in (("Tous", synthesis.totals), ("Prêts", synthesis.ready)):
         lines.append(f"| {label} | {amounts.dossiers} | {french_amount(amounts.subvention_demandee)} | "
                      f"{french_amount(amounts.cout_total)} |")
-    lines += ["", "### Par QPV", "", METHOD, "", "| QPV | dossiers | demandé | dont prêts |",
-              "| --- | ---: | ---: | ---: |"]
-    for row in synthesis.by_qpv:
-        if row.dossiers:
-            lines.append(f"| {md(row.label)} | {row.dossiers} | {french_amount(row.subvention_demandee)} | "
-                         f"{french_amount(row.subvention_prets)} |")
-    lines += _funder_table(synthesis)
     if failing:
         lines += ["", f"### Dossiers à corriger ({len(failing)})", "",
                   "| dossier | intitulé | erreurs | avertissements |", "| --- | --- | ---: | ---: |"]
         for file, title, counts in failing[:_MAX_ROWS]:
-            lines.append(f"| {md(file)} | {md(title)} | {counts['error']} | {counts['warning']} |")
+            lines.append(f"| {md(file, _MAX_CELL)} | {md(title, _MAX_CELL)} | {counts['error']} | "
+                         f"{counts['warning']} |")
         if len(failing) > _MAX_ROWS:
             lines.append(f"| … et {len(failing) - _MAX_ROWS} autres | | | |")
     if synthesis.findings:
         lines += ["", "### Constats du lot", ""]
         for f in synthesis.findings[:_MAX_ROWS]:
-            lines.append(f"- **{f.rule}** ({f.severity.label}) : {md(f.text)}")
+            lines.append(f"- **{f.rule}** ({f.severity.label}) : {md(f.text, _MAX_ITEM)}")
         if len(synthesis.findings) > _MAX_ROWS:
             lines.append(f"- … et {len(synthesis.findings) - _MAX_ROWS} autres")
-    return "\n".join(lines) + "\n\n"
+    lines += ["", "### Par QPV", "", METHOD, "", "| QPV | dossiers | demandé | dont prêts |",
+              "| --- | ---: | ---: | ---: |"]
+    for row in synthesis.by_qpv:
+        if row.dossiers:
+            lines.append(f"| {md(row.label, _MAX_CELL)} | {row.dossiers} | {french_amount(row.subvention_demandee)} | "
+                         f"{french_amount(row.subvention_prets)} |")
+    lines += _funder_table(synthesis)
+    return _within(lines, room)
+
+
+_CUT_NOTE = "\n… suite non écrite : le résumé d'une étape est limité à 1 Mio par GitHub.\n\n"
+
+
+def _within(lines: list[str], room: int) -> str:
+    """`lines` as Markdown of at most `room` bytes: whole lines, the first ones first, and a note
+    where the rest is left out."""
+    text = "\n".join(lines) + "\n\n"
+    if len(text.encode("utf-8")) <= room:
+        return text
+    budget = room - len(_CUT_NOTE.encode("utf-8"))
+    kept: list[str] = []
+    for line in lines:
+        budget -= len(line.encode("utf-8")) + 1
+        if budget < 0:
+            break
+        kept.append(line)
+    return "\n".join(kept) + _CUT_NOTE if kept else ""
+
