@@ -209,7 +209,7 @@ def test_select_naming_no_rule_is_a_usage_error() -> None:
 
 def test_a_previous_report_is_replaced_whole(tmp_path: Path) -> None:
     report = tmp_path / "rapport.json"
-    report.write_text("mon ancien rapport", encoding="utf-8")
+    report.write_text('{"tool": "cdv-check", "version": "0.0.1", "dossiers": [\n', encoding="utf-8")  # cut short
     result = CliRunner().invoke(app, ["check", "--output", str(report), VALID])  # json, from the name
     assert result.exit_code == 0 and result.stdout == ""
     assert json.loads(report.read_text(encoding="utf-8"))["summary"]["dossiers"] == 1

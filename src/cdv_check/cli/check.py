@@ -109,8 +109,10 @@ def _quoted(paths: Sequence[str]) -> str:
 
 
 def _replaceable(output: Path, files: Sequence[str]) -> None:
-    """A previous report is replaced (cli.md); anything else that is there is not: a folder, a
-    link or device, a YAML file (a dossier, never a report), one of the dossiers checked."""
+    """A previous report of cdv-check is replaced (cli.md); anything else that is there is not:
+    a folder, a link or device, one of the dossiers checked, any file that does not read as a
+    report (a dossier named by mistake, a user's notes…)."""
+    from cdv_check.reporters.output import reads_as_report
     from cdv_check.text.safety import clean
 
     if not os.path.lexists(output):
@@ -122,9 +124,32 @@ def _replaceable(output: Path, files: Sequence[str]) -> None:
         raise CommandFailed(f"--output « {shown} » n'est pas un fichier ordinaire (lien, périphérique…) : "
                             "il n'est pas remplacé. Choisissez un autre nom.")
     checked = [f for f in files if f != "-" and os.path.lexists(f)]
-    if output.suffix.lower() in (".yaml", ".yml") or any(os.path.samefile(output, f) for f in checked):
+    if any(os.path.samefile(output, f) for f in checked):
         raise CommandFailed(f"--output « {shown} » est un dossier, pas un rapport : il n'est pas remplacé. "
-                            "Choisissez un autre nom (ex. rapport.json).")
+                            f"Choisissez un autre nom (ex. {_other_name(output)}).")
+    if not reads_as_report(output):
+        raise CommandFailed(f"--output « {shown} » existe et n'est pas un rapport de cdv-check : il n'est pas "
+                            f"remplacé. Choisissez un autre nom (ex. {_other_name(output)}).")
+
+
+def _other_name(output: Path) -> str:
+    """An example of a report name beside `output`, never `output`'s own name."""
+    from cdv_check.core.config import REPORT_SUFFIXES
+
+    suffix = output.suffix.lower() if output.suffix.lower() in REPORT_SUFFIXES else ".json"
+    for name in (f"rapport{suffix}", f"rapport-cdv-check{suffix}"):
+        if name != output.name:
+            return name
+    return f"rapport-1{suffix}"  # pragma: no cover (the two names above differ)
+
+
+def _reports_left_out(tasks: Iterator[tuple[str, bool]]) -> Iterator[tuple[str, bool]]:
+    """The files to check but the reports of cdv-check found in a folder or by a pattern (a
+    `.json` report written inside the batch folder): not dossiers. A file named on the command
+    line (`follow` true) is checked as the user asks."""
+    from cdv_check.reporters.output import reads_as_report
+
+    return (task for task in tasks if task[1] or not (task[0].endswith(".json") and reads_as_report(task[0])))
 
 
 def _command_meant(first: str, missing: list[str]) -> str:
@@ -183,7 +208,7 @@ def run_check(options: CheckOptions) -> int:
     # The folders are walked as the dossiers are checked: the first is sent to a worker before
     # the walk ends. Only when a file already stands where the report goes is every file found
     # first, to make sure it is not one of the dossiers.
-    tasks: Iterator[tuple[str, bool]] = iter(discovery)
+    tasks: Iterator[tuple[str, bool]] = _reports_left_out(iter(discovery))
     first = next(tasks, None)
     if first is None:
         raise CommandFailed("aucun fichier .yaml, .yml ou .json dans " + _quoted(options.paths) + ".")

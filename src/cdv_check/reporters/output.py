@@ -8,6 +8,7 @@ dossier never replaces anything (`write_new`, the one never-overwrite writer of 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -82,3 +83,61 @@ def temp_stem(name: str) -> str:
     while len(os.fsencode(name)) > room:
         name = name[:-1]
     return name
+
+
+_HEAD = 8192
+_TEXT_SUMMARY = re.compile(r"\d+ dossiers?(?:\(s\))? : \d+ prêt\(s\)")
+"""The closing line of the text, rich and github reports: `3 dossier(s) : 1 prêt(s), …`."""
+
+
+def reads_as_report(path: str | os.PathLike[str]) -> bool:
+    """Whether the file at `path` is a report that cdv-check wrote (in any format), or empty:
+    the only files `--output` replaces, and the `.json` files of a batch folder that are not
+    dossiers. Each format is known by what it writes at its start (json, sarif, junit, html,
+    csv, xlsx) or at its end (jsonl, text, rich, github)."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(_HEAD)
+            size = os.fstat(file.fileno()).st_size
+            if size > 2 * _HEAD:
+                file.seek(size - _HEAD)
+            tail = file.read() if size > _HEAD else head
+    except OSError:
+        return False
+    if not head:
+        return True
+    if head.startswith(b"PK"):
+        return _is_workbook(path)
+    start = head.decode("utf-8", "replace").lstrip("\ufeff")
+    end = tail.decode("utf-8", "replace").rstrip()
+    last = end.rsplit("\n", 1)[-1]
+    return (
+        start.startswith('{"tool": "cdv-check"')  # json
+        or (start.startswith('{"$schema": ') and '"name": "cdv-check"' in start)  # sarif
+        or '<testsuites name="cdv-check"' in start[:200]  # junit
+        or '<meta name="generator" content="cdv-check' in start[:1000]  # html
+        or start.startswith("Fichier;Statut;")  # csv
+        or last.startswith('{"type": "synthese"')  # jsonl
+        or (start.startswith('{"file": ') and '"counts": {"error": ' in start)  # jsonl cut short
+        or last.startswith("::notice title=cdv-check::")  # github
+        or _TEXT_SUMMARY.search(_without_ansi(end[-2000:])) is not None  # text, rich
+    )
+
+
+def _without_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
+
+
+def _is_workbook(path: str | os.PathLike[str]) -> bool:
+    """An xlsx written by cdv-check: its author, or its sheets « Demandes » and « Constats »."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            core = book.read("docProps/core.xml")[:_HEAD] if "docProps/core.xml" in book.namelist() else b""
+            sheets = book.read("xl/workbook.xml")[:_HEAD] if "xl/workbook.xml" in book.namelist() else b""
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError):
+        return False
+    return b"<dc:creator>cdv-check</dc:creator>" in core or (
+        b'name="Demandes"' in sheets and b'name="Constats"' in sheets
+    )

@@ -46,6 +46,7 @@ class XlsxReporter:
 
         synthesis = summary.finish()
         book = Workbook()
+        book.properties.creator = "cdv-check"  # how `--output` knows its own report
         requests = book.active
         assert requests is not None
         requests.title = "Demandes"
