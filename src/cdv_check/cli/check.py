@@ -189,6 +189,7 @@ def run_check(options: CheckOptions) -> int:
     from cdv_check.reporters import BINARY, make, stream
     from cdv_check.reporters.output import open_report
     from cdv_check.text.oserrors import french_os_error
+    from cdv_check.text.safety import clean
 
     output = options.output
     if not options.paths:
@@ -242,12 +243,16 @@ def run_check(options: CheckOptions) -> int:
         )
         try:
             with open_report(output, binary=chosen in BINARY) as out:
-                stream(results, reporter, out, summary)
+                stream(results, reporter, out, summary, interruption)
+        except KeyboardInterrupt:  # a signal while the end of the report was written: abandoned
+            where = f"« {clean(str(output))} » n'est pas écrit" if output is not None else "il est incomplet"
+            sys.stderr.write(f"\ncdv-check : interrompu pendant l'écriture du rapport : {where}.\n")
+            return interruption.exit_code
         except BrokenPipeError:
             raise
         except OSError as exc:
             where = f"dans « {output} »" if output is not None else "sur la sortie standard"
             raise CommandFailed(f"impossible d'écrire le rapport {where} : {french_os_error(exc)}.") from None
-    if summary.interrupted:
+    if summary.interrupted or interruption.signum is not None:
         return interruption.exit_code
     return summary.exit_code

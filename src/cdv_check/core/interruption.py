@@ -28,6 +28,7 @@ class Interruption:
         self.signum: int | None = None
         self._owner = os.getpid()
         self._waiting = False
+        self._abandoning = False
 
     @property
     def exit_code(self) -> int:
@@ -48,6 +49,19 @@ class Interruption:
         finally:
             self._waiting = False
 
+    @contextmanager
+    def abandoning(self) -> Iterator[None]:
+        """While the end of the report is written (after the last dossier), a first signal stops
+        at once (KeyboardInterrupt): the report is abandoned, and no file written, rather than
+        the signal waiting minutes for a large workbook. A signal that already stopped the batch
+        does not: the report of the dossiers done is being closed, and later signals are ignored.
+        """
+        self._abandoning = True
+        try:
+            yield
+        finally:
+            self._abandoning = False
+
     def check(self) -> None:
         """Stop here (KeyboardInterrupt) if a signal came."""
         if self.signum is not None:
@@ -61,7 +75,7 @@ class Interruption:
         self.signum = signum
         for other in SIGNALS:
             signal.signal(other, signal.SIG_IGN)
-        if self._waiting:
+        if self._waiting or self._abandoning:
             raise KeyboardInterrupt
 
 

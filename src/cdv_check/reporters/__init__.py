@@ -2,17 +2,20 @@
 
 A reporter returns text and never reads files or re-runs checks: `begin()` once, `dossier(result)`
 as each dossier finishes (in the batch's stable order), `end(summary)` once. Modules are imported
-only when chosen, so that a JSON run never pays for rich.
+only when chosen, so that a JSON run never pays for rich. A whole-batch format (csv, xlsx, html,
+junit) keeps what it needs of each dossier in a `Spool` on disk, and its `end()` gives the report
+piece by piece (an iterator), so that the memory of a batch does not grow with its size.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # the formats' names must not cost the checker's import (cli.py reads them)
     from cdv_check.core.checker import DossierResult
+    from cdv_check.core.interruption import Interruption
     from cdv_check.core.summary import Summary
 
 FORMATS: dict[str, str] = {
@@ -34,8 +37,8 @@ BINARY = frozenset({"xlsx"})
 class Reporter(Protocol):
     def begin(self) -> str: ...
     def dossier(self, result: DossierResult) -> str: ...
-    def end(self, summary: Summary) -> str | bytes: ...
-    """Bytes for the formats of BINARY (xlsx), text for the others."""
+    def end(self, summary: Summary) -> str | bytes | Iterator[str] | Iterator[bytes]: ...
+    """Bytes for the formats of BINARY (xlsx), text for the others; whole, or piece by piece."""
 
 
 def omitted_line(result: DossierResult) -> str:
@@ -53,11 +56,16 @@ def make(name: str, **options: Any) -> Reporter:
     return reporter
 
 
-def stream(results: Iterable[DossierResult], reporter: Reporter, out: IO[Any], summary: Summary) -> None:
+def stream(
+    results: Iterable[DossierResult], reporter: Reporter, out: IO[Any], summary: Summary,
+    interruption: Interruption | None = None,
+) -> None:
     """Write each result as it comes, then the end of the report; Ctrl-C ends it cleanly.
 
     The batch lets KeyboardInterrupt through only between results, so the report holds whole
-    dossiers, and the summary counts exactly those.
+    dossiers, and the summary counts exactly those. A first signal while the end is written
+    (the workbook of a large batch takes minutes) abandons the report: KeyboardInterrupt leaves
+    this function, and the caller writes no file.
     """
     begun = reporter.begin()
     if begun:
@@ -71,6 +79,19 @@ def stream(results: Iterable[DossierResult], reporter: Reporter, out: IO[Any], s
                 out.flush()
     except KeyboardInterrupt:
         summary.interrupted = True
+    if interruption is None:
+        _end(reporter, out, summary)
+        return
+    with interruption.abandoning():
+        _end(reporter, out, summary)
+
+
+def _end(reporter: Reporter, out: IO[Any], summary: Summary) -> None:
     summary.finish()
-    out.write(reporter.end(summary))
+    ending = reporter.end(summary)
+    if isinstance(ending, (str, bytes)):
+        out.write(ending)
+    else:
+        for piece in ending:
+            out.write(piece)
     out.flush()
