@@ -1,11 +1,17 @@
 """`xlsx`: the batch as a workbook (openpyxl, imported here only): typed cells (numbers, dates),
 a frozen header and filters on each sheet; sheets « Demandes », « Constats », « Totaux » and
-« Priorités ». Every dossier text is written as a text cell: never a formula."""
+« Priorités ». Every dossier text is written as a text cell: never a formula.
+
+The rows are kept on disk while the batch runs (`Spool`) and the workbook is written in
+openpyxl's write-only mode, row after row: its memory does not grow with the batch. A table
+longer than a sheet allows (1 048 576 rows, header included) goes on in further sheets of the
+same name, numbered (« Constats (2) »), each with its header: nothing is left out."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Collection
+import tempfile
+from collections.abc import Collection, Iterable, Iterator
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
 from cdv_check.core.checker import DossierResult
@@ -13,15 +19,23 @@ from cdv_check.core.summary import Summary
 from cdv_check.core.synthesis import METHOD, Synthesis
 from cdv_check.core.synthesis import Row as TotalRow
 from cdv_check.model.referentiel import Referentiel
+from cdv_check.reporters.spool import Spool
 from cdv_check.reporters.table import AMOUNT_COLUMNS, COLUMNS, DATE_COLUMNS, Cell, Row, row_of
 from cdv_check.text.safety import xml_text
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
+    from openpyxl import Workbook
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 AMOUNT_FORMAT = '#,##0.00\\ "€"'
 DATE_FORMAT = "DD/MM/YYYY"
 FINDING_COLUMNS = ("Fichier", "Règle", "Gravité", "Ligne", "Colonne", "Emplacement", "Constat")
+SHEET_ROWS = 1_048_576
+"""Rows in one sheet (Excel's limit, and openpyxl's): a longer table goes on in another sheet."""
+CELL_CHARS = 32_767
+"""Characters in one cell (Excel's limit): a longer text is cut, with « … »."""
+_MEASURED = 200
+"""Rows a column's width is measured on."""
 
 
 class XlsxReporter:
@@ -29,79 +43,108 @@ class XlsxReporter:
 
     def __init__(self, *, ref: Referentiel, **_: Any) -> None:
         self.ref = ref
-        self.rows: list[Row] = []
-        self.findings: list[tuple[Cell, ...]] = []
+        self.rows: Spool[Row] = Spool()
+        self.findings: Spool[tuple[tuple[Cell, ...], ...]] = Spool()
 
     def begin(self) -> str:
         return ""
 
     def dossier(self, result: DossierResult) -> str:
-        self.rows.append(row_of(result, self.ref))
-        for f in result.findings:
-            self.findings.append((result.file, f.rule, f.severity.label, f.line, f.column, f.path or None, f.text))
+        self.rows.add(row_of(result, self.ref))
+        if result.findings:
+            self.findings.add(tuple(
+                (result.file, f.rule, f.severity.label, f.line, f.column, f.path or None, f.text)
+                for f in result.findings
+            ))
         return ""
 
-    def end(self, summary: Summary) -> bytes:
+    def end(self, summary: Summary) -> Iterator[bytes]:
+        """The workbook, written to a temporary file and given back in pieces."""
         from openpyxl import Workbook
 
         synthesis = summary.finish()
-        book = Workbook()
+        book = Workbook(write_only=True)
         book.properties.creator = "cdv-check"  # how `--output` knows its own report
-        requests = book.active
-        assert requests is not None
-        requests.title = "Demandes"
-        _table(requests, COLUMNS, [row.values(synthesis) for row in self.rows],
+        _table(book, "Demandes", COLUMNS, (row.values(synthesis) for row in self.rows),
                amounts={COLUMNS.index(c) for c in AMOUNT_COLUMNS}, dates={COLUMNS.index(c) for c in DATE_COLUMNS})
-        batch: list[tuple[Cell, ...]] = [
+        batch = (
             (file, f.rule, f.severity.label, None, None, None, f.text)
             for f in synthesis.findings for file in (f.files or ("(lot)",))
-        ]
-        _table(book.create_sheet("Constats"), FINDING_COLUMNS, self.findings + batch)
-        _totals(book.create_sheet("Totaux"), synthesis)
-        _priorities(book.create_sheet("Priorités"), synthesis)
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
+        )
+        _table(book, "Constats", FINDING_COLUMNS, chain(chain.from_iterable(self.findings), batch))
+        _totals(book, synthesis)
+        _priorities(book, synthesis)
+        with tempfile.TemporaryFile() as out:
+            book.save(out)
+            self.rows.close()
+            self.findings.close()
+            out.seek(0)
+            while piece := out.read(1 << 20):
+                yield piece
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: Cell, number_format: str | None = None) -> None:
-    """One typed cell; a text is always a text cell (a dossier's `=…` is not a formula), inert and
-    made of characters XML can carry (one U+FFFF would make the whole workbook unreadable)."""
-    cell = sheet.cell(row=row, column=column)
+def _cell(sheet: WriteOnlyWorksheet, value: Cell, number_format: str | None = None, bold: bool = False) -> Any:
+    """One typed cell; a text is always a text cell (a dossier's `=…` is not a formula), inert,
+    made of characters XML can carry (one U+FFFF would make the whole workbook unreadable), and
+    no longer than a cell holds."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, bool):
+        value = "oui" if value else "non"
     if isinstance(value, str):
-        cell.value = xml_text(value)
-        cell.data_type = "s"
-    elif isinstance(value, bool):
-        cell.value = "oui" if value else "non"
+        text = xml_text(value)
+        if len(text) > CELL_CHARS:
+            text = text[:CELL_CHARS - 1] + "…"
+        cell = WriteOnlyCell(sheet, value=text)
         cell.data_type = "s"
     else:
-        cell.value = value
+        cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # int, Decimal, date: numbers and dates
     if number_format and value is not None:
         cell.number_format = number_format
+    if bold:
+        from openpyxl.styles import Font
+
+        cell.font = Font(bold=True)
+    return cell
 
 
-def _table(sheet: Worksheet, header: tuple[str, ...], rows: list[tuple[Cell, ...]], *,
-           amounts: Collection[int] = (), dates: Collection[int] = (), first: int = 1) -> None:
-    """A table with its header frozen and filters on, from row `first`."""
-    from openpyxl.styles import Font
+def _table(book: Workbook, title: str, header: tuple[str, ...], rows: Iterable[tuple[Cell, ...]], *,
+           amounts: Collection[int] = (), dates: Collection[int] = (), preamble: tuple[str, ...] = ()) -> None:
+    """A table in sheet `title` (and « title (2) »… past a sheet's rows), each sheet with the
+    `preamble` lines, the header frozen and filters on."""
     from openpyxl.utils import get_column_letter
 
-    for column, title in enumerate(header, start=1):
-        _put(sheet, first, column, title)
-        sheet.cell(row=first, column=column).font = Font(bold=True)
-    for number, values in enumerate(rows, start=first + 1):
-        for index, value in enumerate(values):
-            fmt = AMOUNT_FORMAT if index in amounts else DATE_FORMAT if index in dates else None
-            _put(sheet, number, index + 1, value, fmt)
-    last = get_column_letter(len(header))
-    sheet.freeze_panes = f"A{first + 1}"
-    sheet.auto_filter.ref = f"A{first}:{last}{first + max(1, len(rows))}"
-    for column, title in enumerate(header, start=1):
-        longest = max([len(title), *(len(str(r[column - 1])) for r in rows[:200] if r[column - 1] is not None)])
-        sheet.column_dimensions[get_column_letter(column)].width = min(60, max(8, longest + 2))
+    source = iter(rows)
+    measured = list(islice(source, _MEASURED))
+    widths = [
+        min(60, max(8, max([len(name), *(len(str(r[n])) for r in measured if r[n] is not None)]) + 2))
+        for n, name in enumerate(header)
+    ]
+    formats = [AMOUNT_FORMAT if n in amounts else DATE_FORMAT if n in dates else None for n in range(len(header))]
+    pending = chain(measured, source)
+    row = next(pending, None)
+    top = len(preamble) + (2 if preamble else 1)  # the header's row (a blank line after a preamble)
+    part = 0
+    while part == 0 or row is not None:
+        part += 1
+        sheet = book.create_sheet(title if part == 1 else f"{title} ({part})")
+        for column, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.freeze_panes = f"A{top + 1}"
+        for line in preamble:
+            sheet.append([_cell(sheet, line)])
+        if preamble:
+            sheet.append([])
+        sheet.append([_cell(sheet, name, bold=True) for name in header])
+        written = 0
+        while row is not None and top + written < SHEET_ROWS:
+            sheet.append([_cell(sheet, value, formats[n]) for n, value in enumerate(row)])
+            written += 1
+            row = next(pending, None)
+        sheet.auto_filter.ref = f"A{top}:{get_column_letter(len(header))}{top + max(1, written)}"
 
 
-def _totals(sheet: Worksheet, synthesis: Synthesis) -> None:
+def _totals(book: Workbook, synthesis: Synthesis) -> None:
     """Totals all/ready, then each breakdown (its amounts add up to the grand total)."""
     header = ("Répartition", "Clé", "Libellé", "Dossiers", "Subvention demandée", "Dossiers prêts",
               "Subvention des prêts")
@@ -112,11 +155,12 @@ def _totals(sheet: Worksheet, synthesis: Synthesis) -> None:
     for name, breakdown in (("QPV", synthesis.by_qpv), ("Axe stratégique", synthesis.by_strategic_axis),
                             ("Axe transversal", synthesis.by_transversal_axis)):
         rows.extend(_total_row(name, r) for r in breakdown)
-    for carrier in synthesis.carriers:
-        rows.append(("Porteur (SIRET)", carrier.siret, " / ".join(carrier.names.values()) or None,
-                     len(carrier.files), carrier.subvention_demandee, carrier.prets, None))
-    _table(sheet, header, rows, amounts={4, 6}, first=3)
-    _put(sheet, 1, 1, METHOD)
+    carriers = (
+        ("Porteur (SIRET)", carrier.siret, " / ".join(carrier.names.values()) or None,
+         len(carrier.files), carrier.subvention_demandee, carrier.prets, None)
+        for carrier in synthesis.carriers
+    )
+    _table(book, "Totaux", header, chain(rows, carriers), amounts={4, 6}, preamble=(METHOD,))
 
 
 def _total_row(name: str, row: TotalRow) -> tuple[Cell, ...]:
@@ -124,12 +168,12 @@ def _total_row(name: str, row: TotalRow) -> tuple[Cell, ...]:
             row.subvention_prets)
 
 
-def _priorities(sheet: Worksheet, synthesis: Synthesis) -> None:
+def _priorities(book: Workbook, synthesis: Synthesis) -> None:
     header = ("Priorité", "QPV", "Texte", "Dossiers qui la citent", "dont prêts", "Reprise par un dossier prêt",
               "Fichiers")
-    rows: list[tuple[Cell, ...]] = [
+    rows = (
         (c.id, c.qpv_label, c.text, len(c.files), len(c.ready_files), bool(c.ready_files),
          ", ".join(c.files) or None)
         for c in synthesis.priorities
-    ]
-    _table(sheet, header, rows)
+    )
+    _table(book, "Priorités", header, rows)
