@@ -37,7 +37,7 @@ class Spool(Generic[T]):
         self._file.seek(0)
         try:
             for _ in range(self.count):
-                yield pickle.load(self._file)  # noqa: S301 (our own records, in our own file)
+                yield pickle.load(self._file)  # our own records, from our own file
         finally:
             self._file.seek(end)
 
