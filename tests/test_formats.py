@@ -344,7 +344,7 @@ def test_output_file_holds_the_whole_report(batch: list[str], fmt: str, tmp_path
 
 def test_output_replaces_a_previous_report_but_never_a_dossier(batch: list[str], tmp_path: Path) -> None:
     previous = tmp_path / "rapport.xml"
-    previous.write_bytes(b"<ancien/>\n")
+    previous.write_bytes(b'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cdv-check" tests="0">\n')
     result = subprocess.run(
         [sys.executable, "-m", "cdv_check", "--format", "junit", "--output", "rapport.xml", *batch],
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
