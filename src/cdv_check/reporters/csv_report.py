@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
 from cdv_check.model.referentiel import Referentiel
+from cdv_check.reporters.spool import Spool
 from cdv_check.reporters.table import Cell, Row, columns, row_of
 from cdv_check.text.safety import clean
 
@@ -48,20 +50,28 @@ def french_cell(value: Cell) -> str:
 class CsvReporter:
     def __init__(self, *, ref: Referentiel, **_: Any) -> None:
         self.ref = ref
-        self.rows: list[Row] = []
+        self.rows: Spool[Row] = Spool()
+        """Kept on disk until the end: the memory does not grow with the batch."""
 
     def begin(self) -> str:
         return ""
 
     def dossier(self, result: DossierResult) -> str:
-        self.rows.append(row_of(result, self.ref))  # written at the end, with the batch findings
+        self.rows.add(row_of(result, self.ref))  # written at the end, with the batch findings
         return ""
 
-    def end(self, summary: Summary) -> str:
+    def end(self, summary: Summary) -> Iterator[str]:
+        """The table, a thousand lines at a time."""
         synthesis = summary.finish()
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        buffer.write(BOM)
         writer.writerow(columns(self.ref))
-        for row in self.rows:
+        for number, row in enumerate(self.rows, start=1):
             writer.writerow([french_cell(v) for v in row.values(synthesis)])
-        return BOM + buffer.getvalue()
+            if number % 1000 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+        self.rows.close()

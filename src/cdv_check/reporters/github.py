@@ -66,13 +66,17 @@ class GithubReporter:
     def __init__(self, *, strict: bool = False, **_: Any) -> None:
         self.strict = strict
         self.failing: list[tuple[str, str | None, dict[str, int]]] = []
+        """The first dossiers to fix (as many as the summary lists), with their count."""
+        self.failing_count = 0
 
     def begin(self) -> str:
         return ""
 
     def dossier(self, result: DossierResult) -> str:
         if not result.passed(strict=self.strict):
-            self.failing.append((result.file, result.demande.intitule, result.counts()))
+            self.failing_count += 1
+            if len(self.failing) < _MAX_ROWS:
+                self.failing.append((result.file, result.demande.intitule, result.counts()))
         lines = [_annotation(result.file, f) for f in result.findings]
         if result.omitted:
             lines.append(command(
@@ -87,7 +91,8 @@ class GithubReporter:
         verdict = "interrompu : " if summary.interrupted else ""
         step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if step_summary:
-            _append_job_summary(step_summary, job_summary(summary, self.failing, room=_room_in(step_summary)))
+            _append_job_summary(step_summary, job_summary(summary, self.failing, room=_room_in(step_summary),
+                                                          failing_count=self.failing_count))
         return "".join(_batch_annotation(f) for f in synthesis.findings) + command(
             "notice",
             f"{verdict}{s['dossiers']} dossier(s) : {summary.verdict()} ; "
@@ -162,7 +167,8 @@ def _funder_table(synthesis: Synthesis) -> list[str]:
 
 
 def job_summary(
-    summary: Summary, failing: list[tuple[str, str | None, dict[str, int]]], room: int = STEP_SUMMARY_BYTES
+    summary: Summary, failing: list[tuple[str, str | None, dict[str, int]]], room: int = STEP_SUMMARY_BYTES,
+    failing_count: int | None = None,
 ) -> str:
     """The Markdown job summary: totals, the dossiers to fix, the batch findings, the QPV
     (cli.md); within `room` bytes, cut at a whole line in that order of importance."""
@@ -182,14 +188,15 @@ def job_summary(
     for label, amounts in (("Tous", synthesis.totals), ("Prêts", synthesis.ready)):
         lines.append(f"| {label} | {amounts.dossiers} | {french_amount(amounts.subvention_demandee)} | "
                      f"{french_amount(amounts.cout_total)} |")
+    count = len(failing) if failing_count is None else failing_count
     if failing:
-        lines += ["", f"### Dossiers à corriger ({len(failing)})", "",
+        lines += ["", f"### Dossiers à corriger ({count})", "",
                   "| dossier | intitulé | erreurs | avertissements |", "| --- | --- | ---: | ---: |"]
         for file, title, counts in failing[:_MAX_ROWS]:
             lines.append(f"| {md(file, _MAX_CELL)} | {md(title, _MAX_CELL)} | {counts['error']} | "
                          f"{counts['warning']} |")
-        if len(failing) > _MAX_ROWS:
-            lines.append(f"| … et {len(failing) - _MAX_ROWS} autres | | | |")
+        if count > _MAX_ROWS:
+            lines.append(f"| … et {count - _MAX_ROWS} autres | | | |")
     if synthesis.findings:
         lines += ["", "### Constats du lot", ""]
         for f in synthesis.findings[:_MAX_ROWS]:

@@ -10,6 +10,7 @@ it prints on A4.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from cdv_check.core.synthesis import METHOD, STATUS_LABELS, Synthesis
 from cdv_check.core.synthesis import Row as TotalRow
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reading.loading import where
+from cdv_check.reporters.spool import Spool
 from cdv_check.reporters.table import Row, row_of
 from cdv_check.text.money import french_amount
 from cdv_check.text.safety import clean, xml_safe
@@ -41,7 +43,8 @@ class HtmlReporter:
         self.ref = ref
         self.version = version
         self.strict = strict
-        self.dossiers: list[_Dossier] = []
+        self.dossiers: Spool[_Dossier] = Spool()
+        """Kept on disk until the end: the page's memory does not grow with the batch."""
 
     def begin(self) -> str:
         return ""
@@ -50,10 +53,12 @@ class HtmlReporter:
         findings = tuple(
             (where(result.file, f.line, f.column), f.rule, f.severity.value, f.text) for f in result.findings
         )
-        self.dossiers.append(_Dossier(row_of(result, self.ref), findings, result.omitted))
+        self.dossiers.add(_Dossier(row_of(result, self.ref), findings, result.omitted))
         return ""
 
-    def end(self, summary: Summary) -> str:
+    def end(self, summary: Summary) -> Iterator[str]:
+        """The page, piece by piece as Jinja2 renders it (`generate`), each dossier read back
+        from the spool when its line is written."""
         from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
         environment = Environment(
@@ -67,17 +72,29 @@ class HtmlReporter:
         environment.filters["euros"] = _euros
         environment.filters["text"] = _text
         synthesis = summary.finish()
-        return environment.get_template("rapport.html.j2").render(
+        yield from environment.get_template("rapport.html.j2").generate(
             summary=summary,
             synthesis=synthesis,
             version=self.version,
             ref=self.ref,
             method=METHOD,
-            requests=[_request(d, synthesis) for d in self.dossiers],
+            requests=_Requests(self.dossiers, synthesis),
             breakdowns=_breakdowns(synthesis),
             coverage=_coverage(synthesis, self.ref),
             statuses=STATUS_LABELS,
         )
+        self.dossiers.close()
+
+
+class _Requests:
+    """The table's lines, read back from the spool each time the page goes through them."""
+
+    def __init__(self, dossiers: Spool[_Dossier], synthesis: Synthesis) -> None:
+        self.dossiers = dossiers
+        self.synthesis = synthesis
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (_request(d, self.synthesis) for d in self.dossiers)
 
 
 def _xml_safe(value: Any) -> Any:

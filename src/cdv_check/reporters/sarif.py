@@ -11,6 +11,7 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +21,7 @@ from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.registry import Rule, all_rules
 from cdv_check.core.summary import Summary
 from cdv_check.reporters import omitted_line
+from cdv_check.reporters.spool import Spool
 from cdv_check.text.safety import clean
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -114,8 +116,9 @@ class SarifReporter:
         self.strict = strict
         self.rules = all_rules()
         self.index = {rule_id: n for n, rule_id in enumerate(self.rules)}
-        self.files: list[str] = []
-        self.notes: list[dict[str, Any]] = []
+        self.files: Spool[str] = Spool()
+        self.notes: Spool[dict[str, Any]] = Spool()
+        """Both kept on disk until the end: the memory does not grow with the batch."""
         self.first = True
 
     def begin(self) -> str:
@@ -130,9 +133,9 @@ class SarifReporter:
         return _dumps(head)[:-1] + ', "runs": [' + _dumps(run_head)[:-1] + ', "results": [\n'
 
     def dossier(self, result: DossierResult) -> str:
-        self.files.append(result.file)
+        self.files.add(result.file)
         if result.omitted:
-            self.notes.append({
+            self.notes.add({
                 "level": "note",
                 "message": {"text": f"{clean(result.file)} : {omitted_line(result).removeprefix('… ')}."},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(result.file)}}}],
@@ -143,20 +146,20 @@ class SarifReporter:
             self.first = False
         return "".join(out)
 
-    def end(self, summary: Summary) -> str:
+    def end(self, summary: Summary) -> Iterator[str]:
         synthesis = summary.finish()
-        batch = []
         for finding in synthesis.findings:
             for result in _batch_results(finding, self.index):
-                batch.append(("" if self.first else ",\n") + _dumps(result))
+                yield ("" if self.first else ",\n") + _dumps(result)
                 self.first = False
-        notes = self.notes + [_batch_notification(f) for f in synthesis.unattached]
-        artifacts = [{"location": {"uri": uri(f)}} for f in self.files]
-        invocation: dict[str, Any] = {
-            "executionSuccessful": not summary.interrupted,
-            "toolExecutionNotifications": notes,
-        }
-        return "".join(batch) + (
-            f'\n], "artifacts": {_dumps(artifacts)}, "invocations": [{_dumps(invocation)}]'
-            f', "properties": {{"summary": {_dumps(summary.as_dict())}}}}}]}}\n'
-        )
+        yield '\n], "artifacts": ['
+        for n, file in enumerate(self.files):
+            yield (", " if n else "") + _dumps({"location": {"uri": uri(file)}})
+        success = _dumps(not summary.interrupted)
+        yield f'], "invocations": [{{"executionSuccessful": {success}, "toolExecutionNotifications": ['
+        notes = (note for part in (self.notes, map(_batch_notification, synthesis.unattached)) for note in part)
+        for n, note in enumerate(notes):
+            yield (", " if n else "") + _dumps(note)
+        yield f']}}], "properties": {{"summary": {_dumps(summary.as_dict())}}}}}]}}\n'
+        self.files.close()
+        self.notes.close()
