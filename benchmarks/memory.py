@@ -58,9 +58,9 @@ def feed(fmt: str, count: int, faulty: bool) -> int:
     reporter = make(fmt, ref_id=ref.id, version=__version__, strict=False, ref=ref, color=False, width=100,
                     encoding="utf-8")
     summary = Summary(builder=Builder(ref))
-    with tempfile.TemporaryDirectory() as folder:
-        with open_report(Path(folder) / f"rapport.{SUFFIX[fmt]}", binary=fmt in BINARY) as out:
-            stream(results(), reporter, out, summary)
+    with tempfile.TemporaryDirectory() as folder, \
+            open_report(Path(folder) / f"rapport.{SUFFIX[fmt]}", binary=fmt in BINARY) as out:
+        stream(results(), reporter, out, summary)
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
