@@ -86,41 +86,45 @@ def temp_stem(name: str) -> str:
 
 
 _HEAD = 8192
+_TAIL = 65536
 _TEXT_SUMMARY = re.compile(r"\d+ dossiers?(?:\(s\))? : \d+ prêt\(s\)")
-"""The closing line of the text, rich and github reports: `3 dossier(s) : 1 prêt(s), …`."""
+"""The verdict of the text, rich and github reports: `3 dossier(s) : 1 prêt(s), …`."""
 
 
 def reads_as_report(path: str | os.PathLike[str]) -> bool:
     """Whether the file at `path` is a report that cdv-check wrote (in any format), or empty:
     the only files `--output` replaces, and the `.json` files of a batch folder that are not
-    dossiers. Each format is known by what it writes at its start (json, sarif, junit, html,
-    csv, xlsx) or at its end (jsonl, text, rich, github)."""
+    dossiers. Each format is known by its start (json, jsonl, sarif, junit, html, csv, xlsx) or,
+    for the text formats (text, rich, github), by its verdict near the end."""
     try:
         with open(path, "rb") as file:
             head = file.read(_HEAD)
+            if not head:
+                return True
+            if head.startswith(b"PK"):
+                return _is_workbook(path)
+            start = head.decode("utf-8", "replace").lstrip("\ufeff")
+            if start.startswith(("{", "<")):  # JSON or markup: known by its start alone
+                return _known_start(start)
             size = os.fstat(file.fileno()).st_size
-            if size > 2 * _HEAD:
-                file.seek(size - _HEAD)
-            tail = file.read() if size > _HEAD else head
+            file.seek(max(0, size - _TAIL))
+            tail = file.read(_TAIL).decode("utf-8", "replace")
     except OSError:
         return False
-    if not head:
-        return True
-    if head.startswith(b"PK"):
-        return _is_workbook(path)
-    start = head.decode("utf-8", "replace").lstrip("\ufeff")
-    end = tail.decode("utf-8", "replace").rstrip()
-    last = end.rsplit("\n", 1)[-1]
     return (
-        start.startswith('{"tool": "cdv-check"')  # json
+        start.startswith("Fichier;Statut;")  # csv
+        or "::notice title=cdv-check::" in tail[-4096:]  # github
+        or _TEXT_SUMMARY.search(_without_ansi(tail)) is not None  # text, rich
+    )
+
+
+def _known_start(start: str) -> bool:
+    return (
+        start.startswith(('{"tool": "cdv-check"', '{"type": "synthese"'))  # json, jsonl of no dossier
+        or (start.startswith('{"file": ') and '"counts": {"error": ' in start)  # jsonl
         or (start.startswith('{"$schema": ') and '"name": "cdv-check"' in start)  # sarif
         or '<testsuites name="cdv-check"' in start[:200]  # junit
         or '<meta name="generator" content="cdv-check' in start[:1000]  # html
-        or start.startswith("Fichier;Statut;")  # csv
-        or last.startswith('{"type": "synthese"')  # jsonl
-        or (start.startswith('{"file": ') and '"counts": {"error": ' in start)  # jsonl cut short
-        or last.startswith("::notice title=cdv-check::")  # github
-        or _TEXT_SUMMARY.search(_without_ansi(end[-2000:])) is not None  # text, rich
     )
 
 
