@@ -83,6 +83,8 @@ def stream(
         _end(reporter, out, summary)
         return
     with interruption.abandoning():
+        if interruption.signum is not None and not summary.interrupted:
+            raise KeyboardInterrupt  # it came after the last dossier, as the batch was closing
         _end(reporter, out, summary)
 
 
