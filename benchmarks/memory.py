@@ -4,7 +4,8 @@ The memory that grows with a batch is the main process's: what the reporters and
 keep of each dossier until the end of the report (the workers each check one dossier at a time).
 To measure it at 100 000 dossiers without checking 100 000 files (CPU hours on a small machine),
 each measure runs in a fresh process that checks a few real dossiers once, then feeds N results
-made from them (each with its own file name and content, so that no two are duplicates) through
+made from them (each with its own file name, content and SIRET, so that no two are duplicates
+and each is a carrier of its own, as in a real call) through
 the same path as the command: `Summary`, the format's reporter, `stream` into a file opened by
 `open_report`. Its peak RSS (`getrusage`, RUSAGE_SELF) is printed, in MB.
 
@@ -52,7 +53,8 @@ def feed(fmt: str, count: int, faulty: bool) -> int:
         for n in range(count):
             model = models[n % len(models)]
             file = f"lot/d{n:06}/dossier.yaml"
-            demande = model.demande._replace(content_key=n.to_bytes(8, "big"), intitule=f"{model.demande.intitule} {n}")
+            demande = model.demande._replace(content_key=n.to_bytes(8, "big"), intitule=f"{model.demande.intitule} {n}",
+                                             siret=f"{n:014}")
             yield model._replace(file=file, demande=demande)
 
     reporter = make(fmt, ref_id=ref.id, version=__version__, strict=False, ref=ref, color=False, width=100,
