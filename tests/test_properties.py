@@ -167,7 +167,7 @@ def _assert_json_contract(result: DossierResult, ref: Referentiel) -> None:
     reporter = JsonReporter(ref_id=ref.id, version="0")
     summary = Summary()
     summary.add(result)
-    out = reporter.begin() + reporter.dossier(result) + reporter.end(summary)
+    out = reporter.begin() + reporter.dossier(result) + "".join(reporter.end(summary))
     report = json.loads(out)
     assert set(report) >= {"tool", "version", "referentiel", "dossiers", "summary"}
     [dossier] = report["dossiers"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from cdv_check.core.checker import DossierResult
@@ -45,9 +46,22 @@ def _inert(value: Any) -> Any:
     return value
 
 
-def synthesis_object(summary: Summary) -> dict[str, Any]:
-    """The `synthese` of the JSON report (computed once by the summary)."""
-    return dict(_inert(summary.finish().as_json()))
+def synthesis_text(summary: Summary) -> Iterator[str]:
+    """The `synthese` of the JSON report (computed once by the summary), as JSON text piece by
+    piece: the carriers (one per SIRET, about as many as dossiers in a call) are written one at
+    a time, never all held as objects and text at once."""
+    synthesis = summary.finish()
+    rest = _inert(synthesis._replace(carriers=[]).as_json())
+    for n, (key, value) in enumerate(rest.items()):
+        yield ("{" if n == 0 else ", ") + _dumps(key) + ": "
+        if key == "par_porteur":
+            yield "[" + ", ".join(_dumps(_inert(c.as_json())) for c in synthesis.carriers[:1])
+            for carrier in synthesis.carriers[1:]:
+                yield ", " + _dumps(_inert(carrier.as_json()))
+            yield "]"
+        else:
+            yield _dumps(value)
+    yield "}"
 
 
 def _dumps(value: Any) -> str:
@@ -70,12 +84,10 @@ class JsonReporter:
         self.first = False
         return sep + _dumps(dossier_object(result, strict=self.strict))
 
-    def end(self, summary: Summary) -> str:
-        extra = ', "interrupted": true' if summary.interrupted else ""
-        return (
-            f'\n], "summary": {_dumps(summary.as_dict())}, "synthese": {_dumps(synthesis_object(summary))}'
-            f'{extra}}}\n'
-        )
+    def end(self, summary: Summary) -> Iterator[str]:
+        yield f'\n], "summary": {_dumps(summary.as_dict())}, "synthese": '
+        yield from synthesis_text(summary)
+        yield (', "interrupted": true' if summary.interrupted else "") + "}\n"
 
 
 class JsonLinesReporter:
@@ -88,9 +100,8 @@ class JsonLinesReporter:
     def dossier(self, result: DossierResult) -> str:
         return _dumps(dossier_object(result, strict=self.strict)) + "\n"
 
-    def end(self, summary: Summary) -> str:
+    def end(self, summary: Summary) -> Iterator[str]:
         """A last line of type synthesis: `{"type": "synthese", "summary": …, "synthese": …}`."""
-        line: dict[str, Any] = {"type": "synthese", "summary": summary.as_dict(), "synthese": synthesis_object(summary)}
-        if summary.interrupted:
-            line["interrupted"] = True
-        return _dumps(line) + "\n"
+        yield f'{{"type": "synthese", "summary": {_dumps(summary.as_dict())}, "synthese": '
+        yield from synthesis_text(summary)
+        yield (', "interrupted": true' if summary.interrupted else "") + "}\n"
