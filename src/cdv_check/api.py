@@ -162,7 +162,8 @@ class BatchResult:
         from cdv_check.reporters.json_report import JsonReporter
 
         reporter = JsonReporter(ref_id=self._ref.id, version=__version__, strict=self.summary.strict)
-        text = reporter.begin() + "".join(reporter.dossier(r) for r in self.dossiers) + reporter.end(self.summary)
+        dossiers = "".join(reporter.dossier(r) for r in self.dossiers)
+        text = reporter.begin() + dossiers + "".join(reporter.end(self.summary))
         report: dict[str, Any] = json.loads(text)
         return report
 
