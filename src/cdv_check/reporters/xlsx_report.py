@@ -10,7 +10,7 @@ same name, numbered (« Constats (2) »), each with its header: nothing is left 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,7 @@ from cdv_check.core.synthesis import METHOD, Synthesis
 from cdv_check.core.synthesis import Row as TotalRow
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reporters.spool import Spool
-from cdv_check.reporters.table import AMOUNT_COLUMNS, COLUMNS, DATE_COLUMNS, Cell, Row, row_of
+from cdv_check.reporters.table import DATE_COLUMNS, Cell, Row, amount_columns, columns, row_of
 from cdv_check.text.safety import xml_text
 
 if TYPE_CHECKING:
@@ -65,8 +65,15 @@ class XlsxReporter:
         synthesis = summary.finish()
         book = Workbook(write_only=True)
         book.properties.creator = "cdv-check"  # how `--output` knows its own report
-        _table(book, "Demandes", COLUMNS, (row.values(synthesis) for row in self.rows),
-               amounts={COLUMNS.index(c) for c in AMOUNT_COLUMNS}, dates={COLUMNS.index(c) for c in DATE_COLUMNS})
+        header = columns(self.ref)
+        amounts = amount_columns(self.ref)
+        decisions = _decision_titles(self.ref)
+        blank = (None,) * len(decisions)
+        _table(book, "Demandes", header + decisions, ((*row.values(synthesis), *blank) for row in self.rows),
+               amounts={i for i, c in enumerate(header) if c in amounts} | _decision_amounts(header, self.ref),
+               dates={i for i, c in enumerate(header) if c in DATE_COLUMNS},
+               fixed_widths={len(header) + i: 18 if i % 3 < 2 else 30 for i in range(len(decisions))},
+               tail=lambda sheet, first, last: _decisions(sheet, self.ref, header, first, last))
         batch = (
             (file, f.rule, f.severity.label, None, None, None, f.text)
             for f in synthesis.findings for file in (f.files or ("(lot)",))
@@ -99,7 +106,7 @@ def _cell(sheet: WriteOnlyWorksheet, value: Cell, number_format: str | None = No
         cell.data_type = "s"
     else:
         cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # int, Decimal, date: numbers and dates
-    if number_format and value is not None:
+    if number_format:
         cell.number_format = number_format
     if bold:
         from openpyxl.styles import Font
@@ -109,15 +116,19 @@ def _cell(sheet: WriteOnlyWorksheet, value: Cell, number_format: str | None = No
 
 
 def _table(book: Workbook, title: str, header: tuple[str, ...], rows: Iterable[tuple[Cell, ...]], *,
-           amounts: Collection[int] = (), dates: Collection[int] = (), preamble: tuple[str, ...] = ()) -> None:
+           amounts: Collection[int] = (), dates: Collection[int] = (), preamble: tuple[str, ...] = (),
+           fixed_widths: dict[int, int] | None = None,
+           tail: Callable[[WriteOnlyWorksheet, int, int], None] | None = None) -> None:
     """A table in sheet `title` (and « title (2) »… past a sheet's rows), each sheet with the
-    `preamble` lines, the header frozen and filters on."""
+    `preamble` lines, the header frozen and filters on; `tail(sheet, first, last)` writes what
+    follows the rows of each sheet (its data rows are `first` to `last`)."""
     from openpyxl.utils import get_column_letter
 
     source = iter(rows)
     measured = list(islice(source, _MEASURED))
     widths = [
-        min(60, max(8, max([len(name), *(len(str(r[n])) for r in measured if r[n] is not None)]) + 2))
+        (fixed_widths or {}).get(n)
+        or min(60, max(8, max([len(name), *(len(str(r[n])) for r in measured if r[n] is not None)]) + 2))
         for n, name in enumerate(header)
     ]
     formats = [AMOUNT_FORMAT if n in amounts else DATE_FORMAT if n in dates else None for n in range(len(header))]
@@ -137,11 +148,64 @@ def _table(book: Workbook, title: str, header: tuple[str, ...], rows: Iterable[t
             sheet.append([])
         sheet.append([_cell(sheet, name, bold=True) for name in header])
         written = 0
-        while row is not None and top + written < SHEET_ROWS:
+        room = SHEET_ROWS - (2 if tail else 0)  # a tail needs a blank row and its own
+        while row is not None and top + written < room:
             sheet.append([_cell(sheet, value, formats[n]) for n, value in enumerate(row)])
             written += 1
             row = next(pending, None)
         sheet.auto_filter.ref = f"A{top}:{get_column_letter(len(header))}{top + max(1, written)}"
+        if tail is not None:
+            tail(sheet, top + 1, top + written)
+
+
+OPINIONS = ("Favorable", "Favorable (montant réduit)", "Défavorable", "Ajourné")
+"""The committee's opinions, offered by a drop-down list in each « avis » column."""
+
+
+def _decision_titles(ref: Referentiel) -> tuple[str, ...]:
+    """The committee's columns after the table: per funder, « montant proposé », « avis » and
+    « commentaire », empty."""
+    return tuple(f"{funder.nom} : {title}" for funder in ref.financeurs
+                 for title in ("montant proposé", "avis", "commentaire"))
+
+
+def _decision_amounts(header: tuple[str, ...], ref: Referentiel) -> set[int]:
+    return {len(header) + 3 * n for n in range(len(ref.financeurs))}
+
+
+def _decisions(sheet: Any, ref: Referentiel, header: tuple[str, ...], first: int, last: int) -> None:
+    """After the rows `first` to `last`: a drop-down list of opinions in each « avis » column, and
+    a row of totals, formulas written here (never from dossier text) so that the sheet
+    recomputes as the committee fills it."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    count = last - first + 1
+    width = len(header)
+    amounts = amount_columns(ref)
+    sums = {index for index, title in enumerate(header, start=1) if title in amounts}
+    for n in range(len(ref.financeurs)):
+        opinion = get_column_letter(width + 3 * n + 2)
+        sums.add(width + 3 * n + 1)
+        if count:
+            choices = DataValidation(type="list", formula1='"' + ",".join(OPINIONS) + '"', allow_blank=True)
+            choices.error = "Choisissez un avis de la liste."
+            choices.errorTitle = "Avis"
+            choices.add(f"{opinion}{first}:{opinion}{last}")
+            sheet.data_validations.append(choices)
+    sheet.auto_filter.ref = f"A{first - 1}:{get_column_letter(width + 3 * len(ref.financeurs))}{max(first, last)}"
+    total: list[Any] = [_cell(sheet, "Total", bold=True)]
+    for column in range(2, width + 3 * len(ref.financeurs) + 1):
+        if column in sums:
+            letter = get_column_letter(column)
+            formula = WriteOnlyCell(sheet, value=f"=SUM({letter}{first}:{letter}{max(first, last)})")
+            formula.number_format = AMOUNT_FORMAT
+            total.append(formula)
+        else:
+            total.append(None)
+    sheet.append([])
+    sheet.append(total)
 
 
 def _totals(book: Workbook, synthesis: Synthesis) -> None:
@@ -153,11 +217,15 @@ def _totals(book: Workbook, synthesis: Synthesis) -> None:
          synthesis.ready.dossiers, synthesis.ready.subvention_demandee),
     ]
     for name, breakdown in (("QPV", synthesis.by_qpv), ("Axe stratégique", synthesis.by_strategic_axis),
-                            ("Axe transversal", synthesis.by_transversal_axis)):
+                            ("Axe transversal", synthesis.by_transversal_axis), ("Financeur", synthesis.by_funder)):
         rows.extend(_total_row(name, r) for r in breakdown)
+    for name, crossed in (("Financeur × QPV", synthesis.by_funder_qpv),
+                          ("Financeur × axe stratégique", synthesis.by_funder_axis)):
+        for funder, breakdown in crossed:
+            rows.extend(_total_row(f"{name} : {funder.label}", r) for r in breakdown if r.dossiers)
     carriers = (
         ("Porteur (SIRET)", carrier.siret, " / ".join(carrier.names.values()) or None,
-         len(carrier.files), carrier.subvention_demandee, carrier.prets, None)
+         carrier.dossiers, carrier.subvention_demandee, carrier.prets, None)
         for carrier in synthesis.carriers
     )
     _table(book, "Totaux", header, chain(rows, carriers), amounts={4, 6}, preamble=(METHOD,))
@@ -172,8 +240,9 @@ def _priorities(book: Workbook, synthesis: Synthesis) -> None:
     header = ("Priorité", "QPV", "Texte", "Dossiers qui la citent", "dont prêts", "Reprise par un dossier prêt",
               "Fichiers")
     rows = (
-        (c.id, c.qpv_label, c.text, len(c.files), len(c.ready_files), bool(c.ready_files),
-         ", ".join(c.files) or None)
+        (c.id, c.qpv_label, c.text, c.dossiers, c.prets, bool(c.prets),
+         ", ".join(c.files) + (f" et {c.dossiers - len(c.files)} autre(s)" if c.dossiers > len(c.files) else "")
+         or None)
         for c in synthesis.priorities
     )
     _table(book, "Priorités", header, rows)
