@@ -159,6 +159,7 @@ def form_number(ctx: Context) -> Iterator[Issue]:
     """
     expected = ctx.ref.depot.cerfa
     number, _, version = expected.partition("*")
+    site = ctx.ref.depot.saisie_en_ligne  # none for a call by e-mail or on paper
     for piece in ctx.ref.pieces:
         if not piece.formulaire:
             continue
@@ -174,7 +175,7 @@ def form_number(ctx: Context) -> Iterator[Issue]:
                 yield Issue(
                     f"« {declared} » est le formulaire {shown}, une autre version : l'appel demande le CERFA "
                     f"{expected}.",
-                    f"Saisissez la demande sur le CERFA {expected} ({ctx.ref.depot.saisie_en_ligne}), imprimez-le "
+                    f"Saisissez la demande sur le CERFA {expected}{f' ({site})' if site else ''}, imprimez-le "
                     "en PDF et indiquez ce fichier.",
                     where,
                 )
@@ -184,7 +185,7 @@ def form_number(ctx: Context) -> Iterator[Issue]:
             yield Issue(
                 f"« {declared} » ne porte nulle part le numéro du formulaire {expected} (ni dans son texte, ni "
                 "dans ses champs) : est-ce bien le CERFA ?",
-                f"Vérifiez que c'est le CERFA {expected} saisi sur {ctx.ref.depot.saisie_en_ligne} et imprimé en "
+                f"Vérifiez que c'est le CERFA {expected} saisi{ctx.ref.depot.saisie} et imprimé en "
                 "PDF, pas un autre document.",
                 where,
                 severity=Severity.WARNING,
@@ -193,8 +194,8 @@ def form_number(ctx: Context) -> Iterator[Issue]:
             yield Issue(
                 f"« {declared} » n'a pas de texte lisible (un scan ?) : le numéro du formulaire ({expected}) n'a "
                 "pas pu être vérifié.",
-                f"Vérifiez vous-même que c'est le CERFA {expected} ; mieux, joignez le PDF imprimé depuis "
-                f"{ctx.ref.depot.saisie_en_ligne}, dont le texte se lit.",
+                f"Vérifiez vous-même que c'est le CERFA {expected} ; mieux, joignez le PDF imprimé"
+                f"{f' depuis {site}' if site else ''}, dont le texte se lit.",
                 where,
                 severity=Severity.INFO,
             )

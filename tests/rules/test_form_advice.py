@@ -1,0 +1,52 @@
+"""PCE11's advice, whole, for the 2016 call and for a call without an online platform (the form
+then comes from nowhere named: no « None » in what the user reads)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from cdv_check.core.checker import Settings, check_path
+from cdv_check.model.referentiel import Depot, Referentiel, load
+from conftest import EXAMPLES, TODAY, MakeCase, located
+
+sys.path.insert(0, str(EXAMPLES))
+from make_pdf import tiny_pdf
+
+
+def _by_email() -> Referentiel:
+    ref = load()
+    return ref.model_copy(update={"depot": Depot(plateforme="courriel", courriel="depot@example.fr", cerfa="12156*03")})
+
+
+CASES = [
+    (
+        "Cerfa 12156*02 - Demande de subvention",
+        "Saisissez la demande sur le CERFA 12156*03 (extranet.lacse.fr), imprimez-le en PDF et indiquez ce fichier.",
+        "Saisissez la demande sur le CERFA 12156*03, imprimez-le en PDF et indiquez ce fichier.",
+    ),
+    (
+        "Document",
+        "Vérifiez que c'est le CERFA 12156*03 saisi sur extranet.lacse.fr et imprimé en PDF, pas un autre document.",
+        "Vérifiez que c'est le CERFA 12156*03 saisi et imprimé en PDF, pas un autre document.",
+    ),
+    (
+        "",
+        "Vérifiez vous-même que c'est le CERFA 12156*03 ; mieux, joignez le PDF imprimé depuis extranet.lacse.fr, "
+        "dont le texte se lit.",
+        "Vérifiez vous-même que c'est le CERFA 12156*03 ; mieux, joignez le PDF imprimé, dont le texte se lit.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "advice_2016", "advice_by_email"), CASES, ids=["other-version", "no-number", "scan"])
+def test_the_form_advice_names_the_platform_only_where_there_is_one(
+    make_case: MakeCase, text: str, advice_2016: str, advice_by_email: str
+) -> None:
+    case = make_case()
+    (case.path.parent / "pieces" / "cerfa-12156.pdf").write_bytes(tiny_pdf(text))
+    for ref, advice in ((load(), advice_2016), (_by_email(), advice_by_email)):
+        [finding] = [f for f in check_path(case.path, ref, Settings(today=TODAY)).findings if f.rule == "PCE11"]
+        assert finding.advice == advice
+        assert located([finding]) == [("PCE11", "pieces.cerfa", *case.at("pieces/cerfa-12156.pdf"))]
