@@ -433,10 +433,32 @@ class TextesACompleter(_Frozen):
         return tuple(fold(t) for t in self.en_tete), tuple((f" {fold(t)} ", t) for t in self.partout)
 
 
+class Textes(_Frozen):
+    """The words users read about the call beyond its data: the reports' headings, the help texts,
+    the section each family of rules comes from and the call's sentences the rules' documentation
+    quotes (`cdv-check rules ID`, SARIF). Every key is optional: without it cdv-check says « l'appel »."""
+
+    titre: str | None = Field(default=None, description="the call in a few words, for page titles")
+    demandes: str | None = Field(default=None, description="the reports' heading, « Demandes de subvention au … »")
+    priorites: str | None = Field(
+        default=None, description="what names the call's priorities after « priorités » (« 2016 »)"
+    )
+    rubriques: dict[str, str] = Field(
+        default_factory=dict, description="rule family (ELG…) → where the report's heading says it comes from"
+    )
+    sections: dict[str, str] = Field(
+        default_factory=dict, description="rule family or rule ID → the call's section it comes from"
+    )
+    citations: dict[str, str] = Field(
+        default_factory=dict, description="rule ID → the call's words « quoted » with their section"
+    )
+
+
 class Referentiel(_Frozen):
     format: int = Field(default=1, ge=1, le=FORMAT)
     id: str
     appel: Appel
+    textes: Textes = Textes()
     qpv: list[Qpv]
     population: Population | None = None
     priorites: list[Priorite] = []
