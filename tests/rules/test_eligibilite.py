@@ -186,7 +186,7 @@ def test_no_objective(make_case: MakeCase) -> None:
     assert finding.message == "Aucun objectif opérationnel n'est indiqué (action.objectifs)."
     assert finding.advice == (
         "Le projet doit répondre aux objectifs opérationnels de l'Annexe 1 : indiquez leurs "
-        "codes (ex. « objectifs: [2.1.2] ») ; cdv-check objectives --search MOT aide à les "
+        "codes (ex. « objectifs: [1.1.1] ») ; cdv-check objectives --search MOT aide à les "
         "trouver."
     )
     assert finding.severity is Severity.ERROR

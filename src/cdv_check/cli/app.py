@@ -27,6 +27,7 @@ from cdv_check.text.safety import clean_lines
 
 if TYPE_CHECKING:
     from cdv_check.core.registry import Rule
+    from cdv_check.model.referentiel import Referentiel
 
 Format = StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[misc]
 
@@ -164,10 +165,11 @@ def rules(
     from cdv_check.core.registry import all_rules
 
     catalogue = all_rules()
+    ref = load_referentiel(None)
     if rule_id is None:
         for r in catalogue.values():
             levels = "/".join(s.label for s in r.severities)
-            typer.echo(f"{r.id}  {levels:<24} {r.title}  [{r.section}]")
+            typer.echo(f"{r.id}  {levels:<24} {r.title_for(ref)}  [{r.section_for(ref)}]")
         return
     key = rule_id.strip().upper()
     if key not in catalogue:
@@ -175,10 +177,10 @@ def rules(
         hint = f" Règles proches : {', '.join(close)}." if close else ""
         raise CommandFailed(f"règle « {rule_id} » inconnue.{hint} La liste : cdv-check rules.")
     bold = color_wanted(None)
-    typer.echo(_explained(catalogue[key], width=min(width(), 100), bold=bold), nl=False, color=bold)
+    typer.echo(_explained(catalogue[key], ref, width=min(width(), 100), bold=bold), nl=False, color=bold)
 
 
-def _explained(rule: Rule, *, width: int, bold: bool) -> str:
+def _explained(rule: Rule, ref: Referentiel, *, width: int, bold: bool) -> str:
     """A rule's explanation for the terminal: each part starts with its heading (in bold in a
     terminal), its text re-wrapped to the width, the dossier examples kept as written."""
     import textwrap
@@ -197,10 +199,10 @@ def _explained(rule: Rule, *, width: int, bold: bool) -> str:
             lines[0] = lines[0].replace(head, heading(f"{title} :"), 1)
         return [line.replace("\u00a0", " ") for line in lines]
 
-    out = [heading(f"{rule.id} — {rule.title}"),
+    out = [heading(f"{rule.id} — {rule.title_for(ref)}"),
            f"Gravité : {' ou '.join(s.label for s in rule.severities)}",
-           f"Section de l'appel : {rule.section}"]
-    for title, text in rule.parts:
+           f"Section de l'appel : {rule.section_for(ref)}"]
+    for title, text in rule.parts_for(ref):
         out.append("")
         blocks = text.split("\n\n")
         if blocks[0].startswith("    ") or not blocks[0]:  # a heading alone, then a dossier fragment

@@ -86,17 +86,54 @@ class Rule(NamedTuple):
 
     @property
     def explanation(self) -> str:
-        """Cleaned when asked (`rules ID`, SARIF), not for each of the 43 rules at each start."""
-        return inspect.cleandoc(self.doc)
+        """The explanation for the embedded référentiel; see `explained`."""
+        return self.explained(_embedded())
 
     @property
     def parts(self) -> list[tuple[str, str]]:
         """The explanation's parts (`HEADINGS`), as `cdv-check rules ID` shows them."""
         return explanation_parts(self.explanation)
 
+    def explained(self, ref: Referentiel) -> str:
+        """The explanation filled from `ref`: « L'appel » quotes that référentiel's call, the
+        examples use its QPV, codes and dates. Cleaned and filled when asked (`rules ID`, SARIF),
+        not for each rule at each start."""
+        from cdv_check.core.words import doc_words, render
+
+        words = {**doc_words(ref), "appel": self._quoted(ref)}
+        return render(inspect.cleandoc(self.doc), words)
+
+    def parts_for(self, ref: Referentiel) -> list[tuple[str, str]]:
+        return explanation_parts(self.explained(ref))
+
+    def section_for(self, ref: Referentiel) -> str:
+        """The call's section the rule comes from, as `ref` names it (else the rule's own words)."""
+        from cdv_check.core.words import rule_section
+
+        return rule_section(ref, self.id, self.section)
+
+    def title_for(self, ref: Referentiel) -> str:
+        if "{{" not in self.title:
+            return self.title
+        from cdv_check.core.words import doc_words, render
+
+        return render(self.title, doc_words(ref))
+
+    def _quoted(self, ref: Referentiel) -> str:
+        quoted = ref.textes.citations.get(self.id)
+        if quoted:
+            return quoted
+        return f"ce référentiel ne cite pas l'appel pour cette règle (section : {self.section_for(ref)})."
+
     @property
     def family(self) -> str:
         return self.id.rstrip("0123456789")
+
+
+def _embedded() -> Referentiel:
+    from cdv_check.model.referentiel import load
+
+    return load()
 
 
 HEADINGS = ("L'appel", "Ce qui est vérifié", "Exemple refusé", "Correction", "Que faire")

@@ -4,7 +4,7 @@ The page has no link to anything: its style and its few lines of script are insi
 Content-Security-Policy forbids any fetch. Every dossier text goes through Jinja2's autoescape
 (and `clean()`: no control or bidi characters), so a title `<script>…</script>` is shown as
 text. It holds the table of requests (sortable), the totals with bar charts, the coverage of
-the 2016 priorities, the batch findings and each dossier's findings with `fichier:ligne:colonne`;
+the call's priorities, the batch findings and each dossier's findings with `fichier:ligne:colonne`;
 it prints on A4.
 """
 
@@ -20,6 +20,7 @@ from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
 from cdv_check.core.synthesis import METHOD, STATUS_LABELS, Synthesis
 from cdv_check.core.synthesis import Row as TotalRow
+from cdv_check.core.words import call_title, priorities, requests_heading
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reading.loading import where
 from cdv_check.reporters.spool import Spool
@@ -82,6 +83,9 @@ class HtmlReporter:
             breakdowns=_breakdowns(synthesis),
             coverage=_coverage(synthesis, self.ref),
             statuses=STATUS_LABELS,
+            call_title=call_title(self.ref),
+            requests_heading=requests_heading(self.ref),
+            priorities_words=priorities(self.ref),
         )
         self.dossiers.close()
 

@@ -21,6 +21,7 @@ from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.registry import all_rules
 from cdv_check.core.summary import Summary
 from cdv_check.core.synthesis import METHOD_SHORT
+from cdv_check.core.words import family_heading
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reporters import omitted_line
 from cdv_check.reporters.whole import Responsive, Whole, longest_word
@@ -30,13 +31,14 @@ from cdv_check.text.safety import clean as _clean
 
 _FAMILIES = {
     "SCH": "Lecture du fichier",
-    "ELG": "Éligibilité (section 3.1 de l'appel)",
-    "EXA": "Examen du dossier (section 3.2)",
-    "PCE": "Pièces du dossier (sections 3.2 et 4)",
-    "OBJ": "Objectifs et priorités (section 2 et Annexe 1)",
-    "BUD": "Budget prévisionnel (CERFA 12156*03)",
-    "IDN": "Identification du porteur (CERFA 12156*03)",
+    "ELG": "Éligibilité",
+    "EXA": "Examen du dossier",
+    "PCE": "Pièces du dossier",
+    "OBJ": "Objectifs et priorités",
+    "BUD": "Budget prévisionnel",
+    "IDN": "Identification du porteur",
 }
+"""Each family's heading; the référentiel adds where its call says it (`textes.rubriques`)."""
 _IDEAS = "OBJ04"
 _STACKED_BELOW = 80  # columns: under this, findings are stacked instead of squeezed in a table
 _TABLE_MARGIN = 32  # columns taken by the table's severity, rule and position, and its padding
@@ -184,7 +186,9 @@ class RichReporter:
                 grouped.setdefault(f.rule.rstrip("0123456789"), []).append(f)
         order = list(_FAMILIES)
         ordered = sorted(grouped, key=lambda fam: order.index(fam) if fam in order else len(order))
-        return [(_FAMILIES.get(family, family), grouped[family]) for family in ordered]
+        return [
+            (family_heading(self.ref, family, _FAMILIES.get(family, family)), grouped[family]) for family in ordered
+        ]
 
     def _findings(self, findings: list[Finding]) -> RenderableType:
         """A table of the findings, or under 80 columns one finding after the other."""
@@ -269,7 +273,7 @@ class RichReporter:
         table.add_column("intitulé")
         narrow: list[RenderableType] = [Text("Règles les plus fréquentes (erreurs et avertissements)", style="italic")]
         for rule_id, n in frequent:
-            title = self.rules[rule_id].title if rule_id in self.rules else ""
+            title = self.rules[rule_id].title_for(self.ref) if rule_id in self.rules else ""
             table.add_row(rule_id, str(n), title)
             narrow.append(Whole(Text.assemble((rule_id, "bold"), f" × {n} — {title}"), "  ", "  "))
         return [Text(""), Responsive(table, Group(*narrow), _STACKED_BELOW)]

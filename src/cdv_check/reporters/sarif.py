@@ -20,6 +20,7 @@ from cdv_check.core.checker import DossierResult
 from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.registry import Rule, all_rules
 from cdv_check.core.summary import Summary
+from cdv_check.model.referentiel import Referentiel
 from cdv_check.reporters import omitted_line
 from cdv_check.reporters.spool import Spool
 from cdv_check.text.safety import clean
@@ -47,15 +48,17 @@ def _pascal(title: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", ascii_title))
 
 
-def rule_descriptor(rule: Rule) -> dict[str, Any]:
+def rule_descriptor(rule: Rule, ref: Referentiel) -> dict[str, Any]:
+    """The rule as `ref`'s call words it: its title, explanation and section."""
+    title, explanation, section = rule.title_for(ref), rule.explained(ref), rule.section_for(ref)
     return {
         "id": rule.id,
-        "name": _pascal(rule.title) or rule.id,
-        "shortDescription": {"text": rule.title},
-        "fullDescription": {"text": rule.explanation},
-        "help": {"text": f"{rule.explanation}\n\nSection de l'appel : {rule.section}"},
+        "name": _pascal(title) or rule.id,
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": explanation},
+        "help": {"text": f"{explanation}\n\nSection de l'appel : {section}"},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"section": rule.section, "tags": [rule.family]},
+        "properties": {"section": section, "tags": [rule.family]},
     }
 
 
@@ -111,7 +114,8 @@ def _batch_notification(finding: Finding) -> dict[str, Any]:
 
 
 class SarifReporter:
-    def __init__(self, *, version: str, strict: bool = False, **_: Any) -> None:
+    def __init__(self, *, ref: Referentiel, version: str, strict: bool = False, **_: Any) -> None:
+        self.ref = ref
         self.version = version
         self.strict = strict
         self.rules = all_rules()
@@ -126,7 +130,7 @@ class SarifReporter:
             "name": "cdv-check",
             "version": self.version,
             "semanticVersion": self.version,
-            "rules": [rule_descriptor(r) for r in self.rules.values()],
+            "rules": [rule_descriptor(r, self.ref) for r in self.rules.values()],
         }
         head = {"$schema": SCHEMA, "version": "2.1.0"}
         run_head = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints"}

@@ -24,10 +24,13 @@ Cell = str | int | Decimal | date | bool | None
 COLUMNS: tuple[str, ...] = (
     "Fichier", "Statut", "Porteur", "Sigle", "SIRET", "Statut du porteur", "Intitulé",
     "Action nouvelle", "QPV", "Objectifs", "Axes stratégiques", "Axes transversaux",
-    "Priorités 2016", "Début", "Fin", "Bénéficiaires", "dont habitants des QPV", "Coût total",
+    "Priorités", "Début", "Fin", "Bénéficiaires", "dont habitants des QPV", "Coût total",
     "Contributions en nature", "Subvention demandée", "Date de dépôt", "Erreurs",
     "Avertissements", "Conseils", "Constats du lot",
 )
+"""The table's columns; « Priorités » is named as the référentiel names them (`columns`)."""
+
+
 AMOUNT_COLUMNS = frozenset({"Coût total", "Contributions en nature", "Subvention demandée"})
 LABELS_COLUMN = "Objectifs (libellés)"
 PREVIOUS_COLUMN = "Subvention de l'an dernier"
@@ -44,11 +47,16 @@ def columns(ref: Referentiel) -> tuple[str, ...]:
     """The table's columns: COLUMNS, then the objectives' labels, the pieces attached (name, size,
     PDF pages), last year's amount of a renewal,
     and the amount asked of each funder (they add up to « Subvention demandée »)."""
-    return (*COLUMNS, LABELS_COLUMN, PIECES_COLUMN, PREVIOUS_COLUMN, *funder_columns(ref))
+    from cdv_check.core.words import priorities
+
+    named = (priorities(ref, capital=True) if c == "Priorités" else c for c in COLUMNS)  # « Priorités 2016 »
+    return (*named, LABELS_COLUMN, PIECES_COLUMN, PREVIOUS_COLUMN, *funder_columns(ref))
 
 
 def amount_columns(ref: Referentiel) -> frozenset[str]:
     return AMOUNT_COLUMNS | {PREVIOUS_COLUMN, *funder_columns(ref)}
+
+
 DATE_COLUMNS = frozenset({"Début", "Fin", "Date de dépôt"})
 COUNT_COLUMNS = frozenset({"Bénéficiaires", "dont habitants des QPV", "Erreurs", "Avertissements", "Conseils"})
 

@@ -64,13 +64,13 @@ TABLE: dict[str, str] = {
     "OBJ02": "objectifs.transversal_axes",
     "OBJ03": "objectifs.priorities_known",
     "OBJ04": "objectifs.priority_ideas",
-    # Budget prévisionnel (CERFA 12156*03).
+    # Budget prévisionnel (the request form).
     "BUD01": "budget.balanced",
     "BUD02": "budget.in_kind_balanced",
     "BUD03": "budget.requested_consistent",
     "BUD04": "budget.accounts_valid",
     "BUD05": "budget.requested_within_bounds",  # only where the référentiel states bounds
-    # Identification du porteur (CERFA 12156*03).
+    # Identification du porteur (the request form).
     "IDN01": "identifiants.siret_valid",
     "IDN02": "identifiants.rna_valid",
     "IDN03": "identifiants.emails_valid",

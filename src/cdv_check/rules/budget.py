@@ -1,4 +1,4 @@
-"""BUD: the action's budget as the CERFA 12156*03 presents it (charges and produits by account);
+"""BUD: the action's budget as the request form (CERFA) presents it (charges and produits by account);
 the arithmetic (accounts, totals) is the model's (model.cerfa), shared with the batch synthesis.
 """
 
@@ -24,13 +24,13 @@ from cdv_check.model.dossier import Budget, LigneBudget
 from cdv_check.model.referentiel import Referentiel, fold
 from cdv_check.text.money import french_amount
 
-_SECTION = "CERFA 12156*03 : budget prévisionnel"
+_SECTION = "Budget prévisionnel"
 
 ACCEPTED = {
     "charges": CHARGES_ACCOUNTS | {IN_KIND_CHARGES},
     "produits": PRODUITS_ACCOUNTS | {IN_KIND_PRODUITS},
 }
-# The labels of the CERFA 12156*03's budget table, offered by `cdv-check init`.
+# The labels of the request form's budget table, offered by `cdv-check init`.
 CERFA_ACCOUNTS = {
     "charges": {
         "60": "Achats (prestations, matières et fournitures)",
@@ -84,9 +84,7 @@ def _operating_totals(budget: Budget) -> tuple[Decimal | None, Decimal | None]:
 })
 def balanced(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03 »
-    (4 La démarche à suivre) ; « Le budget prévisionnel de l'action est présenté sur l'année
-    civile » (3.2 Critères d'examen des dossiers). Le budget du CERFA est présenté à l'équilibre.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : le total des charges (comptes 60 à 68) est égal au total des produits
     (comptes 70 à 79) ; un sous-compte comme 6064 compte dans 60. Le message donne les deux totaux
@@ -140,9 +138,7 @@ def balanced(ctx: Context) -> Iterator[Issue]:
 })
 def in_kind_balanced(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03 »
-    (4 La démarche à suivre). Dans le CERFA, une contribution volontaire en nature apparaît des
-    deux côtés : son emploi en charges (compte 86) et son origine en produits (compte 87).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : le total des comptes 86 (mise à disposition de locaux, de personnel,
     bénévolat) est égal au total des comptes 87, sous-comptes compris.
@@ -190,9 +186,7 @@ def in_kind_balanced(ctx: Context) -> Iterator[Issue]:
 })
 def requested_consistent(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03 »
-    (4 La démarche à suivre) : le montant demandé au titre du Contrat de Ville
-    (budget.subvention_demandee) se retrouve dans les produits du budget du CERFA.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : trois points, chacun signalé à part avec les montants : la subvention
     demandée est positive ; elle est égale à la somme des produits marqués
@@ -207,7 +201,7 @@ def requested_consistent(ctx: Context) -> Iterator[Issue]:
             - {compte: "64", libelle: Animatrice, montant: 7000}
           produits:
             - {compte: "74", libelle: État - politique de la ville, montant: 4000}
-            - {compte: "74", libelle: Ville de Metz, montant: 3000}
+            - {compte: "74", libelle: Ville de {{commune_a}}, montant: 3000}
           subvention_demandee: 7000
 
     Correction :
@@ -217,7 +211,7 @@ def requested_consistent(ctx: Context) -> Iterator[Issue]:
             - {compte: "64", libelle: Animatrice, montant: 7000}
           produits:
             - {compte: "74", libelle: État - politique de la ville, montant: 4000, politique_de_la_ville: oui}
-            - {compte: "74", libelle: Ville de Metz, montant: 3000, politique_de_la_ville: oui}
+            - {compte: "74", libelle: Ville de {{commune_a}}, montant: 3000, politique_de_la_ville: oui}
           subvention_demandee: 7000
 
     Que faire : marquez « politique_de_la_ville: oui » chaque financement demandé au titre du
@@ -257,9 +251,7 @@ def requested_consistent(ctx: Context) -> Iterator[Issue]:
 @rule("BUD04", Severity.ERROR, section=_SECTION, title="Compte ou montant invalide", refuses=True)
 def accounts_valid(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03 »
-    (4 La démarche à suivre). Le budget du CERFA range les charges dans les comptes 60 à 68 et 86
-    (contributions en nature), les produits dans les comptes 70 à 79 et 87.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : chaque ligne a un compte du CERFA de son côté (pas de 7x dans les
     charges, de 65 dans les produits, de « 99 ») et un montant qui n'est pas négatif. Un compte

@@ -1,4 +1,4 @@
-"""ELG: the eligibility criteria of section 3.1 (carrier, QPV, objectives, need, deadline)."""
+"""ELG: the call's eligibility criteria (carrier, QPV, objectives, need, deadline)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
 from cdv_check.core.suggestions import Suggestions
+from cdv_check.core.words import example_objective, first_qpv_name
 from cdv_check.model.codes import closest_objective_codes
 from cdv_check.model.referentiel import Axe, Qpv, Referentiel, StatutPorteur, fold, walk
 from cdv_check.text.french import french_date, join_fr, plural, quoted, shorten
 
-_SECTION = "3.1 Critères d'éligibilité"
+_SECTION = "Critères d'éligibilité"
 _MAX_SUGGESTED_CODES = 6
 
 
@@ -20,7 +21,7 @@ def referent(ref: Referentiel) -> str:
     for contact in ref.contacts:
         if ref.depot.courriel is not None and contact.courriel == ref.depot.courriel:
             return f"{contact.nom} ({contact.institution}, {contact.courriel})"
-    return "un référent (liste des contacts au point 5 de l'appel)"
+    return "un référent (liste des contacts de l'appel)"
 
 
 # --- ELG01 -----------------------------------------------------------------------------------
@@ -33,10 +34,7 @@ def _status_name(status: StatutPorteur) -> str:
 @rule("ELG01", Severity.WARNING, section=_SECTION, title="Statut du porteur à confirmer")
 def carrier_status(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Les porteurs de projets de la Politique de la Ville sont des associations, des
-    bailleurs, des collectivités territoriales ou des établissements publics,... dans la mesure
-    où leur action intervient au bénéfice des habitants et habitantes des QPV » (3.1 Critères
-    d'éligibilité).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : porteur.statut n'est pas « autre », un type de structure que l'appel ne
     nomme pas. Il n'est pas exclu (la liste de l'appel finit par « ... »), mais l'éligibilité est
@@ -77,8 +75,7 @@ def carrier_status(ctx: Context) -> Iterator[Issue]:
 @rule("ELG02", Severity.ERROR, section=_SECTION, title="Bénéficiaires habitant les QPV")
 def qpv_beneficiaries(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : les porteurs sont éligibles « dans la mesure où leur action intervient au bénéfice
-    des habitants et habitantes des QPV » (3.1 Critères d'éligibilité).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : action.public.beneficiaires_qpv (le nombre de personnes touchées qui
     habitent un QPV) est donné et n'est pas 0, et ne dépasse pas le nombre total de personnes
@@ -166,23 +163,22 @@ def _qpv_label(ref: Referentiel, qpv: Qpv) -> str:
       reads={"action.quartiers[*]": "la liste des quartiers est incomplète"})
 def qpv_known(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Le projet concerne un QPV ou plusieurs QPV » (3.1 Critères d'éligibilité). Ce
-    sont les six quartiers prioritaires de Metz Métropole (cdv-check qpv les présente).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : action.quartiers est donné et non vide, et chaque quartier est l'un des
-    six, écrit par son nom ou son identifiant, sans souci de majuscules ni d'accents (Borny,
-    borny, HAUTS DE VALLIERES). Pour un nom inconnu, le QPV le plus proche est proposé ; pour une
-    commune, ses QPV (Woippy : Saint Eloy-Boileau Pré Génie).
+    {{nombre_qpv}}, écrit par son nom ou son identifiant, sans souci de majuscules ni d'accents
+    ({{qpv_a}}, {{qpv_a_id}}, {{qpv_c_majuscules}}). Pour un nom inconnu, le QPV le plus proche
+    est proposé ; pour une commune, ses QPV ({{commune_exemple}}).
 
     Exemple refusé :
 
         action:
-          quartiers: [Belle Croix, Metz centre]
+          quartiers: [{{qpv_b_variante}}, {{commune_a}} centre]
 
     Correction :
 
         action:
-          quartiers: [Bellecroix]
+          quartiers: [{{qpv_b}}]
 
     Que faire : nommez le ou les QPV où l'action se déroule ; une action hors QPV n'est pas
     éligible.
@@ -195,7 +191,7 @@ def qpv_known(ctx: Context) -> Iterator[Issue]:
         yield Issue(
             "Aucun QPV n'est indiqué (action.quartiers).",
             f"Le projet doit concerner un ou plusieurs QPV : indiquez-les, parmi {names} "
-            "(ex. « quartiers: [Borny] »).",
+            f"(ex. « quartiers: [{first_qpv_name(ctx.ref)}] »).",
             ("action", "quartiers"),
         )
         return
@@ -265,24 +261,21 @@ def _axis_issue(axe: Axe, index: int) -> Issue:
       reads={"action.objectifs[*]": "la liste des objectifs est incomplète"})
 def objectives_known(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : le projet « répond aux objectifs opérationnels énoncés en point 2 » (3.1 Critères
-    d'éligibilité) ; « les porteurs de projets doivent se reporter aux objectifs opérationnels du
-    Contrat de Ville, mentionnés dans le tableau en Annexe 1 » (2 Les priorités de l'appel à
-    projets).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : action.objectifs est donné et non vide, et chaque code est dans l'Annexe
-    1 (les codes proches sont proposés). Les codes x.y et x.y.z sont admis ; 1.5.3, imprimé deux
-    fois dans l'appel, est admis. Un axe seul (« 2 ») n'est pas un objectif.
+    1 (les codes proches sont proposés). Les codes x.y et x.y.z sont admis{{codes_doubles}}. Un
+    axe seul (« {{axe}} ») n'est pas un objectif.
 
     Exemple refusé :
 
         action:
-          objectifs: [2, 1.11]
+          objectifs: [{{axe}}, {{objectif_inconnu}}]
 
     Correction :
 
         action:
-          objectifs: [2.1.2, 1.1]
+          objectifs: [{{objectif_fin}}, {{objectif_op}}]
 
     Que faire : choisissez les codes dans l'Annexe 1 (cdv-check objectives, ou cdv-check
     objectives --search MOT).
@@ -294,7 +287,7 @@ def objectives_known(ctx: Context) -> Iterator[Issue]:
         yield Issue(
             "Aucun objectif opérationnel n'est indiqué (action.objectifs).",
             "Le projet doit répondre aux objectifs opérationnels de l'Annexe 1 : indiquez leurs "
-            "codes (ex. « objectifs: [2.1.2] ») ; cdv-check objectives --search MOT aide à les "
+            f"codes (ex. « objectifs: [{example_objective(ctx.ref)}] ») ; cdv-check objectives --search MOT aide à les "
             "trouver.",
             ("action", "objectifs"),
         )
@@ -339,8 +332,7 @@ def objectives_known(ctx: Context) -> Iterator[Issue]:
 )
 def need_described(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : le projet « répond à un besoin avéré du/des territoire(s) concerné(s) » (3.1
-    Critères d'éligibilité).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : action.besoin est donné (erreur sinon) et n'est pas plus court que le
     minimum fixé par cdv-check dans le référentiel (seuils.besoin_longueur_min, avertissement) :
@@ -355,7 +347,7 @@ def need_described(ctx: Context) -> Iterator[Issue]:
 
         action:
           besoin: >
-            Le diagnostic du centre social (2015) compte 140 femmes du quartier inscrites à Pôle
+            Le diagnostic du centre social ({{annee_precedente}}) compte 140 femmes du quartier inscrites à Pôle
             Emploi sans qualification ; la garde des enfants est le frein cité le plus souvent.
 
     Que faire : décrivez le besoin et d'où vient le constat (diagnostic, chiffres, partenaires
@@ -409,23 +401,21 @@ def _how_to_send(ref: Referentiel) -> str:
 )
 def deadline(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Le dossier a été déposé dans les délais mentionnés en point 4 » (3.1 Critères
-    d'éligibilité) ; « Date limite de dépôt des dossiers : le 10 janvier 2016 » et « Tout dossier
-    incomplet ou hors délais ne sera pas instruit » (4 La démarche à suivre).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : la date de dépôt (date_depot dans le dossier, sinon l'option
     --date-depot, sinon la date du jour) n'est pas après la date limite (erreur). Avant la date
     limite, un conseil donne les jours qui restent. Une date_depot écrite mais illisible
-    (« 8 janvier 2016 », SCH04) n'est remplacée ni par --date-depot ni par la date du jour : la
+    (« {{date_avant_en_lettres}} », SCH04) n'est remplacée ni par --date-depot ni par la date du jour : la
     règle attend qu'elle soit corrigée, et le SCH04 le dit.
 
     Exemple refusé :
 
-        date_depot: 2016-01-15
+        date_depot: {{date_apres}}
 
     Correction :
 
-        date_depot: 2016-01-08
+        date_depot: {{date_avant}}
 
     Que faire : envoyez le dossier complet avant la date limite ; en retard, prenez contact avec
     un référent.

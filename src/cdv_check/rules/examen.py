@@ -1,4 +1,4 @@
-"""EXA: the examination criteria of section 3.2 (dates, evaluation, renewal, partnership).
+"""EXA: the call's examination criteria (dates, evaluation, renewal, partnership).
 
 The completeness of the dossier (first criterion of 3.2) is checked by the PCE rules.
 """
@@ -15,14 +15,14 @@ from cdv_check.model.referentiel import Periode
 from cdv_check.reading.loading import Loc
 from cdv_check.text.french import french_date, join_fr
 
-_SECTION = "3.2 Critères d'examen des dossiers"
+_SECTION = "Critères d'examen des dossiers"
 
 
 # --- EXA01 -----------------------------------------------------------------------------------
 
 
 def period_fr(period: Periode) -> str:
-    """« du 1er janvier 2016 au 31 décembre 2016 »."""
+    """« du 1er janvier AAAA au 31 décembre AAAA »."""
     return f"du {french_date(period.debut)} au {french_date(period.fin)}"
 
 
@@ -45,34 +45,31 @@ def _outside_date(debut: date, allowed: list[Periode]) -> Loc:
 )
 def action_dates(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « L'action doit se dérouler entre le 1er janvier et le 31 décembre 2016. Le budget
-    prévisionnel de l'action est présenté sur l'année civile à l'exception, exclusivement, des
-    actions liées au calendrier scolaire et à la vie scolaire, c'est-à-dire se déroulant pour un
-    public scolaire et/ou en milieu scolaire » (3.2 Critères d'examen des dossiers).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : action.fin ne précède pas action.debut, et l'action tient entre le
-    1er janvier et le 31 décembre 2016. L'exception scolaire est lue ainsi par cdv-check (l'appel
-    ne donne pas de dates) : une action marquée « scolaire: oui » sous « public » peut à la place
-    tenir tout entière dans UNE année scolaire qui touche 2016, du 1er septembre 2015 au
-    31 août 2016 ou du 1er septembre 2016 au 31 août 2017, à condition de se dérouler au moins en
-    partie en 2016. Une action scolaire qui court sur deux années scolaires, ou qui finit avant
-    2016, est refusée. En cas de doute sur une action particulière, le référent tranche.
+    {{debut_action}} et le {{fin_action}}. L'exception scolaire est lue ainsi par cdv-check
+    (l'appel ne donne pas de dates) : une action marquée « scolaire: oui » sous « public » peut à
+    la place tenir tout entière dans UNE année scolaire qui touche {{annee_action}},
+    {{annees_scolaires}}, à condition de se dérouler au moins en partie en {{annee_action}}. Une
+    action scolaire qui court sur deux années scolaires, ou qui finit avant {{annee_action}}, est
+    refusée. En cas de doute sur une action particulière, le référent tranche.
 
     Exemple refusé :
 
         action:
           public:
             scolaire: non
-          debut: 2015-09-01
-          fin: 2016-06-30
+          debut: {{scolaire_debut}}
+          fin: {{scolaire_fin}}
 
     Correction :
 
         action:
           public:
             scolaire: oui   # aide aux devoirs au collège : l'action suit l'année scolaire
-          debut: 2015-09-01
-          fin: 2016-06-30
+          debut: {{scolaire_debut}}
+          fin: {{scolaire_fin}}
 
     Que faire : ne présentez que la partie de l'action qui tombe dans la période admise (dates et
     budget), ou découpez l'action en plusieurs demandes ; pour une action scolaire, indiquez
@@ -143,9 +140,7 @@ def action_dates(ctx: Context) -> Iterator[Issue]:
 )
 def evaluation(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Chaque action fera l'objet d'une évaluation annuelle, le porteur de projet
-    mentionnera clairement dans son dossier les modalités d'évaluation choisies pour l'action »
-    (3.2 Critères d'examen des dossiers).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : action.evaluation.modalites est donné (erreur sinon), et au moins un
     indicateur est donné dans action.evaluation.indicateurs (avertissement sinon).
@@ -209,9 +204,7 @@ def evaluation(ctx: Context) -> Iterator[Issue]:
 )
 def renewal_link(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Si votre action est un projet existant ou ayant déjà été financé par la Politique
-    de la Ville : […] Expliquer en quoi le projet répond aux orientations du nouveau Contrat de
-    Ville » (3.2 Critères d'examen des dossiers).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : quand l'action n'est pas nouvelle (action.nouvelle: non),
     action.lien_contrat_de_ville est donné et non vide.
@@ -226,8 +219,8 @@ def renewal_link(ctx: Context) -> Iterator[Issue]:
         action:
           nouvelle: non
           lien_contrat_de_ville: >
-            L'action répond à l'objectif 2.12.2 (parcours d'insertion) et à la priorité de
-            Bellecroix sur l'emploi des femmes.
+            L'action répond à l'objectif {{objectif_fin}} et à une priorité du quartier
+            {{qpv_b}} ({{priorite_b}}).
 
     Que faire : expliquez, dans lien_contrat_de_ville, en quoi l'action répond aux axes et
     objectifs du nouveau Contrat de Ville (cdv-check objectives).
@@ -253,8 +246,7 @@ def renewal_link(ctx: Context) -> Iterator[Issue]:
       reads={"action.partenaires[*]": "la liste des partenaires est incomplète"})
 def partners(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Le porteur de projet veillera à s'inscrire dans la dynamique partenariale du
-    Contrat de Ville » (3.2 Critères d'examen des dossiers).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : action.partenaires est donné et non vide (avertissement sinon).
 
@@ -266,7 +258,7 @@ def partners(ctx: Context) -> Iterator[Issue]:
     Correction :
 
         action:
-          partenaires: [Centre social de Bellecroix, Pôle Emploi Metz Borny]
+          partenaires: [Centre social de {{qpv_b}}, Pôle Emploi {{commune_a}} {{qpv_a}}]
 
     Que faire : nommez les partenaires de l'action (établissements scolaires, centres sociaux,
     bailleurs, services de l'emploi, autres associations…), ceux qui orientent le public comme

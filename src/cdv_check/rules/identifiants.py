@@ -1,4 +1,4 @@
-"""IDN: the carrier's identifiers (CERFA 12156*03, identification): SIRET, RNA, e-mails, phones."""
+"""IDN: the carrier's identifiers (the request form's identification): SIRET, RNA, e-mails, phones."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from cdv_check.core.registry import Context, rule
 from cdv_check.model.dossier import Personne, Porteur, blank, siret_form, unspaced
 from cdv_check.reading.loading import Loc
 
-_SECTION = "CERFA 12156*03 : identification"
+_SECTION = "Identification du porteur"
 _RNA = re.compile(r"W[0-9]{9}")
 _PHONE_SEPARATORS = re.compile(r"[\s\u00a0\u202f.\-]+")
 _FRENCH_PHONE = re.compile(r"0[1-9][0-9]{8}|(?:\+33|0033)(?:\(0\))?[1-9][0-9]{8}")
@@ -20,9 +20,7 @@ _PEOPLE = (("representant_legal", "représentant légal"), ("contact", "contact"
 @rule("IDN01", Severity.ERROR, section=_SECTION, title="SIRET absent ou invalide")
 def siret_valid(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03
-    saisi en ligne » (4 La démarche à suivre) ; le CERFA demande le numéro SIRET de la
-    structure : sans lui, pas de paiement.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : porteur.siret est donné, a 14 chiffres (les espaces sont permis) et une
     clé de contrôle juste (algorithme de Luhn sur le SIRET et sur le SIREN, avec l'exception des
@@ -112,9 +110,7 @@ def _luhn_ok(digits: str) -> bool:
 )
 def rna_valid(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03
-    saisi en ligne » (4 La démarche à suivre) ; le CERFA demande, pour une association, son
-    numéro au Répertoire national des associations (RNA) : W suivi de 9 chiffres.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : un RNA donné a cette forme exacte (W majuscule, sans espace ; le message
     propose la forme corrigée quand elle est évidente) : erreur sinon. Une association
@@ -134,8 +130,8 @@ def rna_valid(ctx: Context) -> Iterator[Issue]:
           statut: association
           rna: W572004321
 
-    Que faire : recopiez le RNA depuis le récépissé de la préfecture ; en Moselle, pour une
-    association de droit local, donnez registre_tribunal (tribunal, volume, folio).
+    Que faire : recopiez le RNA depuis le récépissé de la préfecture ; pour une
+    association de droit local (Alsace-Moselle), donnez registre_tribunal (tribunal, volume, folio).
     """
     porteur = ctx.dossier.porteur
     if porteur is None:
@@ -267,9 +263,7 @@ def plainly_valid_email(address: str) -> bool:
 @rule("IDN03", Severity.ERROR, section=_SECTION, title="Adresse électronique invalide")
 def emails_valid(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03
-    saisi en ligne » (4 La démarche à suivre) ; le CERFA demande le courriel du représentant légal
-    et de la personne chargée du dossier : c'est par là que les référents répondent.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : la forme de chaque adresse (porteur.representant_legal.courriel,
     porteur.contact.courriel) : un seul « @ », un domaine avec une extension, pas de caractère
@@ -279,13 +273,13 @@ def emails_valid(ctx: Context) -> Iterator[Issue]:
 
         porteur:
           representant_legal:
-            courriel: paul.martin@sport-bellecroix
+            courriel: paul.martin@sport-{{qpv_b_id}}
 
     Correction :
 
         porteur:
           representant_legal:
-            courriel: paul.martin@sport-bellecroix.fr
+            courriel: paul.martin@sport-{{qpv_b_id}}.fr
 
     Que faire : recopiez l'adresse exacte (par exemple presidente@association.fr).
     """
@@ -314,10 +308,7 @@ def is_french_phone(number: str) -> bool:
 @rule("IDN04", Severity.WARNING, section=_SECTION, title="Numéro de téléphone non français")
 def phones_french(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Les référents se tiennent à votre disposition pour vous accompagner dans
-    l'élaboration de votre demande de subvention » (4 La démarche à suivre) ; le CERFA 12156*03
-    demande le téléphone du représentant légal et de la personne chargée du dossier, que les
-    référents de Metz Métropole rappellent.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : chaque numéro (porteur.representant_legal.telephone,
     porteur.contact.telephone) est un numéro français : 10 chiffres commençant par 01 à 09, ou

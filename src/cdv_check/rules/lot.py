@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import BatchContext, rule
+from cdv_check.core.words import priorities
 from cdv_check.text.french import join_fr, plural, quoted, shorten
 
 if TYPE_CHECKING:
     from cdv_check.core.synthesis import Builder, Coverage
 
-_SECTION_SENT = "4 Modalités de dépôt (une demande par action)"
-_SECTION_PRIORITIES = "2 Les priorités de l'appel à projets (priorités par QPV)"
+_SECTION_SENT = "Modalités de dépôt (une demande par action)"
+_SECTION_PRIORITIES = "Priorités de l'appel (par QPV)"
 
 
 def _some(files: list[str], most: int = 3, count: int | None = None) -> str:
@@ -50,8 +51,7 @@ def duplicate_groups(builder: Builder) -> Iterator[tuple[str, list[str], str | N
       batch=True)
 def same_action(ctx: BatchContext) -> Iterator[Issue]:
     """
-    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA
-    12156*03 saisi en ligne » (4 Modalités de dépôt) : une action, une demande.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : dans un lot de deux dossiers ou plus, deux dossiers du même porteur
     (même SIRET) pour une action de même intitulé (majuscules, accents et espaces mis à part), ou
@@ -99,10 +99,7 @@ def same_action(ctx: BatchContext) -> Iterator[Issue]:
       batch=True)
 def one_siret_two_names(ctx: BatchContext) -> Iterator[Issue]:
     """
-    L'appel : « Les porteurs de projets de la Politique de la Ville sont des associations, des
-    bailleurs, des collectivités territoriales ou des établissements publics » (3.1 Critères
-    d'éligibilité) :
-    une structure, identifiée par son SIRET, porte ses demandes sous son nom.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : dans un lot de deux dossiers ou plus, un même SIRET écrit avec des noms
     de porteur différents (majuscules, accents et espaces mis à part) : une faute de frappe dans
@@ -139,30 +136,29 @@ def one_siret_two_names(ctx: BatchContext) -> Iterator[Issue]:
 
 
 @rule("LOT03", Severity.INFO,
-      section=_SECTION_PRIORITIES, title="Priorité 2016 qu'aucun dossier prêt ne reprend",
+      section=_SECTION_PRIORITIES, title="{{Priorite}} qu'aucun dossier prêt ne reprend",
       batch=True)
 def uncovered_priorities(ctx: BatchContext) -> Iterator[Issue]:
     """
-    L'appel : « Lors d'ateliers de travail par quartiers, sur la base des 3 piliers du Contrat de
-    Ville, des priorités ont été définies par QPV » (2 Les priorités de l'appel à projets).
+    L'appel : {{appel}}
 
-    Ce qui est vérifié : dans un lot de deux dossiers ou plus, les priorités 2016 (d'un QPV ou de
+    Ce qui est vérifié : dans un lot de deux dossiers ou plus, les {{priorites}} (d'un QPV ou de
     « Tous QPV ») qu'aucun dossier prêt du lot (sans erreur) ne cite dans action.priorites, en un
     constat par QPV qui les nomme toutes. Un conseil pour le comité de programmation, pas un
     défaut d'un dossier. Il n'est donné que sur le programme entier (un dossier ou un motif) :
     pas sur une liste de fichiers (pre-commit, fichiers changés d'un diff).
 
     Exemple refusé :
-        # aucun dossier prêt du lot ne cite cette priorité de Borny
+        # aucun dossier prêt du lot ne cite cette priorité de {{qpv_a}}
         action:
-          quartiers: [Borny]
+          quartiers: [{{qpv_a}}]
           priorites: []
 
     Correction :
         # un dossier prêt qui la reprend
         action:
-          quartiers: [Borny]
-          priorites: [borny-aide-aux-devoirs]
+          quartiers: [{{qpv_a}}]
+          priorites: [{{priorite_a}}]
 
     Que faire : signalez la priorité aux porteurs des quartiers concernés, ou aidez un dossier à
     corriger qui la reprend à être complété ; la grille des priorités du rapport (html, xlsx) dit
@@ -180,8 +176,8 @@ def uncovered_priorities(ctx: BatchContext) -> Iterator[Issue]:
             for c in coverages
         ])
         yield Issue(
-            f"{label} : {plural(len(coverages), 'priorité')} 2016 qu'aucun dossier prêt du lot ne "
-            f"reprend : {listed}.",
+            f"{label} : {len(coverages)} {priorities(ctx.ref, plural=len(coverages) > 1)} qu'aucun "
+            f"dossier prêt du lot ne reprend : {listed}.",
             "Pour le comité : signalez-les aux porteurs des quartiers concernés, ou aidez un dossier "
             "qui les cite à être complété (leur texte : cdv-check qpv).",
         )

@@ -1,4 +1,4 @@
-"""OBJ: the orientation of the action, section 2 (objectives, transversal axes, QPV priorities)."""
+"""OBJ: the orientation of the action, as the call's priorities ask (objectives, transversal axes, QPV priorities)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from cdv_check.model.dossier import Action
 from cdv_check.model.referentiel import ObjectifOperationnel, Priorite, Qpv, Referentiel
 from cdv_check.text.french import join_fr, plural, quoted, shorten
 
-_SECTION = "2 Les priorités de l'appel à projets (Annexe 1)"
+_SECTION = "Priorités de l'appel (objectifs)"
 _MAX_IDEAS = 6
 _ALL_QPV = "Tous QPV"
 
@@ -56,10 +56,7 @@ def _finer_issue(op: ObjectifOperationnel, index: int, chosen: set[str]) -> Issu
 @rule("OBJ01", Severity.INFO, section=_SECTION, title="Objectif à préciser")
 def finer_objectives(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Les 14 objectifs stratégiques se scindent en objectifs opérationnels : ce sont
-    les champs d'interventions prioritaires du Contrat de Ville » (2 Les priorités de l'appel à
-    projets) ; dans l'Annexe 1, la plupart des objectifs opérationnels x.y se déclinent en
-    objectifs plus fins x.y.z.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : pour chaque code x.y cité qui a des objectifs plus fins, un conseil les
     nomme : un code plus fin dit mieux au référent ce que fait l'action.
@@ -67,12 +64,12 @@ def finer_objectives(ctx: Context) -> Iterator[Issue]:
     Exemple refusé :
 
         action:
-          objectifs: [2.12]
+          objectifs: [{{objectif_a_preciser}}]
 
     Correction :
 
         action:
-          objectifs: [2.12.2]
+          objectifs: [{{objectif_precise}}]
 
     Que faire : remplacez x.y par le ou les x.y.z qui décrivent l'action (cdv-check objectives
     x.y les montre).
@@ -99,11 +96,7 @@ def finer_objectives(ctx: Context) -> Iterator[Issue]:
       reads={"action.axes_transversaux[*]": "la liste des axes transversaux est incomplète"})
 def transversal_axes(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : le Contrat de Ville « doit également concourir à trois axes transversaux :
-    l'égalité entre les hommes et les femmes, la lutte contre les discriminations, la prise en
-    compte de la jeunesse » (1 Éléments de contexte) ; « Prendre en compte dans la mesure du
-    possible la lutte contre les discriminations et l'égalité Femmes/Hommes dans l'ensemble des
-    projets » (2, priorités « Tous QPV »).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : action.axes_transversaux est donné et non vide (avertissement sinon).
 
@@ -147,25 +140,23 @@ def closest_priorities(ref: Referentiel, text: str, n: int = 3) -> list[str]:
       reads={"action.quartiers[*]": "la liste des quartiers est incomplète"})
 def priorities_known(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « des priorités ont été définies par QPV. Les porteurs de projet peuvent également
-    se reporter à ces priorités par QPV » (2 Les priorités de l'appel à projets). cdv-check qpv
-    les liste, avec leurs identifiants.
+    L'appel : {{appel}}
 
-    Ce qui est vérifié : chaque identifiant de action.priorites est une priorité 2016 (les
+    Ce qui est vérifié : chaque identifiant de action.priorites est une {{priorite}} (les
     identifiants proches sont proposés), de « Tous QPV » ou d'un QPV que l'action vise
     (action.quartiers).
 
     Exemple refusé :
 
         action:
-          quartiers: [Bellecroix]
-          priorites: [borny-aide-aux-devoirs]
+          quartiers: [{{qpv_b}}]
+          priorites: [{{priorite_a}}]
 
     Correction :
 
         action:
-          quartiers: [Bellecroix]
-          priorites: [bellecroix-emploi-femmes]
+          quartiers: [{{qpv_b}}]
+          priorites: [{{priorite_b}}]
 
     Que faire : corrigez l'identifiant ; pour une priorité d'un autre QPV, ajoutez ce quartier si
     l'action s'y déroule, sinon retirez la priorité.
@@ -225,10 +216,9 @@ def unclaimed_priorities(ref: Referentiel, action: Action) -> list[Priorite]:
 })
 def priority_ideas(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Les porteurs de projet peuvent également se reporter à ces priorités par QPV »
-    (2 Les priorités de l'appel à projets).
+    L'appel : {{appel}}
 
-    Ce qui est vérifié : ce conseil liste les priorités 2016 des QPV visés par l'action (et de
+    Ce qui est vérifié : ce conseil liste les {{priorites}} des QPV visés par l'action (et de
     « Tous QPV ») que le dossier ne cite pas dans action.priorites : des idées, pas une
     obligation. Il ne paraît que si au moins un QPV du dossier est reconnu. À part, et quel que
     soit le QPV : quand le dossier indique des axes transversaux mais ni la lutte contre les
@@ -239,13 +229,13 @@ def priority_ideas(ctx: Context) -> Iterator[Issue]:
     Exemple refusé :
 
         action:
-          quartiers: [Bellecroix]
+          quartiers: [{{qpv_b}}]
 
     Correction :
 
         action:
-          quartiers: [Bellecroix]
-          priorites: [bellecroix-emploi-femmes]
+          quartiers: [{{qpv_b}}]
+          priorites: [{{priorite_b}}]
 
     Que faire : si l'action répond à l'une d'elles, ajoutez son identifiant à action.priorites et
     montrez-le dans la description : elle quitte la liste. Sinon, ignorez ce conseil (--ignore

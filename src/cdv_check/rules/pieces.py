@@ -1,4 +1,4 @@
-"""PCE: the pieces sent with the request (sections 3.2 and 4 of the call).
+"""PCE: the pieces sent with the request, as the call lists them.
 
 Which pieces, under which condition and under which rule ID, comes from the référentiel
 (`pieces`); this module only knows how to read the conditions and the files.
@@ -18,7 +18,7 @@ from cdv_check.reading.piece_files import PieceCheck, inspect_piece
 if TYPE_CHECKING:
     from cdv_check.reading.pdf import PdfFacts
 
-_SECTION = "4 La démarche à suivre (pièces)"
+_SECTION = "Pièces du dossier"
 _PDF_SIGNATURE = b"%PDF-"
 # What a CERFA wrongly saved in another format usually starts with.
 _SIGNATURES = (
@@ -125,13 +125,11 @@ def _forms_sent_as_rib(ctx: Context, rule_id: str) -> Iterator[Issue]:
 @rule("PCE01", Severity.ERROR, section=_SECTION, title="Dossier CERFA absent")
 def cerfa_present(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Renvoyer à l'adresse mail contratdeville@metzmetropole.fr : - le dossier CERFA
-    rempli en PDF » ; « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La
-    démarche à suivre).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : pieces donne le chemin du CERFA (clé cerfa). Quand les fichiers sont
     vérifiés, le PDF donné est lu (texte des premières pages, champs du formulaire, métadonnées) :
-    s'il ne porte nulle part le numéro du formulaire (12156) mais des coordonnées bancaires
+    s'il ne porte nulle part le numéro du formulaire ({{numero_formulaire}}) mais des coordonnées bancaires
     (IBAN, « Relevé d'identité bancaire »), c'est un RIB envoyé à la place du CERFA, et le dossier
     n'a donc pas de CERFA.
 
@@ -143,10 +141,10 @@ def cerfa_present(ctx: Context) -> Iterator[Issue]:
     Correction :
 
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
           rib: pieces/rib.pdf
 
-    Que faire : imprimez en PDF le CERFA 12156*03 saisi en ligne et indiquez son chemin sous
+    Que faire : imprimez en PDF le {{formulaire}} saisi en ligne et indiquez son chemin sous
     « pieces: ».
     """
     yield from _missing_pieces(ctx, "PCE01")
@@ -173,21 +171,19 @@ def _cerfa_facts(ctx: Context, declared: str) -> PdfFacts | None:
 @rule("PCE02", Severity.ERROR, section=_SECTION, title="Fiche de synthèse absente")
 def fiche_synthese_present(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Renvoyer à l'adresse mail contratdeville@metzmetropole.fr : […] - la fiche de
-    synthèse renseignée » ; « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La
-    démarche à suivre).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : pieces donne le chemin de la fiche de synthèse (clé fiche_synthese).
 
     Exemple refusé :
 
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
 
     Correction :
 
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
           fiche_synthese: pieces/fiche-synthese.pdf
 
     Que faire : remplissez la fiche de synthèse et indiquez son chemin sous « pieces: ».
@@ -198,20 +194,19 @@ def fiche_synthese_present(ctx: Context) -> Iterator[Issue]:
 @rule("PCE03", Severity.ERROR, section=_SECTION, title="RIB absent")
 def rib_present(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Renvoyer à l'adresse mail contratdeville@metzmetropole.fr : […] - un RIB » ;
-    « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La démarche à suivre).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : pieces donne le chemin d'un RIB (clé rib).
 
     Exemple refusé :
 
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
 
     Correction :
 
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
           rib: pieces/rib.pdf
 
     Que faire : joignez le relevé d'identité bancaire de la structure et indiquez son chemin sous
@@ -223,21 +218,19 @@ def rib_present(ctx: Context) -> Iterator[Issue]:
 @rule("PCE04", Severity.ERROR, section=_SECTION, title="Rapport d'activité absent")
 def rapport_activite_present(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Renvoyer à l'adresse mail contratdeville@metzmetropole.fr : […] - le dernier
-    rapport d'activité de la structure » ; « Tout dossier incomplet ou hors délais ne sera pas
-    instruit » (4 La démarche à suivre).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : pieces donne le chemin de ce rapport (clé rapport_activite).
 
     Exemple refusé :
 
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
 
     Correction :
 
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
           rapport_activite: pieces/rapport-activite-2014.pdf
 
     Que faire : joignez le dernier rapport d'activité approuvé et indiquez son chemin sous
@@ -249,9 +242,7 @@ def rapport_activite_present(ctx: Context) -> Iterator[Issue]:
 @rule("PCE05", Severity.ERROR, section=_SECTION, title="Statuts et bureau absents")
 def statuts_present(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Renvoyer à l'adresse mail contratdeville@metzmetropole.fr : […] - une copie des
-    statuts et du bureau (si changement ou s'il s'agit d'une première demande de subvention) »
-    (4 La démarche à suivre).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : pour une première demande (porteur.premiere_demande: oui) ou après un
     changement de statuts ou de bureau (porteur.changement_statuts: oui), pieces donne le chemin
@@ -262,14 +253,14 @@ def statuts_present(ctx: Context) -> Iterator[Issue]:
         porteur:
           premiere_demande: oui
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
 
     Correction :
 
         porteur:
           premiere_demande: oui
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
           statuts_bureau: pieces/statuts-bureau.pdf
 
     Que faire : joignez la copie des statuts et de la composition du bureau, et indiquez son
@@ -281,17 +272,12 @@ def statuts_present(ctx: Context) -> Iterator[Issue]:
 @rule(
     "PCE06",
     (Severity.ERROR, Severity.WARNING),
-    section="3.2 Critères d'examen (renouvellement)",
+    section="Critères d'examen (renouvellement)",
     title="Bilan de l'année précédente absent",
 )
 def bilan_present(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Si votre action est un projet existant ou ayant déjà été financé par la
-    Politique de la Ville : ⇒ L'organisme bénéficiaire doit produire un compte rendu financier
-    […] Dans ce cas, il devra le fournir à l'appui de son dossier de demande de subvention ou si
-    l'action n'est pas terminée, fournir un bilan intermédiaire (et envoyer le bilan définitif dès
-    que possible) » (3.2 Critères d'examen des dossiers) ; « envoyer également le bilan financier
-    et qualitatif de l'année précédente » (4 La démarche à suivre).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : quand l'action n'est pas nouvelle (action.nouvelle: non), pieces donne
     bilan_precedent ou bilan_intermediaire (erreur si aucun) ; le bilan intermédiaire seul donne
@@ -302,15 +288,15 @@ def bilan_present(ctx: Context) -> Iterator[Issue]:
         action:
           nouvelle: non
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
 
     Correction :
 
         action:
           nouvelle: non
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
-          bilan_precedent: pieces/bilan-2015.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
+          bilan_precedent: pieces/bilan-{{annee_precedente}}.pdf
 
     Que faire : joignez le bilan de l'année précédente ; à défaut, le bilan intermédiaire, puis
     envoyez le bilan définitif dès que possible.
@@ -346,8 +332,7 @@ def _inspect(ctx: Context, declared: str) -> PieceCheck | None:
 @rule("PCE07", Severity.ERROR, section=_SECTION, title="Fichier de pièce introuvable ou invalide")
 def piece_files(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La démarche à
-    suivre) : une pièce annoncée mais introuvable manque au dossier.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : chaque chemin donné sous pieces, lu relativement au répertoire du fichier
     du dossier, nomme un fichier ordinaire, non vide, dans ce répertoire. Sont refusés : un
@@ -369,7 +354,7 @@ def piece_files(ctx: Context) -> Iterator[Issue]:
 
         pieces:
           rib: pieces/rib.pdf
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
 
     Que faire : placez la pièce dans le répertoire du dossier (ou un sous-répertoire) et écrivez
     son chemin relatif avec des « / », par exemple « pieces/rib.pdf ».
@@ -390,9 +375,7 @@ def _looks_like(header: bytes) -> str:
 @rule("PCE08", Severity.ERROR, section=_SECTION, title="Le CERFA n'est pas un PDF")
 def cerfa_is_pdf(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Saisir en ligne sur le site de l'ACSé : extranet.lacse.fr Imprimer en PDF le
-    document CERFA rempli » et renvoyer « le dossier CERFA rempli en PDF » (4 La démarche à
-    suivre).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : les pièces que le référentiel veut en PDF (le CERFA) commencent par
     « %PDF- », la signature de tout PDF, et le CERFA se lit comme un PDF (un fichier abîmé ou
@@ -403,12 +386,12 @@ def cerfa_is_pdf(ctx: Context) -> Iterator[Issue]:
     Exemple refusé :
 
         pieces:
-          cerfa: pieces/cerfa-12156.docx
+          cerfa: pieces/cerfa-{{numero_formulaire}}.docx
 
     Correction :
 
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
 
     Que faire : saisissez le CERFA en ligne, imprimez-le en PDF (« Imprimer » puis « Enregistrer
     au format PDF »), et indiquez ce fichier ; un document Word renommé en .pdf reste un document
@@ -446,18 +429,15 @@ def _not_pdf(ctx: Context, piece: Piece, declared: str, header: bytes) -> Issue:
 @rule(
     "PCE09",
     Severity.INFO,
-    section="4 La démarche à suivre (1ère demande)",
-    title="Première demande : codes de l'extranet",
+    section="Pièces du dossier (1ère demande)",
+    title="Première demande : codes d'accès à la saisie en ligne",
 )
 def extranet_codes(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Dans le cas d'une 1ère demande de subvention au titre de la politique de la
-    Ville, les nouveaux porteurs devront se rapprocher de la Préfecture de Moselle pour faire une
-    demande de codes, indispensable à la saisie en ligne (Cf. Point 5) » (4 La démarche à
-    suivre).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : quand porteur.premiere_demande vaut oui, un conseil rappelle cette
-    démarche, avec les contacts de la section 5. Il n'y a rien à corriger dans le dossier : le
+    démarche, avec les contacts que donne l'appel. Il n'y a rien à corriger dans le dossier : le
     conseil disparaît quand ce n'est plus une première demande.
 
     Exemple refusé :
@@ -470,8 +450,8 @@ def extranet_codes(ctx: Context) -> Iterator[Issue]:
         porteur:
           premiere_demande: non
 
-    Que faire : demandez les codes d'accès à l'extranet au plus tôt, avant la date limite, pour
-    pouvoir saisir le CERFA en ligne.
+    Que faire : demandez les codes d'accès à {{saisie_en_ligne}} au plus tôt, avant la date
+    limite, pour pouvoir saisir le CERFA en ligne.
     """
     porteur, depot = ctx.dossier.porteur, ctx.ref.depot
     if porteur is None or porteur.premiere_demande is not True or depot.contact_codes_extranet is None:

@@ -15,8 +15,7 @@ declare(
     section=_SECTION,
     title="Fichier illisible",
     explanation="""
-    L'appel : « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La démarche à
-    suivre) : un fichier que personne ne peut lire ne dit rien du dossier.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : le fichier du dossier peut être lu et décodé. Il est refusé s'il n'existe
     pas, si c'est un répertoire, un tube ou un périphérique, s'il contient des octets nuls (fichier
@@ -42,8 +41,7 @@ declare(
     section=_SECTION,
     title="Erreur de syntaxe YAML ou JSON",
     explanation="""
-    L'appel : « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La démarche à
-    suivre) : un dossier mal écrit ne peut pas être lu jusqu'au bout.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : le fichier est du YAML ou du JSON valide. La ligne et la colonne données
     sont celles où l'analyseur s'est arrêté ; l'erreur réelle est souvent juste avant. Un guillemet
@@ -56,13 +54,13 @@ declare(
 
         action:
           intitule: Atelier couture : premier pas
-          quartiers: [Bellecroix
+          quartiers: [{{qpv_b}}
 
     Correction :
 
         action:
           intitule: "Atelier couture : premier pas"
-          quartiers: [Bellecroix]
+          quartiers: [{{qpv_b}}]
 
     Que faire : corrigez la syntaxe à l'endroit indiqué (ou juste avant), puis relancez cdv-check.
     """,
@@ -73,8 +71,7 @@ declare(
     section=_SECTION,
     title="Clé obligatoire absente",
     explanation="""
-    L'appel : « Le dossier est complet (avec l'ensemble des pièces justificatives) » (3.2 Critères
-    d'examen des dossiers) ; « Tout dossier incomplet ou hors délais ne sera pas instruit » (4).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : chaque clé que le format du dossier exige est présente et n'est pas vide
     (par exemple action.debut ou porteur.nom). La position donnée est celle du tableau qui devrait
@@ -84,14 +81,14 @@ declare(
 
         action:
           intitule: Atelier couture
-          debut: 2016-02-01
+          debut: {{date_a}}
 
     Correction :
 
         action:
           intitule: Atelier couture
-          debut: 2016-02-01
-          fin: 2016-12-15
+          debut: {{date_a}}
+          fin: {{date_fin}}
 
     Que faire : ajoutez la clé avec sa valeur ; cdv-check schema et cdv-check init montrent le
     format complet.
@@ -103,15 +100,14 @@ declare(
     section=_SECTION,
     title="Valeur de mauvais type ou de mauvais format",
     explanation="""
-    L'appel : « Le dossier est complet (avec l'ensemble des pièces justificatives) » (3.2 Critères
-    d'examen des dossiers) : une valeur illisible ne compte pas.
+    L'appel : {{appel}}
 
-    Ce qui est vérifié : chaque valeur a la forme attendue : date (2016-01-08 ou 08/01/2016),
+    Ce qui est vérifié : chaque valeur a la forme attendue : date ({{date_avant}} ou {{date_avant_jjmmaaaa}}),
     montant (4000, « 4 000,50 € »), oui/non, nombre entier, liste, texte, ou une valeur de la
     liste permise (statut du porteur, axe transversal). Ce qu'écrit un tableur est lu quand le
-    sens est clair : VRAI/FAUX, 28.0 pour un nombre entier, 2016-03-01T00:00:00.000Z (minuit)
-    pour une date ; un numéro de date de tableur (42430) et plusieurs codes dans un seul texte
-    (« 2.7.3, 1.10 » là où une liste est attendue) sont refusés avec ce qu'il faut écrire. Une
+    sens est clair : VRAI/FAUX, 28.0 pour un nombre entier, {{date_b_tableur}} (minuit)
+    pour une date ; un numéro de date de tableur ({{date_b_numero}}) et plusieurs codes dans un seul texte
+    (« {{objectif_fin}}, {{objectif_op}} » là où une liste est attendue) sont refusés avec ce qu'il faut écrire. Une
     étiquette YAML (!!python/…, !!binary, !!set…) est refusée. La valeur refusée n'est pas prise
     en compte par les autres vérifications : celles qui en dépendent attendent qu'elle soit
     corrigée, et le message les nomme.
@@ -119,13 +115,13 @@ declare(
     Exemple refusé :
 
         action:
-          debut: 1er février 2016
+          debut: {{date_a_en_lettres}}
           nouvelle: peut-être
 
     Correction :
 
         action:
-          debut: 2016-02-01
+          debut: {{date_a}}
           nouvelle: oui
 
     Que faire : corrigez la valeur selon le message, qui dit la forme attendue.
@@ -137,8 +133,7 @@ declare(
     section=_SECTION,
     title="Clé inconnue",
     explanation="""
-    L'appel : « Le dossier est complet (avec l'ensemble des pièces justificatives) » (3.2 Critères
-    d'examen des dossiers) : une clé mal orthographiée laisse la vraie clé vide.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : chaque clé du dossier est une clé du format. Une clé inconnue (souvent une
     faute de frappe) n'est jamais ignorée en silence : cdv-check la signale avec la clé connue la
@@ -150,12 +145,12 @@ declare(
     Exemple refusé :
 
         action:
-          quartier: [Bellecroix]
+          quartier: [{{qpv_b}}]
 
     Correction :
 
         action:
-          quartiers: [Bellecroix]
+          quartiers: [{{qpv_b}}]
 
     Que faire : corrigez le nom de la clé, ou retirez-la.
     """,
@@ -166,8 +161,7 @@ declare(
     section=_SECTION,
     title="Clé en double",
     explanation="""
-    L'appel : « Le dossier est complet (avec l'ensemble des pièces justificatives) » (3.2 Critères
-    d'examen des dossiers) : une valeur écrite deux fois ne dit pas laquelle est la bonne.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : une même clé n'apparaît qu'une fois dans un même tableau. Un lecteur YAML
     ordinaire garderait la dernière sans rien dire ; cdv-check signale les deux lignes et ne lit
@@ -176,13 +170,13 @@ declare(
     Exemple refusé :
 
         action:
-          debut: 2016-02-01
-          debut: 2016-03-01
+          debut: {{date_a}}
+          debut: {{date_b}}
 
     Correction :
 
         action:
-          debut: 2016-02-01
+          debut: {{date_a}}
 
     Que faire : gardez la clé une seule fois, avec la bonne valeur.
     """,
@@ -193,8 +187,7 @@ declare(
     section=_SECTION,
     title="Limite de sécurité dépassée",
     explanation="""
-    L'appel : « Tout dossier incomplet ou hors délais ne sera pas instruit » (4 La démarche à
-    suivre) : un fichier hors de toute mesure n'est pas un dossier qu'on peut instruire.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : le fichier reste sous les limites de sécurité : taille, profondeur
     d'imbrication, nombre d'éléments, nombre d'alias YAML (« bombe » d'alias), longueur d'une
@@ -213,7 +206,7 @@ declare(
     Correction :
 
         action:
-          partenaires: [Centre social de Bellecroix, Pôle Emploi]
+          partenaires: [Centre social de {{qpv_b}}, Pôle Emploi]
 
     Que faire : simplifiez le fichier ; écrivez les valeurs en toutes lettres plutôt qu'en alias.
     """,
@@ -224,9 +217,7 @@ declare(
     section=_SECTION,
     title="Fichier non UTF-8",
     explanation="""
-    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA
-    12156*03 saisi en ligne » (4 La démarche à suivre) : les textes recopiés doivent garder leurs
-    accents.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : le fichier est en UTF-8. Sinon il est lu comme du Windows-1252 (cp1252),
     le codage par défaut de nombreux logiciels sous Windows, ou comme du Latin-1 : les accents
@@ -253,8 +244,7 @@ declare(
     section=_SECTION,
     title="Texte à compléter",
     explanation="""
-    L'appel : « Tout dossier incomplet ne sera pas instruit » (4. Modalités de dépôt) ; le projet
-    « répond à un besoin avéré » (3.1) et précise ses « modalités d'évaluation » (3.2).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : chaque texte du dossier (libellés du budget et chemins des pièces
     compris) est comparé, sans tenir compte des majuscules, des accents ni de la ponctuation, aux
