@@ -41,13 +41,32 @@ class MinSeverity(StrEnum):
 app = typer.Typer(
     cls=DefaultCommandGroup,
     name="cdv-check",
-    help="Vérifie les demandes de subvention au Contrat de Ville de Metz Métropole "
-    "(appel à projets 2016) avant leur dépôt.",
+    help="Vérifie les demandes de subvention à un appel à projets d'un Contrat de Ville avant leur dépôt.",
     no_args_is_help=True,
     subcommand_metavar="COMMANDE [ARGUMENTS]...",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+
+_REFERENTIEL_OPTION = typer.Option(
+    "--referentiel", metavar="FICHIER", dir_okay=False,
+    help="Le référentiel de l'appel (par défaut : celui de la configuration, « referentiel », sinon celui "
+    "intégré à cdv-check).",
+)
+
+
+def _referentiel(path: Path | None) -> Referentiel:
+    """The command's référentiel: --referentiel, else the configuration file's, else the one
+    shipped with cdv-check; read once for the command."""
+    if path is None:
+        from cdv_check.core.config import ConfigError, load
+
+        try:
+            path = load().referentiel
+        except ConfigError as exc:
+            raise CommandFailed(f"configuration : {exc}") from None
+    return load_referentiel(path)
 
 
 def _version(value: bool) -> None:
@@ -63,8 +82,9 @@ def main(
         typer.Option("--version", callback=_version, is_eager=True, help="Affiche la version."),
     ] = False,
 ) -> None:
-    """Vérifie les demandes de subvention au Contrat de Ville de Metz Métropole (appel à projets
-    2016) avant leur dépôt. Exemple : cdv-check dossier.yaml"""
+    """Vérifie les demandes de subvention à un appel à projets d'un Contrat de Ville avant leur
+    dépôt, selon le référentiel de l'appel (celui intégré à cdv-check, ou --referentiel FICHIER).
+    Exemple : cdv-check dossier.yaml"""
 
 
 @app.command("check", cls=FrenchCommand, short_help="Vérifie des dossiers et rend un rapport en français.")
@@ -114,18 +134,14 @@ def check(
     date_depot: Annotated[
         str | None,
         typer.Option("--date-depot", metavar="DATE", help="Date de dépôt si le dossier n'en donne pas "
-                     "(2016-01-08 ou 08/01/2016 ; par défaut : aujourd'hui)."),
+                     "(AAAA-MM-JJ ou JJ/MM/AAAA ; par défaut : aujourd'hui)."),
     ] = None,
     no_files: Annotated[
         bool | None,
         typer.Option("--no-files/--files", help="N'ouvre pas les pièces : vérifie seulement qu'elles sont "
                      "déclarées (--files : annule no-files de la configuration).", show_default=False),
     ] = None,
-    referentiel: Annotated[
-        Path | None,
-        typer.Option("--referentiel", metavar="FICHIER", help="Un autre référentiel que celui de 2016, intégré.",
-                     dir_okay=False),
-    ] = None,
+    referentiel: Annotated[Path | None, _REFERENTIEL_OPTION] = None,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, metavar="N",
@@ -158,6 +174,7 @@ def rules(
         str | None,
         typer.Argument(metavar="ID", help="Une règle (ex. BUD01) ; sans ID, tout le catalogue.", show_default=False),
     ] = None,
+    referentiel: Annotated[Path | None, _REFERENTIEL_OPTION] = None,
 ) -> None:
     """Le catalogue des règles ; avec un ID, son explication et la section de l'appel."""
     import difflib
@@ -165,7 +182,7 @@ def rules(
     from cdv_check.core.registry import all_rules
 
     catalogue = all_rules()
-    ref = load_referentiel(None)
+    ref = _referentiel(referentiel)
     if rule_id is None:
         for r in catalogue.values():
             levels = "/".join(s.label for s in r.severities)
@@ -238,27 +255,29 @@ def _show_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@app.command("objectives", cls=FrenchCommand, short_help="L'arbre des objectifs de l'Annexe 1.")
+@app.command("objectives", cls=FrenchCommand, short_help="Les objectifs de l'appel.")
 def objectives(
     code: Annotated[
         str | None,
-        typer.Argument(metavar="CODE", help="Un axe (2), un objectif opérationnel (2.7) ou un objectif (2.7.3) ; "
-                       "sans CODE, tout l'arbre.", show_default=False),
+        typer.Argument(metavar="CODE", help="Le code d'un axe ou d'un objectif de l'appel : lui et ce qu'il contient ; "
+                       "sans CODE, tous.", show_default=False),
     ] = None,
     search: Annotated[
         str | None,
         typer.Option("--search", "-s", metavar="TEXTE", help="Cherche ces mots (dans n'importe quel ordre, sans tenir "
-                     "compte des majuscules, des accents, du pluriel ni du féminin) dans les objectifs de l'Annexe 1 "
-                     "et les priorités 2016 des quartiers ; les plus proches d'abord."),
+                     "compte des majuscules, des accents, du pluriel ni du féminin) dans les objectifs et les "
+                     "priorités de l'appel ; les plus proches d'abord."),
     ] = None,
     format: Annotated[BrowseFormat, _BROWSE_FORMAT_OPTION] = BrowseFormat.rich,
+    referentiel: Annotated[Path | None, _REFERENTIEL_OPTION] = None,
 ) -> None:
-    """L'arbre des objectifs de l'Annexe 1 (axes, objectifs stratégiques, opérationnels et leurs déclinaisons)."""
+    """Les objectifs de l'appel, tels que son référentiel les donne (par exemple l'arbre des axes, objectifs
+    stratégiques, opérationnels et leurs déclinaisons)."""
     from cdv_check.cli import browse
 
     if code is not None and search is not None:
         raise CommandFailed("donnez un CODE ou --search, pas les deux.")
-    ref = load_referentiel(None)
+    ref = _referentiel(referentiel)
     json_wanted = format is BrowseFormat.json
     data: Any
     try:
@@ -274,19 +293,20 @@ def objectives(
         _show(data)
 
 
-@app.command("qpv", cls=FrenchCommand, short_help="Les six quartiers prioritaires et leurs priorités 2016.")
+@app.command("qpv", cls=FrenchCommand, short_help="Les quartiers prioritaires de l'appel et leurs priorités.")
 def qpv(
     quartier: Annotated[
         str | None,
-        typer.Argument(metavar="QUARTIER", help="Un seul quartier (ex. borny, « la patrotte ») ; sans QUARTIER, "
-                       "les six.", show_default=False),
+        typer.Argument(metavar="QUARTIER", help="Un seul quartier, par son nom ou son identifiant ; sans "
+                       "QUARTIER, tous ceux de l'appel.", show_default=False),
     ] = None,
     format: Annotated[BrowseFormat, _BROWSE_FORMAT_OPTION] = BrowseFormat.rich,
+    referentiel: Annotated[Path | None, _REFERENTIEL_OPTION] = None,
 ) -> None:
-    """Les six quartiers prioritaires : commune, habitants, revenu médian et priorités 2016."""
+    """Les quartiers prioritaires (QPV) de l'appel : commune, chiffres que donne le référentiel et priorités."""
     from cdv_check.cli import browse
 
-    ref = load_referentiel(None)
+    ref = _referentiel(referentiel)
     slug = None
     if quartier is not None:
         found = browse.find_qpv(ref, quartier)
@@ -305,13 +325,9 @@ def qpv(
 
 @app.command("schema", cls=FrenchCommand, short_help="Le schéma JSON du dossier, pour les éditeurs.")
 def schema(
-    referentiel: Annotated[
-        Path | None,
-        typer.Option("--referentiel", metavar="FICHIER", help="Un autre référentiel que celui de 2016, intégré "
-                     "(ses statuts et axes transversaux deviennent les valeurs permises).", dir_okay=False),
-    ] = None,
+    referentiel: Annotated[Path | None, _REFERENTIEL_OPTION] = None,
 ) -> None:
-    """Le schéma JSON (draft 2020-12) du dossier, pour l'aide des éditeurs.
+    """Le schéma JSON (draft 2020-12) du dossier que le référentiel accepte, pour l'aide des éditeurs.
 
     \b
     Exemple :
@@ -323,7 +339,7 @@ def schema(
 
     from cdv_check.model.schema import build
 
-    typer.echo(json.dumps(build(load_referentiel(referentiel)), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(build(_referentiel(referentiel)), ensure_ascii=False, indent=2))
 
 
 def _wrapped(text: str) -> list[str]:
@@ -371,20 +387,21 @@ def init(
         typer.Option("--reprendre", help="Reprend le questionnaire interrompu de ce dossier, là où il s'est arrêté "
                      "(ses réponses sont dans FICHIER.brouillon.yaml).", show_default=False),
     ] = False,
+    referentiel: Annotated[Path | None, _REFERENTIEL_OPTION] = None,
 ) -> None:
     """Écrit un nouveau dossier : pose quelques questions dans un terminal, sinon écrit le modèle commenté."""
     from cdv_check.cli import init as new_dossier
     from cdv_check.text.oserrors import french_os_error
 
     if file == "-":
-        typer.echo(new_dossier.template(load_referentiel(None)), nl=False)
+        typer.echo(new_dossier.template(_referentiel(referentiel)), nl=False)
         return
     if not file.lower().endswith((".yaml", ".yml")):
         raise CommandFailed(f"« {file} » : init écrit un dossier YAML ; donnez un nom qui finit par .yaml "
                             "(ex. dossier.yaml).")
     if os.path.lexists(file):
         raise CommandFailed(f"« {file} » existe déjà ; il n'est pas remplacé. Choisissez un autre nom.", 1)
-    ref = load_referentiel(None)
+    ref = _referentiel(referentiel)
     if reprendre and interactive is False:
         raise CommandFailed("--reprendre pose les questions qui restent : il ne va pas avec --no-input.")
     if interactive if interactive is not None else (reprendre or sys.stdin.isatty()):

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 YAML_NAME = ".cdv-check.yaml"
 PYPROJECT = "pyproject.toml"
 TABLE = "cdv-check"
-KEYS = ("select", "ignore", "strict", "format", "jobs", "no_files", "date_depot", "min_severity")
+KEYS = ("select", "ignore", "strict", "format", "jobs", "no_files", "date_depot", "min_severity", "referentiel")
 
 
 class ConfigError(Exception):
@@ -52,6 +52,8 @@ class FileConfig(NamedTuple):
     no_files: bool | None = None
     date_depot: date | None = None
     min_severity: str | None = None
+    referentiel: Path | None = None
+    """The référentiel to use, its path made relative to the configuration file's folder."""
 
 
 def find(start: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Path, dict[str, Any]] | None:
@@ -172,10 +174,18 @@ def parse(raw: dict[str, Any], source: Path) -> FileConfig:
         if name in values:
             raise ConfigError(f"{source} : « {key} » est donné deux fois.")
         try:
-            values[name] = _READERS[name](value)
+            values[name] = _path(value, source) if name == "referentiel" else _READERS[name](value)
         except ValueError as exc:
             raise ConfigError(f"{source} : valeur de « {key} » refusée : {exc}.") from None
     return FileConfig(source=source, **values)
+
+
+def _path(value: Any, source: Path) -> Path:
+    """A file named in the configuration: relative to the configuration file's folder, so that
+    it means the same file wherever cdv-check is run from."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("un chemin de fichier est attendu (ex. referentiel: appel-2021.yaml)")
+    return source.parent / Path(value.strip()).expanduser()
 
 
 def rule_ids(value: Any) -> tuple[str, ...]:
@@ -363,7 +373,7 @@ def resolve(
         check=check,
         format=given.format or format_of(given.output) or config.format or default_format(),
         jobs=given.jobs or config.jobs,
-        referentiel=given.referentiel,
+        referentiel=given.referentiel or config.referentiel,
         source=config.source,
     )
 
