@@ -244,7 +244,7 @@ def test_the_questionnaire_writes_what_was_answered(here: Path) -> None:
         ("74", "Ville de Metz", "2199.50"),
     ]
     assert data["pieces"] == {
-        "cerfa": "pieces/cerfa-12156.pdf",
+        "cerfa": "pieces/cerfa.pdf",
         "rib": "pieces/rib.pdf",
         "rapport_activite": "pieces/rapport-activite.pdf",
         "statuts_bureau": "pieces/statuts 2015.pdf",
@@ -305,7 +305,7 @@ def test_a_renewal_asks_for_the_previous_report_and_a_local_law_register() -> No
     assert draft.lien == "Une réponse assez longue pour dire quelque chose de l'action."
     pieces = [q for q in asked if q.startswith(("Le bilan", "Une copie des statuts"))]
     assert pieces == ["Le bilan financier et qualitatif de l'année précédente"]
-    assert draft.pieces["bilan_precedent"] == "pieces/bilan-2015.pdf"
+    assert draft.pieces["bilan_precedent"] == "pieces/bilan-precedent.pdf"
 
 
 

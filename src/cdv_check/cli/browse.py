@@ -15,6 +15,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from cdv_check.core.words import number_words
+from cdv_check.core.words import priorities as priorities_words
 from cdv_check.model.codes import closest_objective_codes
 from cdv_check.model.referentiel import (
     Axe,
@@ -123,7 +125,7 @@ def search_objectives(ref: Referentiel, text: str) -> list[ObjectivePath]:
 
 
 def search_priorities(ref: Referentiel, text: str) -> list[Priorite]:
-    """The 2016 priorities whose text or identifier match `text`, best first (as the objectives)."""
+    """The call's priorities whose text or identifier match `text`, best first (as the objectives)."""
     words = _query(text)
     if not words:
         return []
@@ -232,7 +234,7 @@ def objectives_tree(ref: Referentiel, code: str | None = None) -> Tree:
 
 
 def search_tree(ref: Referentiel, text: str) -> RenderableType:
-    """The objectives and the 2016 priorities that match `text`, best first.
+    """The objectives and the call's priorities that match `text`, best first.
 
     Each objective is shown with its code and, below, the way down to it from its axis; a
     strategic objective or an axis with the operational codes a dossier can give for it; each
@@ -262,7 +264,7 @@ def search_tree(ref: Referentiel, text: str) -> RenderableType:
         parts.append(Whole(Text(f"Aucun objectif de l'Annexe 1 ne contient « {shown} ».", style="italic")))
     if priorities:
         parts.append(Text(""))
-        parts.append(Whole(Text("Priorités 2016 des quartiers (identifiant à écrire dans action.priorites)",
+        parts.append(Whole(Text(f"{priorities_words(ref, capital=True)} (identifiant à écrire dans action.priorites)",
                                 style="bold underline")))
         for priority in priorities:
             parts.extend(_priority_lines(ref, priority))
@@ -388,7 +390,7 @@ def find_qpv(ref: Referentiel, text: str) -> Qpv | None:
 
 
 def closest_qpv_name(ref: Referentiel, text: str) -> str | None:
-    """The name of the QPV nearest to a misspelt one (« la patrote » → La Patrotte/Metz Nord)."""
+    """The name of the QPV nearest to a misspelt one (« la patrote » → « La Patrotte »)."""
     from cdv_check.rules.eligibilite import closest_qpv
 
     close = closest_qpv(ref, text)
@@ -422,7 +424,7 @@ def _or_blank(value: int | None, shown: Callable[[int], str]) -> str:
 
 
 def qpv_table(ref: Referentiel, slug: str | None = None) -> RenderableType:
-    """The six QPV (commune, habitants, revenu médian) and their 2016 priorities, after « Tous QPV ».
+    """The QPV (commune, habitants, revenu médian) and their priorities, after « Tous QPV ».
 
     With `slug`, one QPV: its figures, its priorities and those of « Tous QPV ». The figures are a
     table from 80 columns; the priorities are always listed one under the other, their
@@ -439,14 +441,15 @@ def qpv_table(ref: Referentiel, slug: str | None = None) -> RenderableType:
         table.add_row(q.commune, q.nom, _or_blank(q.habitants, french_int), _or_blank(q.revenu_median, format_euros))
     if slug is None:
         known = [q.habitants for q in ref.qpv if q.habitants is not None]
-        table.add_row("Metz, Woippy", Text("Tous QPV", style="italic"),
+        table.add_row(", ".join(dict.fromkeys(c.strip() for q in ref.qpv for c in q.commune.split("/"))),
+                      Text("Tous QPV", style="italic"),
                       french_int(sum(known)) if len(known) == len(ref.qpv) else "", "")
     narrow = Whole(Text(title, style="bold"))  # the figures follow, in each QPV's heading
     parts: list[RenderableType] = [Responsive(table, narrow)]
     for q in chosen:
         parts += [Text(""), Whole(_qpv_heading(q)), *_priorities_block(ref, q.slug)]
     parts += [Text(""), Whole(Text.assemble(("Tous QPV", "bold italic"),
-                                            " — priorités de chacun des six quartiers")),
+                                            f" — priorités de chacun des {number_words(len(ref.qpv))} quartiers")),
               *_priorities_block(ref, None)]
     if slug is None and (pop := ref.population) is not None:
         pct = f"{pop.part_agglomeration_pct}".replace(".", ",")
@@ -459,7 +462,7 @@ def qpv_table(ref: Referentiel, slug: str | None = None) -> RenderableType:
 
 
 def qpv_json(ref: Referentiel, slug: str | None = None) -> dict[str, Any]:
-    """The QPV (or the one of `slug`), their figures and 2016 priorities, with those of « Tous QPV »."""
+    """The QPV (or the one of `slug`), their figures and priorities, with those of « Tous QPV »."""
 
     def priorities(slug: str | None) -> list[dict[str, str]]:
         return [{"id": p.id, "texte": p.texte} for p in ref.priorites if p.qpv == slug]

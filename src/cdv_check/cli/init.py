@@ -17,6 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cdv_check.core.words import call_title, first_commune
+from cdv_check.core.words import priorities as priorities_words
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reporters.output import write_new as write_new  # the one never-overwrite writer
 
@@ -25,12 +27,12 @@ Say = Callable[[str], None]
 
 TODO = "À compléter"
 PIECE_FILES = {
-    "cerfa": "pieces/cerfa-12156.pdf",
+    "cerfa": "pieces/cerfa.pdf",
     "fiche_synthese": "pieces/fiche-synthese.pdf",
     "rib": "pieces/rib.pdf",
     "rapport_activite": "pieces/rapport-activite.pdf",
     "statuts_bureau": "pieces/statuts-bureau.pdf",
-    "bilan_precedent": "pieces/bilan-2015.pdf",
+    "bilan_precedent": "pieces/bilan-precedent.pdf",
     "bilan_intermediaire": "pieces/bilan-intermediaire.pdf",
 }
 
@@ -152,7 +154,7 @@ class _Writer:
 def render(draft: Draft, ref: Referentiel) -> str:
     """The dossier as commented YAML."""
     w = _Writer()
-    w.comment(f"Demande de subvention au Contrat de Ville de Metz Métropole ({ref.appel.titre}).")
+    w.comment(f"Demande de subvention : {call_title(ref)} ({ref.appel.titre}).")
     w.comment("Vérifiez-la avec : cdv-check dossier.yaml ; le format complet : cdv-check schema")
     w.comment("(et le README, « Éditeurs : schéma JSON », pour l'aide de votre éditeur).")
     w.comment("Les lignes commentées (« # clé: … ») sont facultatives : retirez le # pour les remplir.")
@@ -175,7 +177,7 @@ def _porteur(w: _Writer, d: Draft, ref: Referentiel) -> None:
     w.key("rna", d.rna, "associations loi 1901 : W + 9 chiffres", indent=2, example="W572001234")
     w.mapping("registre_tribunal", "associations de droit local (Alsace-Moselle), à la place du RNA",
               indent=2, commented=d.registre is None)
-    tribunal, volume, folio = d.registre or ("Metz", "142", "37")
+    tribunal, volume, folio = d.registre or (first_commune(ref), "142", "37")
     for name, value in (("tribunal", tribunal), ("volume", volume), ("folio", folio)):
         w.key(name, value if d.registre else None, indent=4, example=value)
     w.key("adresse", d.adresse, "adresse du siège", indent=2)
@@ -204,7 +206,7 @@ def _action(w: _Writer, d: Draft, ref: Referentiel) -> None:
     w.key("objectifs", d.objectifs, "codes de l'Annexe 1 (cdv-check objectives --search MOT)", indent=2)
     axes = " | ".join(a.id for a in ref.appel.axes_transversaux)
     w.key("axes_transversaux", d.axes, axes, indent=2, example=[ref.appel.axes_transversaux[0].id])
-    w.key("priorites", d.priorites, "priorités 2016 des quartiers (cdv-check qpv)", indent=2,
+    w.key("priorites", d.priorites, f"{priorities_words(ref)} des quartiers (cdv-check qpv)", indent=2,
           example=[ref.priorites[0].id])
     w.key("besoin", d.besoin, "le besoin avéré auquel l'action répond", indent=2)
     w.key("description", d.description, indent=2)
@@ -214,7 +216,7 @@ def _action(w: _Writer, d: Draft, ref: Referentiel) -> None:
     w.key("beneficiaires", d.beneficiaires, "nombre de personnes touchées", indent=4)
     w.key("beneficiaires_qpv", d.beneficiaires_qpv, "dont habitants des QPV", indent=4, example=0)
     year = ref.calendrier.annee_action
-    w.key("debut", d.debut or year.debut, "2016-01-08 ou 08/01/2016", indent=2)
+    w.key("debut", d.debut or year.debut, "AAAA-MM-JJ ou JJ/MM/AAAA", indent=2)
     w.key("fin", d.fin or year.fin, indent=2)
     w.key("lieu", d.lieu, indent=2, example="Centre social")
     w.key("partenaires", d.partenaires, "les partenaires de l'action", indent=2)

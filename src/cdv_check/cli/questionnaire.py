@@ -22,6 +22,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from cdv_check.cli.init import PIECE_FILES, TODO, Ask, Draft, Line, Person, Say
 from cdv_check.core.findings import Issue
+from cdv_check.core.words import first_commune
+from cdv_check.core.words import priorities as priorities_words
 from cdv_check.model.dossier import Montant, Nombre, parse_date
 from cdv_check.model.placeholders import placeholder_reason
 from cdv_check.model.referentiel import Referentiel
@@ -272,7 +274,7 @@ def _porteur(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, d: Draft) -> N
                   why="le CERFA identifie la structure qui demande la subvention.")
     d.sigle = _text(ask, say, ref, "Sigle (Entrée : aucun)", optional=True)
     d.statut = _choice(ask, say, "Statut de la structure (numéro)", [(s.id, s.libelle) for s in ref.statuts_porteur],
-                       why="l'appel (3.1) dit quelles structures peuvent porter une action.")
+                       why="l'appel dit quelles structures peuvent porter une action.")
 
     def siret_ok(answer: str) -> bool:
         return rules.say_first(say, "IDN01", {"porteur": {"siret": answer}})
@@ -283,7 +285,7 @@ def _porteur(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, d: Draft) -> N
     if d.statut == "association":
         if _yes(ask, say, "Association de droit local (Alsace-Moselle), inscrite au registre du tribunal ?", False):
             d.registre = (
-                _text(ask, say, ref, "Tribunal du registre", default="Metz"),
+                _text(ask, say, ref, "Tribunal du registre", default=first_commune(ref)),
                 _text(ask, say, ref, "Volume du registre", why="il identifie l'association à la place du RNA."),
                 _text(ask, say, ref, "Folio du registre", why="il identifie l'association à la place du RNA."),
             )
@@ -502,7 +504,7 @@ def _objective_line(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, *, requ
 def _priorities(ask: Ask, say: Say, ref: Referentiel, quartiers: list[str]) -> list[str]:
     mine = [p for p in ref.priorites if p.qpv in quartiers] + [p for p in ref.priorites if p.qpv is None]
     names = {q.slug: q.nom for q in ref.qpv}
-    say("Priorités 2016 de vos quartiers (facultatif) :")
+    say(f"{priorities_words(ref, capital=True)} de vos quartiers (facultatif) :")
     return _several(
         ask, say, "Numéros de celles auxquelles l'action répond (Entrée : aucune)",
         [(p.id, f"{names.get(p.qpv or '', 'Tous QPV')} : {p.texte}") for p in mine],

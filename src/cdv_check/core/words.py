@@ -68,6 +68,11 @@ def first_qpv_name(ref: Referentiel) -> str:
     return ref.qpv[0].nom if ref.qpv else "nom du quartier"
 
 
+def first_commune(ref: Referentiel) -> str:
+    """The commune of the call's first QPV (« Metz »): a likely answer where a commune is asked."""
+    return ref.qpv[0].commune.split("/")[0].strip() if ref.qpv else ""
+
+
 def example_objective(ref: Referentiel) -> str:
     """A code of the call's objectives to show in a message (a finer one if any)."""
     codes = ref.objective_codes()

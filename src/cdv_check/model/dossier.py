@@ -102,7 +102,7 @@ def parse_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise ValueError("date attendue au format 2016-01-08 ou 08/01/2016")
+        raise ValueError("date attendue au format AAAA-MM-JJ ou JJ/MM/AAAA")
     if re.fullmatch(forms.DATE, value):
         if m := _ISO_DATE.fullmatch(value):
             year, month, day = (int(g) for g in m.groups()[:3])
@@ -128,7 +128,7 @@ def parse_date(value: Any) -> Any:
                 f"{meant.year}) : écrivez la date elle-même, {meant.isoformat()} ou "
                 f"{meant.day:02d}/{meant.month:02d}/{meant.year}"
             )
-    raise ValueError("date attendue au format 2016-01-08 ou 08/01/2016")
+    raise ValueError("date attendue au format AAAA-MM-JJ ou JJ/MM/AAAA")
 
 
 def _parse_count(value: Any) -> Any:
@@ -273,7 +273,7 @@ class _Part(BaseModel):
 class RegistreTribunal(_Part):
     """Inscription au registre des associations du tribunal (droit local d'Alsace-Moselle)."""
 
-    tribunal: Texte | None = required("Tribunal d'instance du registre (ex. Metz)")
+    tribunal: Texte | None = required("Tribunal du registre des associations")
     volume: Texte | None = required("Volume du registre")
     folio: Texte | None = required("Folio du registre")
 
@@ -337,7 +337,7 @@ class Action(_Part):
     axes_transversaux: AxesTransversaux | None = optional(
         "Axes transversaux : egalite_femmes_hommes, lutte_discriminations, jeunesse"
     )
-    priorites: Codes | None = optional("Identifiants des priorités 2016 des QPV visées")
+    priorites: Codes | None = optional("Identifiants des priorités de l'appel des QPV visés (cdv-check qpv)")
     besoin: Texte | None = optional("Besoin avéré du territoire auquel l'action répond")
     description: Texte | None = required("Description de l'action")
     public: PublicVise | None = required("Public visé")

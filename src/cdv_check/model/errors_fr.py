@@ -19,10 +19,10 @@ _BY_TYPE = {
     "decimal_type": "un nombre est attendu",
     "bool_type": "oui ou non est attendu",
     "bool_parsing": "oui ou non est attendu",
-    "date_type": "une date est attendue (ex. 2016-01-08)",
-    "date_parsing": "une date est attendue (ex. 2016-01-08)",
-    "date_from_datetime_parsing": "une date est attendue (ex. 2016-01-08)",
-    "date_from_datetime_inexact": "une date sans heure est attendue (ex. 2016-01-08)",
+    "date_type": "une date est attendue (AAAA-MM-JJ ou JJ/MM/AAAA)",
+    "date_parsing": "une date est attendue (AAAA-MM-JJ ou JJ/MM/AAAA)",
+    "date_from_datetime_parsing": "une date est attendue (AAAA-MM-JJ ou JJ/MM/AAAA)",
+    "date_from_datetime_inexact": "une date sans heure est attendue (AAAA-MM-JJ ou JJ/MM/AAAA)",
 }
 
 
