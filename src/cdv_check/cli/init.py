@@ -205,9 +205,9 @@ def _action(w: _Writer, d: Draft, ref: Referentiel) -> None:
     w.key("quartiers", d.quartiers, ", ".join(q.slug for q in ref.qpv) + " (cdv-check qpv)", indent=2)
     w.key("objectifs", d.objectifs, "codes de l'Annexe 1 (cdv-check objectives --search MOT)", indent=2)
     axes = " | ".join(a.id for a in ref.appel.axes_transversaux)
-    w.key("axes_transversaux", d.axes, axes, indent=2, example=[ref.appel.axes_transversaux[0].id])
+    w.key("axes_transversaux", d.axes, axes, indent=2, example=[a.id for a in ref.appel.axes_transversaux[:1]])
     w.key("priorites", d.priorites, f"{priorities_words(ref)} des quartiers (cdv-check qpv)", indent=2,
-          example=[ref.priorites[0].id])
+          example=[p.id for p in ref.priorites[:1]])
     w.key("besoin", d.besoin, "le besoin avéré auquel l'action répond", indent=2)
     w.key("description", d.description, indent=2)
     w.mapping("public", indent=2)

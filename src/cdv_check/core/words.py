@@ -183,7 +183,7 @@ def _compute(ref: Referentiel) -> dict[str, str]:
         "titre": call_title(ref),
         "formulaire": form_name(ref),
         "numero_formulaire": ref.depot.cerfa.split("*")[0],
-        "saisie_en_ligne": ref.depot.saisie_en_ligne,
+        "saisie_en_ligne": ref.depot.saisie_en_ligne or "la plateforme de dépôt",
         "priorites": priorities(ref),
         "Priorites": priorities(ref, capital=True),
         "priorite": priorities(ref, plural=False),
