@@ -234,4 +234,4 @@ def test_browsing_the_call_does_not_load_the_rules(args: list[str]) -> None:
     assert "cdv_check.model.referentiel" in loaded
     # the configuration file is read (its `referentiel` key), nothing else of the core
     core = [m for m in loaded if m.startswith(("cdv_check.rules", "cdv_check.core"))]
-    assert set(core) <= {"cdv_check.core", "cdv_check.core.config", "cdv_check.core.words"}, core
+    assert set(core) <= {"cdv_check.core", "cdv_check.core.config"}, core

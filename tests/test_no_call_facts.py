@@ -67,7 +67,9 @@ def _facts(data: dict[str, Any]) -> set[str]:
     and the institutions among the signatories that name one of its communes."""
     facts: set[str] = set()
     communes = _communes(data)
-    for key, value in _walk(data):
+    # the funders are institutions any call may name (État, CAF, Conseil Départemental): only the
+    # communes in their names are the call's own, and those are facts already
+    for key, value in _walk({k: v for k, v in data.items() if k != "financeurs"}):
         if not isinstance(value, str):
             continue
         if key in (*_NAMES, *_TITLES):

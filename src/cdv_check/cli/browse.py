@@ -15,8 +15,6 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from cdv_check.core.words import number_words
-from cdv_check.core.words import priorities as priorities_words
 from cdv_check.model.codes import closest_objective_codes
 from cdv_check.model.referentiel import (
     Axe,
@@ -34,6 +32,8 @@ from cdv_check.reporters.whole import Responsive, Whole
 from cdv_check.text.french import french_int
 from cdv_check.text.safety import clean
 from cdv_check.text.stemming import STOPWORDS, stem, word_score
+from cdv_check.text.words import number_words
+from cdv_check.text.words import priorities as priorities_words
 
 _CODE_STYLE = "bold cyan"
 _MATCH_STYLE = "bold yellow"

@@ -17,10 +17,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from cdv_check.core.words import call_title, first_commune
-from cdv_check.core.words import priorities as priorities_words
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reporters.output import write_new as write_new  # the one never-overwrite writer
+from cdv_check.text.words import call_title, first_commune
+from cdv_check.text.words import priorities as priorities_words
 
 Ask = Callable[[str, str | None], str]
 Say = Callable[[str], None]

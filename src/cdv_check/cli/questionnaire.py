@@ -22,11 +22,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from cdv_check.cli.init import PIECE_FILES, TODO, Ask, Draft, Line, Person, Say
 from cdv_check.core.findings import Issue
-from cdv_check.core.words import first_commune
-from cdv_check.core.words import priorities as priorities_words
 from cdv_check.model.dossier import Montant, Nombre, parse_date
 from cdv_check.model.placeholders import placeholder_reason
 from cdv_check.model.referentiel import Referentiel
+from cdv_check.text.words import first_commune
+from cdv_check.text.words import priorities as priorities_words
 
 
 class _Rules:

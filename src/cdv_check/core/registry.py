@@ -98,7 +98,7 @@ class Rule(NamedTuple):
         """The explanation filled from `ref`: « L'appel » quotes that référentiel's call, the
         examples use its QPV, codes and dates. Cleaned and filled when asked (`rules ID`, SARIF),
         not for each rule at each start."""
-        from cdv_check.core.words import doc_words, render
+        from cdv_check.text.words import doc_words, render
 
         words = {**doc_words(ref), "appel": self._quoted(ref)}
         return render(inspect.cleandoc(self.doc), words)
@@ -108,14 +108,14 @@ class Rule(NamedTuple):
 
     def section_for(self, ref: Referentiel) -> str:
         """The call's section the rule comes from, as `ref` names it (else the rule's own words)."""
-        from cdv_check.core.words import rule_section
+        from cdv_check.text.words import rule_section
 
         return rule_section(ref, self.id, self.section)
 
     def title_for(self, ref: Referentiel) -> str:
         if "{{" not in self.title:
             return self.title
-        from cdv_check.core.words import doc_words, render
+        from cdv_check.text.words import doc_words, render
 
         return render(self.title, doc_words(ref))
 

@@ -20,13 +20,13 @@ from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
 from cdv_check.core.synthesis import METHOD, STATUS_LABELS, Synthesis
 from cdv_check.core.synthesis import Row as TotalRow
-from cdv_check.core.words import call_title, priorities, requests_heading
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reading.loading import where
 from cdv_check.reporters.spool import Spool
 from cdv_check.reporters.table import Row, row_of
 from cdv_check.text.money import french_amount
 from cdv_check.text.safety import clean, xml_safe
+from cdv_check.text.words import call_title, priorities, requests_heading
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -21,13 +21,13 @@ from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.registry import all_rules
 from cdv_check.core.summary import Summary
 from cdv_check.core.synthesis import METHOD_SHORT
-from cdv_check.core.words import family_heading
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reporters import omitted_line
 from cdv_check.reporters.whole import Responsive, Whole, longest_word
 from cdv_check.text.french import french_date, plural
 from cdv_check.text.money import french_amount
 from cdv_check.text.safety import clean as _clean
+from cdv_check.text.words import family_heading
 
 _FAMILIES = {
     "SCH": "Lecture du fichier",

@@ -47,7 +47,7 @@ def columns(ref: Referentiel) -> tuple[str, ...]:
     """The table's columns: COLUMNS, then the objectives' labels, the pieces attached (name, size,
     PDF pages), last year's amount of a renewal,
     and the amount asked of each funder (they add up to « Subvention demandée »)."""
-    from cdv_check.core.words import priorities
+    from cdv_check.text.words import priorities
 
     named = (priorities(ref, capital=True) if c == "Priorités" else c for c in COLUMNS)  # « Priorités 2016 »
     return (*named, LABELS_COLUMN, PIECES_COLUMN, PREVIOUS_COLUMN, *funder_columns(ref))

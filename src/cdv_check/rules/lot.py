@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import BatchContext, rule
-from cdv_check.core.words import priorities
 from cdv_check.text.french import join_fr, plural, quoted, shorten
+from cdv_check.text.words import priorities
 
 if TYPE_CHECKING:
     from cdv_check.core.synthesis import Builder, Coverage
