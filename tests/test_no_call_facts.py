@@ -101,7 +101,14 @@ def facts_in(text: str, allowed: frozenset[str] = frozenset()) -> set[str]:
 def stated_by(referentiel: Path) -> frozenset[str]:
     """The 2016 facts that a référentiel states itself (a call may use the same national form):
     those may appear, since they come from the référentiel in use."""
-    return frozenset(fold(f) for f in facts_in(referentiel.read_text(encoding="utf-8")))
+    return frozenset(fold(f) for f in facts_in(referentiel.read_text(encoding="utf-8"))) | _IN_PIECE_FILES
+
+
+_IN_PIECE_FILES = frozenset(
+    fold(f) for pdf in sorted(EXAMPLES.rglob("*.pdf")) for f in facts_in(pdf.read_bytes().decode("latin-1"))
+)
+"""What the examples' PDF files say of themselves (« CERFA 12156*03 »): a message may quote the
+user's own file (PCE11 names the version it read), which is not a fact of the référentiel."""
 
 
 def test_the_facts_are_the_call_s_own() -> None:

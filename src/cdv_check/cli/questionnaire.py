@@ -258,7 +258,7 @@ def _deposit(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, today: date) -
     say(f"\nLa date de dépôt : date limite le {french_date(limit)} ({countdown}).")
     default = today.strftime("%d/%m/%Y") if days >= 0 else None
     while True:
-        value = _date(ask, say, "Date de dépôt du dossier (le jour de l'envoi ; ex. 08/01/2016)", default)
+        value = _date(ask, say, "Date de dépôt du dossier (le jour de l'envoi, JJ/MM/AAAA)", default)
         if value <= limit:
             return value
         late = rules.issues("ELG06", {}, deposit=value)

@@ -52,30 +52,28 @@ def _may_share(ctx: Context, first: str, second: str) -> bool:
 @rule("PCE10", Severity.ERROR, section=_SECTION, title="Deux pièces sont le même fichier")
 def same_file(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « Le dossier est complet (avec l'ensemble des pièces justificatives) » (3.2
-    Critères d'examen des dossiers) ; « Tout dossier incomplet ou hors délais ne sera pas
-    instruit » (4 La démarche à suivre).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : deux pièces ne sont pas un seul et même fichier : même chemin, même
     fichier sous deux noms (lien physique), ou deux fichiers au contenu identique (comparé par
     empreinte SHA-256, pour les fichiers de même taille). Chaque pièce est nommée. Le référentiel
-    peut permettre qu'un fichier serve à deux pièces (meme_fichier_que) ; l'appel de 2016 ne le
-    permet pour aucune. La règle ne lit que les fichiers trouvés (voir PCE07), et seulement quand
+    peut permettre qu'un fichier serve à deux pièces (meme_fichier_que) ; sans cela, aucune
+    pièce ne le peut. La règle ne lit que les fichiers trouvés (voir PCE07), et seulement quand
     les fichiers sont vérifiés.
 
     Exemple refusé :
 
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
           fiche_synthese: pieces/fiche-synthese.pdf
-          rib: pieces/cerfa-12156.pdf
+          rib: pieces/cerfa-{{numero_formulaire}}.pdf
           rapport_activite: pieces/rapport-activite-2014.pdf
           statuts_bureau: pieces/statuts-bureau.pdf
 
     Correction :
 
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
           fiche_synthese: pieces/fiche-synthese.pdf
           rib: pieces/rib.pdf
           rapport_activite: pieces/rapport-activite-2014.pdf
@@ -133,12 +131,11 @@ def same_file(ctx: Context) -> Iterator[Issue]:
       title="Le formulaire n'est pas celui de l'appel")
 def form_number(ctx: Context) -> Iterator[Issue]:
     """
-    L'appel : « La demande de subvention se fait exclusivement à partir du dossier CERFA 12156*03
-    saisi en ligne » ; « Renvoyer […] le dossier CERFA rempli en PDF » (4 La démarche à suivre).
+    L'appel : {{appel}}
 
     Ce qui est vérifié : le PDF du formulaire (la pièce que le référentiel désigne comme
     formulaire : le CERFA) porte le numéro du formulaire de l'appel, lu dans son texte, ses
-    champs ou ses métadonnées. Une autre version du formulaire (12156*02) est une erreur qui
+    champs ou ses métadonnées. Une autre version du formulaire ({{numero_formulaire}}*02) est une erreur qui
     nomme la version attendue ; un texte lisible sans le numéro du formulaire, un avertissement ;
     un PDF sans texte lisible (un scan), un conseil qui dit ce qui n'a pas pu être vérifié. La
     lecture est bornée comme celle de PCE01 et PCE08 (taille, pages) ; elle n'a lieu que quand les
@@ -147,14 +144,14 @@ def form_number(ctx: Context) -> Iterator[Issue]:
     Exemple refusé :
 
         pieces:
-          cerfa: pieces/cerfa-12156-02.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}-02.pdf
 
     Correction :
 
         pieces:
-          cerfa: pieces/cerfa-12156.pdf
+          cerfa: pieces/cerfa-{{numero_formulaire}}.pdf
 
-    Que faire : saisissez la demande sur le formulaire de l'appel (CERFA 12156*03, en ligne),
+    Que faire : saisissez la demande sur le formulaire de l'appel ({{formulaire}}, en ligne),
     imprimez-le en PDF et indiquez ce fichier.
     """
     expected = ctx.ref.depot.cerfa
