@@ -21,6 +21,7 @@ def _other_call(path: Path) -> Path:
     data["id"] = "autre-appel"
     data["qpv"][0]["nom"] = "Les Aulnes"
     data["textes"]["titre"] = "Contrat de Ville d'ailleurs"
+    data["appel"]["titre"] = "Appel à projets d'ailleurs"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
