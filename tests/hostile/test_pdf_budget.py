@@ -102,3 +102,6 @@ def test_a_batch_with_the_hostile_cerfa_is_checked_and_reported(batch: Batch) ->
     report = batch.check(hostile)
     assert report.exit_code in (0, 1)
     assert "PCE08" not in report.rules(hostile)  # not said to be broken: it is a PDF, too costly to read
+    pce11 = report.findings(hostile, "PCE11")
+    assert [f["severity"] for f in pce11] == ["info"]
+    assert "trop lourd à lire" in pce11[0]["message"] and "un scan" not in pce11[0]["message"]

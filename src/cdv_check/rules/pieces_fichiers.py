@@ -178,6 +178,15 @@ def form_number(ctx: Context) -> Iterator[Issue]:
                 )
         elif facts.bank_details:
             continue  # a RIB in the form's place: PCE01 says so
+        elif facts.over_budget:
+            yield Issue(
+                f"« {declared} » est un PDF trop lourd à lire dans les limites de cdv-check : le numéro du "
+                f"formulaire ({expected}) n'a pas pu être vérifié.",
+                f"Vérifiez vous-même que c'est le CERFA {expected} ; mieux, joignez le PDF imprimé"
+                f"{f' depuis {site}' if site else ''}, plus léger, dont le texte se lit.",
+                where,
+                severity=Severity.INFO,
+            )
         elif facts.text:
             yield Issue(
                 f"« {declared} » ne porte nulle part le numéro du formulaire {expected} (ni dans son texte, ni "
