@@ -129,11 +129,19 @@ def test_no_access_codes_to_request_means_no_pce09() -> None:
     assert [f for f in findings if f["rule"] == "PCE09"] == []
 
 
-def test_no_priorities_means_obj03_and_obj04_say_nothing(tmp_path: Path) -> None:
+def test_no_priorities_means_obj04_says_nothing_and_obj03_that_they_are_not_read(tmp_path: Path) -> None:
+    _, findings = _report(str(READY))
+    assert [f for f in findings if f["rule"].startswith("OBJ")] == []
     axes = "  axes_transversaux: [numerique]\n"
     path = _edited(tmp_path, axes, axes + "  priorites: [p1]\n")
     _, findings = _report(str(path))
-    assert [f for f in findings if f["rule"].startswith("OBJ")] == []
+    cited = [f for f in findings if f["rule"].startswith("OBJ")]
+    assert [(f["rule"], f["severity"], f["path"]) for f in cited] == [("OBJ03", "warning", "action.priorites")]
+    assert cited[0]["message"] == (
+        "L'appel ne définit pas de priorités : action.priorites (p1) n'est pas lu. Retirez action.priorites ; "
+        "si l'appel en a, vérifiez que le référentiel utilisé est le bon (--referentiel ou la clé referentiel "
+        "de la configuration)."
+    )
 
 
 def test_a_deposit_before_the_opening_is_said(tmp_path: Path) -> None:

@@ -144,7 +144,8 @@ def priorities_known(ctx: Context) -> Iterator[Issue]:
 
     Ce qui est vérifié : chaque identifiant de action.priorites est une {{priorite}} (les
     identifiants proches sont proposés), de « Tous QPV » ou d'un QPV que l'action vise
-    (action.quartiers).
+    (action.quartiers). Pour un appel qui ne définit pas de priorités, des priorités citées sont
+    signalées une fois : elles ne sont pas lues.
 
     Exemple refusé :
 
@@ -162,8 +163,17 @@ def priorities_known(ctx: Context) -> Iterator[Issue]:
     l'action s'y déroule, sinon retirez la priorité.
     """
     action = ctx.dossier.action
-    if action is None or not action.priorites or not ctx.ref.priorites:
-        return  # a call without priorities has none to check
+    if action is None or not action.priorites:
+        return
+    if not ctx.ref.priorites:  # what the carrier wrote is not silently left unread
+        cited = ", ".join(p.strip() for p in action.priorites if p.strip())
+        yield Issue(
+            f"L'appel ne définit pas de priorités : action.priorites ({cited[:120] or 'vide'}) n'est pas lu.",
+            "Retirez action.priorites ; si l'appel en a, vérifiez que le référentiel utilisé est le bon "
+            "(--referentiel ou la clé referentiel de la configuration).",
+            ("action", "priorites"),
+        )
+        return
     by_id = {p.id: p for p in ctx.ref.priorites}
     covered = {q.slug for q in known_qpv(ctx.ref, action)}
     suggest: Suggestions[list[str]] = Suggestions(
