@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from cdv_check.cli.app import app
 from cdv_check.cli.questionnaire import questionnaire
 from cdv_check.core.checker import DossierResult, Settings, check_path
-from cdv_check.model.dossier import Dossier, _model_in
+from cdv_check.model.dossier import Dossier
+from cdv_check.model.fields import model_in
 from cdv_check.model.referentiel import load
 from cdv_check.reading.loading import read_structured
 
@@ -110,7 +111,7 @@ def _all_keys(cls: type[BaseModel] = Dossier) -> set[str]:
     keys: set[str] = set()
     for name, info in cls.model_fields.items():
         keys.add(name)
-        inner = _model_in(info.annotation)
+        inner = model_in(info.annotation)
         if inner is not None:
             keys |= _all_keys(inner)
     return keys

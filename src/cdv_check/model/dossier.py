@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticKnownError
 
 from cdv_check.model import forms
+from cdv_check.model.fields import keys_at, model_in
 
 _REQUIRED = "x-requis"
 
@@ -225,7 +226,7 @@ def _empty(annotation: Any, value: object) -> bool:
     for inner in value.values():  # most blocks have a filled field first: said at once
         if not (inner is None or inner == "" or isinstance(inner, dict)):
             return False
-    model = None if "list[" in str(annotation) else _model_in(annotation)  # a list of blocks is no block
+    model = None if "list[" in str(annotation) else model_in(annotation)  # a list of blocks is no block
     if model is None:
         return False
     fields = model.model_fields
@@ -244,7 +245,7 @@ def _optional_blocks(cls: type[BaseModel]) -> frozenset[str]:
     """The optional fields of `cls` that are blocks of fields (`contact`), not lists of them."""
     return frozenset(
         name for name, annotation in _optional_fields(cls).items()
-        if "list[" not in str(annotation) and _model_in(annotation) is not None
+        if "list[" not in str(annotation) and model_in(annotation) is not None
     )
 
 
@@ -428,7 +429,7 @@ def field_is_required_at(loc: tuple[str | int, ...]) -> bool:
         if isinstance(part, int):
             continue
         info = parent.model_fields.get(part) if isinstance(parent, type) and issubclass(parent, BaseModel) else None
-        parent = _model_in(info.annotation) if info is not None else None
+        parent = model_in(info.annotation) if info is not None else None
     if not (isinstance(parent, type) and issubclass(parent, BaseModel)):
         return False
     return field_is_required(parent, str(loc[-1]))
@@ -452,26 +453,4 @@ def missing_required(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iter
 
 def known_keys(loc: tuple[str | int, ...]) -> list[str]:
     """The keys the model accepts in the mapping at `loc` (for "did you mean" suggestions)."""
-    cls: Any = Dossier
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        fields = cls.model_fields if isinstance(cls, type) and issubclass(cls, BaseModel) else {}
-        field = fields.get(part)
-        if field is None:
-            return []
-        cls = _model_in(field.annotation)
-    return list(cls.model_fields) if isinstance(cls, type) and issubclass(cls, BaseModel) else []
-
-
-def _model_in(annotation: Any) -> Any:
-    """The BaseModel class inside `X | None` or `list[X] | None`, if any."""
-    from typing import get_args
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+    return keys_at(Dossier, loc)

@@ -13,9 +13,11 @@ from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, get_args
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from cdv_check.model.fields import keys_at
 
 
 class _Frozen(BaseModel):
@@ -842,24 +844,7 @@ def _said(err: Any) -> str:
 
 def _keys_at(loc: tuple[Any, ...]) -> list[str]:
     """The keys the model accepts in the mapping at `loc`."""
-    cls: Any = Referentiel
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = cls.model_fields.get(part) if isinstance(cls, type) and issubclass(cls, BaseModel) else None
-        if field is None:
-            return []
-        cls = _model_in(field.annotation)
-    return list(cls.model_fields) if isinstance(cls, type) and issubclass(cls, BaseModel) else []
-
-
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        if (found := _model_in(arg)) is not None:
-            return found
-    return None
+    return keys_at(Referentiel, loc)
 
 
 @cache
