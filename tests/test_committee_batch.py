@@ -1,14 +1,17 @@
 """The batch of issue 18, as a referent meets it: 42 requests over the six QPV, requests of several
 QPV, renewals, five broken, two duplicates and two unreadable files. Every total is recomputed here
 from what the test wrote (never from the report), and every format is read back: json, csv (csv
-module), xlsx (openpyxl, its formulas checked), html (parsed)."""
+module), xlsx (openpyxl, its formulas checked), html (parsed, and as headless Chromium renders it:
+totals, the funders' columns and the committee's cells)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -241,3 +244,147 @@ def test_the_html_lists_every_request_with_its_funders(programme: Expected) -> N
     assert len(parsed.statuses) == 42 and parsed.statuses.count("doublon") == 2
     assert any(text.startswith("Caisse d'Allocations Familiales : ") for text in parsed.funders)
     assert "@page { size: A4 landscape" in page
+
+
+# --- the html as Chromium renders it ----------------------------------------------------------
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.environ.get("CI"):
+        pytest.fail("chromium absent in CI: .ci/run installs it (apt-get install -y chromium)")
+    pytest.skip("chromium absent: apt-get install -y chromium (CI installs it)")
+
+
+def browser(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--user-data-dir=" + str(Path.cwd() / ".chromium"), *args],
+        capture_output=True, text=True, timeout=180,
+    )
+
+
+class _Rendered(HTMLParser):
+    """What the committee reads in the DOM Chromium rendered: the totals, the « Par financeur »
+    breakdown, and the committee's table (per request, a line per funder asked, cells to fill)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, dict[str, str | None]]] = []
+        self.heading = ""
+        self.text_by_id: dict[str, str] = {}
+        self.totals: dict[str, str] = {}
+        self.by_funder: dict[str, str] = {}
+        """« Par financeur »: data-cle → data-montant."""
+        self.requests: dict[str, list[tuple[str, Decimal]]] = {}
+        """The committee's table: file → (funder, amount asked) of each of its lines."""
+        self.funder_totals: dict[str, Decimal] = {}
+        self.to_fill: list[str] = []
+        """The text of every cell left for the committee (montant proposé, avis, commentaire)."""
+        self.to_fill_per_line: list[int] = []
+        self.columns: list[str] = []
+
+    def _attribute(self, tag: str, name: str) -> str | None:
+        return next((a.get(name) for t, a in reversed(self.stack) if t == tag and a.get(name) is not None), None)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.stack.append((tag, attributes))
+        classes = (attributes.get("class") or "").split()
+        in_committee = any(a.get("id") == "table-comite" for _, a in self.stack)
+        if tag == "h3":
+            self.heading = ""
+        if tag == "td" and attributes.get("data-montant") is not None:
+            row_id = self._attribute("tr", "id")
+            if row_id in ("total-tous", "total-prets"):
+                self.totals[row_id] = attributes["data-montant"] or ""
+            elif self.heading == "Par financeur":
+                self.by_funder[self._attribute("tr", "data-cle") or ""] = attributes["data-montant"] or ""
+        if not in_committee:
+            return
+        if tag == "tr" and any(t == "tbody" for t, _ in self.stack):
+            self.to_fill_per_line.append(0)
+        if tag == "td" and attributes.get("data-demande") is not None:
+            funder = self._attribute("tr", "data-financeur") or ""
+            amount = Decimal(attributes["data-demande"] or "0")
+            if any(t == "tfoot" for t, _ in self.stack):
+                self.funder_totals[funder] = amount
+            else:
+                self.requests.setdefault(self._attribute("tbody", "data-fichier") or "", []).append((funder, amount))
+        if tag == "td" and "a-remplir" in classes:
+            self.to_fill.append("")
+            if any(t == "tbody" for t, _ in self.stack):
+                self.to_fill_per_line[-1] += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1][0] == "h3":
+            self.heading += data
+        if self.stack and self.stack[-1][0] == "td" and "a-remplir" in (self.stack[-1][1].get("class") or ""):
+            self.to_fill[-1] += data
+        if any(a.get("id") == "table-comite" for _, a in self.stack) and self.stack[-1][0] == "th" and any(
+                t == "thead" for t, _ in self.stack):
+            self.columns.append(data.strip())
+        for _, attributes in self.stack:
+            if attributes.get("id"):
+                key = attributes["id"] or ""
+                self.text_by_id[key] = self.text_by_id.get(key, "") + data
+
+
+@pytest.mark.slow
+def test_the_html_as_chromium_renders_it_has_the_totals_and_the_committee_columns(
+    programme: Expected, tmp_path: Path
+) -> None:
+    assert cdv("--output", "programme.html").exit_code == 1
+    page = tmp_path / "programme.html"
+    dumped = browser("--dump-dom", page.as_uri())
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    dom = _Rendered()
+    dom.feed(dumped.stdout)
+    every = sum(programme.ready.values()) + sum(programme.to_fix.values())
+    ready = sum(programme.ready.values())
+    assert (Decimal(dom.totals["total-tous"]), Decimal(dom.totals["total-prets"])) == (every, ready)
+    assert dom.text_by_id["nb-dossiers"] == "42" and dom.text_by_id["nb-prets"] == "33"
+    assert dom.text_by_id["nb-doublons"] == "2" and dom.text_by_id["nb-illisibles"] == "2"
+    # Per funder, what the test asked of each (the copies counted once), adding up to the total.
+    names = {f.id: f.nom for f in load().financeurs} | {"non_precise": "Financeur non précisé"}
+    expected = {key: sum((f.get(key, Decimal(0)) for f in programme.funders.values()), Decimal(0)) for key in names}
+    shown = {key: Decimal(amount) for key, amount in dom.by_funder.items()}
+    assert shown == {("" if key == "non_precise" else key): total for key, total in expected.items()}
+    assert sum(shown.values()) == every
+    # The committee's table: the ready requests and those to fix, a line per funder asked with
+    # the amount asked of it, three empty cells per line, and per funder a total.
+    assert dom.columns == ["Demande", "Financeur", "Demandé", "Montant proposé", "Avis", "Commentaire"]
+    assert sorted(dom.requests) == sorted([*programme.ready, *programme.to_fix])
+    for file, lines in dom.requests.items():
+        asked = {names[key]: amount for key, amount in programme.funders[file].items()}
+        assert dict(lines) == asked, file
+        assert len(lines) == len(asked)
+    assert set(dom.to_fill_per_line) == {3} and all(text.strip() == "" for text in dom.to_fill)
+    assert dom.funder_totals.pop("") == every  # the grand total
+    for label, total in dom.funder_totals.items():
+        assert total == sum(amount for lines in dom.requests.values() for funder, amount in lines if funder == label)
+        key = next(k for k, n in names.items() if n == label)
+        assert total == expected[key], label
+    assert sum(dom.funder_totals.values()) == every
+    # Printed: A4 landscape, the committee's sheet in it.
+    pdf = tmp_path / "programme.pdf"
+    printed = browser("--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    assert printed.returncode == 0, printed.stderr[-2000:]
+    from pypdf import PdfReader
+
+    pages = PdfReader(pdf).pages
+    assert {(round(float(p.mediabox.width) / 72 * 25.4), round(float(p.mediabox.height) / 72 * 25.4))
+            for p in pages} == {(297, 210)}
+    text = "".join(p.extract_text() for p in pages)
+    assert "Décisions du comité" in text and "Montant proposé" in text
+    shot = tmp_path / "programme.png"
+    taken = browser(f"--screenshot={shot}", "--window-size=1400,2400", page.as_uri() + "#comite")
+    assert taken.returncode == 0 and shot.read_bytes().startswith(b"\x89PNG")

@@ -5,7 +5,9 @@ Content-Security-Policy forbids any fetch. Every dossier text goes through Jinja
 (and `clean()`: no control or bidi characters), so a title `<script>…</script>` is shown as
 text. It holds the table of requests (sortable), the totals with bar charts, the coverage of
 the call's priorities, the batch findings and each dossier's findings with `fichier:ligne:colonne`;
-it prints on A4.
+and the committee's sheet: per request, a line per funder asked with empty cells (montant
+proposé, avis, commentaire) to fill on paper, the xlsx's decision columns read-only. It prints on
+A4 landscape.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from cdv_check.model.referentiel import Referentiel
 from cdv_check.reading.loading import where
 from cdv_check.reporters.spool import Spool
 from cdv_check.reporters.table import Row, row_of
+from cdv_check.reporters.xlsx_report import OPINIONS
 from cdv_check.text.money import french_amount
 from cdv_check.text.safety import clean, xml_safe
 from cdv_check.text.words import call_title, priorities, requests_heading
@@ -86,6 +89,7 @@ class HtmlReporter:
             call_title=call_title(self.ref),
             requests_heading=requests_heading(self.ref),
             priorities_words=priorities(self.ref),
+            opinions=OPINIONS,
         )
         self.dossiers.close()
 
