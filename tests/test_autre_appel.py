@@ -226,3 +226,30 @@ def test_a_commune_or_a_misspelt_name_is_answered_with_names_told_apart(tmp_path
         "(Aubeval), Centre-ville (Bermont) et Les Tilleuls."
     )
     assert "Vouliez-vous dire « Centre-ville (Aubeval) » ou « Centre-ville (Bermont) » ?" in misspelt
+
+
+def test_the_table_of_objectives_is_named_as_the_call_names_it(tmp_path: Path) -> None:
+    # without `textes.objectifs` cdv-check says « l'appel »; with it, the call's own name, contracted
+    def outputs(ref: Path) -> tuple[str, str, str]:
+        dossier = _edited(tmp_path, "objectifs: [COH-EDU, EMP-INS]", "objectifs: [COH-EDU, ZZZ-9]")
+        check = CliRunner().invoke(app, ["check", "--format", "json", "--no-files", "--referentiel", str(ref),
+                                         str(dossier)])
+        [elg04] = [f for f in json.loads(check.stdout)["dossiers"][0]["findings"] if f["rule"] == "ELG04"]
+        tree = CliRunner().invoke(app, ["objectives", "--referentiel", str(ref)]).stdout
+        search = CliRunner().invoke(app, ["objectives", "--referentiel", str(ref), "--search", "santé"]).stdout
+        return elg04["message"], tree.splitlines()[0], search
+
+    message, heading, search = outputs(FIXTURE)
+    assert message.startswith("L'objectif « ZZZ-9 » n'existe pas dans l'appel.")
+    assert heading == "Objectifs de l'appel (Appel à projets fictif 2024)"
+    assert "résultat dans l'appel" in search or "résultats dans l'appel" in search
+
+    named = tmp_path / "nomme.yaml"
+    named.write_text(FIXTURE.read_text(encoding="utf-8") + (
+        'textes:\n  objectifs: "le cadre stratégique"\n  titre_objectifs: "Cadre stratégique – piliers"\n'
+    ), encoding="utf-8")
+    message, heading, search = outputs(named)
+    assert message.startswith("L'objectif « ZZZ-9 » n'existe pas dans le cadre stratégique.")
+    assert heading == "Cadre stratégique – piliers (Appel à projets fictif 2024)"
+    assert "Objectifs du cadre stratégique (le plus proche d'abord)" in search
+    assert "Annexe" not in message + heading + search

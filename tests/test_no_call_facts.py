@@ -400,3 +400,12 @@ def test_the_sweep_sees_the_2016_call_when_it_is_in_use(run: Run, dossiers: Path
     said = run("rules", "ELG06") + run("qpv") + run("check", str(dossiers), "--format", "html", "--output", "r.html")
     found = {fold(f) for f in facts_in(said + unescape((tmp_path / "r.html").read_text(encoding="utf-8")))}
     assert {"10 janvier 2016", "borny", "woippy"} <= found
+
+
+def test_the_source_names_no_fact_of_2016() -> None:
+    # the code, its docstrings and templates hold no fact of a call: they all live in the référentiel
+    sources = [p for p in (ROOT / "src" / "cdv_check").rglob("*")
+               if p.suffix in (".py", ".j2", ".css", ".js", ".html") and "data" not in p.parts]
+    assert len(sources) > 50
+    found = {str(p.relative_to(ROOT)): facts_in(p.read_text(encoding="utf-8")) for p in sources}
+    assert {path: facts for path, facts in found.items() if facts} == {}

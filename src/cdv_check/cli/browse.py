@@ -1,4 +1,4 @@
-"""Browsing the référentiel: the Annexe 1 tree of objectives and the six QPV.
+"""Browsing the référentiel: the tree of objectives and the QPV.
 
 Pure functions: they return rich renderables or JSON-ready dicts and never print. This is the
 only core module that imports rich (the commands `objectives` and `qpv` display what it builds).
@@ -29,10 +29,10 @@ from cdv_check.model.referentiel import (
     walk,
 )
 from cdv_check.reporters.whole import Responsive, Whole
-from cdv_check.text.french import french_int
+from cdv_check.text.french import french_int, of
 from cdv_check.text.safety import clean
 from cdv_check.text.stemming import STOPWORDS, stem, word_score
-from cdv_check.text.words import number_words
+from cdv_check.text.words import number_words, objectives_heading, objectives_table, of_objectives_table
 from cdv_check.text.words import priorities as priorities_words
 
 _CODE_STYLE = "bold cyan"
@@ -40,17 +40,17 @@ _MATCH_STYLE = "bold yellow"
 
 
 class UnknownObjectiveError(LookupError):
-    """A code that is not in Annexe 1; `closest` holds the nearest valid codes."""
+    """A code that is not among the call's objectives; `closest` holds the nearest valid codes."""
 
-    def __init__(self, code: str, closest: list[str]) -> None:
+    def __init__(self, code: str, closest: list[str], table: str) -> None:
         self.code = code
         self.closest = closest
         hint = f" Codes proches : {', '.join(closest)}." if closest else ""
-        super().__init__(f"code « {code} » absent de l'Annexe 1.{hint}")
+        super().__init__(f"code « {code} » absent {of(table)}.{hint}")
 
 
 def all_codes(ref: Referentiel) -> list[str]:
-    """Every code of Annexe 1: the axes, then each x.y and x.y.z once."""
+    """Every code of the objectives: the axes, then each x.y and x.y.z once."""
     return [axe.code for axe in ref.annexe1] + list(ref.objective_codes())
 
 
@@ -104,7 +104,7 @@ def _ranked(items: list[tuple[object, set[str], set[str]]], words: list[str]) ->
 
 
 def search_objectives(ref: Referentiel, text: str) -> list[ObjectivePath]:
-    """The nodes of Annexe 1 that match `text`, best first.
+    """The nodes of the objectives that match `text`, best first.
 
     Words in any order, case and accents ignored, whole words (« sport » does not find
     « transports ») in any plural or feminine form, a word of four letters or more also finding
@@ -184,7 +184,7 @@ def _view_for_code(ref: Referentiel, code: str | None) -> _View:
         return _whole(ref)
     targets = find_code(ref, code)
     if not targets:
-        raise UnknownObjectiveError(code.strip(), closest_codes(ref, code))
+        raise UnknownObjectiveError(code.strip(), closest_codes(ref, code), objectives_table(ref))
     return _around(ref, targets, descendants=True)
 
 
@@ -220,11 +220,11 @@ def _tree(ref: Referentiel, view: _View, title: str) -> Tree:
 
 
 def _title(ref: Referentiel) -> str:
-    return f"Annexe 1 – Tableau des objectifs stratégiques et opérationnels ({ref.appel.titre})"
+    return f"{objectives_heading(ref)} ({ref.appel.titre})"
 
 
 def objectives_tree(ref: Referentiel, code: str | None = None) -> Tree:
-    """The Annexe 1 tree, or the subtree of an axis, x.y or x.y.z code (with its ancestors).
+    """The tree of objectives, or the subtree of an axis, x.y or x.y.z code (with its ancestors).
 
     Raises UnknownObjectiveError for a code that is not in the call.
     """
@@ -248,7 +248,7 @@ def search_tree(ref: Referentiel, text: str) -> RenderableType:
     partial = bool(matches) and not holds_every_word(matches[0], text)
     parts: list[RenderableType] = [Whole(Text(
         f"Recherche « {shown} » dans l'{ref.appel.titre[0].lower()}{ref.appel.titre[1:]} : "
-        f"{_count(len(matches), 'résultat')} dans l'Annexe 1, "
+        f"{_count(len(matches), 'résultat')} dans {objectives_table(ref)}, "
         f"{_count(len(priorities), 'priorité')} des quartiers",
         style="bold",
     ))]
@@ -257,11 +257,12 @@ def search_tree(ref: Referentiel, text: str) -> RenderableType:
                                 style="italic")))
     if matches:
         parts.append(Text(""))
-        parts.append(Text("Objectifs de l'Annexe 1 (le plus proche d'abord)", style="bold underline"))
+        parts.append(Text(f"Objectifs {of_objectives_table(ref)} (le plus proche d'abord)", style="bold underline"))
         for path in matches:
             parts.extend(_hit(path))
     elif priorities:
-        parts.append(Whole(Text(f"Aucun objectif de l'Annexe 1 ne contient « {shown} ».", style="italic")))
+        parts.append(Whole(Text(f"Aucun objectif {of_objectives_table(ref)} ne contient « {shown} ».",
+                                style="italic")))
     if priorities:
         parts.append(Text(""))
         parts.append(Whole(Text(f"{priorities_words(ref, capital=True)} (identifiant à écrire dans action.priorites)",
@@ -384,13 +385,13 @@ def search_json(ref: Referentiel, text: str) -> dict[str, Any]:
 
 def find_qpv(ref: Referentiel, text: str) -> Qpv | None:
     """The QPV named by `text`: the référentiel's one matching of QPV names (any of its
-    spellings, or words that name it and no other QPV: « Metz-Borny », « sablon »), or None. A
+    spellings, or words that name it and no other QPV: « Ville-Quartier », « quartier »), or None. A
     commune's name alone names no QPV."""
     return ref.qpv_by_spelling(text)
 
 
 def closest_qpv_name(ref: Referentiel, text: str) -> str | None:
-    """The name of the QPV nearest to a misspelt one (« la patrote » → « La Patrotte »)."""
+    """The name of the QPV nearest to a misspelt one (« le vall » → « Le Val »)."""
     from cdv_check.rules.eligibilite import closest_qpv
 
     close = closest_qpv(ref, text)

@@ -19,7 +19,7 @@ from typing import Any
 
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reporters.output import write_new as write_new  # the one never-overwrite writer
-from cdv_check.text.words import call_title, first_commune
+from cdv_check.text.words import call_title, first_commune, of_objectives_table
 from cdv_check.text.words import priorities as priorities_words
 
 Ask = Callable[[str, str | None], str]
@@ -203,7 +203,8 @@ def _action(w: _Writer, d: Draft, ref: Referentiel) -> None:
     w.key("intitule", d.intitule, indent=2)
     w.key("nouvelle", d.nouvelle, "oui : action nouvelle ; non : existante ou déjà financée", indent=2)
     w.key("quartiers", d.quartiers, ", ".join(q.slug for q in ref.qpv) + " (cdv-check qpv)", indent=2)
-    w.key("objectifs", d.objectifs, "codes de l'Annexe 1 (cdv-check objectives --search MOT)", indent=2)
+    w.key("objectifs", d.objectifs, f"codes {of_objectives_table(ref)} (cdv-check objectives --search MOT)",
+          indent=2)
     axes = " | ".join(a.id for a in ref.appel.axes_transversaux)
     w.key("axes_transversaux", d.axes, axes, indent=2, example=[a.id for a in ref.appel.axes_transversaux[:1]])
     w.key("priorites", d.priorites, f"{priorities_words(ref)} des quartiers (cdv-check qpv)", indent=2,

@@ -25,7 +25,7 @@ from cdv_check.core.findings import Issue
 from cdv_check.model.dossier import Montant, Nombre, parse_date
 from cdv_check.model.placeholders import placeholder_reason
 from cdv_check.model.referentiel import Referentiel
-from cdv_check.text.words import first_commune
+from cdv_check.text.words import example_objective, first_commune, of_objectives_table, section_number, the_call
 from cdv_check.text.words import priorities as priorities_words
 
 
@@ -95,7 +95,7 @@ def _numbered(say: Say, options: Iterable[str]) -> None:
 
 
 def _parts(answer: str) -> list[str]:
-    """The items of a one-line list: « 1, 3 », « 2.7.3, 1.10 », « borny; la patrote »."""
+    """The items of a one-line list: « 1, 3 », « 2.7.3, 1.10 », « nord; le val »."""
     if ";" in answer or "," in answer:
         return [p.strip() for p in re.split(r"[;,]", answer) if p.strip()]
     return answer.split()
@@ -332,31 +332,33 @@ def _action(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, d: Draft) -> No
     d.priorites = _priorities(ask, say, ref, d.quartiers) or None
     while True:
         d.besoin = _text(ask, say, ref, "Le besoin avéré du territoire auquel l'action répond (constaté par qui, "
-                         "combien)", why="l'appel (3.1) ne retient qu'un projet qui répond à un besoin avéré.",
+                         "combien)",
+                         why=f"{the_call(ref, 'ELG')} ne retient qu'un projet qui répond à un besoin avéré.",
                          path="action.besoin")
         if rules.say_first(say, "ELG05", {"action": {"besoin": d.besoin}}) or not _yes(
             ask, say, "Le compléter maintenant ?", True
         ):
             break
     d.description = _text(ask, say, ref, "Description de l'action (ce qu'elle fait, pour qui, avec qui, à quel rythme)",
-                          why="c'est ce que les référents examinent (3.2).", path="action.description")
+                          why=_in_section("c'est ce que les référents examinent", ref, "EXA"),
+                          path="action.description")
     d.public = _text(ask, say, ref, "Public visé", why="le CERFA demande le public de l'action.",
                      path="action.public.description")
     d.scolaire = _school_public(ask, say, ref, d.public)
-    d.beneficiaires, d.beneficiaires_qpv = _beneficiaries(ask, say, rules)
+    d.beneficiaires, d.beneficiaires_qpv = _beneficiaries(ask, say, ref, rules)
     d.debut, d.fin = _dates(ask, say, ref, rules, d.scolaire)
     d.lieu = _text(ask, say, ref, "Lieu de l'action (Entrée : plus tard)", optional=True)
     say("Les partenaires de l'action, un par ligne (Entrée sur une ligne vide : fini) :")
     d.partenaires = _one_per_line(ask, say, ref, "Partenaire")
     d.modalites = _text(ask, say, ref, "Modalités d'évaluation : comment l'action sera évaluée",
-                        why="l'appel (3.2) examine les modalités d'évaluation de l'action.",
+                        why=f"{the_call(ref, 'EXA')} examine les modalités d'évaluation de l'action.",
                         path="action.evaluation.modalites")
     say("Les indicateurs suivis, un par ligne (ex. Nombre de participants assidus ; Entrée sur une ligne vide : "
         "fini) :")
     d.indicateurs = _one_per_line(ask, say, ref, "Indicateur")
     if not d.nouvelle:
         d.lien = _text(ask, say, ref, "En quoi l'action répond-elle au nouveau Contrat de Ville ?",
-                       why="l'appel (3.2) le demande pour une action existante ou déjà financée.",
+                       why=f"{the_call(ref, 'EXA')} le demande pour une action existante ou déjà financée.",
                        path="action.lien_contrat_de_ville")
 
 
@@ -391,13 +393,20 @@ def _one_per_line(ask: Ask, say: Say, ref: Referentiel, label: str) -> list[str]
         items.append(item)
 
 
+def _in_section(text: str, ref: Referentiel, family: str) -> str:
+    number = section_number(ref, family)
+    return f"{text} ({number})." if number else f"{text}."
+
+
 def _quartiers(ask: Ask, say: Say, ref: Referentiel, rules: _Rules) -> list[str]:
+    short_name = min((q.nom for q in ref.qpv), key=len, default="nom").lower()
     say("Quartiers prioritaires (QPV) où se déroule l'action :")
     _numbered(say, (f"{q.nom} ({q.commune})" for q in ref.qpv))
     while True:
-        answer = ask("Numéros ou noms, séparés par des virgules (ex. 1, 3 ou borny)", None).strip()
+        answer = ask(f"Numéros ou noms, séparés par des virgules (ex. 1, 3 ou {short_name})", None).strip()
         if not answer:
-            say("  Réponse nécessaire : l'appel (3.1) ne retient qu'un projet qui concerne un ou plusieurs QPV.")
+            say(f"  Réponse nécessaire : {the_call(ref, 'ELG')} ne retient qu'un projet qui concerne un ou "
+                "plusieurs QPV.")
             continue
         chosen: list[str] = []
         several = "," in answer or ";" in answer or answer.replace(" ", "").isdecimal()
@@ -431,11 +440,12 @@ _CODE = re.compile(r"[0-9]+(?:\.[0-9]+)+")
 
 
 def _objectives(ask: Ask, say: Say, ref: Referentiel, rules: _Rules) -> list[str]:
-    """Objectives, line after line: codes (« 2.7.3, 1.10 ») kept, words (« santé ») searched, both
+    """Objectives, line after line: codes (« 2.7.3, 1.10 » in a numbered tree) kept, words (« santé ») searched, both
     on one line; then « ajouter un autre objectif ? »."""
     codes = ref.objective_codes()
-    say("Objectifs opérationnels de l'Annexe 1 : des codes (ex. 2.7.3, 1.10), des mots à chercher (ex. santé), "
-        "ou les deux sur une ligne.")
+    examples = ", ".join(dict.fromkeys((example_objective(ref), *list(codes)[:1])))
+    say(f"Objectifs opérationnels {of_objectives_table(ref)} : des codes (ex. {examples}), des mots à chercher "
+        "(ex. santé), ou les deux sur une ligne.")
     chosen: list[str] = []
     while True:
         for code in _objective_line(ask, say, ref, rules, required=not chosen):
@@ -458,7 +468,7 @@ def _objective_line(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, *, requ
         if not answer:
             if kept or not required:
                 return kept
-            say("  Réponse nécessaire : l'appel (3.1) demande les objectifs opérationnels auxquels l'action "
+            say(f"  Réponse nécessaire : {the_call(ref, 'ELG')} demande les objectifs opérationnels auxquels l'action "
                 "répond.")
             continue
         parts = _parts(answer)
@@ -490,8 +500,8 @@ def _objective_line(ask: Ask, say: Say, ref: Referentiel, rules: _Rules, *, requ
             priorities = search_priorities(ref, words)
             if priorities:
                 names = ", ".join(p.id for p in priorities[:3])
-                say(f"  Aucun objectif de l'Annexe 1 ne contient « {words} », mais des priorités des quartiers : "
-                    f"{names}. Cherchez l'objectif avec un mot plus général.")
+                say(f"  Aucun objectif {of_objectives_table(ref)} ne contient « {words} », mais des priorités "
+                    f"des quartiers : {names}. Cherchez l'objectif avec un mot plus général.")
             else:
                 say(f"  Aucun objectif ne contient « {words} » ; essayez d'autres mots (cdv-check objectives "
                     "montre l'arbre).")
@@ -511,8 +521,8 @@ def _priorities(ask: Ask, say: Say, ref: Referentiel, quartiers: list[str]) -> l
     )
 
 
-def _beneficiaries(ask: Ask, say: Say, rules: _Rules) -> tuple[int, int]:
-    why = "l'appel (3.1) ne retient qu'une action au bénéfice des habitants des QPV."
+def _beneficiaries(ask: Ask, say: Say, ref: Referentiel, rules: _Rules) -> tuple[int, int]:
+    why = f"{the_call(ref, 'ELG')} ne retient qu'une action au bénéfice des habitants des QPV."
     while True:
         total = _count(ask, say, "Nombre de personnes touchées", why=why)
         in_qpv = _count(ask, say, "Dont habitants des quartiers prioritaires", why=why)

@@ -31,6 +31,7 @@ from cdv_check.model.cerfa import action_cost, in_kind
 from cdv_check.model.dossier import siret_form
 from cdv_check.reading.limits import DEFAULT_LIMITS
 from cdv_check.text.safety import unicode_only
+from cdv_check.text.words import of_objectives_table
 
 if TYPE_CHECKING:
     from cdv_check.model.dossier import Budget, Dossier
@@ -79,7 +80,7 @@ class Demande(NamedTuple):
     """Slugs of the QPV the référentiel knows, in the dossier's order."""
     objectifs: tuple[str, ...] = ()
     axes_strategiques: tuple[str, ...] = ()
-    """Axes of the objectives that are codes of Annexe 1."""
+    """Axes of the objectives that are codes of the call."""
     axes_transversaux: tuple[str, ...] = ()
     priorites: tuple[str, ...] = ()
     debut: date | None = None
@@ -521,7 +522,8 @@ class Builder:
         self.totals, self.ready = Amounts(), Amounts()
         self.statuses = dict.fromkeys(STATUSES, 0)
         self.by_qpv = _rows([(q.slug, q.nom) for q in ref.qpv], "Aucun QPV reconnu")
-        self.by_axis = _rows([(a.code, a.intitule) for a in ref.annexe1], "Aucun objectif de l'Annexe 1")
+        no_objective = f"Aucun objectif {of_objectives_table(ref)}"
+        self.by_axis = _rows([(a.code, a.intitule) for a in ref.annexe1], no_objective)
         self.by_transversal = _rows(
             [(a.id, a.libelle) for a in ref.appel.axes_transversaux], "Aucun axe transversal"
         )
@@ -530,7 +532,7 @@ class Builder:
             key: _rows([(q.slug, q.nom) for q in ref.qpv], "Aucun QPV reconnu") for key in self.by_funder
         }
         self.by_funder_axis = {
-            key: _rows([(a.code, a.intitule) for a in ref.annexe1], "Aucun objectif de l'Annexe 1")
+            key: _rows([(a.code, a.intitule) for a in ref.annexe1], no_objective)
             for key in self.by_funder
         }
         self.carriers: dict[str | None, Carrier] = {}

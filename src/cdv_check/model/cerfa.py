@@ -1,4 +1,4 @@
-"""The CERFA 12156*03's budget arithmetic: its accounts and the totals of charges and products,
+"""The CERFA's budget arithmetic: its accounts and the totals of charges and products,
 read by the BUD rules and the batch synthesis alike.
 
 The accounts are those of the CERFA's budget table (plan comptable associatif), not a fact of one

@@ -1,4 +1,4 @@
-"""Valid Annexe 1 codes near one that is not: the one place where codes are suggested.
+"""Valid objective codes near one that is not: the one place where codes are suggested.
 
 A code is mistyped in a few typical ways, tried first: a letter for a digit (`1.1O`, `2.l`), a
 comma for the dot (`2,7`), one character too many, missing or changed (`1.11` for `1.10`, `2.7.9`

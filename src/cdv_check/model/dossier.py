@@ -1,7 +1,7 @@
 """The dossier (one grant request) as a pydantic model: the input contract of `spec/dossier.md`.
 
 The loader hands over text scalars; the types below read them the French way (`oui`/`non`,
-`08/01/2016`, `4 000,50 €`). Every field is optional at the type level so that the rules can run
+`JJ/MM/AAAA`, `4 000,50 €`). Every field is optional at the type level so that the rules can run
 on whatever is present; the fields the contract requires carry a marker, checked by
 `missing_required` (SCH03) and written into the JSON Schema's `required` lists.
 """
@@ -334,7 +334,7 @@ class Action(_Part):
         "oui : action nouvelle ; non : action existante ou déjà financée par la politique de la ville"
     )
     quartiers: Codes | None = optional("QPV concernés (un ou plusieurs)")
-    objectifs: Codes | None = optional("Codes des objectifs opérationnels de l'Annexe 1 (x.y ou x.y.z)")
+    objectifs: Codes | None = optional("Codes des objectifs de l'appel (cdv-check objectives)")
     axes_transversaux: AxesTransversaux | None = optional(
         "Axes transversaux : egalite_femmes_hommes, lutte_discriminations, jeunesse"
     )

@@ -55,8 +55,8 @@ _FR_DAY = (
 )
 _FR = rf"(?:{_FR_DAY}/{_YEAR}|29/0?2/{_LEAP})"
 DATE = rf"^\s*(?:{_ISO}{_MIDNIGHT}|{_FR})\s*$"
-"""`2016-01-08`, `08/01/2016` (day first), and a spreadsheet's date-time at midnight
-(`2016-03-01T00:00:00.000Z`): a date that exists."""
+"""`AAAA-MM-JJ`, `JJ/MM/AAAA` (day first), and a spreadsheet's date-time at midnight
+(`AAAA-MM-JJT00:00:00.000Z`): a date that exists."""
 
 LIST_SEPARATORS = ",;"
 SINGLE_CODE = rf"^[^{LIST_SEPARATORS}]*$"

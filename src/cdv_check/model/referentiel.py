@@ -1,6 +1,6 @@
 """The call for projects as data: pydantic models of `data/referentiel.yaml` and its loading.
 
-Everything specific to one year's call (QPV, Annexe 1, calendar, pieces, contacts, thresholds) lives in the
+Everything specific to one year's call (QPV, objectives, calendar, pieces, contacts, thresholds) lives in the
 YAML file; this module only knows its shape and its invariants.
 """
 
@@ -95,7 +95,7 @@ class Qpv(_Frozen):
 
     @cached_property
     def spelling_words(self) -> tuple[tuple[str, ...], ...]:
-        """Each spelling as its words (« La Patrotte/Metz Nord » → la, patrotte, metz, nord)."""
+        """Each spelling as its words (« Le Val/Haut Nord » → le, val, haut, nord)."""
         return tuple(tuple(name_words(s)) for s in (self.slug, self.nom, *self.variantes))
 
 
@@ -143,7 +143,7 @@ class Axe(_Frozen):
 
     code: str
     libelle: str
-    """The title as the call prints it (Annexe 1 in capitals, for instance)."""
+    """The title as the call prints it (in capitals, for instance)."""
     intitule: str = ""
     """The same title as reports show it; the `libelle` when not given."""
     introduction: str | None = None
@@ -165,7 +165,7 @@ class Axe(_Frozen):
 
 
 class ObjectivePath:
-    """One node of Annexe 1 with its ancestors (the deeper fields are None above its level).
+    """One node of the objectives (`annexe1`) with its ancestors (the deeper fields are None above its level).
 
     A plain class, not a dataclass: it is built at every start (the référentiel's validation
     walks the tree), where a dataclass would compile its generated methods each time.
@@ -206,7 +206,7 @@ class ObjectivePath:
 
 
 def walk(annexe1: Iterable[Axe]) -> Iterator[ObjectivePath]:
-    """Every node of Annexe 1 (or of the axes given), in the call's order, parents before
+    """Every node of the objectives (or of the axes given), in the call's order, parents before
     children: the one walk of the nested tree (axe → stratégique → opérationnel → objectif)."""
     for axe in annexe1:
         yield ObjectivePath(axe)
@@ -355,7 +355,7 @@ class Depot(_Frozen):
     adresse_postale: str | None = None
     """Where a paper dossier is sent."""
     cerfa: str
-    """The form's number with its version (12156*03)."""
+    """The form's number with its version (« NNNNN*VV »)."""
     contact_codes_extranet: str | None = Field(
         default=None, description="institution to ask for access codes; none: no codes to request (no PCE09)"
     )
@@ -443,7 +443,13 @@ class Textes(_Frozen):
     titre: str | None = Field(default=None, description="the call in a few words, for page titles")
     demandes: str | None = Field(default=None, description="the reports' heading, « Demandes de subvention au … »")
     priorites: str | None = Field(
-        default=None, description="what names the call's priorities after « priorités » (« 2016 »)"
+        default=None, description="what names the call's priorities after « priorités » (a year, say)"
+    )
+    objectifs: str | None = Field(
+        default=None, description="the call's table of objectives, with its article (« l'annexe 2 »)"
+    )
+    titre_objectifs: str | None = Field(
+        default=None, description="the heading of `cdv-check objectives` before the call's title"
     )
     rubriques: dict[str, str] = Field(
         default_factory=dict, description="rule family (ELG…) → where the report's heading says it comes from"
@@ -503,7 +509,7 @@ class Referentiel(_Frozen):
     def qpv_named(self, text: str) -> tuple[Qpv, ...]:
         """Every QPV written so (several when one name is used in two communes): one of its
         spellings (case and accents aside), or else words that name one QPV and no other
-        (« Metz-Borny », « quartier de Borny », « sablon »)."""
+        (« Ville-Quartier », « quartier de Quartier », « quartier »)."""
         if len(text) > self.longest_qpv_spelling * 4:  # not a name: spare folding a long text
             return ()
         return self._qpv_by_folded.get(fold(text), ()) or self._qpv_by_words(text)
@@ -558,7 +564,7 @@ class Referentiel(_Frozen):
         return index
 
     def qpv_in_commune(self, text: str) -> list[Qpv]:
-        """The QPV of a commune typed where a QPV is expected (« Woippy »), in the call's order."""
+        """The QPV of a commune typed where a QPV is expected (a commune's name), in the call's order."""
         if len(text) > self.longest_qpv_spelling * 4:
             return []
         folded = fold(text)

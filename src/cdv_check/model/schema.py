@@ -2,7 +2,7 @@
 
 Built from the pydantic model, whose field descriptions are French. The loader keeps every scalar
 as the text the user typed and the model reads it the French way, so the schema accepts those
-texts too: `oui`/`non` for booleans, `4 000,50 €` for amounts, `08/01/2016` for dates, and numbers
+texts too: `oui`/`non` for booleans, `4 000,50 €` for amounts, `JJ/MM/AAAA` for dates, and numbers
 where a text is expected (`compte: 60`, `objectifs: [2.1]` are typed unquoted).
 
 The string patterns are the reading's own (`model.forms`): what the schema accepts, `check`
@@ -40,11 +40,8 @@ AMOUNT: JsonSchemaValue = {
     ],
     "examples": [4000, "4 000,50 €"],
 }
-DATE: JsonSchemaValue = {
-    "type": "string",
-    "pattern": forms.DATE,
-    "examples": ["2016-01-08", "08/01/2016"],
-}
+DATE: JsonSchemaValue = {"type": "string", "pattern": forms.DATE}
+"""A date; with a référentiel, its examples are the call's deadline in both forms."""
 COUNT: JsonSchemaValue = {
     "anyOf": [
         {"type": "integer", "minimum": 0, "maximum": forms.MAX_COUNT},
@@ -140,7 +137,7 @@ def _pieces(generated: dict[str, Any], definitions: dict[str, Any], ref: Referen
 def _dated(node: Any, ref: Referentiel) -> None:
     """The dates' examples are the call's deadline, in both forms."""
     if isinstance(node, dict):
-        if node.get("examples") == DATE["examples"]:
+        if node.get("pattern") == forms.DATE:
             d = ref.calendrier.date_limite
             node["examples"] = [d.isoformat(), f"{d.day:02d}/{d.month:02d}/{d.year}"]
         for value in node.values():

@@ -22,7 +22,7 @@ class Limits(NamedTuple):
     piece_header_bytes: int = 8
     """How much of a piece is read: enough for the `%PDF-` signature."""
     pdf_bytes: int = 20 * 1024 * 1024
-    """The largest CERFA read as a PDF (to recognise the form 12156); a larger one is not read."""
+    """The largest CERFA read as a PDF (to recognise the call's form); a larger one is not read."""
     pdf_pages: int = 3
     """Pages of the CERFA whose text is read: the form's number is on the first."""
 

@@ -1,6 +1,6 @@
 """What a piece in PDF says it is: its text, form fields and metadata, read with pypdf.
 
-Only the CERFA is read this way (is it the form 12156, or a RIB sent in its place?). pypdf is
+Only the CERFA is read this way (is it the call's form, or a RIB sent in its place?). pypdf is
 imported here only, when a CERFA file is there to read; the file's bytes come bounded from
 `piece_files.inspect_piece` (at most `Limits.pdf_bytes`), and only the first pages' text is
 extracted. Whatever pypdf makes of a broken or hostile file, no exception leaves this module: an
@@ -48,11 +48,11 @@ class PdfFacts(NamedTuple):
 
     readable: bool
     form_number: bool = False
-    """Its text, fields or metadata carry the form's number (« 12156 »)."""
+    """Its text, fields or metadata carry the form's number (`depot.cerfa`)."""
     bank_details: bool = False
     """Its text reads as bank details (IBAN, « Relevé d'identité bancaire », RIB)."""
     versions: tuple[str, ...] = ()
-    """The versions of the form it names (« 12156*02 » → "02"), when the number is followed by one."""
+    """The versions of the form it names (« NNNNN*02 » → "02"), when the number is followed by one."""
     text: bool = False
     """Its pages or form fields hold readable text (a scan holds none): PCE11 says what it could check."""
     over_budget: bool = False
@@ -118,7 +118,7 @@ def pdf_facts(
 
 
 _VERSION = r"[ \t]*\*[ \t]*([0-9]{1,2})(?![0-9])"
-"""What follows the form's number when it names its version: « 12156*03 », « 12156 * 3 »."""
+"""What follows the form's number when it names its version: « NNNNN*03 », « NNNNN * 3 »."""
 
 
 def _versions(found: list[str] | list[bytes]) -> tuple[str, ...]:

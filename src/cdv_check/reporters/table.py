@@ -49,7 +49,7 @@ def columns(ref: Referentiel) -> tuple[str, ...]:
     and the amount asked of each funder (they add up to « Subvention demandée »)."""
     from cdv_check.text.words import priorities
 
-    named = (priorities(ref, capital=True) if c == "Priorités" else c for c in COLUMNS)  # « Priorités 2016 »
+    named = (priorities(ref, capital=True) if c == "Priorités" else c for c in COLUMNS)  # with the qualifier
     return (*named, LABELS_COLUMN, PIECES_COLUMN, PREVIOUS_COLUMN, *funder_columns(ref))
 
 

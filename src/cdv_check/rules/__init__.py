@@ -59,7 +59,7 @@ TABLE: dict[str, str] = {
     "PCE09": "pieces.extranet_codes",
     "PCE10": "pieces_fichiers.same_file",
     "PCE11": "pieces_fichiers.form_number",
-    # Objectifs et priorités (2 and Annexe 1).
+    # Objectifs et priorités.
     "OBJ01": "objectifs.finer_objectives",
     "OBJ02": "objectifs.transversal_axes",
     "OBJ03": "objectifs.priorities_known",

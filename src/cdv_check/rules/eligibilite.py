@@ -10,7 +10,7 @@ from cdv_check.core.suggestions import Suggestions
 from cdv_check.model.codes import closest_objective_codes
 from cdv_check.model.referentiel import Axe, Qpv, Referentiel, StatutPorteur, fold, walk
 from cdv_check.text.french import french_date, join_fr, plural, quoted, shorten
-from cdv_check.text.words import example_objective, first_qpv_name
+from cdv_check.text.words import example_objective, first_qpv_name, objectives_table, of_objectives_table
 
 _SECTION = "Critères d'éligibilité"
 _MAX_SUGGESTED_CODES = 6
@@ -277,7 +277,7 @@ def objectives_known(ctx: Context) -> Iterator[Issue]:
         action:
           objectifs: [{{objectif_fin}}, {{objectif_op}}]
 
-    Que faire : choisissez les codes dans l'Annexe 1 (cdv-check objectives, ou cdv-check
+    Que faire : choisissez les codes dans {{table_objectifs}} (cdv-check objectives, ou cdv-check
     objectives --search MOT).
     """
     action = ctx.dossier.action
@@ -286,7 +286,7 @@ def objectives_known(ctx: Context) -> Iterator[Issue]:
     if not action.objectifs:
         yield Issue(
             "Aucun objectif opérationnel n'est indiqué (action.objectifs).",
-            "Le projet doit répondre aux objectifs opérationnels de l'Annexe 1 : indiquez leurs "
+            f"Le projet doit répondre aux objectifs opérationnels {of_objectives_table(ctx.ref)} : indiquez leurs "
             f"codes (ex. « objectifs: [{example_objective(ctx.ref)}] ») ; cdv-check objectives --search MOT aide à les "
             "trouver.",
             ("action", "objectifs"),
@@ -302,7 +302,7 @@ def objectives_known(ctx: Context) -> Iterator[Issue]:
         if code in valid:
             continue
         if not code:
-            yield _blank_item("objectifs", index, "un code de l'Annexe 1")
+            yield _blank_item("objectifs", index, f"un code {of_objectives_table(ctx.ref)}")
             continue
         axe = _axis(ctx.ref, code.rstrip("."))
         if axe is not None:
@@ -315,7 +315,7 @@ def objectives_known(ctx: Context) -> Iterator[Issue]:
             else ""
         )
         yield Issue(
-            f"L'objectif « {shorten(raw, 30)} » n'existe pas dans l'Annexe 1.",
+            f"L'objectif « {shorten(raw, 30)} » n'existe pas dans {objectives_table(ctx.ref)}.",
             f"{hint}Vérifiez le code avec cdv-check objectives.",
             ("action", "objectifs", index),
         )

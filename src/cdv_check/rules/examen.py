@@ -14,6 +14,7 @@ from cdv_check.model.dossier import blank
 from cdv_check.model.referentiel import Periode
 from cdv_check.reading.loading import Loc
 from cdv_check.text.french import french_date, join_fr
+from cdv_check.text.words import of_objectives_table
 
 _SECTION = "Critères d'examen des dossiers"
 
@@ -234,7 +235,7 @@ def renewal_link(ctx: Context) -> Iterator[Issue]:
         "Action existante (nouvelle: non) sans explication de son lien avec le nouveau Contrat "
         "de Ville (lien_contrat_de_ville).",
         "Expliquez dans « lien_contrat_de_ville: … » en quoi l'action répond aux orientations du "
-        "nouveau Contrat de Ville (axes et objectifs de l'Annexe 1 : cdv-check objectives).",
+        f"nouveau Contrat de Ville (axes et objectifs {of_objectives_table(ctx.ref)} : cdv-check objectives).",
         ("action", "lien_contrat_de_ville"),
     )
 

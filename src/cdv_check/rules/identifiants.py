@@ -242,7 +242,7 @@ _SPECIAL_USE_TLDS = frozenset({"arpa", "invalid", "local", "localhost", "onion",
 
 
 def plainly_valid_email(address: str) -> bool:
-    """An ASCII address of the everyday shape (julie.marchal@asso-metz.fr), that email_validator
+    """An ASCII address of the everyday shape (julie.marchal@asso-quartier.fr), that email_validator
     accepts too (checked by the tests); anything else is left to email_validator."""
     local, _, domain = address.partition("@")
     labels = domain.split(".")

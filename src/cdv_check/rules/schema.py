@@ -280,8 +280,7 @@ declare(
     section=_SECTION,
     title="Ce qui est écrit n'est pas ce qui est lu",
     explanation="""
-    L'appel : « Le dossier est complet » (3.2 Critères d'examen des dossiers) : ce que le porteur
-    a écrit doit arriver entier à qui instruit le dossier.
+    L'appel : {{appel}}
 
     Ce qui est vérifié : trois écritures que YAML ou JSON lisent autrement que leur auteur : un
     texte sans guillemets coupé par « # » (après une espace, « # » commence un commentaire : la

@@ -22,7 +22,7 @@ _MONTHS = (
 
 
 def french_date(d: date) -> str:
-    """`date(2016, 1, 10)` → « 10 janvier 2016 »; the first of the month is written « 1er »."""
+    """`date(2024, 3, 10)` → « 10 mars 2024 »; the first of the month is written « 1er »."""
     day = "1er" if d.day == 1 else str(d.day)
     return f"{day} {_MONTHS[d.month - 1]} {d.year}"
 
@@ -30,6 +30,15 @@ def french_date(d: date) -> str:
 def french_int(n: int) -> str:
     """10140 → « 10 140 » (French thousands separator)."""
     return f"{n:,}".replace(",", " ")
+
+
+def of(phrase: str) -> str:
+    """« de » before a noun phrase, as French contracts it: « le tableau » → « du tableau »,
+    « les annexes » → « des annexes », « l'annexe » → « de l'annexe »."""
+    for article, contracted in (("le ", "du "), ("les ", "des ")):
+        if phrase.startswith(article):
+            return contracted + phrase[len(article):]
+    return "de " + phrase
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:

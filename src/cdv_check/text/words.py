@@ -12,7 +12,7 @@ import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from cdv_check.text.french import french_date
+from cdv_check.text.french import french_date, of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -29,7 +29,7 @@ def number_words(n: int) -> str:
 
 
 def call_title(ref: Referentiel) -> str:
-    """The call in a few words (« Contrat de Ville de Metz Métropole 2016 »), for page titles."""
+    """The call in a few words (`textes.titre`, else `appel.titre`), for page titles."""
     return ref.textes.titre or ref.appel.titre
 
 
@@ -39,12 +39,40 @@ def requests_heading(ref: Referentiel) -> str:
 
 
 def priorities(ref: Referentiel, *, plural: bool = True, capital: bool = False) -> str:
-    """« priorités 2016 » (the référentiel's name for its priorities), else « priorités de l'appel »."""
+    """« priorités » followed by `textes.priorites`, else « priorités de l'appel »."""
     word = "priorités" if plural else "priorité"
     if capital:
         word = word.capitalize()
     qualifier = ref.textes.priorites
     return f"{word} {qualifier}" if qualifier else f"{word} de l'appel"
+
+
+def objectives_table(ref: Referentiel) -> str:
+    """How the call names its table of objectives, with its article; else « l'appel »."""
+    return ref.textes.objectifs or "l'appel"
+
+
+def of_objectives_table(ref: Referentiel) -> str:
+    """« de » followed by the call's table of objectives (« du tableau … », « de l'annexe 2 »)."""
+    return of(objectives_table(ref))
+
+
+def objectives_heading(ref: Referentiel) -> str:
+    """The heading of `cdv-check objectives`, before the call's title."""
+    return ref.textes.titre_objectifs or "Objectifs de l'appel"
+
+
+def section_number(ref: Referentiel, family: str) -> str | None:
+    """The number of the call's section a family of rules comes from (`textes.sections`), when
+    that section starts with one."""
+    match = re.match(r"[0-9]+(?:\.[0-9]+)*", ref.textes.sections.get(family, ""))
+    return match.group(0) if match else None
+
+
+def the_call(ref: Referentiel, family: str) -> str:
+    """« l'appel », followed by the section a family of rules comes from when numbered."""
+    number = section_number(ref, family)
+    return f"l'appel ({number})" if number else "l'appel"
 
 
 def family_heading(ref: Referentiel, family: str, label: str) -> str:
@@ -60,7 +88,7 @@ def rule_section(ref: Referentiel, rule_id: str, default: str) -> str:
 
 
 def form_name(ref: Referentiel) -> str:
-    """« CERFA 12156*03 »."""
+    """« CERFA » and the form's number with its version."""
     return f"CERFA {ref.depot.cerfa}"
 
 
@@ -69,7 +97,7 @@ def first_qpv_name(ref: Referentiel) -> str:
 
 
 def first_commune(ref: Referentiel) -> str:
-    """The commune of the call's first QPV (« Metz »): a likely answer where a commune is asked."""
+    """The commune of the call's first QPV: a likely answer where a commune is asked."""
     return ref.qpv[0].commune.split("/")[0].strip() if ref.qpv else ""
 
 
@@ -185,6 +213,7 @@ def _compute(ref: Referentiel) -> dict[str, str]:
         "numero_formulaire": ref.depot.cerfa.split("*")[0],
         "saisie_en_ligne": ref.depot.saisie_en_ligne or "la plateforme de dépôt",
         "priorites": priorities(ref),
+        "table_objectifs": objectives_table(ref),
         "Priorites": priorities(ref, capital=True),
         "priorite": priorities(ref, plural=False),
         "Priorite": priorities(ref, plural=False, capital=True),
