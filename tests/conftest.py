@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
-from collections.abc import Callable
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -32,12 +36,20 @@ if os.environ.get("HYPOTHESIS_PROFILE"):
 SLOW_MODULES = {
     "tests/test_properties.py": "property tests",
     "tests/test_init_terminal.py": "questions in a pseudo-terminal",
+    "tests/hostile/test_signals.py": "signals to a process and its workers",
+    "tests/hostile/test_signal_last_phase.py": "signals to a process, 1 500 dossiers",
+    "tests/hostile/test_interrupt.py": "signals to a process",
+    "tests/hostile/test_nonblocking_stdout.py": "a pipe read slowly",
+    "tests/hostile/test_deep_folders.py": "a thousand levels of folders",
 }
 SLOW_TESTS = {
     "tests/test_exports.py::test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text": "Chromium",
     "tests/test_narrow.py::test_a_command_error_in_a_narrow_terminal_splits_no_word": "a pseudo-terminal",
+    "tests/test_no_call_facts.py::test_init_in_a_terminal_names_no_fact_of_2016": "a pseudo-terminal",
     "tests/test_schema_agreement.py::test_schema_and_check_agree_on_every_value": "property test inside",
     "tests/hostile/test_linear_time.py::test_twice_the_items_less_than_two_and_a_half_times_the_work": "megabytes",
+    "tests/hostile/test_linear_time.py::test_near_misses_are_looked_up_once_per_distinct_value_and_no_more_than_shown":
+        "dossiers of a thousand items",
     "tests/hostile/test_structure.py::test_billion_laughs_stops_at_the_node_limit": "megabytes",
     "tests/hostile/test_structure.py::test_sixty_mebibyte_scalar_is_refused_by_size": "megabytes",
     "tests/hostile/test_structure.py::test_sixty_mebibytes_on_standard_input_are_refused_by_size": "megabytes",
@@ -45,10 +57,32 @@ SLOW_TESTS = {
     "tests/hostile/test_structure.py::test_two_hundred_thousand_keys_stop_at_the_node_limit": "megabytes",
     "tests/hostile/test_structure.py::test_ten_thousand_findings_are_capped_and_counted": "megabytes",
     "tests/hostile/test_structure.py::test_ten_thousand_findings_keep_the_text_report_short": "megabytes",
+    # the modules a fresh interpreter imports
+    "tests/test_cli.py::test_browsing_the_call_does_not_load_the_rules": "a fresh interpreter's imports",
+    "tests/test_api.py::test_the_everyday_check_does_not_import_the_library_door": "a fresh interpreter's imports",
+    "tests/test_exports.py::test_the_everyday_formats_do_not_import_jinja2_nor_openpyxl":
+        "a fresh interpreter's imports",
+    "tests/rules/test_cerfa_pdf.py::test_pypdf_is_loaded_only_to_read_a_cerfa": "a fresh interpreter's imports",
+    "tests/rules/test_cerfa_pdf.py::test_a_whole_pdf_naming_the_form_is_recognised_without_pypdf":
+        "a fresh interpreter's imports",
+    # standard streams closed, cut or full, and the locale, as a process gets them
+    "tests/hostile/test_streams.py::test_closed_stdout_still_gives_the_exit_code": "a closed stream",
+    "tests/hostile/test_streams.py::test_closed_stdin_is_an_empty_dossier": "a closed stream",
+    "tests/hostile/test_streams.py::test_a_reader_that_leaves_early_stops_the_report_quietly": "a pipe cut",
+    "tests/hostile/test_streams.py::test_a_full_disk_is_a_french_message_and_exit_2": "a full disk as stdout",
+    "tests/hostile/test_init_answers.py::test_an_answer_in_windows_1252_is_read_as_text_and_said":
+        "the locale of a process",
+    # worker pools
+    "tests/test_batch.py::test_the_first_result_comes_before_the_discovery_ends": "a worker pool, 300 dossiers",
+    # the contributor hook's own command
+    "tests/test_pre_commit.py::test_the_schema_hook_passes_on_the_committed_schema_and_fails_on_a_stale_one":
+        "the hook's command in a shell",
 }
 """Tests left out of the fast subset, `pytest -m "not slow"` (README, « Contribuer »), besides
-every hypothesis test (marked below): the full suite (`pytest`, .ci/run) runs them all. The
-list is kept here, not in each file, so that one place says what the fast subset leaves out."""
+every hypothesis test (marked below) and the runs of the program in a process of its own whose
+twin runs in this process (the `cdv` fixture, below): the full suite (`pytest`, .ci/run) runs
+them all. The list is kept here, not in each file, so that one place says what the fast subset
+leaves out, and why."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -59,6 +93,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         function = getattr(item, "obj", None)
         if module in SLOW_MODULES or test in SLOW_TESTS or getattr(function, "is_hypothesis_test", False):
             item.add_marker(slow)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_click_command_per_app() -> Iterator[None]:
+    """typer's CliRunner builds the click command anew at each `invoke` (10 to 20 ms: it reads
+    every command function's signature), which the tests do a thousand times; the program
+    builds it once per run. Built once per app here (typer.testing's own import of
+    get_command, private: left alone if a typer version names it otherwise)."""
+    import typer.testing
+
+    build = getattr(typer.testing, "_get_command", None)
+    if build is None:
+        yield
+        return
+    built: dict[int, tuple[object, Any]] = {}
+
+    def once(app: Any) -> Any:
+        if id(app) not in built:
+            built[id(app)] = (app, build(app))  # the app kept: its id stays its own
+        return built[id(app)][1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", once)
+        yield
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,3 +211,127 @@ def mixed_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     return make_batch(tmp_path)
+
+
+# --- the program as the console script runs it ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What `cdv-check ARGS` did: its exit code and what it wrote (bytes, and as UTF-8 text)."""
+
+    returncode: int
+    out: bytes
+    err: bytes
+
+    @property
+    def stdout(self) -> str:
+        return self.out.decode("utf-8")
+
+    @property
+    def stderr(self) -> str:
+        return self.err.decode("utf-8")
+
+
+class _KeptBytes(io.BytesIO):
+    """A stream's bytes, kept readable after the program closed the stream."""
+
+    def close(self) -> None:
+        pass
+
+
+class _OsWithoutExit:
+    """`os` as `cdv_check.__main__` sees it in this process: os._exit ends the run, not pytest."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(os, name)
+
+    @staticmethod
+    def _exit(code: int) -> NoReturn:
+        raise SystemExit(code)
+
+
+def main_in_process(
+    args: Sequence[str],
+    *,
+    stdin: bytes = b"",
+    env: Mapping[str, str] | None = None,
+    cwd: Path | str | None = None,
+    encoding: str = "utf-8",
+) -> Ran:
+    """`python -m cdv_check ARGS` run in this process, through the console script's own entry
+    function (`cdv_check.__main__.main`: the fast path, typer, the exit codes, the flush at the
+    end), with its own arguments, environment (`env` replaces it all, as subprocess's does),
+    working folder and standard streams in `encoding` (as PYTHONIOENCODING sets them; none is a
+    terminal). What needs a process of its own (signals, pipes and closed streams, the modules a
+    fresh interpreter imports) is run by `main_in_subprocess` instead, in the slow set."""
+    import cdv_check.__main__ as entry
+
+    out, err = _KeptBytes(), _KeptBytes()
+    streams = {
+        "stdin": io.TextIOWrapper(io.BytesIO(stdin), encoding=encoding),
+        "stdout": io.TextIOWrapper(out, encoding=encoding),
+        "stderr": io.TextIOWrapper(err, encoding=encoding, errors="backslashreplace"),
+    }
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    code: int
+    saved = dict(os.environ)  # restored afterwards: main sets PYDANTIC_DISABLE_PLUGINS, say
+    with pytest.MonkeyPatch.context() as patch:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        if cwd is not None:
+            patch.chdir(cwd)
+        patch.setattr(sys, "argv", ["cdv-check", *args])
+        for name, stream in streams.items():
+            patch.setattr(sys, name, stream)
+            patch.setattr(sys, f"__{name}__", stream)  # shutil.get_terminal_size asks __stdout__
+        patch.setattr(entry, "os", _OsWithoutExit())
+        try:
+            entry.main()
+            code = 0
+        except SystemExit as exc:
+            if isinstance(exc.code, str):
+                streams["stderr"].write(exc.code + "\n")
+            code = 1 if isinstance(exc.code, str) else exc.code or 0
+        finally:
+            for stream in streams.values():
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+            for signum, handler in handlers.items():
+                signal.signal(signum, handler)
+            os.environ.clear()
+            os.environ.update(saved)
+    return Ran(code, out.getvalue(), err.getvalue())
+
+
+def main_in_subprocess(
+    args: Sequence[str],
+    *,
+    stdin: bytes = b"",
+    env: Mapping[str, str] | None = None,
+    cwd: Path | str | None = None,
+    encoding: str = "utf-8",
+) -> Ran:
+    """`python -m cdv_check ARGS` in a process of its own, the same arguments as `main_in_process`."""
+    environment = dict(os.environ if env is None else env)
+    if encoding != "utf-8":
+        environment["PYTHONIOENCODING"] = encoding
+    done = subprocess.run(
+        [sys.executable, "-m", "cdv_check", *args],
+        input=stdin, capture_output=True, env=environment, cwd=cwd, timeout=300,
+    )
+    return Ran(done.returncode, done.stdout, done.stderr)
+
+
+Main = Callable[..., Ran]
+
+
+@pytest.fixture(params=["in-process", pytest.param("subprocess", marks=pytest.mark.slow)])
+def cdv(request: pytest.FixtureRequest) -> Main:
+    """`python -m cdv_check ARGS`, run in this process (the fast subset) and again, in the full
+    suite, in a process of its own: a test of what the program says, with its exit code, runs in
+    the inner loop without paying a Python start-up, and the real process still proves it."""
+    return main_in_process if request.param == "in-process" else main_in_subprocess

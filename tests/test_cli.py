@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,40 +13,44 @@ from typer.testing import CliRunner
 
 from cdv_check import __version__
 from cdv_check.cli.app import app
-from conftest import EXAMPLES, MakeCase
+from conftest import EXAMPLES, Main, MakeCase, Ran
 
 VALID = str(EXAMPLES / "nouvelle-action" / "dossier.yaml")
 
 
-def _cdv(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+Cdv = Callable[..., Ran]
+
+
+@pytest.fixture
+def cli(cdv: Main) -> Cdv:
     """The real program, as the console script runs it (the default command needs `run`)."""
-    return subprocess.run(
-        [sys.executable, "-m", "cdv_check", *args],
-        capture_output=True, text=True, input=stdin, timeout=60,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
-    )
+
+    def run(*args: str, stdin: str = "") -> Ran:
+        return cdv(args, stdin=stdin.encode(), env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+
+    return run
 
 
-def test_a_path_alone_means_check() -> None:
-    plain = _cdv("--format", "json", VALID)
-    explicit = _cdv("check", "--format", "json", VALID)
+def test_a_path_alone_means_check(cli: Cdv) -> None:
+    plain = cli("--format", "json", VALID)
+    explicit = cli("check", "--format", "json", VALID)
     assert plain.returncode == explicit.returncode == 0
     assert json.loads(plain.stdout) == json.loads(explicit.stdout)
 
 
-def test_text_is_the_default_off_a_terminal() -> None:
-    result = _cdv(VALID)
+def test_text_is_the_default_off_a_terminal(cli: Cdv) -> None:
+    result = cli(VALID)
     assert result.stdout.startswith(f"{VALID}:")
     assert "\x1b" not in result.stdout
 
 
-def test_version() -> None:
-    result = _cdv("--version")
+def test_version(cli: Cdv) -> None:
+    result = cli("--version")
     assert (result.returncode, result.stdout.strip()) == (0, f"cdv-check {__version__}")
 
 
-def test_unknown_option_is_a_french_usage_error() -> None:
-    result = _cdv("--fromat", "json", VALID)
+def test_unknown_option_is_a_french_usage_error(cli: Cdv) -> None:
+    result = cli("--fromat", "json", VALID)
     assert result.returncode == 2
     assert "option inconnue --fromat" in result.stderr
     assert "Vouliez-vous dire --format" in result.stderr
@@ -62,48 +67,48 @@ def test_unknown_option_is_a_french_usage_error() -> None:
          "valeur invalide pour --output : « / » est un dossier, un fichier est attendu."),
     ],
 )
-def test_usage_errors_are_french(args: list[str], message: str) -> None:
-    result = _cdv(*args)
+def test_usage_errors_are_french(cli: Cdv, args: list[str], message: str) -> None:
+    result = cli(*args)
     assert result.returncode == 2
     assert result.stderr.startswith(f"cdv-check : {message}\nAide : ")
 
 
-def test_a_typed_option_cannot_drive_the_terminal() -> None:
-    result = _cdv("--x\x1b[2J", VALID)
+def test_a_typed_option_cannot_drive_the_terminal(cli: Cdv) -> None:
+    result = cli("--x\x1b[2J", VALID)
     assert result.returncode == 2
     assert "option inconnue --x [2J." in result.stderr and "\x1b" not in result.stderr
 
 
-def test_bad_format_lists_the_formats() -> None:
-    result = _cdv("--format", "xml", VALID)
+def test_bad_format_lists_the_formats(cli: Cdv) -> None:
+    result = cli("--format", "xml", VALID)
     assert result.returncode == 2
     assert "valeurs possibles" in result.stderr and "'json'" in result.stderr
 
 
-def test_missing_path_is_exit_2_and_nothing_is_checked() -> None:
-    result = _cdv(VALID, "absent.yaml")
+def test_missing_path_is_exit_2_and_nothing_is_checked(cli: Cdv) -> None:
+    result = cli(VALID, "absent.yaml")
     assert result.returncode == 2
     assert "chemin introuvable : « absent.yaml »." in result.stderr
     assert result.stdout == ""
 
 
-def test_a_mistyped_command_is_named() -> None:
-    result = _cdv("objectif", "2.7")
+def test_a_mistyped_command_is_named(cli: Cdv) -> None:
+    result = cli("objectif", "2.7")
     assert result.returncode == 2
     assert result.stderr == (
         "cdv-check : chemins introuvables : « objectif », « 2.7 ». "
         "Vouliez-vous dire la commande « cdv-check objectives » ?\n"
     )
-    assert "Vouliez-vous" not in _cdv("check.yaml").stderr  # a file name is not taken for a command
+    assert "Vouliez-vous" not in cli("check.yaml").stderr  # a file name is not taken for a command
 
 
-def test_a_missing_path_is_quoted_and_inert() -> None:
-    assert _cdv("").stderr == "cdv-check : chemin introuvable : «  ».\n"
-    assert _cdv("a\x1b[31m\nb.yaml").stderr == "cdv-check : chemin introuvable : « a [31m b.yaml ».\n"
+def test_a_missing_path_is_quoted_and_inert(cli: Cdv) -> None:
+    assert cli("").stderr == "cdv-check : chemin introuvable : «  ».\n"
+    assert cli("a\x1b[31m\nb.yaml").stderr == "cdv-check : chemin introuvable : « a [31m b.yaml ».\n"
 
 
-def test_help_is_french() -> None:
-    result = _cdv("check", "--help")
+def test_help_is_french(cli: Cdv) -> None:
+    result = cli("check", "--help")
     assert result.returncode == 0
     assert "Utilisation : " in result.stdout
     assert "Affiche cette aide et quitte." in result.stdout
@@ -111,28 +116,28 @@ def test_help_is_french() -> None:
 
 
 @pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["objectives", "--help"], ["rules", "--help"]])
-def test_help_shows_no_python_type_nor_cut_sentence(args: list[str]) -> None:
-    out = _cdv(*args).stdout
+def test_help_shows_no_python_type_nor_cut_sentence(cli: Cdv, args: list[str]) -> None:
+    out = cli(*args).stdout
     assert "<str>" not in out and "<list[str]>" not in out and "COMMAND [ARGS]" not in out
     usage, *rest = out.splitlines()
     assert usage.startswith("Utilisation : cdv-check")
     assert not any(line.endswith("...") for line in rest)  # click cuts long command summaries so
 
 
-def test_standard_input() -> None:
+def test_standard_input(cli: Cdv) -> None:
     text = Path(VALID).read_text(encoding="utf-8")
-    result = _cdv("--format", "json", "--no-files", "-", stdin=text)
+    result = cli("--format", "json", "--no-files", "-", stdin=text)
     report = json.loads(result.stdout)
     assert report["dossiers"][0]["file"] == "-"
     assert report["dossiers"][0]["passed"] is True
 
 
-def test_standard_input_says_its_pieces_are_not_opened() -> None:
+def test_standard_input_says_its_pieces_are_not_opened(cli: Cdv) -> None:
     text = Path(VALID).read_text(encoding="utf-8")
-    result = _cdv("--format", "json", "-", stdin=text)
+    result = cli("--format", "json", "-", stdin=text)
     assert result.returncode == 0
     assert "ses pièces ne sont pas ouvertes" in result.stderr
-    assert _cdv("--format", "json", "--no-files", "-", stdin=text).stderr == ""
+    assert cli("--format", "json", "--no-files", "-", stdin=text).stderr == ""
 
 
 def test_date_depot_option_applies_when_the_dossier_has_none(make_case: MakeCase) -> None:

@@ -22,6 +22,7 @@ import pytest
 
 from cdv_check.model.referentiel import load
 from cdv_check.reporters.table import columns
+from conftest import Main
 from mixed_batch import FORMULA_TITLE, HOSTILE_TITLE, run
 
 COLUMNS = columns(load())
@@ -264,14 +265,14 @@ def test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text(mixed_ba
 
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_output_takes_the_permissions_the_umask_gives(
-    mixed_batch: list[str], tmp_path: Path, umask: int, mode: int
+    cdv: Main, mixed_batch: list[str], tmp_path: Path, umask: int, mode: int
 ) -> None:
-    script = (
-        f"import os, sys; os.umask({umask}); sys.argv = ['cdv-check', '--date-depot', '2016-01-06', '--jobs', '1', "
-        "'--output', 'rapport.json', 'lot/a-atelier/dossier.yaml']\n"
-        "from cdv_check.__main__ import main\nmain()"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    previous = os.umask(umask)  # a process started here inherits it
+    try:
+        done = cdv(["--date-depot", "2016-01-06", "--jobs", "1", "--output", "rapport.json",
+                    "lot/a-atelier/dossier.yaml"], cwd=tmp_path)
+    finally:
+        os.umask(previous)
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE((tmp_path / "rapport.json").stat().st_mode) == mode
 

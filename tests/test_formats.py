@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote
@@ -18,7 +16,7 @@ from typer.testing import CliRunner
 from cdv_check.cli.app import app
 from cdv_check.core.findings import Severity
 from cdv_check.core.registry import all_rules
-from conftest import EXAMPLES
+from conftest import EXAMPLES, Main
 
 HOSTILE_SIRET = 'siret: "1\\n::warning::x\\a\\x1b[31m\\u202e"'
 
@@ -342,13 +340,10 @@ def test_output_file_holds_the_whole_report(batch: list[str], fmt: str, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file() and p.name.startswith(".")) == []
 
 
-def test_output_replaces_a_previous_report_but_never_a_dossier(batch: list[str], tmp_path: Path) -> None:
+def test_output_replaces_a_previous_report_but_never_a_dossier(cdv: Main, batch: list[str], tmp_path: Path) -> None:
     previous = tmp_path / "rapport.xml"
     previous.write_bytes(b'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cdv-check" tests="0">\n')
-    result = subprocess.run(
-        [sys.executable, "-m", "cdv_check", "--format", "junit", "--output", "rapport.xml", *batch],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
-    )
+    result = cdv(["--format", "junit", "--output", "rapport.xml", *batch], cwd=tmp_path)
     assert result.returncode == 1 and result.stdout == ""
     assert ET.fromstring(previous.read_text(encoding="utf-8")).tag == "testsuites"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".rapport")] == []
@@ -356,10 +351,7 @@ def test_output_replaces_a_previous_report_but_never_a_dossier(batch: list[str],
     before = dossier.read_bytes()
     for target in ("bon/dossier.yaml", "autre.yml"):
         (tmp_path / "autre.yml").write_bytes(b"precieux: oui\n")
-        refused = subprocess.run(
-            [sys.executable, "-m", "cdv_check", "--format", "json", "--output", target, *batch],
-            capture_output=True, text=True, timeout=120, cwd=tmp_path,
-        )
+        refused = cdv(["--format", "json", "--output", target, *batch], cwd=tmp_path)
         assert refused.returncode == 2, target
         assert "pas un rapport" in refused.stderr and refused.stdout == ""
     assert dossier.read_bytes() == before and (tmp_path / "autre.yml").read_bytes() == b"precieux: oui\n"

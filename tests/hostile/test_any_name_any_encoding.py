@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from cdv_check.reporters import FORMATS
+from conftest import Main, Ran
 
 from .conftest import VALID_EXAMPLE, VALID_TEXT
 
@@ -22,12 +21,11 @@ TEXT_FORMATS = [f for f in FORMATS if f != "xlsx"]  # a workbook is bytes, writt
 ODD_NAMES = [b"x\xff.yaml", b"a::b%41.yaml", b"ligne\nbis.yaml", b"\xe9t\xe9.yaml"]
 
 
-def _run(folder: Path, fmt: str, encoding: str = "utf-8") -> subprocess.CompletedProcess[bytes]:
+def _run(cdv: Main, folder: Path, fmt: str, encoding: str = "utf-8") -> Ran:
     env = {**os.environ, "PYTHONIOENCODING": encoding}
     env.pop("FORCE_COLOR", None)
-    return subprocess.run(  # the folder as a relative path, as a CI job gives it
-        [sys.executable, "-m", "cdv_check", "check", "--format", fmt, "--jobs", "1", folder.name],
-        capture_output=True, timeout=60, env=env, cwd=folder.parent,
+    return cdv(  # the folder as a relative path, as a CI job gives it
+        ["check", "--format", fmt, "--jobs", "1", folder.name], env=env, cwd=folder.parent, encoding=encoding
     )
 
 
@@ -54,15 +52,15 @@ def odd_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("fmt", TEXT_FORMATS)
-def test_every_format_on_file_names_that_are_not_utf8(odd_folder: Path, fmt: str) -> None:
-    result = _run(odd_folder, fmt)
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    assert b"Traceback" not in result.stderr
-    _parses(fmt, result.stdout, "utf-8")
+def test_every_format_on_file_names_that_are_not_utf8(cdv: Main, odd_folder: Path, fmt: str) -> None:
+    result = _run(cdv, odd_folder, fmt)
+    assert result.returncode == 0, result.err.decode(errors="replace")
+    assert b"Traceback" not in result.err
+    _parses(fmt, result.out, "utf-8")
 
 
-def test_sarif_points_at_the_file_itself(odd_folder: Path) -> None:
-    report = json.loads(_run(odd_folder, "sarif").stdout)
+def test_sarif_points_at_the_file_itself(cdv: Main, odd_folder: Path) -> None:
+    report = json.loads(_run(cdv, odd_folder, "sarif").out)
     uris = {a["location"]["uri"] for a in report["runs"][0]["artifacts"]}
     assert f"{odd_folder.name}/x%FF.yaml" in uris, uris
 
@@ -80,21 +78,21 @@ def far_names(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("encoding", ["cp1252", "ascii"])
 @pytest.mark.parametrize("fmt", TEXT_FORMATS)
 def test_every_format_on_an_output_that_cannot_carry_every_character(
-    far_names: Path, fmt: str, encoding: str
+    cdv: Main, far_names: Path, fmt: str, encoding: str
 ) -> None:
-    result = _run(far_names, fmt, encoding)
-    assert result.returncode == 1, result.stderr.decode(errors="replace")
-    assert b"Traceback" not in result.stderr
-    _parses(fmt, result.stdout, encoding)
+    result = _run(cdv, far_names, fmt, encoding)
+    assert result.returncode == 1, result.err.decode(errors="replace")
+    assert b"Traceback" not in result.err
+    _parses(fmt, result.out, encoding)
 
 
-def test_junit_stays_exact_on_any_output(far_names: Path) -> None:
-    suites = ET.fromstring(_run(far_names, "junit", "ascii").stdout)
+def test_junit_stays_exact_on_any_output(cdv: Main, far_names: Path) -> None:
+    suites = ET.fromstring(_run(cdv, far_names, "junit", "ascii").out)
     texts = " ".join(e.text or "" for e in suites.iter())
     assert "東京 😀" in texts
 
 
-def test_rich_uses_plain_signs_on_cp1252(far_names: Path) -> None:
-    out = _run(far_names, "rich", "cp1252").stdout.decode("cp1252")
+def test_rich_uses_plain_signs_on_cp1252(cdv: Main, far_names: Path) -> None:
+    out = _run(cdv, far_names, "rich", "cp1252").out.decode("cp1252")
     assert "x 1 erreur à corriger" in out and "+-" in out  # ASCII boxes, accents kept
     assert "\\u2717" not in out and "\\u256d" not in out

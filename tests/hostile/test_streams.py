@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, Main
 
 FAULTY = str(EXAMPLES / "erreurs-typiques" / "dossier.yaml")
 
@@ -62,12 +62,9 @@ def test_a_full_disk_is_a_french_message_and_exit_2(command: list[str]) -> None:
 
 
 @pytest.mark.parametrize("target", ["absent/rapport.json", "dossier.yaml/rapport.json", "x" * 300])
-def test_a_report_file_that_cannot_be_created_is_exit_2(tmp_path: Path, target: str) -> None:
+def test_a_report_file_that_cannot_be_created_is_exit_2(cdv: Main, tmp_path: Path, target: str) -> None:
     shutil.copytree(EXAMPLES / "nouvelle-action", tmp_path, dirs_exist_ok=True)
-    result = subprocess.run(
-        [sys.executable, "-m", "cdv_check", "dossier.yaml", "--output", target],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
-    )
+    result = cdv(["dossier.yaml", "--output", target], cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith(f"cdv-check : impossible d'écrire le rapport dans « {target} » : ")
     assert "Traceback" not in result.stderr
