@@ -109,11 +109,20 @@ def make_programme(root: Path) -> Expected:
     return expected
 
 
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Expected]:
+    root = tmp_path_factory.mktemp("lot-42")
+    return root, make_programme(root)
+
+
 @pytest.fixture
-def programme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Expected:
-    monkeypatch.chdir(tmp_path)
+def programme(written: tuple[Path, Expected], monkeypatch: pytest.MonkeyPatch) -> Expected:
+    """The batch, written once for the module: the tests only read it (each writes its report
+    beside the folder, under a name of its own)."""
+    root, expected = written
+    monkeypatch.chdir(root)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    return make_programme(tmp_path)
+    return expected
 
 
 def cdv(*args: str) -> Any:

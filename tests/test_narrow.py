@@ -4,6 +4,7 @@ on one line of the rich report, of `objectives` and of `qpv`, at 40, 60, 80 and 
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -131,24 +132,33 @@ def test_the_real_command_at_60_columns(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert "tous-discriminations-egalite" in result.stdout
 
 
+# The examples' folder: the whole programme, so that LOT03 names the priorities no dossier takes.
+_PROGRAMME = ["check", "--date-depot", "2016-01-08", str(EXAMPLES.relative_to(ROOT))]
+
+
+@pytest.fixture(scope="module")
+def programme_findings() -> list[str]:
+    """The batch findings of the examples' folder, from its json report (the same at any width)."""
+    from typer.testing import CliRunner
+
+    from cdv_check.cli.app import app
+
+    lot = json.loads(CliRunner().invoke(app, [*_PROGRAMME, "--format", "json"]).stdout)
+    return [json.dumps(f, ensure_ascii=False) for f in lot["synthese"]["findings"]]
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_batch_summary_keeps_ids_and_amounts_whole(
-    monkeypatch: pytest.MonkeyPatch, ref: Referentiel, width: int
+    monkeypatch: pytest.MonkeyPatch, ref: Referentiel, programme_findings: list[str], width: int
 ) -> None:
     from typer.testing import CliRunner
 
     from cdv_check.cli.app import app
 
     monkeypatch.setattr("cdv_check.cli.check.width", lambda: width)
-    # The examples' folder: the whole programme, so that LOT03 names the priorities no dossier takes.
-    dossiers = [str(EXAMPLES.relative_to(ROOT))]
-    result = CliRunner().invoke(app, ["check", "--format", "rich", "--date-depot", "2016-01-08", *dossiers])
+    result = CliRunner().invoke(app, [*_PROGRAMME, "--format", "rich"])
     summary = result.stdout[result.stdout.index("Bilan"):]
-    json_run = CliRunner().invoke(app, ["check", "--format", "json", "--date-depot", "2016-01-08", *dossiers])
-    import json
-
-    lot = json.loads(json_run.stdout)
-    texts = [json.dumps(f, ensure_ascii=False) for f in lot["synthese"]["findings"]]
+    texts = programme_findings
     ids = {p.id for p in ref.priorites if any(p.id in t for t in texts)}
     assert ids, "the batch names priorities"
     assert sorted(i for i in ids if i not in summary) == [], f"cut at {width} columns"

@@ -4,6 +4,7 @@ the configuration file (`.cdv-check.yaml`, `[tool.cdv-check]`), a path relative 
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -15,16 +16,28 @@ from cdv_check.model.referentiel import embedded_path
 from conftest import VALID_EXAMPLE
 
 
-def _other_call(path: Path) -> Path:
+@cache
+def _other_text() -> str:
     """The 2016 référentiel under another id, its first QPV renamed « Les Aulnes »."""
     data = yaml.safe_load(embedded_path().read_text(encoding="utf-8"))
     data["id"] = "autre-appel"
     data["qpv"][0]["nom"] = "Les Aulnes"
     data["textes"]["titre"] = "Contrat de Ville d'ailleurs"
     data["appel"]["titre"] = "Appel à projets d'ailleurs"
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _other_call(path: Path) -> Path:
+    """The other call's référentiel written at `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(_other_text(), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def other(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Written once for the tests that only read it."""
+    return _other_call(tmp_path_factory.mktemp("autre") / "appel.yaml")
 
 
 def _run(*args: str) -> tuple[int, str]:
@@ -34,8 +47,7 @@ def _run(*args: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize("command", [["qpv"], ["qpv", "--format", "json"], ["rules", "ELG03"], ["init", "-"],
                                      ["objectives", "--search", "devoirs"], ["schema"]])
-def test_every_command_takes_the_referentiel_option(tmp_path: Path, command: list[str]) -> None:
-    other = _other_call(tmp_path / "appel.yaml")
+def test_every_command_takes_the_referentiel_option(other: Path, command: list[str]) -> None:
     code, said = _run(*command, "--referentiel", str(other))
     assert code == 0, said
     code, usual = _run(*command)
