@@ -253,3 +253,20 @@ def test_the_table_of_objectives_is_named_as_the_call_names_it(tmp_path: Path) -
     assert heading == "Cadre stratégique – piliers (Appel à projets fictif 2024)"
     assert "Objectifs du cadre stratégique (le plus proche d'abord)" in search
     assert "Annexe" not in message + heading + search
+
+
+def test_qpv_shows_every_qpv_of_a_shared_name_each_with_its_commune() -> None:
+    def qpv(*args: str) -> Any:
+        return CliRunner().invoke(app, ["qpv", "--referentiel", str(FIXTURE), *args])
+
+    shown = json.loads(qpv("Centre-ville", "--format", "json").stdout)
+    assert [(q["nom"], q["commune"]) for q in shown["qpv"]] == [
+        ("Centre-ville", "Aubeval"), ("Centre-ville", "Bermont")
+    ]
+    table = qpv("centre ville").stdout
+    assert "Centre-ville (Aubeval)" in table and "Centre-ville (Bermont)" in table
+    one = json.loads(qpv("Centre-ville (Bermont)", "--format", "json").stdout)
+    assert [q["slug"] for q in one["qpv"]] == ["centre-ville-bermont"]
+    unknown = qpv("Centre-vile")
+    assert unknown.exit_code == 2
+    assert "Les QPV : Centre-ville (Aubeval), Centre-ville (Bermont), Les Tilleuls." in unknown.stderr

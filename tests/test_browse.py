@@ -317,7 +317,8 @@ def test_cli_qpv_one_quartier() -> None:
     data = json.loads(_run("qpv", "BORNY", "--format", "json").stdout)
     assert [q["slug"] for q in data["qpv"]] == ["borny"]
     assert "Sablon Sud (Metz)" in _run("qpv", "sablon").stdout  # the words of one QPV's name
-    assert _run("qpv", "metz").exit_code == 2  # a commune names no QPV
+    woippy = json.loads(_run("qpv", "woippy", "--format", "json").stdout)  # a commune: its QPV
+    assert [q["slug"] for q in woippy["qpv"]] == ["saint-eloy-boileau-pre-genie"]
     result = _run("qpv", "la patrote")
     assert result.exit_code == 2 and "Vouliez-vous dire « La Patrotte/Metz Nord » ?" in result.stderr
 

@@ -98,7 +98,7 @@ def _has_lone_half(text: str) -> bool:
     return False
 
 
-@settings(max_examples=max(300, settings.default.max_examples), deadline=None)
+@settings(max_examples=max(300, getattr(settings.default, "max_examples", 0)), deadline=None)
 @given(
     values=st.dictionaries(st.text("abcdefgh", min_size=1, max_size=6), st.text(max_size=20), max_size=4),
     indent=st.booleans(),

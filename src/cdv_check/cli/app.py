@@ -307,19 +307,19 @@ def qpv(
     from cdv_check.cli import browse
 
     ref = _referentiel(referentiel)
-    slug = None
+    slugs = None
     if quartier is not None:
-        found = browse.find_qpv(ref, quartier)
-        if found is None:
+        found = browse.qpv_matching(ref, quartier)
+        if not found:
             close = browse.closest_qpv_name(ref, quartier)
             hint = f" Vouliez-vous dire « {close} » ?" if close else ""
-            names = ", ".join(q.nom for q in ref.qpv)
+            names = ", ".join(browse.qpv_label(ref, q) for q in ref.qpv)
             raise CommandFailed(f"quartier « {clean_lines(quartier)} » inconnu.{hint} Les QPV : {names}.")
-        slug = found.slug
+        slugs = [q.slug for q in found]
     if format is BrowseFormat.json:
-        _show_json(browse.qpv_json(ref, slug))
+        _show_json(browse.qpv_json(ref, slugs))
     else:
-        _show(browse.qpv_table(ref, slug))
+        _show(browse.qpv_table(ref, slugs))
 # --- end of browse commands ---
 
 

@@ -6,7 +6,7 @@ only core module that imports rich (the commands `objectives` and `qpv` display 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -390,12 +390,24 @@ def find_qpv(ref: Referentiel, text: str) -> Qpv | None:
     return ref.qpv_by_spelling(text)
 
 
+def qpv_matching(ref: Referentiel, text: str) -> tuple[Qpv, ...]:
+    """What `qpv NAME` shows: the QPV so named (all of them when several communes use the name),
+    else those of a commune so named."""
+    return ref.qpv_named(text) or tuple(ref.qpv_in_commune(text))
+
+
+def qpv_label(ref: Referentiel, q: Qpv) -> str:
+    """A QPV's name, with its commune when another QPV bears the same name."""
+    namesakes = sum(1 for other in ref.qpv if other.nom == q.nom)
+    return f"{q.nom} ({q.commune})" if namesakes > 1 else q.nom
+
+
 def closest_qpv_name(ref: Referentiel, text: str) -> str | None:
     """The name of the QPV nearest to a misspelt one (« le vall » → « Le Val »)."""
     from cdv_check.rules.eligibilite import closest_qpv
 
     close = closest_qpv(ref, text)
-    return close.nom if close is not None else None
+    return qpv_label(ref, close) if close is not None else None
 
 
 def format_euros(n: int) -> str:
@@ -424,14 +436,14 @@ def _or_blank(value: int | None, shown: Callable[[int], str]) -> str:
     return "" if value is None else shown(value)
 
 
-def qpv_table(ref: Referentiel, slug: str | None = None) -> RenderableType:
+def qpv_table(ref: Referentiel, slugs: Collection[str] | None = None) -> RenderableType:
     """The QPV (commune, habitants, revenu médian) and their priorities, after « Tous QPV ».
 
-    With `slug`, one QPV: its figures, its priorities and those of « Tous QPV ». The figures are a
-    table from 80 columns; the priorities are always listed one under the other, their
-    identifiers whole.
+    With `slugs`, those QPV only: their figures, their priorities and those of « Tous QPV ». The
+    figures are a table from 80 columns; the priorities are always listed one under the other,
+    their identifiers whole.
     """
-    chosen = [q for q in ref.qpv if slug is None or q.slug == slug]
+    chosen = [q for q in ref.qpv if slugs is None or q.slug in slugs]
     title = f"Quartiers prioritaires de la Politique de la Ville – {ref.appel.titre}"
     table = Table(title=title)
     table.add_column("Commune")
@@ -440,7 +452,7 @@ def qpv_table(ref: Referentiel, slug: str | None = None) -> RenderableType:
     table.add_column("Revenu médian", justify="right", no_wrap=True)
     for q in chosen:
         table.add_row(q.commune, q.nom, _or_blank(q.habitants, french_int), _or_blank(q.revenu_median, format_euros))
-    if slug is None:
+    if slugs is None:
         known = [q.habitants for q in ref.qpv if q.habitants is not None]
         table.add_row(", ".join(dict.fromkeys(c.strip() for q in ref.qpv for c in q.commune.split("/"))),
                       Text("Tous QPV", style="italic"),
@@ -452,7 +464,7 @@ def qpv_table(ref: Referentiel, slug: str | None = None) -> RenderableType:
     parts += [Text(""), Whole(Text.assemble(("Tous QPV", "bold italic"),
                                             f" — priorités de chacun des {number_words(len(ref.qpv))} quartiers")),
               *_priorities_block(ref, None)]
-    if slug is None and (pop := ref.population) is not None:
+    if slugs is None and (pop := ref.population) is not None:
         pct = f"{pop.part_agglomeration_pct}".replace(".", ",")
         parts += [Text(""), Whole(Text(
             f"{french_int(pop.habitants)} habitants, soit {pct} % de la population de "
@@ -462,8 +474,8 @@ def qpv_table(ref: Referentiel, slug: str | None = None) -> RenderableType:
     return Group(*parts)
 
 
-def qpv_json(ref: Referentiel, slug: str | None = None) -> dict[str, Any]:
-    """The QPV (or the one of `slug`), their figures and priorities, with those of « Tous QPV »."""
+def qpv_json(ref: Referentiel, slugs: Collection[str] | None = None) -> dict[str, Any]:
+    """The QPV (or those of `slugs`), their figures and priorities, with those of « Tous QPV »."""
 
     def priorities(slug: str | None) -> list[dict[str, str]]:
         return [{"id": p.id, "texte": p.texte} for p in ref.priorites if p.qpv == slug]
@@ -488,6 +500,6 @@ def qpv_json(ref: Referentiel, slug: str | None = None) -> dict[str, Any]:
                 "priorites": priorities(q.slug),
             }
             for q in ref.qpv
-            if slug is None or q.slug == slug
+            if slugs is None or q.slug in slugs
         ],
     }
