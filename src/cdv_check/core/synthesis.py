@@ -19,14 +19,16 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from cdv_check.core import tables
 from cdv_check.core.findings import Finding, Issue, Severity, screen
 from cdv_check.core.registry import BatchContext, Rule, all_rules, selected
+from cdv_check.core.tables import FirstSeen, Store, Table
 from cdv_check.model.cerfa import action_cost, in_kind
 from cdv_check.model.dossier import siret_form
 from cdv_check.reading.limits import DEFAULT_LIMITS
@@ -376,6 +378,19 @@ class Carrier:
             named = self.names_seen[key] = Named(name)
         named.add(file)
 
+    def merge(self, later: Carrier) -> None:
+        """Take in the same SIRET's requests from later in the batch (`core.tables.Table`)."""
+        self.dossiers += later.dossiers
+        self.subvention_demandee += later.subvention_demandee
+        self.prets += later.prets
+        for key, named in later.names_seen.items():
+            mine = self.names_seen.get(key)
+            if mine is None:
+                self.names_seen[key] = named
+                continue
+            mine.count += named.count
+            mine.files.extend(named.files[: SHOWN - len(mine.files)])
+
     @property
     def names(self) -> dict[str, str]:
         """Folded name → the name as first written, in the order they appeared."""
@@ -430,7 +445,8 @@ class Synthesis(NamedTuple):
     by_qpv: list[Row]
     by_strategic_axis: list[Row]
     by_transversal_axis: list[Row]
-    carriers: list[Carrier]
+    carriers: Sequence[Carrier]
+    """By SIRET, the carrier without one last (read from disk in a large batch: iterate it)."""
     priorities: list[Coverage]
     by_funder: list[Row]
     """Per funder of the référentiel, and a last row (key None) for « non précisé »."""
@@ -511,8 +527,12 @@ class Builder:
         min_severity: Severity = Severity.INFO,
         whole: bool = True,
         cap: int = DEFAULT_LIMITS.findings_per_dossier,
+        in_memory: int | None = None,
     ) -> None:
+        """`in_memory`: rows each growing table (carriers, LOT01 keys) keeps in memory before it
+        moves to a temporary database (`core.tables`; default `tables.IN_MEMORY`)."""
         self.ref = ref
+        bound = tables.IN_MEMORY if in_memory is None else in_memory
         self.whole = whole
         """Whether the run covers the whole programme (a folder or a glob): LOT03 then runs."""
         self.cap = cap
@@ -535,13 +555,16 @@ class Builder:
             key: _rows([(a.code, a.intitule) for a in ref.annexe1], no_objective)
             for key in self.by_funder
         }
-        self.carriers: dict[str | None, Carrier] = {}
+        self.store = Store()
+        self.carriers: Table[Carrier] = Table(self.store, "carriers", Carrier, bound)
+        """SIRET → its carrier, in the order SIRETs came (LOT02 reads `values()`)."""
         self.priorities = {
             p.id: Coverage(p.id, p.qpv, _qpv_label(ref, p.qpv), p.texte) for p in ref.priorites
         }
-        self.first_by_content: dict[bytes, str] = {}
-        self.first_by_title: dict[bytes, str] = {}
-        """A digest of (SIRET, folded title) → the first file that gave it: 16 bytes a dossier."""
+        self.first_by_content = FirstSeen(self.store, "first_by_content", bound)
+        """The content's digest → the first file that gave it."""
+        self.first_by_title = FirstSeen(self.store, "first_by_title", bound)
+        """A digest of (SIRET, folded title) → the first file that gave it."""
         self.same_content: dict[bytes, list[str]] = {}
         self.same_title: dict[bytes, list[str]] = {}
         self.titles: dict[bytes, str] = {}
@@ -580,9 +603,7 @@ class Builder:
         return statut
 
     def _carrier(self, file: str, demande: Demande, amount: Decimal, ready: bool) -> None:
-        carrier = self.carriers.get(demande.siret)
-        if carrier is None:
-            carrier = self.carriers[demande.siret] = Carrier(demande.siret)
+        carrier = self.carriers.row(demande.siret)
         carrier.add(file, demande.porteur_nom)
         carrier.subvention_demandee += amount
         carrier.prets += ready
@@ -627,7 +648,7 @@ class Builder:
             by_qpv=list(self.by_qpv.values()),
             by_strategic_axis=list(self.by_axis.values()),
             by_transversal_axis=list(self.by_transversal.values()),
-            carriers=sorted(self.carriers.values(), key=lambda c: (c.siret is None, c.siret or "")),
+            carriers=self.carriers.ordered(),
             priorities=list(self.priorities.values()),
             by_funder=list(self.by_funder.values()),
             by_funder_qpv=[(self.by_funder[k], list(rows.values())) for k, rows in self.by_funder_qpv.items()],

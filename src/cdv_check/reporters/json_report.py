@@ -55,10 +55,11 @@ def synthesis_text(summary: Summary) -> Iterator[str]:
     for n, (key, value) in enumerate(rest.items()):
         yield ("{" if n == 0 else ", ") + _dumps(key) + ": "
         if key == "par_porteur":
-            yield "[" + ", ".join(_dumps(_inert(c.as_json())) for c in synthesis.carriers[:1])
-            for carrier in synthesis.carriers[1:]:
-                yield ", " + _dumps(_inert(carrier.as_json()))
-            yield "]"
+            before = "["
+            for carrier in synthesis.carriers:  # read from disk in a large batch: never a list
+                yield before + _dumps(_inert(carrier.as_json()))
+                before = ", "
+            yield "[]" if before == "[" else "]"
         else:
             yield _dumps(value)
     yield "}"
