@@ -12,8 +12,14 @@ the same path as the command: `Summary`, the format's reporter, `stream` into a 
 `--cli CORPUS` measures instead the real command on a corpus (`make_corpus.py`): the largest
 peak RSS of its process tree (the command and its workers, `getrusage` RUSAGE_CHILDREN).
 
+`--growth A B` says what grows: in one process per format, `tracemalloc` snapshots taken after the
+last dossier of a batch of A, then of B dossiers, compared line by line (bytes and objects per
+dossier still alive, gc run first). `--markdown` prints the table as the README's.
+
     python benchmarks/memory.py                                  # 1 000 and 10 000, four formats
     python benchmarks/memory.py --sizes 100000 --formats xlsx    # one size, one format
+    python benchmarks/memory.py --sizes 1000 10000 100000 --markdown
+    python benchmarks/memory.py --growth 2000 10000 --formats json
     python benchmarks/memory.py --cli benchmarks/out/corpus-1000 --formats json csv
 """
 
@@ -24,6 +30,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -33,8 +40,9 @@ SUFFIX = {"json": "json", "jsonl": "jsonl", "csv": "csv", "html": "html", "xlsx"
           "sarif": "sarif", "text": "txt"}
 
 
-def feed(fmt: str, count: int, faulty: bool) -> int:
-    """In this process: `count` results through the `fmt` reporter into a file; peak RSS in MB."""
+def feed(fmt: str, count: int, faulty: bool, after_last: Callable[[], None] | None = None) -> int:
+    """In this process: `count` results through the `fmt` reporter into a file; peak RSS in MB.
+    `after_last` is called after the last result is taken, before the end of the report."""
     from cdv_check import __version__
     from cdv_check.core.batch import check_one
     from cdv_check.core.checker import Settings
@@ -56,6 +64,8 @@ def feed(fmt: str, count: int, faulty: bool) -> int:
             demande = model.demande._replace(content_key=n.to_bytes(8, "big"), intitule=f"{model.demande.intitule} {n}",
                                              siret=f"{n:014}")
             yield model._replace(file=file, demande=demande)
+        if after_last is not None:
+            after_last()
 
     reporter = make(fmt, ref_id=ref.id, version=__version__, strict=False, ref=ref, color=False, width=100,
                     encoding="utf-8")
@@ -64,6 +74,31 @@ def feed(fmt: str, count: int, faulty: bool) -> int:
             open_report(Path(folder) / f"rapport.{SUFFIX[fmt]}", binary=fmt in BINARY) as out:
         stream(results(), reporter, out, summary)
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def growth(fmt: str, small: int, large: int, faulty: bool, lines: int = 12) -> None:
+    """In this process: what is still allocated after the last dossier, per dossier, from a
+    batch of `small` to one of `large` dossiers, by line of source (the heaviest first)."""
+    import gc
+    import tracemalloc
+
+    snapshots: list[tracemalloc.Snapshot] = []
+
+    def snap() -> None:
+        gc.collect()
+        snapshots.append(tracemalloc.take_snapshot())
+
+    tracemalloc.start()
+    for count in (small, large):
+        feed(fmt, count, faulty, snap)
+    per = large - small
+    stats = snapshots[1].compare_to(snapshots[0], "lineno")
+    total = sum(stat.size_diff for stat in stats)
+    print(f"{fmt} : {total / per:.0f} octets par dossier de {small} à {large} dossiers (tracemalloc)")
+    for stat in stats[:lines]:
+        frame = stat.traceback[0]
+        where = f"{Path(frame.filename).name}:{frame.lineno}"
+        print(f"  {stat.size_diff / per:8.1f} o/dossier {stat.count_diff / per:6.2f} objets/dossier  {where}")
 
 
 def measure(fmt: str, count: int, faulty: bool) -> int:
@@ -89,19 +124,35 @@ def main() -> None:
     parser.add_argument("--formats", nargs="+", default=["json", "csv", "html", "xlsx"], help="formats")
     parser.add_argument("--faulty", action="store_true", help="des dossiers erronés (16 constats chacun)")
     parser.add_argument("--cli", type=Path, help="mesurer la commande sur ce corpus (make_corpus.py)")
+    parser.add_argument("--growth", type=int, nargs=2, metavar=("A", "B"),
+                        help="ce qui croît par dossier de A à B dossiers (tracemalloc)")
+    parser.add_argument("--markdown", action="store_true", help="le tableau du README")
     parser.add_argument("--one", nargs=2, metavar=("FORMAT", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(feed(args.one[0], int(args.one[1]), args.faulty))
         return
+    if args.growth:
+        for fmt in args.formats:
+            command = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+                       f"import memory; memory.growth({fmt!r}, {args.growth[0]}, {args.growth[1]}, {args.faulty})"]
+            subprocess.run(command, check=True)
+        return
     if args.cli:
         for fmt in args.formats:
             print(f"{args.cli.name} {fmt:5} {measure_cli(args.cli, fmt):6} Mo", flush=True)
         return
-    print(f"{'dossiers':>9} " + " ".join(f"{fmt:>6}" for fmt in args.formats) + "   (Mo, pointe RSS)")
+    if args.markdown:
+        print("| dossiers | " + " | ".join(f"`{fmt}`" for fmt in args.formats) + " |")
+        print("|---|" + "---|" * len(args.formats))
+    else:
+        print(f"{'dossiers':>9} " + " ".join(f"{fmt:>6}" for fmt in args.formats) + "   (Mo, pointe RSS)")
     for count in args.sizes:
         figures = [measure(fmt, count, args.faulty) for fmt in args.formats]
-        print(f"{count:>9} " + " ".join(f"{mb:>6}" for mb in figures), flush=True)
+        if args.markdown:
+            print(f"| {count:,} | ".replace(",", " ") + " | ".join(f"{mb} Mo" for mb in figures) + " |", flush=True)
+        else:
+            print(f"{count:>9} " + " ".join(f"{mb:>6}" for mb in figures), flush=True)
 
 
 if __name__ == "__main__":
