@@ -50,7 +50,8 @@ class Store:
             import sqlite3
 
             # "": a private temporary database, deleted when closed (unlinked at once on POSIX).
-            self._db = sqlite3.connect("", isolation_level=None)
+            # One thread at a time uses it, not always the one that opened it.
+            self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode = OFF")
             self._db.execute("PRAGMA synchronous = OFF")
         return self._db
