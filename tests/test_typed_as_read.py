@@ -54,6 +54,25 @@ def test_bulleted_partners_are_not_read_silently_as_one(make_case: MakeCase) -> 
     assert 'partenaires: ["Centre social Le Lierre", "Ecole Jean Moulin"]' in finding["message"]
 
 
+def test_bullets_on_one_line_are_not_read_silently_as_one(make_case: MakeCase) -> None:
+    case = make_case({
+        "partenaires: [Centre social de Bellecroix, Pôle Emploi Metz Borny, Mission locale du Pays Messin]":
+        "partenaires: • Centre social Le Lierre • Ecole Jean Moulin",
+    })
+    [finding] = _findings(case.path, "SCH10")
+    assert finding["path"] == "action.partenaires"
+    assert 'partenaires: ["Centre social Le Lierre", "Ecole Jean Moulin"]' in finding["message"]
+
+
+def test_one_bullet_on_one_line_or_a_bullet_inside_a_text_is_no_list(make_case: MakeCase) -> None:
+    for written in ("partenaires: • Centre social Le Lierre", "partenaires: Le Lierre • Jean Moulin"):
+        case = make_case({
+            "partenaires: [Centre social de Bellecroix, Pôle Emploi Metz Borny, Mission locale du Pays Messin]":
+            written,
+        })
+        assert _findings(case.path, "SCH10") == [], written
+
+
 def test_dashes_and_stars_inside_a_text_where_a_list_is_wanted(make_case: MakeCase) -> None:
     case = make_case({
         "indicateurs: [Nombre de participantes assidues, Nombre d'entrées en formation ou en emploi]":

@@ -351,7 +351,7 @@ def _typed_as_read(model: Dossier, document: Document, ref: Referentiel, pruner:
         more = ", …" if len(items) > 5 else ""
         yield Issue(
             f"« {dotted(loc)} » est lu comme un seul élément : « {_short(value[0], 60)} » ; des lignes "
-            "qui commencent par « • », « - » ou « * » ne font pas une liste en YAML.",
+            "qui commencent par « • », « - » ou « * », ou des « • » sur une ligne, ne font pas une liste en YAML.",
             f"Écrivez une liste : {loc[-1]}: [{listed}{more}] (ou un élément par ligne, en retrait, "
             "précédé de « - »).",
             loc,

@@ -686,8 +686,12 @@ _BULLETS = ("•", "- ", "* ", "-\t", "*\t")
 
 
 def _bullet_items(source: str) -> list[str] | None:
-    """The items of an unquoted text written as bulleted lines (`• a` then `• b`), or None when
-    fewer than two of its lines start with a bullet."""
+    """The items of an unquoted text written as bulleted lines (`• a` then `• b`) or as bullets on
+    one line (`• a • b`), or None when it holds fewer than two bulleted items."""
+    if "\n" not in source.strip():
+        stripped = source.strip()
+        parts = [p.strip() for p in stripped.split("•")]
+        return parts[1:] if stripped.startswith("•") and len(parts) > 2 and all(parts[1:]) else None
     items: list[str] = []
     bulleted = 0
     for line in source.splitlines():

@@ -284,8 +284,9 @@ declare(
 
     Ce qui est vérifié : trois écritures que YAML ou JSON lisent autrement que leur auteur : un
     texte sans guillemets coupé par « # » (après une espace, « # » commence un commentaire : la
-    fin de la ligne n'est pas lue) ; des lignes qui commencent par « • », « - » ou « * » écrites
-    comme un texte là où une liste est attendue (lues comme un seul élément) ; un code d'objectif
+    fin de la ligne n'est pas lue) ; des lignes qui commencent par « • », « - » ou « * », ou des
+    « • » sur une seule ligne, écrits comme un texte là où une liste est attendue (lus comme un
+    seul élément) ; un code d'objectif
     écrit comme un nombre (1.1), là où le code qui finit par un zéro existe aussi (1.10), qu'un
     tableur ou un fichier JSON écrit ainsi. Le message montre la valeur telle qu'elle est lue et
     comment l'écrire.
