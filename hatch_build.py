@@ -1,9 +1,10 @@
-"""Build step of the wheel: the embedded référentiel, read at build time into the JSON that
+"""Build step of the wheel: the embedded référentiel, loaded at build time into the JSON that
 cdv-check loads at each start (see `COMPILED_NAME` in src/cdv_check/model/referentiel.py).
 
-data/referentiel.yaml stays the one source of every 2016 fact: the JSON is its data exactly as
-cdv-check's own reader gives it, made from it by each build. An editable install gets none and
-reads the YAML.
+data/referentiel.yaml stays the one source of every fact of the call: the JSON is the référentiel
+cdv-check's library door reads from it (`cdv_check.load_referentiel`: read and validated, so a
+référentiel that is not valid stops the build with its French message, at its line), dumped as
+JSON by each build. An editable install gets none and reads the YAML.
 """
 
 from __future__ import annotations
@@ -21,17 +22,16 @@ COMPILED_NAME = "referentiel.json"
 
 
 def compiled_json(root: Path) -> str:
-    """The référentiel's data, read by cdv-check's reader from the source tree at `root`."""
+    """The référentiel of the source tree at `root`, loaded through cdv-check's public API and
+    dumped as JSON: the keys the YAML gives (no default written out), each value typed as the
+    référentiel holds it. Loading it back (`Referentiel.model_validate`) gives the same référentiel."""
     sys.path.insert(0, str(root / "src"))
     try:
-        from cdv_check.reading.loading import read_structured
+        import cdv_check
     finally:
         sys.path.pop(0)
-    document = read_structured(root / "data" / "referentiel.yaml")
-    if document.problems:
-        first = document.problems[0]
-        raise RuntimeError(f"data/referentiel.yaml:{first.line}:{first.column}: {first.message}")
-    return json.dumps(document.data, ensure_ascii=False)
+    ref = cdv_check.load_referentiel(root / "data" / "referentiel.yaml")
+    return json.dumps(ref.model_dump(mode="json", by_alias=True, exclude_unset=True), ensure_ascii=False)
 
 
 class CompiledReferentiel(BuildHookInterface):

@@ -357,11 +357,23 @@ def _hatch_build() -> Any:
     return module
 
 
-def test_the_wheel_json_holds_what_the_reader_gives_of_the_yaml() -> None:
+def test_the_wheel_json_loads_as_the_yaml_s_referentiel() -> None:
     hook = _hatch_build()
     assert hook.COMPILED_NAME == referentiel.COMPILED_NAME  # the file the build writes is the one load() reads
     compiled = json.loads(hook.compiled_json(ROOT))
-    assert compiled == read_structured(ROOT / "data" / "referentiel.yaml").data
+    assert Referentiel.model_validate(compiled) == load.__wrapped__(ROOT / "data" / "referentiel.yaml")
+    assert compiled.keys() == read_structured(ROOT / "data" / "referentiel.yaml").data.keys()  # no default added
+
+
+def test_a_referentiel_that_is_not_valid_stops_the_build_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    text = (ROOT / "data" / "referentiel.yaml").read_text(encoding="utf-8")
+    assert text.count("\nid: ") == 1
+    (tmp_path / "data" / "referentiel.yaml").write_text(text.replace("\nid: ", "\nid: [liste]\nautre: "),
+                                                      encoding="utf-8")
+    (tmp_path / "src").symlink_to(ROOT / "src")
+    with pytest.raises(referentiel.ReferentielError, match=r"referentiel\.yaml:\d+:\d+"):
+        _hatch_build().compiled_json(tmp_path)
 
 
 def test_the_embedded_referentiel_is_the_yaml_whichever_file_is_read() -> None:

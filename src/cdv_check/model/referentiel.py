@@ -766,8 +766,8 @@ def embedded_path() -> Path:
 
 
 COMPILED_NAME = "referentiel.json"
-"""Beside the YAML in the wheel: its data as cdv-check's reader gives it (text scalars), written
-at build time by hatch_build.py. json reads it in a tenth of a millisecond, the YAML takes three,
+"""Beside the YAML in the wheel: the référentiel loaded from it and dumped as JSON, written at
+build time by hatch_build.py. json reads it in a tenth of a millisecond, the YAML takes three,
 at every start. The YAML stays the one source; a development checkout has no JSON."""
 
 
