@@ -7,6 +7,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import jsonschema
@@ -65,15 +66,15 @@ def _run(fmt: str, files: list[str], *extra: str) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
-def _json(files: list[str], *extra: str) -> dict[str, dict]:
+def _json(files: list[str], *extra: str) -> dict[str, dict[str, Any]]:
     _code, out = _run("json", files, *extra)
     return {d["file"]: d for d in json.loads(out)["dossiers"]}
 
 
-def _batch_findings(files: list[str], *extra: str) -> list[dict]:
+def _batch_findings(files: list[str], *extra: str) -> list[dict[str, Any]]:
     """The batch rules' findings (LOT), from the json synthesis of the same batch."""
     _code, out = _run("json", files, *extra)
-    findings: list[dict] = json.loads(out)["synthese"]["findings"]
+    findings: list[dict[str, Any]] = json.loads(out)["synthese"]["findings"]
     return findings
 
 
@@ -99,7 +100,7 @@ def test_junit_is_xml_with_one_testcase_per_dossier(batch: list[str]) -> None:
     assert code == 1
     suite = ET.fromstring(out).find("testsuite")
     assert suite is not None
-    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    cases = {case.get("name", ""): case for case in suite.iter("testcase")}
     assert list(cases) == batch
     expected = _json(batch)
     assert suite.get("tests") == str(len(batch))
@@ -133,7 +134,7 @@ def test_junit_attributes_and_system_out_say_what_the_json_says(batch: list[str]
         f["rule"] for f in batch_findings if not f["dossiers"]
     ]
     for case in suite.iter("testcase"):
-        file = case.get("name")
+        file = case.get("name", "")
         assert case.attrib == {"name": file, "classname": "cdv-check", "file": file}
         # A batch finding (LOT) is also said in each test case of a dossier it names.
         findings = expected[file]["findings"] + [f for f in batch_findings if file in f["dossiers"]]
@@ -141,8 +142,8 @@ def test_junit_attributes_and_system_out_say_what_the_json_says(batch: list[str]
         if failure is not None:
             errors = sum(f["severity"] == "error" for f in findings)
             warnings = sum(f["severity"] == "warning" for f in findings)
-            said = f"{errors} erreur(s), {warnings} avertissement(s)"
-            assert failure.attrib == {"message": said, "type": "cdv-check"}
+            message = f"{errors} erreur(s), {warnings} avertissement(s)"
+            assert failure.attrib == {"message": message, "type": "cdv-check"}
         others = [f for f in findings if f["severity"] != "error"]
         said = (case.findtext("system-out") or "").splitlines()
         rules = [re.search(r" ([A-Z]{3}\d\d) (\w+) ", line) for line in said]
@@ -283,7 +284,9 @@ def test_github_one_annotation_per_finding_and_a_summary(batch: list[str]) -> No
     assert code == 1
     annotations = _annotations(out)
     expected = _json(batch)
-    findings = [(file, f) for file, d in expected.items() for f in d["findings"]]
+    findings: list[tuple[str | None, dict[str, Any]]] = [
+        (file, f) for file, d in expected.items() for f in d["findings"]
+    ]
     # Then the batch findings, each at the first dossier it names (or at none).
     findings += [(f["dossiers"][0] if f["dossiers"] else None, f) for f in _batch_findings(batch)]
     assert len(annotations) == len(findings) + 1
