@@ -183,6 +183,9 @@ def test_lines_marked_and_naming_a_funder_are_asked_of_it_the_rest_is_unspecifie
     assert asked_of(ref, "7000", line("4000", "etat", pdv=False), line("1000", "etat", pdv=None),
                     line(None, "etat"), line("500", None), line("500", ""), line("800", "Mairie de Lune")) == {
         None: Decimal(7000)}
+    # Each line is read, whatever comes before it.
+    for ignored in (line("4000", "etat", pdv=False), line(None, "etat"), line("500", None), line("8", "Lune")):
+        assert asked_of(ref, "7000", ignored, line("3000", "caf")) == {"caf": Decimal(3000), None: Decimal(4000)}
 
 
 def test_unknown_request_asks_nothing_of_anyone_and_zero_is_unspecified(ref: Referentiel) -> None:
@@ -235,9 +238,22 @@ def test_pieces_give_name_size_and_pdf_pages_when_the_rules_read_them(ref: Refer
 def test_a_pdf_without_page_objects_in_clear_has_no_page_count(ref: Referentiel, tmp_path: Path) -> None:
     packed = pdf(0)
     (tmp_path / "cerfa.pdf").write_bytes(packed)
-    model = dossier(pieces={"cerfa": "cerfa.pdf", "rib": "  "})
+    model = dossier(pieces={"rib": "  ", "statuts_bureau": None, "cerfa": "cerfa.pdf"})
     checks = {"cerfa.pdf": SimpleNamespace(ok=True, header=packed)}
+    # A blank path is no piece; those after it are listed.
     assert demande_of(model, ref, None, checks, tmp_path).pieces == (("cerfa", "cerfa.pdf", len(packed), None),)
+
+
+def test_what_the_rules_read_of_another_kind_under_the_same_name_gives_no_size(
+    ref: Referentiel, tmp_path: Path
+) -> None:
+    # The rules keep the CERFA's PDF facts beside the files' checks (`pdf:<path>`): a piece
+    # declared under such a name is listed by its name, not read from those facts.
+    (tmp_path / "pdf:cerfa.pdf").write_bytes(pdf(1))
+    model = dossier(pieces={"rib": "pdf:cerfa.pdf"})
+    facts = SimpleNamespace(pages=1, header=pdf(1))
+    assert demande_of(model, ref, None, {"pdf:cerfa.pdf": facts}, tmp_path).pieces == (
+        ("rib", "pdf:cerfa.pdf", None, None),)
 
 
 # --- Demande.as_json ---------------------------------------------------------------------------
@@ -477,6 +493,17 @@ TWINS = [("a.yaml", "pret", Demande(content_key=b"k", siret=SIRET, porteur_nom="
          ("b.yaml", "pret", Demande(content_key=b"k", siret=SIRET, porteur_nom="Autre club"))]
 
 
+def test_the_minimum_severity_is_the_batchs_too(ref: Referentiel) -> None:
+    assert [f.rule for f in synthesize(TWINS, ref, min_severity=Severity.WARNING).findings] == ["LOT01", "LOT02"]
+
+
+def test_a_summary_counts_through_the_builder_it_is_given(ref: Referentiel) -> None:
+    summary = Summary(builder=Builder(ref, whole=False))
+    for file, statut, demande in TWINS:
+        summary.add(result(file, statut, demande))
+    assert [f.rule for f in summary.finish().findings] == ["LOT01", "LOT02"]  # a list of files: no LOT03
+
+
 def test_a_partial_run_gives_no_programme_wide_finding(ref: Referentiel) -> None:
     whole = built_with(ref, TWINS)
     assert [f.rule for f in whole] == ["LOT01", "LOT02", *["LOT03"] * (len(ref.qpv) + 1)]
@@ -591,9 +618,10 @@ def test_findings_are_listed_errors_first_then_in_the_files_order() -> None:
         found("SCH04", Severity.WARNING, 1, 1),
         found("IDN02", Severity.ERROR, 12, 3), found("PCE01", Severity.ERROR),
     ]
-    screened = screen(mixed, Severity.INFO, 100)
+    at_line = [found("SCH09", Severity.ERROR, 12, None), found("BUD03", Severity.ERROR, 12, 1)]
+    screened = screen(mixed + at_line, Severity.INFO, 100)
     assert [f.rule for f in screened.shown] == [
-        "ELG01", "IDN02", "ELG02", "BUD01", "PCE01",  # errors: by line, column, rule; those of no line last
+        "SCH09", "BUD03", "ELG01", "IDN02", "ELG02", "BUD01", "PCE01",  # by line, column, rule; no line last
         "SCH04", "LOT01", "OBJ01",
     ]
     assert screened.omitted == [] and screened.hidden_counts == {}

@@ -7,14 +7,22 @@ mutated like any other: the trampoline keeps the decorator (the registry holds t
 which calls the active mutant), its copies lose it (nothing is registered twice).
 
 Usage (see README, « Développement ») : .venv/bin/python tools/mutmut_run.py run "cdv_check.rules.budget*"
+
+CDV_MUTMUT_TESTS, when set, replaces the test selection of `[tool.mutmut]` (paths separated by
+spaces): the batch modules of `core/` are reached by every check, so their mutants are run
+against their own unit tests only, e.g.
+CDV_MUTMUT_TESTS="tests/test_grouping.py tests/rules/test_lot.py tests/test_synthesis_units.py"
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import libcst as cst
+from mutmut import configuration
 from mutmut.__main__ import cli
 from mutmut.mutation import file_mutation
 
@@ -60,8 +68,25 @@ def _function_trampoline_arrangement(function: cst.FunctionDef, mutants: Any, cl
     return declarations, methods, assignments, names
 
 
+_read_config = configuration._config_reader
+
+
+def _config_reader() -> Callable[[str, Any], Any]:
+    """`[tool.mutmut]`, its test selection replaced by CDV_MUTMUT_TESTS when set."""
+    read = _read_config()
+    tests = os.environ.get("CDV_MUTMUT_TESTS", "").split()
+    if not tests:
+        return read
+
+    def narrowed(key: str, default: Any) -> Any:
+        return tests if key == "pytest_add_cli_args_test_selection" else read(key, default)
+
+    return narrowed
+
+
 _visitor._skip_node_and_children = _skip_node_and_children
 file_mutation.function_trampoline_arrangement = _function_trampoline_arrangement
+configuration._config_reader = _config_reader
 
 if __name__ == "__main__":
     sys.exit(cli())
