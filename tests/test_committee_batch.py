@@ -351,8 +351,8 @@ class _Rendered(HTMLParser):
 def test_the_html_as_chromium_renders_it_has_the_totals_and_the_committee_columns(
     programme: Expected, tmp_path: Path
 ) -> None:
-    assert cdv("--output", "programme.html").exit_code == 1
-    page = tmp_path / "programme.html"
+    assert cdv("--output", "chromium.html").exit_code == 1
+    page = Path("chromium.html").resolve()
     dumped = browser("--dump-dom", page.as_uri())
     assert dumped.returncode == 0, dumped.stderr[-2000:]
     dom = _Rendered()
