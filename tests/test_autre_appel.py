@@ -207,6 +207,14 @@ def test_a_numbered_tree_of_any_depth_is_cited_at_every_level(tmp_path: Path) ->
     )
     findings = json.loads(result.stdout)["dossiers"][0]["findings"]
     assert [f["path"] for f in findings if f["rule"] == "ELG04"] == ["action.objectifs[2]"]
+    # each level under its parent, in the tree, a zoom and a search
+    shown = CliRunner().invoke(app, ["objectives", "--referentiel", str(ref)]).stdout.splitlines()
+    labels = ("1.1 Un", "1.1.1 Deux", "1.1.1.1 Trois", "1.1.1.1.1 Quatre")
+    assert [next(line.index(label) for line in shown if line.endswith(label)) for label in labels] == [8, 12, 16, 20]
+    zoom = CliRunner().invoke(app, ["objectives", "--referentiel", str(ref), "1.1.1.1"]).stdout
+    assert "1.1.1 Deux" in zoom and "1.1.1.1.1 Quatre" in zoom
+    search = CliRunner().invoke(app, ["objectives", "--referentiel", str(ref), "--search", "quatre"]).stdout
+    assert "dans : Axe 1 › 1.1 › 1.1.1 › 1.1.1.1" in search
     ref.write_text(text.replace(tree, deep.replace('"1.1.1.1.1"', '"1.2.1.1.1"')), encoding="utf-8")
     refused = CliRunner().invoke(app, ["referentiel", str(ref)])
     assert refused.exit_code == 1

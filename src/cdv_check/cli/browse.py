@@ -278,7 +278,7 @@ def _hit(path: ObjectivePath) -> list[RenderableType]:
     ancestors = path.chain()[:-1]
     if ancestors:
         way = " › ".join(
-            f"Axe {n.code}" if isinstance(n, Axe) else n.code if isinstance(n, ObjectifOperationnel)
+            f"Axe {n.code}" if isinstance(n, Axe) else n.code if isinstance(n, ObjectifOperationnel | ObjectifFin)
             else n.libelle
             for n in ancestors
         )

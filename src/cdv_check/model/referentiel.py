@@ -119,12 +119,6 @@ class ObjectifFin(_Frozen):
     objectifs: "list[ObjectifFin]" = []
     """Finer objectives still, to any depth: each is cited by its code like its parent."""
 
-    def descendants(self) -> "Iterator[ObjectifFin]":
-        """Every objective under this one, parents before children."""
-        for child in self.objectifs:
-            yield child
-            yield from child.descendants()
-
 
 class ObjectifOperationnel(_Frozen):
     code: str
@@ -171,7 +165,7 @@ class ObjectivePath:
     walks the tree), where a dataclass would compile its generated methods each time.
     """
 
-    __slots__ = ("axe", "objectif", "operationnel", "strategique")
+    __slots__ = ("above", "axe", "objectif", "operationnel", "strategique")
 
     def __init__(
         self,
@@ -179,11 +173,14 @@ class ObjectivePath:
         strategique: ObjectifStrategique | None = None,
         operationnel: ObjectifOperationnel | None = None,
         objectif: ObjectifFin | None = None,
+        above: tuple[ObjectifFin, ...] = (),
     ) -> None:
         self.axe = axe
         self.strategique = strategique
         self.operationnel = operationnel
         self.objectif = objectif
+        self.above = above
+        """The finer objectives between `operationnel` and `objectif`, in a tree deeper than x.y.z."""
 
     @property
     def node(self) -> Axe | ObjectifStrategique | ObjectifOperationnel | ObjectifFin:
@@ -201,7 +198,7 @@ class ObjectivePath:
 
     def chain(self) -> list[Axe | ObjectifStrategique | ObjectifOperationnel | ObjectifFin]:
         """The node and its ancestors, from the axis down."""
-        parts = (self.axe, self.strategique, self.operationnel, self.objectif)
+        parts = (self.axe, self.strategique, self.operationnel, *self.above, self.objectif)
         return [p for p in parts if p is not None]
 
 
@@ -212,18 +209,23 @@ def walk(annexe1: Iterable[Axe]) -> Iterator[ObjectivePath]:
         yield ObjectivePath(axe)
         for op in axe.objectifs_operationnels:
             yield ObjectivePath(axe, None, op)
-            for fin in op.objectifs:
-                yield ObjectivePath(axe, None, op, fin)
-                for deeper in fin.descendants():
-                    yield ObjectivePath(axe, None, op, deeper)
+            for above, fin in _finer(op.objectifs):
+                yield ObjectivePath(axe, None, op, fin, above)
         for strat in axe.objectifs_strategiques:
             yield ObjectivePath(axe, strat)
             for op in strat.objectifs_operationnels:
                 yield ObjectivePath(axe, strat, op)
-                for fin in op.objectifs:
-                    yield ObjectivePath(axe, strat, op, fin)
-                    for deeper in fin.descendants():  # deeper levels, shown at the finest one
-                        yield ObjectivePath(axe, strat, op, deeper)
+                for above, fin in _finer(op.objectifs):
+                    yield ObjectivePath(axe, strat, op, fin, above)
+
+
+def _finer(objectifs: list[ObjectifFin]) -> Iterator[tuple[tuple[ObjectifFin, ...], ObjectifFin]]:
+    """Each finer objective, to any depth, parents first, with the finer ones above it."""
+    stack: list[tuple[tuple[ObjectifFin, ...], ObjectifFin]] = [((), fin) for fin in reversed(objectifs)]
+    while stack:  # iterative: a référentiel's depth is not bounded by the interpreter's stack
+        above, fin = stack.pop()
+        yield above, fin
+        stack.extend(((*above, fin), child) for child in reversed(fin.objectifs))
 
 
 class Periode(_Frozen):
