@@ -85,6 +85,9 @@ class Discovery:
                 self.missing.append(given)
 
     def __iter__(self) -> Iterator[_Task]:
+        # One folder walked, or one file, gives each file once: no set of every path is kept then
+        # (in a batch of 100 000 dossiers, some 15 MB).
+        once = len(self._plan) == 1 and self._plan[0][1] is None
         seen: set[str] = set()
         for given, found in self._plan:
             walked = found is not None or (given != "-" and os.path.isdir(given))
@@ -95,10 +98,11 @@ class Discovery:
             else:
                 files = (given,)
             for path in files:
-                key = path if path == "-" else os.path.normpath(os.path.abspath(path))
-                if key in seen:
-                    continue
-                seen.add(key)
+                if not once:
+                    key = path if path == "-" else os.path.normpath(os.path.abspath(path))
+                    if key in seen:
+                        continue
+                    seen.add(key)
                 yield path, not walked or path in self._named
 
 
