@@ -253,6 +253,13 @@ def test_the_html_lists_every_request_with_its_funders(programme: Expected) -> N
     assert len(parsed.statuses) == 42 and parsed.statuses.count("doublon") == 2
     assert any(text.startswith("Caisse d'Allocations Familiales : ") for text in parsed.funders)
     assert "@page { size: A4 landscape" in page
+    # The committee's sheet, as written (Chromium's reading is the slow test below): the requests
+    # to decide on, a line per funder asked, three cells to fill on each.
+    committee = _Rendered()
+    committee.feed(page)
+    assert sorted(committee.requests) == sorted([*programme.ready, *programme.to_fix])
+    assert set(committee.to_fill_per_line) == {3}
+    assert committee.funder_totals[""] == sum(programme.ready.values()) + sum(programme.to_fix.values())
 
 
 # --- the html as Chromium renders it ----------------------------------------------------------
