@@ -244,16 +244,25 @@ def test_a_pdf_without_page_objects_in_clear_has_no_page_count(ref: Referentiel,
     assert demande_of(model, ref, None, checks, tmp_path).pieces == (("cerfa", "cerfa.pdf", len(packed), None),)
 
 
-def test_what_the_rules_read_of_another_kind_under_the_same_name_gives_no_size(
-    ref: Referentiel, tmp_path: Path
-) -> None:
-    # The rules keep the CERFA's PDF facts beside the files' checks (`pdf:<path>`): a piece
-    # declared under such a name is listed by its name, not read from those facts.
-    (tmp_path / "pdf:cerfa.pdf").write_bytes(pdf(1))
-    model = dossier(pieces={"rib": "pdf:cerfa.pdf"})
+def test_what_the_rules_read_of_another_kind_gives_no_size(ref: Referentiel, tmp_path: Path) -> None:
+    # Only a file's check (`ok`) says the file was read; anything else the rules keep is not one.
+    (tmp_path / "rib.pdf").write_bytes(pdf(1))
+    model = dossier(pieces={"rib": "rib.pdf"})
     facts = SimpleNamespace(pages=1, header=pdf(1))
-    assert demande_of(model, ref, None, {"pdf:cerfa.pdf": facts}, tmp_path).pieces == (
-        ("rib", "pdf:cerfa.pdf", None, None),)
+    assert demande_of(model, ref, None, {"rib.pdf": facts}, tmp_path).pieces == (("rib", "rib.pdf", None, None),)
+
+
+def test_a_piece_named_like_what_the_rules_keep_of_the_cerfa_is_read_as_a_file(make_case: Any) -> None:
+    # The rules once kept the CERFA's PDF facts under « pdf:<its path> »: a piece of that name
+    # was then an internal error (SCH01) instead of a piece.
+    case = make_case({"  rib: pieces/rib.pdf": '  rib: "pdf:pieces/cerfa-12156.pdf"'})
+    (case.path.parent / "pdf:pieces").mkdir()
+    (case.path.parent / "pdf:pieces" / "cerfa-12156.pdf").write_bytes(pdf(2))
+    checked = case.check()
+    assert checked.statut == "pret", checked.findings
+    # Its size read from its file (its pages are counted only for the CERFA, read whole).
+    assert [p[:3] for p in checked.demande.pieces if p[0] == "rib"] == [("rib", "cerfa-12156.pdf", len(pdf(2)))]
+    assert ("cerfa", "cerfa-12156.pdf", 644, 1) in checked.demande.pieces
 
 
 # --- Demande.as_json ---------------------------------------------------------------------------

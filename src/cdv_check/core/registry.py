@@ -34,10 +34,11 @@ class Context(NamedTuple):
     deposit_date: date
     folder: Path | None
     """The dossier file's folder, where pieces are looked up; None for standard input."""
-    piece_checks: dict[str, Any]
+    piece_checks: dict[Any, Any]
     """What reading each declared piece file gave, by declared path, filled by the rules
     (rules.pieces): several rules look at the same file, which is opened once per dossier. Give
-    each dossier an empty one."""
+    each dossier an empty one. What they make of it is kept under keys that are not strings
+    (the CERFA's PDF facts: `("pdf", path)`), so that no declared path can name it."""
     check_files: bool = True
     limits: Limits = DEFAULT_LIMITS
     """The run's bounds (`Settings.limits`): the bytes read of a piece file, among others."""

@@ -158,7 +158,7 @@ def _cerfa_facts(ctx: Context, declared: str) -> PdfFacts | None:
         return None
     if len(result.header) > ctx.limits.pdf_bytes:  # the limit and one byte more were read
         return None
-    key = f"pdf:{declared}"
+    key = ("pdf", declared)  # not a string: no declared path names it (« pdf:… » is a file name)
     if key not in ctx.piece_checks:
         from cdv_check.reading.pdf import pdf_facts
 
