@@ -7,6 +7,7 @@ import json
 import unicodedata
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,17 @@ from cdv_check.reading.loading import read_structured
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _raw() -> dict[str, Any]:
+@cache
+def _parsed() -> dict[str, Any]:
     with embedded_path().open(encoding="utf-8") as f:
         data = yaml.load(f, Loader=yaml.SafeLoader)
     assert isinstance(data, dict)
     return data
+
+
+def _raw() -> dict[str, Any]:
+    """The embedded référentiel as PyYAML reads it: parsed once, a copy of its own for each test."""
+    return copy.deepcopy(_parsed())
 
 
 @pytest.fixture(scope="module")
