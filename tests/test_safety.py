@@ -28,3 +28,14 @@ def test_clean_is_the_full_cleaning_for_every_text(text: str) -> None:
 def test_an_ordinary_text_comes_back_as_it_is() -> None:
     text = "Atelier couture : premier pas vers l'emploi — 4 000 €"
     assert safety.clean(text) is text
+
+
+def test_what_xml_refuses_is_exactly_the_complement_of_xml_chars() -> None:
+    """`_NOT_XML` lists the refused characters (cheap to compile); they are exactly those outside
+    XML 1.0's `Char` production, over the whole of Unicode."""
+    import re
+    import sys
+
+    outside_xml = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert safety._NOT_XML.findall(every) == outside_xml.findall(every)

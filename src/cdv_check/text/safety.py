@@ -18,7 +18,11 @@ _LEADING_COMMAND = re.compile(r"^(\s*:)(?=:)")
 _LEGACY_COMMAND = re.compile(r"#(?=#\[)")
 # Characters XML 1.0 cannot carry at all, even escaped as `&#…;`: C0 controls but tab and line
 # breaks, lone surrogates, U+FFFE and U+FFFF. Each makes a whole document "not well-formed".
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Written as the few characters it refuses, not as the complement of what XML allows
+# (`[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]`, the same set): compiling that
+# negated class over the whole of Unicode cost every start of cdv-check some 50 million
+# instructions (callgrind), 6 % of a one-dossier check.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean(text: str) -> str:
