@@ -4,7 +4,6 @@ the arithmetic (accounts, totals) is the model's (model.cerfa), shared with the 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -300,6 +299,8 @@ def _funder_issues(ref: Referentiel, side: str, index: int, named: str) -> Itera
         return
     if ref.financeur_by_spelling(named) is not None:
         return
+    import difflib  # only for an unknown funder: a check without one does not pay its import
+
     folded = {fold(spelling): f for f in ref.financeurs for spelling in f.spellings()}
     meant = [folded[k] for k in difflib.get_close_matches(fold(named), list(folded), n=1, cutoff=0.6)]
     listed = ", ".join(f"« {f.id} » ({f.nom})" for f in ref.financeurs)
