@@ -203,6 +203,27 @@ def make_case(tmp_path: Path) -> MakeCase:
     return make
 
 
+CopiesOf = Callable[[str, int], Path]
+
+
+@pytest.fixture(scope="session")
+def copies_of(tmp_path_factory: pytest.TempPathFactory) -> CopiesOf:
+    """`copies_of("erreurs-typiques", 40)`: a folder holding d00, d01… d39, each a copy of that
+    example (its dossier and its pieces), written once per test session: for the tests that only
+    read it (a batch whose report is many times a pipe's buffer, say)."""
+    made: dict[tuple[str, int], Path] = {}
+
+    def copies(name: str, count: int) -> Path:
+        if (name, count) not in made:
+            folder = tmp_path_factory.mktemp(f"{name}-{count}")
+            for n in range(count):
+                shutil.copytree(EXAMPLES / name, folder / f"d{n:02}")
+            made[name, count] = folder
+        return made[name, count]
+
+    return copies
+
+
 @pytest.fixture
 def mixed_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The batch of tests/mixed_batch.py, written in the current folder (no CI annotations)."""

@@ -7,13 +7,11 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from conftest import EXAMPLES
+from conftest import CopiesOf
 
 
 def _slow_read(fd: int) -> bytes:
@@ -26,15 +24,14 @@ def _slow_read(fd: int) -> bytes:
     return bytes(out)
 
 
-def test_a_slowly_read_non_blocking_pipe_gets_the_whole_report(tmp_path: Path) -> None:
-    for n in range(30):  # some 200 KB of JSON: many times a pipe's buffer
-        shutil.copytree(EXAMPLES / "erreurs-typiques", tmp_path / f"d{n:02}")
+def test_a_slowly_read_non_blocking_pipe_gets_the_whole_report(copies_of: CopiesOf) -> None:
+    folder = copies_of("erreurs-typiques", 30)  # some 200 KB of JSON: many times a pipe's buffer
     read_end, write_end = os.pipe()
     os.set_blocking(write_end, False)
     if hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux: the smallest pipe, full at once
         fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
     process = subprocess.Popen(
-        [sys.executable, "-m", "cdv_check", "--format", "json", "--jobs", "1", str(tmp_path)],
+        [sys.executable, "-m", "cdv_check", "--format", "json", "--jobs", "1", str(folder)],
         stdout=write_end, stderr=subprocess.PIPE,
     )
     os.close(write_end)

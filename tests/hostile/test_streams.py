@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, Main
+from conftest import EXAMPLES, CopiesOf, Main
 
 FAULTY = str(EXAMPLES / "erreurs-typiques" / "dossier.yaml")
 
@@ -35,11 +35,10 @@ def test_closed_stdin_is_an_empty_dossier() -> None:
 
 
 @pytest.mark.parametrize("command", [[], ["check"]])
-def test_a_reader_that_leaves_early_stops_the_report_quietly(tmp_path: Path, command: list[str]) -> None:
-    for n in range(40):  # well over a pipe's buffer of report
-        shutil.copytree(EXAMPLES / "erreurs-typiques", tmp_path / f"d{n:02}")
+def test_a_reader_that_leaves_early_stops_the_report_quietly(copies_of: CopiesOf, command: list[str]) -> None:
+    folder = copies_of("erreurs-typiques", 40)  # well over a pipe's buffer of report
     process = subprocess.Popen(
-        [sys.executable, "-m", "cdv_check", *command, str(tmp_path), "--format", "jsonl"],
+        [sys.executable, "-m", "cdv_check", *command, str(folder), "--format", "jsonl"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     assert process.stdout is not None and process.stderr is not None
