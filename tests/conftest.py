@@ -41,6 +41,7 @@ SLOW_MODULES = {
     "tests/hostile/test_interrupt.py": "signals to a process",
     "tests/hostile/test_nonblocking_stdout.py": "a pipe read slowly",
     "tests/hostile/test_deep_folders.py": "a thousand levels of folders",
+    "tests/hostile/test_parallelism.py": "worker pools started to count their workers",
 }
 SLOW_TESTS = {
     "tests/test_exports.py::test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text": "Chromium",
@@ -74,6 +75,8 @@ SLOW_TESTS = {
         "the locale of a process",
     # worker pools
     "tests/test_batch.py::test_the_first_result_comes_before_the_discovery_ends": "a worker pool, 300 dossiers",
+    "tests/test_batch.py::test_parallel_jobs_give_the_same_report_in_the_same_order": "a worker pool",
+    "tests/hostile/test_workers.py::test_killed_worker_loses_no_dossier": "a worker pool, one worker killed",
     # the contributor hook's own command
     "tests/test_pre_commit.py::test_the_schema_hook_passes_on_the_committed_schema_and_fails_on_a_stale_one":
         "the hook's command in a shell",
