@@ -354,27 +354,17 @@ class _Builder:
 
     # Events
 
-    def feed(self, event: yaml.Event) -> None:
-        # The commonest events first: this runs for each of a file's hundreds of events.
-        if isinstance(event, yaml.ScalarEvent):
-            self.scalar(event)
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            self.open(event)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            self.close()
-        elif isinstance(event, yaml.AliasEvent):
-            self.alias(event)
-        elif isinstance(event, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                self.problem(
-                    "SCH02",
-                    "Le fichier contient plusieurs documents YAML (séparés par « --- »).",
-                    "Un fichier = un dossier : gardez un seul document.",
-                    (),
-                    event.start_mark,
-                )
-                raise _Stop()
+    def document(self, event: yaml.DocumentStartEvent) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            self.problem(
+                "SCH02",
+                "Le fichier contient plusieurs documents YAML (séparés par « --- »).",
+                "Un fichier = un dossier : gardez un seul document.",
+                (),
+                event.start_mark,
+            )
+            raise _Stop()
 
     def count(self, amount: int, path: Loc, mark: Any) -> None:
         self.nodes += amount
@@ -430,17 +420,38 @@ class _Builder:
         )
 
     def scalar(self, event: yaml.ScalarEvent) -> None:
+        # The commonest event by far (each key and each plain value): `place`, `count`,
+        # `count_text` and `attach` are written out here, in the same order.
         mark: Any = event.start_mark
-        if self.expecting_key():
-            self.key(event)
-            return
-        path, keep = self.place()
-        self.count(1, path, mark)
-        size = len(event.value)
-        if size > self.limits.scalar_chars:
-            raise self.over_limit("scalar_chars", size, path, mark)
-        self.count_text(size, path, mark)
+        stack = self.stack
+        if not stack:
+            path: Loc = ()
+            keep = True
+            container = None
+        else:
+            top = stack[-1]
+            container = top.container
+            if container.__class__ is list:  # the containers are this builder's own lists and dicts
+                path = (*top.path, len(container))
+                keep = True
+            elif top.key is None:  # a mapping's key
+                self.key(event)
+                return
+            else:
+                path = (*top.path, top.key)
+                keep = top.keep_value
+                top.key, top.keep_value = None, True
+        limits = self.limits
+        self.nodes += 1
+        if self.nodes > limits.nodes:
+            raise self.over_limit("nodes", self.nodes, path, mark)
         value: str | None = event.value
+        size = len(event.value)
+        if size > limits.scalar_chars:
+            raise self.over_limit("scalar_chars", size, path, mark)
+        self.chars += size
+        if self.chars > limits.text_chars:
+            raise self.over_limit("text_chars", self.chars, path, mark)
         if not event.style and event.value in _NULLS and event.tag is None:
             value = None
         if self.surrogates is not None and value is not None:
@@ -465,7 +476,13 @@ class _Builder:
             self.anchors[event.anchor] = (value, 1, size)
             self.refused_anchors.discard(event.anchor)
         if keep:
-            self.attach(path, value, mark)
+            self.doc.value_marks.setdefault(path, (mark.line + 1, mark.column + 1))
+            if container is None:
+                self.doc.data = value
+            elif container.__class__ is list:
+                container.append(value)
+            else:
+                container[path[-1]] = value  # type: ignore[index]
             # The few unquoted values SCH10 looks at more closely: followed by a blank (a comment?),
             # over lines (bullets?), a number (a code?).
             last: Any = event.end_mark
@@ -534,12 +551,17 @@ class _Builder:
         if self.surrogates is not None:  # a lone half stays U+FFFD: an unknown key (SCH05) says so
             name = self.surrogates.restore(event) or self.surrogates.restore(event, lone="\ufffd") or name
         path = (*top.path, name)
-        self.count(1, path, mark)
-        if len(name) > self.limits.scalar_chars:
+        limits = self.limits
+        self.nodes += 1  # `count` and `count_text`, written out: this runs for every key
+        if self.nodes > limits.nodes:
+            raise self.over_limit("nodes", self.nodes, path, mark)
+        if len(name) > limits.scalar_chars:
             raise self.over_limit("scalar_chars", len(name), path, mark)
-        self.count_text(len(name), path, mark)
+        self.chars += len(name)
+        if self.chars > limits.text_chars:
+            raise self.over_limit("text_chars", self.chars, path, mark)
         top.key, top.keep_value = name, True
-        if not self.check_tag(event.tag, path, mark):
+        if event.tag not in _ACCEPTED_TAGS and not self.check_tag(event.tag, path, mark):
             top.keep_value = False  # a tagged key is refused with its value
         elif name == "<<" and not event.style:
             self.problem(
@@ -656,7 +678,7 @@ class _Builder:
         top = self.stack[-1]
         top.key, top.keep_value = shown, False
 
-    def close(self) -> None:
+    def close(self, _event: yaml.Event | None = None) -> None:
         frame = self.stack.pop()
         if frame.is_key:
             self.refuse_key("?")
@@ -711,9 +733,24 @@ def parse_text(text: str, doc: Document, limits: Limits = DEFAULT_LIMITS) -> Non
     text, surrogates = _SurrogateEscapes.hide(text)
     builder = _Builder(doc, limits, surrogates, text)
     loader = _Loader(text)
+    # Each event to its handler by its class (the parser makes exactly these classes; the stream's
+    # and documents' ends need nothing): this runs for each of a file's hundreds of events.
+    handlers: dict[type[yaml.Event], Any] = {
+        yaml.ScalarEvent: builder.scalar,
+        yaml.MappingStartEvent: builder.open,
+        yaml.SequenceStartEvent: builder.open,
+        yaml.MappingEndEvent: builder.close,
+        yaml.SequenceEndEvent: builder.close,
+        yaml.AliasEvent: builder.alias,
+        yaml.DocumentStartEvent: builder.document,
+    }
+    check_event, get_event = loader.check_event, loader.get_event
     try:
-        while loader.check_event():
-            builder.feed(loader.get_event())
+        while check_event():
+            event = get_event()
+            handler = handlers.get(event.__class__)
+            if handler is not None:
+                handler(event)
     except _Stop:
         doc.data = None
     except yaml.MarkedYAMLError as exc:
