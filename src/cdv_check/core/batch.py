@@ -375,11 +375,15 @@ def _one_by_one(
         yield result
 
 
-_LARGEST_CHUNK = 64
+_LARGEST_CHUNK = 16
+"""A chunk's results come back together, when its last dossier is checked: at the end of a batch,
+one worker may wait idle for the other's last chunk, and this process then writes that whole
+chunk alone. 16 dossiers (some 40 ms of checking) keep that tail short; 64 made it four times
+longer, for a saving of 45 messages of a few kilobytes in a batch of 1 000."""
 
 
 def _chunks(tasks: Iterator[_Task]) -> Iterator[list[_Task]]:
-    """The tasks in chunks of 1, 2, 4… up to 64 dossiers: the first dossier goes to a worker at
+    """The tasks in chunks of 1, 2, 4… up to 16 dossiers: the first dossier goes to a worker at
     once, and a large batch still costs few messages between the processes."""
     size = 1
     while chunk := list(islice(tasks, size)):
