@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache, partial
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
@@ -58,27 +59,47 @@ class Text(NamedTuple):
     description: str
 
 
+_text = partial(tuple.__new__, Text)
+"""`Text` made from a tuple at C speed (a NamedTuple's own constructor is Python code)."""
+
+
 def texts(model: BaseModel, path: Loc = ()) -> Iterator[Text]:
     """Every text of the model (list items included), in the model's order."""
-    from cdv_check.model.dossier import field_is_required
+    found: list[Text] = []
+    _collect_texts(model, path, found)
+    return iter(found)
 
-    cls = type(model)
-    for name, info in cls.model_fields.items():
+
+def _collect_texts(model: BaseModel, path: Loc, found: list[Text]) -> None:
+    # Into one list, not through nested generators: this runs for every dossier, over some fifty
+    # texts; each model class's fields are looked at once per process (`_text_fields`).
+    for name, required, about in _text_fields(type(model)):
         value: Any = getattr(model, name)
         if value is None:  # left out: most optional fields
             continue
         if isinstance(value, str):
-            yield Text((*path, name), value, field_is_required(cls, name), info.description or name)
+            found.append(_text(((*path, name), value, required, about)))
         elif isinstance(value, BaseModel):
-            yield from texts(value, (*path, name))
+            _collect_texts(value, (*path, name), found)
         elif isinstance(value, dict):  # the pieces, keyed by the référentiel's ids
             for key, item in value.items():
                 if isinstance(item, str):
-                    yield Text((*path, name, key), item, False, f"le chemin du fichier de la pièce « {key} »")
+                    what = f"le chemin du fichier de la pièce « {key} »"
+                    found.append(_text(((*path, name, key), item, False, what)))
         elif isinstance(value, list):
-            here, about = (*path, name), info.description or name
+            here = (*path, name)
             for index, item in enumerate(value):
                 if isinstance(item, str):
-                    yield Text((*here, index), item, False, about)
+                    found.append(_text(((*here, index), item, False, about)))
                 elif isinstance(item, BaseModel):
-                    yield from texts(item, (*here, index))
+                    _collect_texts(item, (*here, index), found)
+
+
+@cache
+def _text_fields(cls: type[BaseModel]) -> tuple[tuple[str, bool, str], ...]:
+    """Each field of `cls`: its name, whether the contract requires it, what it expects."""
+    from cdv_check.model.dossier import field_is_required
+
+    return tuple(
+        (name, field_is_required(cls, name), info.description or name) for name, info in cls.model_fields.items()
+    )
