@@ -659,3 +659,34 @@ def test_a_batch_finding_in_the_json_report_and_its_words() -> None:
     assert finding._replace(advice="").text == "Même dossier."
     assert finding._replace(message="", advice="Gardez-en un.").text == "Gardez-en un."
     assert [s.label for s in Severity] == ["erreur", "avertissement", "conseil"]
+
+
+# --- memory: the growing tables leave memory past their bound ----------------------------------
+
+
+def test_past_the_bound_the_lot01_keys_and_the_carriers_leave_memory(ref: Referentiel) -> None:
+    """A batch's memory does not grow with its dossiers (README, « Performances »): each new
+    SIRET, content and title is kept on disk once a table holds `in_memory` rows. In memory,
+    these 1 000 dossiers would hold some 150 KB per table."""
+    import tracemalloc
+
+    builder = Builder(ref, in_memory=8)
+
+    def add(n: int) -> None:
+        builder.add(f"lot/{n:05}/dossier.yaml", "pret", Demande(
+            siret=f"{n:014}", intitule=f"Action {n}", porteur_nom="Club", content_key=n.to_bytes(4, "big"),
+            subvention_demandee=Decimal(1)))
+
+    tracemalloc.start()
+    try:
+        for n in range(100):  # the tables moved, the database opened
+            add(n)
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(100, 1100):
+            add(n)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 50_000, f"{grown} bytes for 1 000 dossiers"
+    built = builder.build()
+    assert (built.totals.dossiers, built.totals.subvention_demandee, len(built.carriers)) == (1100, Decimal(1100), 1100)

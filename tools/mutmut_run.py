@@ -11,7 +11,7 @@ Usage (see README, « Développement ») : .venv/bin/python tools/mutmut_run.py 
 CDV_MUTMUT_TESTS, when set, replaces the test selection of `[tool.mutmut]` (paths separated by
 spaces): the batch modules of `core/` are reached by every check, so their mutants are run
 against their own unit tests only, e.g.
-CDV_MUTMUT_TESTS="tests/test_grouping.py tests/rules/test_lot.py tests/test_synthesis_units.py"
+CDV_MUTMUT_TESTS="tests/test_grouping.py tests/rules/test_lot.py tests/test_synthesis_units.py tests/test_flat_memory.py"
 """
 
 from __future__ import annotations
