@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from cdv_check.core.checker import DossierResult, Settings, check_path
 from cdv_check.core.findings import Finding, Severity
 from cdv_check.core.interruption import Interruption
+from cdv_check.core.registry import all_rules
 from cdv_check.model.referentiel import Referentiel, load
 
 if TYPE_CHECKING:  # the pool is imported only when a batch needs it
@@ -406,6 +407,9 @@ def _in_workers(
     from concurrent.futures import ProcessPoolExecutor  # imported here: one dossier never pays for it
     from concurrent.futures.process import BrokenProcessPool
 
+    # The rule modules, which each worker would import at its first dossier and this process at the
+    # end (the batch's synthesis runs LOT01-LOT03): imported once, here, and inherited by the fork.
+    all_rules()
     chunks = _chunks(tasks)
     executor = ProcessPoolExecutor(
         max_workers=count,
