@@ -109,7 +109,7 @@ class Table(Generic[R]):
     keys first came (`values`) or in the order of the keys, None last (`ordered`).
 
     In memory, `row(key)` gives the key's one row. Once the table has moved to the database, it
-    gives the row of the current window, which the database merges (`Mergeable.merge`) into the
+    gives the row of the current window, which the database merges (the row's `merge`) into the
     key's row of the earlier windows: a row is to be updated at once, never kept."""
 
     def __init__(self, store: Store, name: str, make: Callable[[str | None], R], bound: int = IN_MEMORY) -> None:
