@@ -359,3 +359,26 @@ def cdv(request: pytest.FixtureRequest) -> Main:
     suite, in a process of its own: a test of what the program says, with its exit code, runs in
     the inner loop without paying a Python start-up, and the real process still proves it."""
     return main_in_process if request.param == "in-process" else main_in_subprocess
+
+
+# --- a real browser, for the html reports ---------------------------------------------------
+
+
+def chromium() -> str:
+    """Debian's chromium (or a namesake); in CI its absence fails the test, elsewhere skips it."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.environ.get("CI"):
+        pytest.fail("chromium absent in CI: .ci/run installs it (apt-get install -y chromium)")
+    pytest.skip("chromium absent: apt-get install -y chromium (CI installs it)")
+
+
+def browser(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Headless Chromium with `args`, its profile in the current folder."""
+    return subprocess.run(
+        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--user-data-dir=" + str(Path.cwd() / ".chromium"), *args],
+        capture_output=True, text=True, timeout=timeout,
+    )

@@ -9,9 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -23,7 +21,7 @@ from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
 from cdv_check.model.referentiel import load
-from conftest import EXAMPLES
+from conftest import EXAMPLES, browser
 
 GOOD = EXAMPLES / "nouvelle-action"
 RENEWAL = EXAMPLES / "renouvellement-scolaire"
@@ -265,24 +263,6 @@ def test_the_html_lists_every_request_with_its_funders(programme: Expected) -> N
 # --- the html as Chromium renders it ----------------------------------------------------------
 
 
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    if os.environ.get("CI"):
-        pytest.fail("chromium absent in CI: .ci/run installs it (apt-get install -y chromium)")
-    pytest.skip("chromium absent: apt-get install -y chromium (CI installs it)")
-
-
-def browser(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--user-data-dir=" + str(Path.cwd() / ".chromium"), *args],
-        capture_output=True, text=True, timeout=180,
-    )
-
-
 class _Rendered(HTMLParser):
     """What the committee reads in the DOM Chromium rendered: the totals, the « Par financeur »
     breakdown, and the committee's table (per request, a line per funder asked, cells to fill)."""
@@ -360,7 +340,7 @@ def test_the_html_as_chromium_renders_it_has_the_totals_and_the_committee_column
 ) -> None:
     assert cdv("--output", "chromium.html").exit_code == 1
     page = Path("chromium.html").resolve()
-    dumped = browser("--dump-dom", page.as_uri())
+    dumped = browser("--dump-dom", page.as_uri(), timeout=180)
     assert dumped.returncode == 0, dumped.stderr[-2000:]
     dom = _Rendered()
     dom.feed(dumped.stdout)
@@ -392,7 +372,7 @@ def test_the_html_as_chromium_renders_it_has_the_totals_and_the_committee_column
     assert sum(dom.funder_totals.values()) == every
     # Printed: A4 landscape, the committee's sheet in it.
     pdf = tmp_path / "programme.pdf"
-    printed = browser("--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    printed = browser("--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri(), timeout=180)
     assert printed.returncode == 0, printed.stderr[-2000:]
     from pypdf import PdfReader
 
@@ -402,5 +382,5 @@ def test_the_html_as_chromium_renders_it_has_the_totals_and_the_committee_column
     text = "".join(p.extract_text() for p in pages)
     assert "Décisions du comité" in text and "Montant proposé" in text
     shot = tmp_path / "programme.png"
-    taken = browser(f"--screenshot={shot}", "--window-size=1400,2400", page.as_uri() + "#comite")
+    taken = browser(f"--screenshot={shot}", "--window-size=1400,2400", page.as_uri() + "#comite", timeout=180)
     assert taken.returncode == 0 and shot.read_bytes().startswith(b"\x89PNG")

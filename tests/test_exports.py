@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import pytest
 
 from cdv_check.model.referentiel import load
 from cdv_check.reporters.table import columns
-from conftest import Main
+from conftest import Main, browser
 from mixed_batch import FORMULA_TITLE, HOSTILE_TITLE, run
 
 COLUMNS = columns(load())
@@ -147,24 +146,6 @@ def test_xlsx_refuses_a_terminal(mixed_batch: list[str], monkeypatch: pytest.Mon
 
 
 # --- html, in a real browser --------------------------------------------------------------------
-
-
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    if os.environ.get("CI"):
-        pytest.fail("chromium absent in CI: .ci/run installs it (apt-get install -y chromium)")
-    pytest.skip("chromium absent: apt-get install -y chromium (CI installs it)")
-
-
-def browser(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--user-data-dir=" + str(Path.cwd() / ".chromium"), *args],
-        capture_output=True, text=True, timeout=120,
-    )
 
 
 class Dom(HTMLParser):
