@@ -202,16 +202,19 @@ def test_the_xlsx_recomputes_with_its_formulas(programme: Expected) -> None:
     sheet = load_workbook("programme.xlsx")["Demandes"]
     header = [str(c.value) for c in sheet[1]]
     rows = list(sheet.iter_rows(min_row=2, max_row=43, values_only=True))
-    assert len(rows) == 42 and sheet.cell(row=45, column=1).value == "Total"
+    assert len(rows) == 42 and sheet.cell(row=45, column=1).value == "Total (chaque action comptée une fois)"
     column = {title: index for index, title in enumerate(header)}
+    counted = get_column_letter(column["Compté dans les totaux"] + 1)
     for title in ("Subvention demandée", "Demandé à État - politique de la ville", "Financeur non précisé"):
         letter = get_column_letter(column[title] + 1)
-        assert sheet[f"{letter}45"].value == f"=SUM({letter}2:{letter}43)"
-    # What the formula computes: every row (doublons included: the sheet lists every file).
+        assert sheet[f"{letter}45"].value == f'=SUMIF({counted}2:{counted}43,"oui",{letter}2:{letter}43)'
+    # What the formula computes: the rows the totals count (the two copies are « non »).
     statuses = [r[column["Statut"]] for r in rows]
     assert statuses.count("doublon possible") == 2
-    asked = sum(money(r[column["Subvention demandée"]]) for r in rows)
-    assert asked == sum(programme.ready.values()) + sum(programme.to_fix.values()) + 2 * 7000
+    assert [r[column["Statut"]] for r in rows if r[column["Compté dans les totaux"]] == "non"] == [
+        "doublon possible"] * 2
+    asked = sum(money(r[column["Subvention demandée"]]) for r in rows if r[column["Compté dans les totaux"]] == "oui")
+    assert asked == sum(programme.ready.values()) + sum(programme.to_fix.values())
     proposed = [t for t in header if t.endswith(" : montant proposé")]
     assert len(proposed) == len(load().financeurs)
     for title in proposed:
@@ -220,7 +223,7 @@ def test_the_xlsx_recomputes_with_its_formulas(programme: Expected) -> None:
         assert all(r[column[title]] is None for r in rows)  # for the committee to fill
     formulas = [c.value for row in sheet.iter_rows() for c in row
                 if isinstance(c.value, str) and c.value.startswith("=")]
-    assert all(f.startswith("=SUM(") for f in formulas)  # no dossier text became a formula
+    assert all(f.startswith(("=SUM(", "=SUMIF(")) for f in formulas)  # no dossier text became a formula
 
 
 class _Rows(HTMLParser):

@@ -101,11 +101,19 @@ def test_xlsx_is_a_typed_workbook_that_says_what_json_says(mixed_batch: list[str
     every = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
     rows, total = every[:count], every[-1]
     assert all(value is None for row in rows for value in (row[d] for d in decisions))
-    # The totals are formulas over the rows, written by cdv-check; the committee's amounts too.
+    # The totals are formulas over the rows, written by cdv-check: what is asked, over the rows the
+    # totals count (a LOT01 group once: the copies are « non »), so that the sheet's total is the
+    # report's; what the committee proposes, over every row.
     last = count + 1
     letter = {title: get_column_letter(index) for index, title in enumerate(header, start=1)}
-    for title in ("Subvention demandée", "Demandé à État - politique de la ville", decisions[0]):
-        assert total[title] == f"=SUM({letter[title]}2:{letter[title]}{last})", title
+    counted = letter["Compté dans les totaux"]
+    for title in ("Subvention demandée", "Demandé à État - politique de la ville"):
+        assert total[title] == f'=SUMIF({counted}2:{counted}{last},"oui",{letter[title]}2:{letter[title]}{last})'
+    assert total[decisions[0]] == f"=SUM({letter[decisions[0]]}2:{letter[decisions[0]]}{last})"
+    assert [r["Fichier"] for r in rows if r["Compté dans les totaux"] == "non"] == [
+        "lot/c-copie/dossier.yaml", "lot/d-meme-titre/dossier.yaml"]
+    summed = sum(Decimal(str(r["Subvention demandée"] or 0)) for r in rows if r["Compté dans les totaux"] == "oui")
+    assert summed == Decimal(expected["synthese"]["totaux"]["tous"]["subvention_demandee"])
     [choices] = [v for v in sheet.data_validations.dataValidation if v.type == "list"][:1]
     assert choices.formula1 == '"Favorable,Favorable (montant réduit),Défavorable,Ajourné"'
     assert str(choices.sqref) == f"{letter[decisions[1]]}2:{letter[decisions[1]]}{last}"

@@ -129,8 +129,7 @@ def check_batch(
     results: list[Result] = []
     for result in run(expansion.files, ref=ref, referentiel=referentiel_path, settings=settings, jobs=jobs,
                       walked=expansion.walked):
-        summary.add(result)
-        results.append(result)
+        results.append(summary.add(result))
     summary.finish()
     return BatchResult(tuple(results), summary, ref)
 

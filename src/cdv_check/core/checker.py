@@ -62,6 +62,8 @@ class DossierResult(NamedTuple):
     """What the dossier asks for, for the batch synthesis."""
     hidden_counts: Mapping[str, int] = MappingProxyType({})
     """Findings below `--min-severity`: counted, not listed."""
+    counted: bool = True
+    """Whether the batch's totals count it: not a later file of a LOT01 group (core.synthesis)."""
 
     def counts(self) -> dict[str, int]:
         counts = {s.value: 0 for s in Severity}

@@ -37,10 +37,11 @@ class Summary:
 
     def add(self, result: DossierResult) -> DossierResult:
         """Count one dossier; the result as the reporters show it (its status in the batch:
-        `doublon` for a ready file whose action an earlier file of the batch already asked for)."""
-        statut = self.builder.add(result.file, result.statut, result.demande)
-        if statut != result.statut:
-            result = result._replace(statut=statut)
+        `doublon` for a ready file whose action an earlier file of the batch already asked for;
+        `counted` false for any later file of such a group, ready or not)."""
+        statut, counted = self.builder.count(result.file, result.statut, result.demande)
+        if statut != result.statut or counted != result.counted:
+            result = result._replace(statut=statut, counted=counted)
         self.dossiers += 1
         counts = result.counts()
         if result.passed(strict=self.strict, counts=counts):

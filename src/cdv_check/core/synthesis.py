@@ -570,8 +570,13 @@ class Builder:
         self.titles: dict[bytes, str] = {}
 
     def add(self, file: str, statut: str, demande: Demande) -> str:
-        """Count one dossier; its status in the batch: `doublon` for a ready file of a LOT01
-        group whose first file came before it. Only a group's first file counts in the totals."""
+        """Count one dossier; its status in the batch (see `count`)."""
+        return self.count(file, statut, demande)[0]
+
+    def count(self, file: str, statut: str, demande: Demande) -> tuple[str, bool]:
+        """Count one dossier; its status in the batch (`doublon` for a ready file of a LOT01
+        group whose first file came before it) and whether the totals count it: only a group's
+        first file does."""
         # Without LOT01 (--ignore, --select), no group: every file counts.
         counted = self._first_of_group(file, demande) or not self.groups
         if not counted and statut == READY:
@@ -586,7 +591,7 @@ class Builder:
             if coverage is not None:
                 coverage.add(file, ready)
         if not counted:
-            return statut
+            return statut, False
         for totals in (self.totals, self.ready) if ready else (self.totals,):
             totals.dossiers += 1
             totals.subvention_demandee += amount
@@ -600,7 +605,7 @@ class Builder:
             _split(self.by_funder, (key,) if key is not None else (), share, ready)
             _split(self.by_funder_qpv[key], demande.quartiers, share, ready)
             _split(self.by_funder_axis[key], demande.axes_strategiques, share, ready)
-        return statut
+        return statut, True
 
     def _carrier(self, file: str, demande: Demande, amount: Decimal, ready: bool) -> None:
         carrier = self.carriers.row(demande.siret)

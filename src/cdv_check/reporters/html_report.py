@@ -124,7 +124,8 @@ def _text(value: Any) -> str:
 def _request(dossier: _Dossier, synthesis: Synthesis) -> dict[str, Any]:
     cells = dossier.row.values(synthesis)
     values: dict[str, Any] = dict(zip(_KEYS, cells[:len(_KEYS)], strict=True))
-    labels, pieces, previous, *asked = cells[len(_KEYS):]
+    counted, labels, pieces, previous, *asked = cells[len(_KEYS):]
+    values["compte"] = counted
     values["objectifs_libelles"] = labels
     values["pieces"] = pieces
     values["subvention_precedente"] = previous

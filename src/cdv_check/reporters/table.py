@@ -32,6 +32,8 @@ COLUMNS: tuple[str, ...] = (
 
 
 AMOUNT_COLUMNS = frozenset({"Coût total", "Contributions en nature", "Subvention demandée"})
+COUNTED_COLUMN = "Compté dans les totaux"
+"""« non » for a later file of a LOT01 group: the action is counted once, by the group's first file."""
 LABELS_COLUMN = "Objectifs (libellés)"
 PREVIOUS_COLUMN = "Subvention de l'an dernier"
 PIECES_COLUMN = "Pièces jointes"
@@ -44,13 +46,13 @@ def funder_columns(ref: Referentiel) -> tuple[str, ...]:
 
 
 def columns(ref: Referentiel) -> tuple[str, ...]:
-    """The table's columns: COLUMNS, then the objectives' labels, the pieces attached (name, size,
-    PDF pages), last year's amount of a renewal,
+    """The table's columns: COLUMNS, then whether the totals count the row, the objectives'
+    labels, the pieces attached (name, size, PDF pages), last year's amount of a renewal,
     and the amount asked of each funder (they add up to « Subvention demandée »)."""
     from cdv_check.text.words import priorities
 
     named = (priorities(ref, capital=True) if c == "Priorités" else c for c in COLUMNS)  # with the qualifier
-    return (*named, LABELS_COLUMN, PIECES_COLUMN, PREVIOUS_COLUMN, *funder_columns(ref))
+    return (*named, COUNTED_COLUMN, LABELS_COLUMN, PIECES_COLUMN, PREVIOUS_COLUMN, *funder_columns(ref))
 
 
 def amount_columns(ref: Referentiel) -> frozenset[str]:
@@ -133,6 +135,7 @@ def row_of(result: DossierResult, ref: Referentiel) -> Row:
     asked = dict(d.financeurs)
     labels = objective_labels(ref) if d.objectifs else {}
     extras: tuple[Cell, ...] = (
+        result.counted,
         " ; ".join(f"{code} {labels[code]}" if code in labels else code for code in d.objectifs) or None,
         " ; ".join(_piece(name, size, pages) for _, name, size, pages in d.pieces) or None,
         d.subvention_precedente,

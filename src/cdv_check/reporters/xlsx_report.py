@@ -20,7 +20,7 @@ from cdv_check.core.synthesis import METHOD, Synthesis
 from cdv_check.core.synthesis import Row as TotalRow
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reporters.spool import Spool
-from cdv_check.reporters.table import DATE_COLUMNS, Cell, Row, amount_columns, columns, row_of
+from cdv_check.reporters.table import COUNTED_COLUMN, DATE_COLUMNS, Cell, Row, amount_columns, columns, row_of
 from cdv_check.text.safety import xml_text
 
 if TYPE_CHECKING:
@@ -176,7 +176,9 @@ def _decision_amounts(header: tuple[str, ...], ref: Referentiel) -> set[int]:
 def _decisions(sheet: Any, ref: Referentiel, header: tuple[str, ...], first: int, last: int) -> None:
     """After the rows `first` to `last`: a drop-down list of opinions in each « avis » column, and
     a row of totals, formulas written here (never from dossier text) so that the sheet
-    recomputes as the committee fills it."""
+    recomputes as the committee fills it. What the dossiers ask is summed over the rows the
+    totals count (« Compté dans les totaux » : a LOT01 group once); what the committee writes,
+    over every row."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -184,10 +186,12 @@ def _decisions(sheet: Any, ref: Referentiel, header: tuple[str, ...], first: int
     count = last - first + 1
     width = len(header)
     amounts = amount_columns(ref)
-    sums = {index for index, title in enumerate(header, start=1) if title in amounts}
+    asked = {index for index, title in enumerate(header, start=1) if title in amounts}
+    counted = get_column_letter(header.index(COUNTED_COLUMN) + 1)
+    proposed = set()
     for n in range(len(ref.financeurs)):
         opinion = get_column_letter(width + 3 * n + 2)
-        sums.add(width + 3 * n + 1)
+        proposed.add(width + 3 * n + 1)
         if count:
             choices = DataValidation(type="list", formula1='"' + ",".join(OPINIONS) + '"', allow_blank=True)
             choices.error = "Choisissez un avis de la liste."
@@ -195,11 +199,14 @@ def _decisions(sheet: Any, ref: Referentiel, header: tuple[str, ...], first: int
             choices.add(f"{opinion}{first}:{opinion}{last}")
             sheet.data_validations.append(choices)
     sheet.auto_filter.ref = f"A{first - 1}:{get_column_letter(width + 3 * len(ref.financeurs))}{max(first, last)}"
-    total: list[Any] = [_cell(sheet, "Total", bold=True)]
+    total: list[Any] = [_cell(sheet, "Total (chaque action comptée une fois)", bold=True)]
+    end = max(first, last)
     for column in range(2, width + 3 * len(ref.financeurs) + 1):
-        if column in sums:
-            letter = get_column_letter(column)
-            formula = WriteOnlyCell(sheet, value=f"=SUM({letter}{first}:{letter}{max(first, last)})")
+        letter = get_column_letter(column)
+        value = (f'=SUMIF({counted}{first}:{counted}{end},"oui",{letter}{first}:{letter}{end})' if column in asked
+                 else f"=SUM({letter}{first}:{letter}{end})" if column in proposed else None)
+        if value is not None:
+            formula = WriteOnlyCell(sheet, value=value)
             formula.number_format = AMOUNT_FORMAT
             total.append(formula)
         else:
