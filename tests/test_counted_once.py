@@ -72,6 +72,7 @@ def test_csv_says_which_rows_the_totals_count(lot: Path, monkeypatch: pytest.Mon
 
 def test_the_workbook_total_is_the_report_s(lot: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
     assert cdv(lot, "--output", "rapport.xlsx", monkeypatch=monkeypatch).exit_code == 1
     sheet = load_workbook(lot / "rapport.xlsx")["Demandes"]
@@ -81,7 +82,7 @@ def test_the_workbook_total_is_the_report_s(lot: Path, monkeypatch: pytest.Monke
     # The formula, evaluated as a spreadsheet would: =SUMIF(counted, "oui", amounts).
     match = re.fullmatch(r'=SUMIF\(([A-Z]+)2:\1(5),"oui",([A-Z]+)2:\3\2\)', str(total["Subvention demandée"]))
     assert match is not None
-    column_of = {cell.column_letter: str(cell.value) for cell in sheet[1]}
+    column_of = {get_column_letter(n): title for n, title in enumerate(header, start=1)}
     counted, amounts = column_of[match[1]], column_of[match[3]]
     assert (counted, amounts) == ("Compté dans les totaux", "Subvention demandée")
     assert sum(Decimal(str(r[amounts])) for r in rows if r[counted] == "oui") == Decimal(14000)
