@@ -73,7 +73,6 @@ def test_first_seen_gives_the_first_file_from_disk() -> None:
     assert [seen.setdefault(k, f) for k, f in ((b"a", "1"), (b"b", "2\udcff"), (b"a", "3"), (b"c", "4"))] == [
         "1", "2\udcff", "1", "4"]
     assert seen.setdefault(b"b", "5") == "2\udcff" and len(seen) == 3
-    store.close()
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "html", "text", "junit", "sarif"])

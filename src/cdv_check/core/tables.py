@@ -39,7 +39,9 @@ def _text(data: bytes) -> str:
 
 
 class Store:
-    """One temporary SQLite database, opened at the first table that needs it."""
+    """One temporary SQLite database, opened at the first table that needs it. It lives as long
+    as the synthesis whose tables it holds (a report reads them to the end); the connection is
+    closed when the store is collected, and SQLite's "" database has no name on disk."""
 
     def __init__(self) -> None:
         self._db: sqlite3.Connection | None = None
@@ -55,11 +57,6 @@ class Store:
             self._db.execute("PRAGMA journal_mode = OFF")
             self._db.execute("PRAGMA synchronous = OFF")
         return self._db
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
 
 
 class FirstSeen:
