@@ -94,6 +94,9 @@ def test_the_committee_sheet_lists_each_action_once(lot: Path, monkeypatch: pyte
     table = page[page.index('id="table-comite"'):]
     table = table[:table.index("</table>")]
     body, foot = table.split("<tfoot>")
+    requests = page[page.index('id="table-demandes"'):page.index('id="comite"')]
+    assert re.findall(r'<tr class="[a-z_]+" data-fichier="([^"]+)">(?:(?!</tr>).)*\(non compté\)', requests, re.S) == [
+        FILES[1], FILES[3]]
     assert re.findall(r'<tbody class="[a-z_]+" data-fichier="([^"]+)"', body) == [FILES[0], FILES[2]]
     lines = sum(Decimal(amount) for amount in re.findall(r'data-demande="([0-9.]+)"', body))
     grand = re.search(r'class="total-general">.*?data-demande="([0-9.]+)"', foot, re.S)
