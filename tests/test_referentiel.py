@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from cdv_check.model import referentiel
-from cdv_check.model.referentiel import Referentiel, ReferentielError, embedded_path, fold, load
+from cdv_check.model.referentiel import Referentiel, ReferentielError, embedded_path, fold, fold_together, load
 from cdv_check.reading.loading import read_structured
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -350,6 +350,32 @@ def test_fold_reads_latin_text_as_every_text(text: str) -> None:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
     assert fold(text) == " ".join(kept.split())
+
+
+_LATIN_AND_MORE = st.characters(max_codepoint=0x36F) | st.sampled_from(
+    "\u00a0\u202f\u034f\u0483\u1ab0\u20d0\ufe20ﬁœß²́Ωй東😀’…—«»°\u2070\u2071\u2066\u1d2c\ud800"
+)
+
+
+@given(st.lists(st.text(alphabet=_LATIN_AND_MORE)))
+@example(["Crèche « l’été »", "mise en œuvre", "ᴬbc", "", "  ", "x\u0301"])
+@example(["a\x00b", "c"])
+@settings(max_examples=max(300, getattr(settings.default, "max_examples", 0)))
+def test_fold_together_folds_each_text_as_fold(texts: list[str]) -> None:
+    together = fold_together(texts)
+    if any("\x00" in text for text in texts):
+        assert together is None
+        return
+    assert together is not None
+    data, others = together
+    parts = data.split(b"\x00")
+    assert len(parts) == max(1, len(texts))
+    for index, text in enumerate(texts):
+        if index in others:
+            assert any(fold(c) != fold(c).lower() or not fold(c).isascii() for c in text)
+        else:
+            assert parts[index].isascii()
+            assert " ".join(parts[index].decode().split()) == fold(text)
 
 
 # --- the référentiel compiled into the wheel ----------------------------------------------------

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
 from cdv_check.core.checker import Settings, check_path
 from cdv_check.core.findings import Severity
 from cdv_check.core.registry import all_rules
+from cdv_check.model.placeholders import Loc, placeholder_reason, placeholders, texts
 from cdv_check.model.referentiel import load
 from conftest import TODAY, MakeCase
 
@@ -119,3 +124,52 @@ def _besoin_block() -> str:
     start = next(i for i, line in enumerate(lines) if line.startswith("  besoin:"))
     end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("    "))
     return "".join(lines[start:end])
+
+
+class _Line(BaseModel):
+    libelle: str | None = None
+
+
+class _Texts(BaseModel):
+    besoin: str | None = None
+    lieu: str | None = None
+    partenaires: list[str] = []
+    lignes: list[_Line] = []
+
+
+_WORDS = st.sampled_from([
+    "TODO", "todo", "Tbd", "FIXME", "xxx", "XXXX", "x", "xx", "lorem", "ipsum", "Lorem  ipsum", "À", "a", "compléter",
+    "completer", "définir", "À compléter :", "A  DEFINIR", "...", "?", "…", "«", "»", "’", "-", "œuvre", "Crèche",
+    "ᴬ", "ﬁn", "\u00a0", "\u0301", "\ud800", "Ω", "atelier", "Borny", "2016", "", " ", "\t", "\n", "\x00",
+])
+_CLEAN = st.sampled_from([
+    "atelier", "Borny", "2016", "Crèche", "œuvre", "ᴬ", "ﬁn", "’", "«", "»", "\u00a0", "\u0301", "a", "compléter",
+    "définir", "x", "xx", "xx-x", "lorem", "todos", "Ω", "\ud800", "l’été", "-", "n°",
+])
+"""Words that make no placeholder but together (« a compléter »)."""
+
+
+def _texts_of(words: st.SearchStrategy[str]) -> st.SearchStrategy[dict[str, Any]]:
+    text = st.lists(words, min_size=1, max_size=6).map(" ".join)
+    return st.fixed_dictionaries({
+        "besoin": text, "lieu": text, "partenaires": st.lists(text, max_size=4),
+        "lignes": st.lists(text.map(lambda x: _Line(libelle=x)), max_size=3),
+    })
+
+
+@given(st.one_of(_texts_of(_CLEAN), _texts_of(_WORDS), _texts_of(st.text(max_size=8))))
+@settings(max_examples=max(200, getattr(settings.default, "max_examples", 0)))
+def test_placeholders_of_all_texts_at_once_are_those_of_each_text(fields: dict[str, Any]) -> None:
+    # Folding all the texts together and looking closely only at the suspects finds what
+    # placeholder_reason finds on each text, in the same order.
+    model = _Texts(**fields)
+    minimum_at: dict[Loc, str] = {("besoin",): "action.besoin"}
+    expected = [
+        (text, minimum_at.get(text.loc, ""), reason)
+        for text in texts(model)
+        if (reason := placeholder_reason(text.value, REF, minimum_at.get(text.loc, ""))) is not None
+    ]
+    assert list(placeholders(model, REF, minimum_at)) == expected
+
+
+REF = load()

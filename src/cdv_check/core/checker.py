@@ -18,7 +18,7 @@ from cdv_check.core.registry import Context, Rule, all_rules, overlaps, parse_pa
 from cdv_check.core.synthesis import DUPLICATE, NOTHING, READY, UNREADABLE, Demande, content_key, demande_of, status_of
 from cdv_check.model.dossier import Dossier, field_is_required_at, known_keys, missing_required
 from cdv_check.model.errors_fr import french_message
-from cdv_check.model.placeholders import Text, placeholder_reason, texts
+from cdv_check.model.placeholders import Text, placeholders
 from cdv_check.model.referentiel import Referentiel, fold
 from cdv_check.reading.limits import DEFAULT_LIMITS, Limits
 from cdv_check.reading.loading import Document, Loc, ReadProblem, read_structured
@@ -311,11 +311,7 @@ def _build_model(document: Document, ref: Referentiel, add: _Add, pruner: _Prune
         # The texts given a minimum length, by place (their paths name no list item: the model's
         # place is the file's), so that no text's path is spelt out unless it has one.
         with_minimum = {parse_path(path): path for path in ref.seuils.textes_longueur_min}
-        for text in texts(model):
-            path = with_minimum.get(text.loc, "")
-            reason = placeholder_reason(text.value, ref, path)
-            if reason is None:
-                continue
+        for text, path, reason in placeholders(model, ref, with_minimum):
             text = text._replace(loc=pruner.in_file_loc(text.loc))
             if not document.was_dropped(text.loc):
                 add("SCH09", _placeholder(text, reason, required=text.required or bool(path)), refuses=True)

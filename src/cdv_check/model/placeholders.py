@@ -9,13 +9,13 @@ référentiel (`textes_a_completer`, `seuils.textes_longueur_min`); this module 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache, partial
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
-from cdv_check.model.referentiel import Referentiel, fold
+from cdv_check.model.referentiel import Referentiel, fold, fold_together
 from cdv_check.text.french import plural
 
 Loc = tuple[str | int, ...]
@@ -44,10 +44,67 @@ def placeholder_reason(text: str, ref: Referentiel, path: str = "") -> str | Non
     for marker, spelt in markers:
         if marker in padded:
             return f"« {spelt} » marque un texte à compléter"
+    return _too_short(text, ref, path)
+
+
+def _too_short(text: str, ref: Referentiel, path: str) -> str | None:
     minimum = ref.seuils.textes_longueur_min.get(path)
     if minimum is not None and (length := len(" ".join(text.split()))) < minimum:
         return f"trop court pour décrire quoi que ce soit ({plural(length, 'caractère')}, au moins {minimum} attendus)"
     return None
+
+
+def placeholders(model: BaseModel, ref: Referentiel, minimum_at: Mapping[Loc, str]) -> Iterator[tuple[Text, str, str]]:
+    """Each text of the model that is not a real answer, in the model's order: the text, the
+    dotted path of its place when it is given a minimum length (`minimum_at`, by place) or "",
+    and `placeholder_reason`.
+
+    The texts are folded together (`fold_together`), and only those that may hold a
+    placeholder go through `placeholder_reason`; the others can only be too short.
+    """
+    found: list[Text] = []
+    _collect_texts(model, (), found)
+    suspects = _suspects([text.value for text in found], ref)
+    for index, text in enumerate(found):
+        path = minimum_at.get(text.loc, "")
+        if suspects is None or index in suspects:
+            reason = placeholder_reason(text.value, ref, path)
+        else:
+            reason = _too_short(text.value, ref, path)
+        if reason is not None:
+            yield text, path, reason
+
+
+def _suspects(values: list[str], ref: Referentiel) -> set[int] | None:
+    """The indices of the texts that may be empty once folded, filler or hold a placeholder; None
+    for all of them. A text is left out only when none of these can be."""
+    together = fold_together(values)
+    if together is None:
+        return None
+    data, others = together
+    # Each text's words between spaces: a placeholder's words are all there, or it is not.
+    words = b" " + data.replace(b"\x00", b" ") + b" "
+    if any(all(word in words for word in needle) for needle in _needles(ref.textes_a_completer.folded)):
+        return None
+    # A text without a letter or a digit: nothing of it is left between two NUL once the spaces go.
+    bare = b"\x00" + data.translate(None, b" ") + b"\x00"
+    if b"\x00\x00" in bare:
+        return None
+    return set(others)
+
+
+@cache
+def _needles(folded: tuple[tuple[str, ...], tuple[tuple[str, str], ...]]) -> tuple[tuple[bytes, ...], ...]:
+    """For each head and marker of the référentiel, its words, each as a whole word (« b" todo " »);
+    and « b" xxx" », the beginning of a filler. Only lowercase ASCII words: a text whose fold holds
+    any other character is not left out (`fold_together`)."""
+    heads, markers = folded
+    needles: list[tuple[bytes, ...]] = [(b" xxx",)]
+    for text in (*heads, *(marker for marker, _ in markers)):
+        words = text.split()
+        if words and all(word.isascii() and word.isalnum() and word == word.lower() for word in words):
+            needles.append(tuple(f" {word} ".encode() for word in words))
+    return tuple(needles)
 
 
 class Text(NamedTuple):

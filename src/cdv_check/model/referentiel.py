@@ -45,6 +45,60 @@ def fold(text: str) -> str:
     return " ".join(kept.split())
 
 
+_ASCII_FOLDING = bytes(
+    c if c == 0 else ord(chr(c).lower()) if chr(c).isalnum() else 32 for c in range(128)
+) + bytes(range(128, 256))
+"""`fold` of each ASCII character as a byte (a letter lowered, a digit kept, the rest a space), but
+NUL, which stays and separates texts (`fold_together`); a byte of a longer character stays."""
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_CHARACTER_FOLDS: dict[str, str | None] = {}
+"""`_character_fold` of the characters seen, so that each is folded once per process; emptied
+when full (a text may hold any character)."""
+
+
+def _character_fold(c: str) -> str | None:
+    """What `fold` makes of the character `c` (before spaces are joined), when it is lowercase
+    ASCII letters, digits and spaces: « é » gives « e », « ’ » and « « » a space, « ß » « ss »,
+    « ﬁ » « fi ». None otherwise (« œ », a Greek letter, « ᴬ », which gives an uppercase A)."""
+    folded = _CHARACTER_FOLDS.get(c, "")
+    if folded == "":
+        # `fold` is that, letter by letter, once each text's accents and marks are dropped.
+        decomposed = unicodedata.normalize("NFKD", c.casefold())
+        text = "".join(x if x.isalnum() else " " for x in decomposed if not unicodedata.combining(x))
+        folded = text if text.isascii() and text == text.lower() else None
+        if len(_CHARACTER_FOLDS) >= 4096:
+            _CHARACTER_FOLDS.clear()
+        _CHARACTER_FOLDS[c] = folded
+    return folded
+
+
+def fold_together(texts: list[str]) -> tuple[bytes, list[int]] | None:
+    """The texts folded at once, as `fold` folds each one but for its spaces (a run of spaces
+    is not joined into one, nor trimmed at the ends): one ASCII string of bytes where NUL ends each
+    text. Also, the indices of the texts that hold a character folded otherwise than into
+    lowercase ASCII (« œ »): their part is not their fold, call `fold` on them. None when a
+    text holds NUL itself.
+
+    One translation of all the texts of a dossier, with each of their characters beyond ASCII
+    folded once per process, costs a tenth of a `fold` of each text.
+    """
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != max(len(texts) - 1, 0):
+        return None
+    others: list[str] = []
+    if not joined.isascii():
+        for c in set(_NON_ASCII.findall(joined)):
+            folded = _character_fold(c)
+            if folded is None:
+                others.append(c)
+            else:
+                joined = joined.replace(c, folded)
+    data = joined.encode("utf-8", "surrogatepass").translate(_ASCII_FOLDING)
+    if not others:
+        return data, []
+    return data, [index for index, text in enumerate(texts) if any(c in text for c in others)]
+
+
 FORMAT = 2
 """The référentiel format this cdv-check reads (docs/spec/referentiel.md). A file without
 `format:` is read as format 1, the first one (data/referentiel.yaml before the key existed):
