@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -180,35 +181,91 @@ def located(findings: list[Finding]) -> list[Located]:
 MakeCase = Callable[..., Case]
 
 
+Snapshot = dict[str, tuple[int, int, int]]
+
+
+def snapshot(tree: Path) -> Snapshot:
+    """Each entry under `tree` (and `tree` itself) with its mode, size and modification time: what
+    a write, a new file, a removal or a chmod changes."""
+    seen: Snapshot = {}
+    for folder, folders, files in os.walk(tree):
+        for name in [".", *folders, *files]:
+            path = os.path.join(folder, name)
+            status = os.lstat(path)
+            seen[os.path.relpath(path, tree)] = (status.st_mode, status.st_size, status.st_mtime_ns)
+    return seen
+
+
+class ExamplePieces:
+    """One copy per test session of the complete example's pieces, which a test's folder gets as
+    hard links instead of copies (a copy is 2 to 3 times the file-system work of a link on a slow
+    disk, and most tests copy the example only to read it). A test that writes into a linked
+    piece (or changes its mode) fails, and the session's copy is made again for the tests that
+    follow; such a test is marked `own_pieces` and gets copies of its own."""
+
+    def __init__(self, folder: Path) -> None:
+        assert sorted(os.listdir(VALID_EXAMPLE)) == ["dossier.yaml", "pieces"], "the example, as linked"
+        self.folder = folder
+        shutil.copytree(VALID_EXAMPLE / "pieces", folder)
+        self.names = sorted(os.listdir(folder))
+
+    def give(self, pieces: Path, *, own: bool) -> None:
+        """The example's pieces in the new folder `pieces`: links, or copies if `own`."""
+        if own:
+            shutil.copytree(self.folder, pieces, copy_function=shutil.copyfile)
+            return
+        pieces.mkdir(parents=True)
+        for name in self.names:
+            os.link(self.folder / name, pieces / name)
+
+    @contextlib.contextmanager
+    def kept(self, request: pytest.FixtureRequest) -> Iterator[bool]:
+        """Whether the test has pieces of its own (marked `own_pieces`); around it, the check
+        that it left the linked ones alone."""
+        own = request.node.get_closest_marker("own_pieces") is not None
+        before = None if own else snapshot(self.folder)
+        yield own
+        if before is not None and snapshot(self.folder) != before:
+            shutil.rmtree(self.folder)
+            shutil.copytree(VALID_EXAMPLE / "pieces", self.folder)
+            pytest.fail("this test changed a piece of the example that it got as a hard link: mark it own_pieces")
+
+
+@pytest.fixture(scope="session")
+def example_pieces(tmp_path_factory: pytest.TempPathFactory) -> ExamplePieces:
+    return ExamplePieces(tmp_path_factory.mktemp("example") / "pieces")
+
+
 @pytest.fixture
-def make_case(tmp_path: Path) -> MakeCase:
+def make_case(tmp_path: Path, request: pytest.FixtureRequest, example_pieces: ExamplePieces) -> Iterator[MakeCase]:
     """Copy the complete example (with its pieces) and apply textual edits to its dossier.
 
     `make_case({"old text": "new text"})` replaces each old text (which must occur exactly once);
-    `make_case(text="...")` writes a dossier of its own beside the example's pieces.
+    `make_case(text="...")` writes a dossier of its own beside the example's pieces. The pieces
+    are hard links unless the test is marked `own_pieces` (ExamplePieces).
     """
     counter = iter(range(1000))
 
-    def make(
-        replacements: dict[str, str] | None = None,
-        *,
-        text: str | None = None,
-        name: str = "dossier.yaml",
-    ) -> Case:
-        folder = tmp_path / f"case{next(counter)}"
-        shutil.copytree(VALID_EXAMPLE, folder)
-        if text is None:
-            text = (VALID_EXAMPLE / "dossier.yaml").read_text(encoding="utf-8")
-            for old, new in (replacements or {}).items():
-                assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
-                text = text.replace(old, new)
-        path = folder / name
-        if name != "dossier.yaml":
-            (folder / "dossier.yaml").unlink()
-        path.write_text(text, encoding="utf-8")
-        return Case(path, text)
+    with example_pieces.kept(request) as own:
 
-    return make
+        def make(
+            replacements: dict[str, str] | None = None,
+            *,
+            text: str | None = None,
+            name: str = "dossier.yaml",
+        ) -> Case:
+            folder = tmp_path / f"case{next(counter)}"
+            example_pieces.give(folder / "pieces", own=own)
+            if text is None:
+                text = (VALID_EXAMPLE / "dossier.yaml").read_text(encoding="utf-8")
+                for old, new in (replacements or {}).items():
+                    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+                    text = text.replace(old, new)
+            path = folder / name
+            path.write_text(text, encoding="utf-8")
+            return Case(path, text)
+
+        yield make
 
 
 CopiesOf = Callable[[str, int], Path]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
+from conftest import ExamplePieces
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID_EXAMPLE = ROOT / "examples" / "nouvelle-action"
@@ -84,11 +86,14 @@ class Batch:
 
 
 @pytest.fixture
-def batch(tmp_path: Path) -> Batch:
+def batch(tmp_path: Path, request: pytest.FixtureRequest, example_pieces: ExamplePieces) -> Iterator[Batch]:
+    """The example's pieces (hard links unless the test is marked `own_pieces`: ExamplePieces)
+    and its dossier as valide.yaml."""
     folder = tmp_path / "lot"
-    shutil.copytree(VALID_EXAMPLE, folder)
-    (folder / "dossier.yaml").rename(folder / "valide.yaml")
-    return Batch(folder)
+    with example_pieces.kept(request) as own:
+        example_pieces.give(folder / "pieces", own=own)
+        shutil.copyfile(VALID_EXAMPLE / "dossier.yaml", folder / "valide.yaml")
+        yield Batch(folder)
 
 
 def line_of(text: str, needle: str) -> int:

@@ -43,6 +43,7 @@ def test_a_rib_sent_as_the_cerfa_is_said_to_be_a_rib(make_case: MakeCase) -> Non
     assert finding.column == case.at("pieces/rib.pdf")[1]
 
 
+@pytest.mark.own_pieces
 def test_a_bank_statement_without_the_word_rib_is_recognised_by_its_iban(make_case: MakeCase) -> None:
     case = make_case()
     (case.path.parent / "pieces" / "cerfa-12156.pdf").write_bytes(
@@ -51,6 +52,7 @@ def test_a_bank_statement_without_the_word_rib_is_recognised_by_its_iban(make_ca
     assert [f.rule for f in case.check().findings if f.severity == "error"] == ["PCE01"]
 
 
+@pytest.mark.own_pieces
 def test_a_cerfa_that_names_its_form_is_not_taken_for_a_rib(make_case: MakeCase) -> None:
     case = make_case()
     (case.path.parent / "pieces" / "cerfa-12156.pdf").write_bytes(
@@ -59,6 +61,7 @@ def test_a_cerfa_that_names_its_form_is_not_taken_for_a_rib(make_case: MakeCase)
     assert [f.rule for f in case.check().findings if f.severity == "error"] == []
 
 
+@pytest.mark.own_pieces
 def test_a_cerfa_naming_its_form_without_the_version_is_not_taken_for_a_rib(make_case: MakeCase) -> None:
     # « 12156 » alone is the form (the référentiel's « 12156*03 » is cut at « * »).
     case = make_case()
@@ -68,6 +71,7 @@ def test_a_cerfa_naming_its_form_without_the_version_is_not_taken_for_a_rib(make
     assert [f.rule for f in case.check().findings if f.severity == "error"] == []
 
 
+@pytest.mark.own_pieces
 def test_a_pdf_behind_other_bytes_is_only_said_not_to_be_a_pdf(make_case: MakeCase) -> None:
     # Not read as a PDF at all: PCE08 says what to do, PCE01 does not add that it looks like a RIB.
     case = make_case()
@@ -95,6 +99,7 @@ def _two_pages(first: str, second: str) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.own_pieces
 def test_only_the_first_pages_of_the_cerfa_are_read(make_case: MakeCase) -> None:
     from cdv_check.reading.limits import Limits
 
@@ -107,6 +112,7 @@ def test_only_the_first_pages_of_the_cerfa_are_read(make_case: MakeCase) -> None
     assert [(f.rule, f.path) for f in errors] == [("PCE01", "pieces.cerfa")]
 
 
+@pytest.mark.own_pieces
 def test_a_broken_pdf_is_a_finding_not_a_traceback(make_case: MakeCase) -> None:
     case = make_case()
     cerfa = case.path.parent / "pieces" / "cerfa-12156.pdf"
@@ -125,6 +131,7 @@ def test_a_broken_pdf_is_a_finding_not_a_traceback(make_case: MakeCase) -> None:
     assert (finding.line, finding.column) == case.at("pieces/cerfa-12156.pdf")
 
 
+@pytest.mark.own_pieces
 def test_a_truncated_pdf_is_read_without_an_exception(make_case: MakeCase) -> None:
     case = make_case()
     cerfa = case.path.parent / "pieces" / "cerfa-12156.pdf"

@@ -48,6 +48,7 @@ CASES = [
 ]
 
 
+@pytest.mark.own_pieces
 @pytest.mark.parametrize(
     ("text", "severity", "message", "advice_2016", "advice_by_email"), CASES, ids=["other-version", "no-number", "scan"]
 )
@@ -62,6 +63,7 @@ def test_the_form_advice_names_the_platform_only_where_there_is_one(
         assert located([finding]) == [("PCE11", "pieces.cerfa", *case.at("pieces/cerfa-12156.pdf"))]
 
 
+@pytest.mark.own_pieces
 def test_the_form_of_the_call_says_nothing_and_a_call_naming_no_version_takes_any(make_case: MakeCase) -> None:
     case = make_case()
     pce11 = [f for f in check_path(case.path, load(), Settings(today=TODAY)).findings if f.rule == "PCE11"]

@@ -234,6 +234,7 @@ def test_fifo_piece_is_refused(make_case: MakeCase) -> None:
     assert "tube nommé" in finding.message
 
 
+@pytest.mark.own_pieces
 def test_empty_piece_is_refused(make_case: MakeCase) -> None:
     case = make_case()
     (case.path.parent / "pieces" / "rib.pdf").write_bytes(b"")
@@ -262,6 +263,7 @@ def _replace_cerfa(folder: Path, content: bytes) -> None:
     (folder / "pieces" / "cerfa-12156.pdf").write_bytes(content)
 
 
+@pytest.mark.own_pieces
 def test_cerfa_that_is_a_word_document(make_case: MakeCase) -> None:
     case = make_case()
     _replace_cerfa(case.path.parent, b"PK\x03\x04\x14\x00\x06\x00rest of a docx")
@@ -281,6 +283,7 @@ def test_cerfa_that_is_a_word_document(make_case: MakeCase) -> None:
     assert "extranet.lacse.fr" in finding.advice
 
 
+@pytest.mark.own_pieces
 def test_other_pieces_need_not_be_pdf(make_case: MakeCase) -> None:
     case = make_case()
     (case.path.parent / "pieces" / "rib.pdf").write_bytes(b"\xff\xd8\xff\xe0 a scanned RIB")
@@ -292,6 +295,7 @@ def test_missing_cerfa_file_is_only_pce07(make_case: MakeCase) -> None:
     assert [f.rule for f in case.check().findings if f.rule in {"PCE07", "PCE08"}] == ["PCE07"]
 
 
+@pytest.mark.own_pieces
 def test_cerfa_not_read_without_file_checks(make_case: MakeCase) -> None:
     case = make_case()
     _replace_cerfa(case.path.parent, b"not a pdf")
@@ -380,6 +384,7 @@ def test_a_renewal_piece_under_a_presence_rule_is_asked_of_a_renewal_only(make_c
     assert [f for f in check_path(new.path, ref, Settings(today=TODAY)).findings if f.rule == "PCE04"] == []
 
 
+@pytest.mark.own_pieces
 def test_every_piece_the_referentiel_wants_in_pdf_is_checked(make_case: MakeCase) -> None:
     ref = _with_pieces(load(), rib={"pdf": True})
     case = make_case()
@@ -508,6 +513,7 @@ def test_a_rib_sent_as_the_form_in_a_call_without_a_rib_piece_is_told_where_the_
     assert finding.advice == "Indiquez sous « cerfa: » le CERFA saisi sur extranet.lacse.fr et imprimé en PDF."
 
 
+@pytest.mark.own_pieces
 def test_a_broken_form_in_a_call_without_an_online_platform_is_printed_again_from_nowhere_named(
     make_case: MakeCase,
 ) -> None:

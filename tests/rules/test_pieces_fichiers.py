@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
@@ -93,6 +94,7 @@ def _cerfa(case: Any, data: bytes) -> None:
     (case.path.parent / "pieces" / "cerfa-12156.pdf").write_bytes(data)
 
 
+@pytest.mark.own_pieces
 def test_an_older_version_of_the_form_is_an_error_naming_the_expected_one(make_case: MakeCase) -> None:
     case = make_case()
     _cerfa(case, tiny_pdf("Cerfa 12156*02 - Demande de subvention"))
@@ -119,6 +121,7 @@ def _compressed_pdf(pages: list[str]) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.own_pieces
 def test_an_older_version_read_by_pypdf_is_said_too(make_case: MakeCase) -> None:
     case = make_case()
     data = _compressed_pdf(["Demande de subvention", "cerfa N 12156 * 2"])
@@ -128,6 +131,7 @@ def test_an_older_version_read_by_pypdf_is_said_too(make_case: MakeCase) -> None
     assert (rule, severity) == ("PCE11", "error")
 
 
+@pytest.mark.own_pieces
 def test_a_pdf_whose_text_has_no_form_number_is_a_warning(make_case: MakeCase) -> None:
     case = make_case()
     _cerfa(case, tiny_pdf("Document"))
@@ -137,6 +141,7 @@ def test_a_pdf_whose_text_has_no_form_number_is_a_warning(make_case: MakeCase) -
     assert "ne porte nulle part le numéro du formulaire 12156*03" in _found(case.path, "PCE11")[0][2]
 
 
+@pytest.mark.own_pieces
 def test_a_scan_is_a_conseil_saying_what_could_not_be_checked(make_case: MakeCase) -> None:
     case = make_case()
     _cerfa(case, tiny_pdf(""))
@@ -145,6 +150,7 @@ def test_a_scan_is_a_conseil_saying_what_could_not_be_checked(make_case: MakeCas
     assert "pas de texte lisible (un scan ?) : le numéro du formulaire (12156*03) n'a pas pu être vérifié" in message
 
 
+@pytest.mark.own_pieces
 def test_the_example_cerfa_and_a_cerfa_naming_its_number_alone_say_nothing(make_case: MakeCase) -> None:
     case = make_case()
     assert _found(case.path, "PCE1") == []

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from cdv_check.core.checker import Settings, check_path
 from cdv_check.core.findings import Finding
 from cdv_check.model.referentiel import Referentiel, load
@@ -82,6 +84,7 @@ def test_a_rib_given_as_the_form_and_as_the_sheet_is_pce10_for_the_sheet_only(ma
     assert [f.path for f in findings if f.rule == "PCE01"] == ["pieces.cerfa"]
 
 
+@pytest.mark.own_pieces
 def test_a_form_without_its_number_given_as_the_rib_too_is_pce10(make_case: MakeCase) -> None:
     # Not a RIB (no bank details): the form and the RIB in one file is PCE10's.
     case = make_case({RIB: "rib: pieces/cerfa-12156.pdf"})
