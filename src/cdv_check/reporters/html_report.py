@@ -12,10 +12,11 @@ A4 landscape.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from cdv_check.core.checker import DossierResult
@@ -64,6 +65,12 @@ class HtmlReporter:
         """The page, piece by piece as Jinja2 renders it (`generate`), each dossier read back
         from the spool when its line is written."""
         from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+        from markupsafe import Markup
+
+        def xml_safe_value(value: Any) -> Any:
+            """Every value the page prints, made of characters an HTML (or XHTML) reader accepts:
+            U+FFFE or a control is a parse error. The template's own markup is left as it is."""
+            return xml_safe(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
         environment = Environment(
             loader=FileSystemLoader(TEMPLATES),
@@ -71,12 +78,12 @@ class HtmlReporter:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            finalize=_xml_safe,
+            finalize=xml_safe_value,
         )
         environment.filters["euros"] = _euros
         environment.filters["text"] = _text
         synthesis = summary.finish()
-        yield from environment.get_template("rapport.html.j2").generate(
+        yield from _chunks(environment.get_template("rapport.html.j2").generate(
             summary=summary,
             synthesis=synthesis,
             version=self.version,
@@ -90,7 +97,7 @@ class HtmlReporter:
             requests_heading=requests_heading(self.ref),
             priorities_words=priorities(self.ref),
             opinions=OPINIONS,
-        )
+        ))
         self.dossiers.close()
 
 
@@ -101,16 +108,23 @@ class _Requests:
         self.dossiers = dossiers
         self.synthesis = synthesis
 
-    def __iter__(self) -> Iterator[dict[str, Any]]:
+    def __iter__(self) -> Iterator[SimpleNamespace]:
         return (_request(d, self.synthesis) for d in self.dossiers)
 
 
-def _xml_safe(value: Any) -> Any:
-    """Every value the page prints, made of characters an HTML (or XHTML) reader accepts: U+FFFE
-    or a control is a parse error. The template's own markup is left as it is."""
-    from markupsafe import Markup
-
-    return xml_safe(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+def _chunks(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    """Jinja2's many small pieces (one per printed value) joined into pieces of about `size`
+    characters: the page is still written as it is rendered, in far fewer writes."""
+    gathered: list[str] = []
+    length = 0
+    for piece in pieces:
+        gathered.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(gathered)
+            gathered, length = [], 0
+    if gathered:
+        yield "".join(gathered)
 
 
 def _euros(amount: Decimal | None) -> str:
@@ -121,7 +135,7 @@ def _text(value: Any) -> str:
     return "—" if value is None or value == "" else clean(str(value))
 
 
-def _request(dossier: _Dossier, synthesis: Synthesis) -> dict[str, Any]:
+def _request(dossier: _Dossier, synthesis: Synthesis) -> SimpleNamespace:
     cells = dossier.row.values(synthesis)
     values: dict[str, Any] = dict(zip(_KEYS, cells[:len(_KEYS)], strict=True))
     counted, labels, pieces, previous, *asked = cells[len(_KEYS):]
@@ -134,7 +148,7 @@ def _request(dossier: _Dossier, synthesis: Synthesis) -> dict[str, Any]:
     values["statut_code"] = dossier.row.statut
     values["findings"] = dossier.findings
     values["omitted"] = dossier.omitted
-    return values
+    return SimpleNamespace(**values)  # the template's `d.fichier` is an attribute: no failed lookup first
 
 
 _KEYS = (
