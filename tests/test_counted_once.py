@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import re
-import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +19,7 @@ from typer.testing import CliRunner
 import cdv_check
 from cdv_check.cli.app import app
 from conftest import EXAMPLES, TODAY
+from mixed_batch import _copy
 
 GOOD = EXAMPLES / "nouvelle-action"
 TITLE = "  intitule: Atelier couture, premier pas vers l'emploi\n"
@@ -27,25 +27,16 @@ FILES = ["lot/a-premier/dossier.yaml", "lot/b-meme-action-a-corriger/dossier.yam
          "lot/c-autre-action/dossier.yaml", "lot/d-copie-de-c/dossier.yaml"]
 
 
-def _write(target: Path, edits: list[tuple[str, str]]) -> None:
-    shutil.copytree(GOOD, target)
-    path = target / "dossier.yaml"
-    text = path.read_text(encoding="utf-8")
-    for old, new in edits:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def lot(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("groupe")
-    _write(root / "lot" / "a-premier", [])
+    (root / "lot").mkdir()
+    _copy(GOOD, root / "lot" / "a-premier")
     # The same action (same SIRET, same title), sent again with an error (ELG02).
-    _write(root / "lot" / "b-meme-action-a-corriger", [("beneficiaires_qpv: 22", "beneficiaires_qpv: 30")])
-    other = [(TITLE, "  intitule: Atelier vélo du samedi\n")]
-    _write(root / "lot" / "c-autre-action", other)
-    _write(root / "lot" / "d-copie-de-c", [*other, ("# Exemple", "# Envoyé deux fois. Exemple")])
+    _copy(GOOD, root / "lot" / "b-meme-action-a-corriger", {"beneficiaires_qpv: 22": "beneficiaires_qpv: 30"})
+    other = {TITLE: "  intitule: Atelier vélo du samedi\n"}
+    _copy(GOOD, root / "lot" / "c-autre-action", other)
+    _copy(GOOD, root / "lot" / "d-copie-de-c", {**other, "# Exemple": "# Envoyé deux fois. Exemple"})
     return root
 
 
