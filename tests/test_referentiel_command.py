@@ -65,9 +65,14 @@ TREE = TEXT[TEXT.index("annexe1:\n") : TEXT.index("calendrier:")]
 MISTAKES = {
     # name: (old, new, needle where it is said (its nth occurrence in the new text), what is said)
     "yaml-syntax": ('  titre: "Appel à projets fictif 2024"', '  titre: "Appel à projets', ("contrat:", 0), ""),
-    "unknown-key": (
+    "unknown-key": (  # a required key misspelt: one mistake, said once, where it is
         "  date_limite:", "  date_limit:", ("date_limit", 0),
-        "calendrier.date_limit : clé inconnue : vouliez-vous dire « date_limite » ?",
+        "calendrier.date_limit : clé inconnue : vouliez-vous dire « date_limite », clé obligatoire absente ici ? "
+        "Renommez « date_limit » en « date_limite »",
+    ),
+    "unknown-optional-key": (  # an optional key misspelt: nothing is missing, the keys possible are listed
+        "  date_ouverture:", "  date_ouvertur:", ("date_ouvertur", 0),
+        "calendrier.date_ouvertur : clé inconnue : vouliez-vous dire « date_ouverture » ? Clés possibles ici : ",
     ),
     "missing-key": (
         '  cerfa: "12156*06"\n', "", ("plateforme: dauphin", 0),
@@ -157,6 +162,8 @@ def test_each_kind_of_mistake_is_said_at_its_place(tmp_path: Path, name: str) ->
         return
     expected = f"{path}:{line}:{column}: {said}"
     assert any(row.startswith(expected) for row in mistakes), (expected, mistakes)
+    if name.startswith("unknown"):
+        assert len(mistakes) == 1, mistakes
 
 
 def test_the_documented_example_is_a_valid_referentiel(tmp_path: Path) -> None:

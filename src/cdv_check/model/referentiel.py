@@ -875,9 +875,15 @@ def validate(source: Path) -> tuple[Referentiel | None, list[Located]]:
         return Referentiel.model_validate(document.data), []
     except ValidationError as exc:
         found: list[Located] = []
-        for err in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        renamed = _misspelt(errors)
+        for err in errors:
+            loc = tuple(err["loc"])
+            if err["type"] == "missing" and loc in renamed.values():
+                continue  # said once, where the misspelt key is
             cause = (err.get("ctx") or {}).get("error")
-            places = cause.problems if isinstance(cause, CrossReferences) else [((), _said(err))]
+            said = _said_renamed(loc, renamed[loc]) if loc in renamed else _said(err)
+            places = cause.problems if isinstance(cause, CrossReferences) else [((), said)]
             for loc, message in places:
                 full = (*err["loc"], *loc)
                 line, column = document.locate(full, key=err["type"] == "extra_forbidden")
@@ -885,19 +891,44 @@ def validate(source: Path) -> tuple[Referentiel | None, list[Located]]:
         return None, found
 
 
+def _closest(loc: tuple[Any, ...]) -> str | None:
+    """The key the model accepts beside the unknown key at `loc` that is nearest to it in spelling."""
+    import difflib
+
+    close = difflib.get_close_matches(str(loc[-1]), _keys_at(loc[:-1]), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _misspelt(errors: list[Any]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """Unknown key's place → the place of the required key it misspells (absent where it stands):
+    one mistake, said once."""
+    missing = {tuple(err["loc"]) for err in errors if err["type"] == "missing"}
+    renamed: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden" and (close := _closest(loc)) is not None:
+            meant = (*loc[:-1], close)
+            if meant in missing and meant not in renamed.values():
+                renamed[loc] = meant
+    return renamed
+
+
+def _said_renamed(loc: tuple[Any, ...], meant: tuple[Any, ...]) -> str:
+    return (f"clé inconnue : vouliez-vous dire « {meant[-1]} », clé obligatoire absente ici ? "
+            f"Renommez « {loc[-1]} » en « {meant[-1]} » (docs/spec/referentiel.md)")
+
+
 def _said(err: Any) -> str:
     """A pydantic error in French, with what to write: the keys possible where a key is unknown
     or missing."""
-    import difflib
-
     from cdv_check.model.errors_fr import french_message
 
     message = french_message(err)
     loc = tuple(err["loc"])
     if err["type"] == "extra_forbidden":
         known = _keys_at(loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        hint = f" : vouliez-vous dire « {close[0]} » ?" if close else ""
+        close = _closest(loc)
+        hint = f" : vouliez-vous dire « {close} » ?" if close else ""
         return f"{message}{hint} Clés possibles ici : {', '.join(known)} (docs/spec/referentiel.md)"
     if err["type"] == "missing":
         return f"{message} : écrivez « {loc[-1]}: … » (docs/spec/referentiel.md)"
