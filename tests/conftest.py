@@ -289,9 +289,37 @@ def copies_of(tmp_path_factory: pytest.TempPathFactory) -> CopiesOf:
     return copies
 
 
+@contextlib.contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """Around a test that shares `folder` with others: the test fails if it changed anything in it."""
+    before = snapshot(folder)
+    yield
+    assert snapshot(folder) == before, f"this test wrote into {folder}, shared by other tests: give it a copy"
+
+
+@pytest.fixture(scope="session")
+def _mixed_batch_made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    from mixed_batch import make_batch
+
+    folder = tmp_path_factory.mktemp("mixed-batch")
+    return folder, make_batch(folder)
+
+
 @pytest.fixture
-def mixed_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The batch of tests/mixed_batch.py, written in the current folder (no CI annotations)."""
+def mixed_batch(_mixed_batch_made: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The batch of tests/mixed_batch.py in the current folder (no CI annotations), written once
+    per test session for the tests that only read it: the current folder is shared, so a test
+    that writes a file (a report, say) takes `own_mixed_batch`."""
+    folder, files = _mixed_batch_made
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    with read_only(folder):
+        yield files
+
+
+@pytest.fixture
+def own_mixed_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The batch of tests/mixed_batch.py, written in the current folder, `tmp_path` (no CI annotations)."""
     from mixed_batch import make_batch
 
     monkeypatch.chdir(tmp_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
-from conftest import EXAMPLES
+from conftest import EXAMPLES, read_only
 
 GOOD = EXAMPLES / "nouvelle-action"
 
@@ -41,11 +42,8 @@ def _copy(source: Path, target: Path, name: str = "dossier.yaml", edits: dict[st
     (target / name).write_text(text, encoding="utf-8")
 
 
-@pytest.fixture
-def lot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    root = tmp_path / "lot"
+def _make_lot(parent: Path) -> Path:
+    root = parent / "lot"
     root.mkdir()
     (root / "binaire.yaml").write_bytes(b"\x00\xff\x00 binaire")
     os.symlink(root / "absent.yaml", root / "lien-casse.yaml")
@@ -59,6 +57,28 @@ def lot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     _copy(GOOD, root / "g", edits={"quartiers: [Bellecroix]": "quartier: [Bellecroix]"})  # SCH05
     _copy(GOOD, root / ".cache")  # hidden folders are not searched
     return root
+
+
+@pytest.fixture(scope="module")
+def _lot_made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _make_lot(tmp_path_factory.mktemp("batch"))
+
+
+@pytest.fixture
+def lot(_lot_made: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The batch above, in the current folder, written once for the tests that only read it."""
+    monkeypatch.chdir(_lot_made.parent)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    with read_only(_lot_made.parent):
+        yield _lot_made
+
+
+@pytest.fixture
+def own_lot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The batch above, in the current folder, `tmp_path`: for a test that changes it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return _make_lot(tmp_path)
 
 
 def _invoke(*args: str, stdin: str | None = None) -> Any:
@@ -144,8 +164,8 @@ def test_exit_codes(lot: Path, args: list[str], code: int) -> None:
     assert _invoke("--format", "text", *args).exit_code == code
 
 
-def test_strict_turns_warnings_into_failure(lot: Path) -> None:
-    warned = lot / "a" / "dossier.yaml"
+def test_strict_turns_warnings_into_failure(own_lot: Path) -> None:
+    warned = own_lot / "a" / "dossier.yaml"
     warned.write_text(warned.read_text(encoding="utf-8").replace("  axes_transversaux: [egalite_femmes_hommes]\n", ""),
                       encoding="utf-8")
     code, [dossier] = _dossiers("lot/a/dossier.yaml")

@@ -42,7 +42,7 @@ def amount(text: str | None) -> Decimal | None:
 # --- csv ----------------------------------------------------------------------------------------
 
 
-def test_csv_opens_in_a_french_spreadsheet_and_says_what_json_says(mixed_batch: list[str]) -> None:
+def test_csv_opens_in_a_french_spreadsheet_and_says_what_json_says(own_mixed_batch: list[str]) -> None:
     result = run("--output", "rapport.csv", "lot")  # the format follows the extension
     assert result.exit_code == 1 and result.stdout == ""
     raw = Path("rapport.csv").read_bytes()
@@ -83,7 +83,7 @@ def test_every_text_cell_that_looks_like_a_formula_is_inert() -> None:
 # --- xlsx ---------------------------------------------------------------------------------------
 
 
-def test_xlsx_is_a_typed_workbook_that_says_what_json_says(mixed_batch: list[str]) -> None:
+def test_xlsx_is_a_typed_workbook_that_says_what_json_says(own_mixed_batch: list[str]) -> None:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
@@ -204,7 +204,9 @@ class Dom(HTMLParser):
                 self.text_by_id[attributes["id"] or ""] = self.text_by_id.get(attributes["id"] or "", "") + data
 
 
-def test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text(mixed_batch: list[str], tmp_path: Path) -> None:
+def test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text(
+    own_mixed_batch: list[str], tmp_path: Path
+) -> None:
     assert run("--output", "rapport.html", "lot").exit_code == 1
     page = (tmp_path / "rapport.html").read_text(encoding="utf-8")
     assert "<link" not in page and "http://" not in page.replace("http://exemple.invalid", "")
@@ -254,7 +256,7 @@ def test_html_in_chromium_shows_what_json_says_and_hostile_text_as_text(mixed_ba
 
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_output_takes_the_permissions_the_umask_gives(
-    cdv: Main, mixed_batch: list[str], tmp_path: Path, umask: int, mode: int
+    cdv: Main, own_mixed_batch: list[str], tmp_path: Path, umask: int, mode: int
 ) -> None:
     previous = os.umask(umask)  # a process started here inherits it
     try:
@@ -266,7 +268,7 @@ def test_output_takes_the_permissions_the_umask_gives(
     assert stat.S_IMODE((tmp_path / "rapport.json").stat().st_mode) == mode
 
 
-def test_min_severity_leaves_out_findings_not_exit_codes(mixed_batch: list[str], tmp_path: Path) -> None:
+def test_min_severity_leaves_out_findings_not_exit_codes(own_mixed_batch: list[str], tmp_path: Path) -> None:
     full = json.loads(run("--format", "json", "lot").stdout)
     quiet = run("--format", "json", "--min-severity", "warning", "lot")
     errors_only = run("--format", "text", "--min-severity", "error", "lot")
@@ -283,7 +285,7 @@ def test_min_severity_leaves_out_findings_not_exit_codes(mixed_batch: list[str],
     assert run("--format", "json", "--min-severity", "grave", "lot").exit_code == 2
 
 
-def test_the_everyday_formats_do_not_import_jinja2_nor_openpyxl(mixed_batch: list[str], tmp_path: Path) -> None:
+def test_the_everyday_formats_do_not_import_jinja2_nor_openpyxl(own_mixed_batch: list[str], tmp_path: Path) -> None:
     for fmt, heavy in (("json", set()), ("csv", set()), ("text", set()), ("html", {"jinja2"})):
         done = subprocess.run(
             [sys.executable, "-X", "importtime", "-m", "cdv_check", "--format", fmt, "--jobs", "1", "lot"],

@@ -85,7 +85,7 @@ def test_reports_are_the_same_byte_for_byte(
         assert run("--format", fmt, "lot").stdout == expected
 
 
-def test_the_workbook_is_the_same(mixed_batch: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_workbook_is_the_same(own_mixed_batch: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     from openpyxl import load_workbook
 
     def cells() -> list[Any]:

@@ -106,7 +106,7 @@ def test_every_funder_column_adds_up_to_the_grand_total() -> None:
     assert {r["cle"] for r in funders} == {f.id for f in load().financeurs} | {"non_precise"}
 
 
-@pytest.mark.usefixtures("mixed_batch")
+@pytest.mark.usefixtures("own_mixed_batch")
 def test_csv_has_one_column_per_funder_adding_up_to_the_request() -> None:
     result = run("--output", "rapport.csv", "lot")
     assert result.exit_code == 1
