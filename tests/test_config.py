@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -14,17 +15,22 @@ from typer.testing import CliRunner
 from cdv_check.cli.app import app
 from cdv_check.core.config import ConfigError, FileConfig, load
 from cdv_check.reading.limits import Limits
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ExamplePieces
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project folder holding the valid example, with the current folder two levels below."""
-    shutil.copytree(EXAMPLES / "nouvelle-action", tmp_path / "dossiers" / "a")
+def project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, example_pieces: ExamplePieces
+) -> Iterator[Path]:
+    """A project folder holding the valid example (its pieces linked: ExamplePieces), with the
+    current folder two levels below."""
     here = tmp_path / "dossiers" / "a"
-    monkeypatch.chdir(here)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    return tmp_path
+    with example_pieces.kept(request) as own:
+        example_pieces.give(here / "pieces", own=own)
+        shutil.copyfile(EXAMPLES / "nouvelle-action" / "dossier.yaml", here / "dossier.yaml")
+        monkeypatch.chdir(here)
+        monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+        yield tmp_path
 
 
 def _rules(*args: str) -> tuple[int, set[str]]:

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 from cdv_check.cli.app import app
 from cdv_check.core.findings import Severity
 from cdv_check.core.registry import all_rules
-from conftest import EXAMPLES, Main
+from conftest import EXAMPLES, Main, read_only
 
 HOSTILE_SIRET = 'siret: "1\\n::warning::x\\a\\x1b[31m\\u202e"'
 
@@ -48,8 +49,25 @@ def _batch(root: Path) -> list[str]:
     ]
 
 
+@pytest.fixture(scope="module")
+def _batch_made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    root = tmp_path_factory.mktemp("formats")
+    return root, _batch(root)
+
+
 @pytest.fixture
-def batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def batch(_batch_made: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The batch above in the current folder, written once for the tests that only read it."""
+    root, files = _batch_made
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    with read_only(root):
+        yield files
+
+
+@pytest.fixture
+def own_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The batch above in the current folder, `tmp_path`: for a test that writes there."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     return _batch(tmp_path)
@@ -81,9 +99,9 @@ def _batch_findings(files: list[str], *extra: str) -> list[dict[str, Any]]:
 # --- text ---------------------------------------------------------------------------------------
 
 
-def test_text_gives_the_position_when_known_and_never_a_made_up_one(batch: list[str], tmp_path: Path) -> None:
+def test_text_gives_the_position_when_known_and_never_a_made_up_one(own_batch: list[str], tmp_path: Path) -> None:
     (tmp_path / "liste.json").write_text("[1, 2]\n", encoding="utf-8")  # no key to point at
-    _, out = _run("text", [*batch, "liste.json"])
+    _, out = _run("text", [*own_batch, "liste.json"])
     findings = out.splitlines()[:-1]
     assert any(re.match(r"bon/dossier\.yaml:\d+:\d+: [A-Z]{3}\d\d ", line) for line in findings)
     assert [line for line in findings if line.startswith("liste.json")] == [
@@ -335,18 +353,18 @@ def test_github_is_the_default_in_github_actions(batch: list[str], monkeypatch: 
 
 
 @pytest.mark.parametrize("fmt", ["junit", "sarif", "github", "json"])
-def test_output_file_holds_the_whole_report(batch: list[str], fmt: str, tmp_path: Path) -> None:
-    _, shown = _run(fmt, batch)
-    code, out = _run(fmt, batch, "--output", "rapport.out")
+def test_output_file_holds_the_whole_report(own_batch: list[str], fmt: str, tmp_path: Path) -> None:
+    _, shown = _run(fmt, own_batch)
+    code, out = _run(fmt, own_batch, "--output", "rapport.out")
     assert code == 1 and out == ""
     assert (tmp_path / "rapport.out").read_text(encoding="utf-8") == shown
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file() and p.name.startswith(".")) == []
 
 
-def test_output_replaces_a_previous_report_but_never_a_dossier(cdv: Main, batch: list[str], tmp_path: Path) -> None:
+def test_output_replaces_a_previous_report_but_never_a_dossier(cdv: Main, own_batch: list[str], tmp_path: Path) -> None:
     previous = tmp_path / "rapport.xml"
     previous.write_bytes(b'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cdv-check" tests="0">\n')
-    result = cdv(["--format", "junit", "--output", "rapport.xml", *batch], cwd=tmp_path)
+    result = cdv(["--format", "junit", "--output", "rapport.xml", *own_batch], cwd=tmp_path)
     assert result.returncode == 1 and result.stdout == ""
     assert ET.fromstring(previous.read_text(encoding="utf-8")).tag == "testsuites"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".rapport")] == []
@@ -354,7 +372,7 @@ def test_output_replaces_a_previous_report_but_never_a_dossier(cdv: Main, batch:
     before = dossier.read_bytes()
     for target in ("bon/dossier.yaml", "autre.yml"):
         (tmp_path / "autre.yml").write_bytes(b"precieux: oui\n")
-        refused = cdv(["--format", "json", "--output", target, *batch], cwd=tmp_path)
+        refused = cdv(["--format", "json", "--output", target, *own_batch], cwd=tmp_path)
         assert refused.returncode == 2, target
         assert "pas un rapport" in refused.stderr and refused.stdout == ""
     assert dossier.read_bytes() == before and (tmp_path / "autre.yml").read_bytes() == b"precieux: oui\n"
