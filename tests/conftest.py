@@ -94,14 +94,44 @@ them all. The list is kept here, not in each file, so that one place says what t
 leaves out, and why."""
 
 
+TWIN_PER: dict[str, tuple[str, ...]] = {
+    "tests/hostile/test_any_name_any_encoding.py::test_every_format_on_an_output_that_cannot_carry_every_character":
+        ("encoding",),
+    "tests/test_exports.py::test_output_takes_the_permissions_the_umask_gives": ("umask",),
+}
+"""The subprocess twin of a test that takes the `cdv` fixture (below) runs for the test's first
+parameters only, or, for the tests named here, once per value of the parameters that act on the
+process itself (its output encoding, its umask): what a process of its own proves (the entry
+function, the streams as the interpreter opens them, the exit code) does not depend on the format
+or the file name, which every parameter set still tests in this process. `pytest --all-twins`
+runs every twin."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--all-twins", action="store_true",
+                     help="run the subprocess twin of every parameter set of the cdv fixture's tests")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     slow = pytest.mark.slow
+    twins: set[tuple[str, ...]] = set()
+    left_out: list[pytest.Item] = []
     for item in items:
         module = item.nodeid.split("::", 1)[0]
         test = item.nodeid.split("[", 1)[0]
         function = getattr(item, "obj", None)
         if module in SLOW_MODULES or test in SLOW_TESTS or getattr(function, "is_hypothesis_test", False):
             item.add_marker(slow)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if params.get("cdv") == "subprocess" and not config.getoption("--all-twins"):
+            twin = (test, *(repr(params[name]) for name in TWIN_PER.get(test, ())))
+            if twin in twins:
+                left_out.append(item)
+            twins.add(twin)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        kept = set(map(id, items)) - set(map(id, left_out))
+        items[:] = [item for item in items if id(item) in kept]
 
 
 @pytest.fixture(autouse=True, scope="session")
