@@ -490,6 +490,92 @@ class _Builder:
                     value is not None and (value[:1] == "•" or ("." in value and value[:1].isdigit())))):
                 self.typed_as_read(event, path, value)
 
+    def run(self, get_event: Any) -> None:
+        """Read the parser's events to the end of the stream, each to its handler.
+
+        The commonest events by far, the untagged keys and values without an anchor (in a file
+        without UTF-16 escapes), are read here, as `scalar` and `key` read them and with their
+        checks in the same order: this runs for each of a file's hundreds of events."""
+        handlers: dict[type[yaml.Event], Any] = {  # the stream's and documents' ends need nothing
+            yaml.ScalarEvent: self.scalar,
+            yaml.MappingStartEvent: self.open,
+            yaml.SequenceStartEvent: self.open,
+            yaml.MappingEndEvent: self.close,
+            yaml.SequenceEndEvent: self.close,
+            yaml.AliasEvent: self.alias,
+            yaml.DocumentStartEvent: self.document,
+        }
+        scalar_event, stream_end = yaml.ScalarEvent, yaml.StreamEndEvent
+        stack = self.stack
+        value_marks, key_marks = self.doc.value_marks, self.doc.key_marks
+        limits = self.limits
+        max_nodes, max_size, max_chars = limits.nodes, limits.scalar_chars, limits.text_chars
+        text = self.text
+        slow = self.surrogates is not None
+        while True:
+            event = get_event()
+            kind = event.__class__
+            if kind is not scalar_event or slow or not stack or event.anchor is not None or event.tag is not None:
+                handler = handlers.get(kind)
+                if handler is not None:
+                    handler(event)
+                elif kind is stream_end or event is None:
+                    return
+                continue
+            mark: Any = event.start_mark
+            top = stack[-1]
+            container = top.container
+            key = top.key
+            if container.__class__ is list:
+                path: Loc = (*top.path, len(container))
+                keep = True
+            elif key is None:  # a mapping's key
+                name: str = event.value
+                path = (*top.path, name)
+                self.nodes += 1
+                if self.nodes > max_nodes:
+                    raise self.over_limit("nodes", self.nodes, path, mark)
+                if len(name) > max_size:
+                    raise self.over_limit("scalar_chars", len(name), path, mark)
+                self.chars += len(name)
+                if self.chars > max_chars:
+                    raise self.over_limit("text_chars", self.chars, path, mark)
+                top.key, top.keep_value = name, True
+                if name in container or path in key_marks or (name == "<<" and not event.style):
+                    self.odd_key(event, top, name, path, mark)
+                else:
+                    key_marks[path] = (mark.line + 1, mark.column + 1)
+                continue
+            else:
+                path = (*top.path, key)
+                keep = top.keep_value
+                top.key, top.keep_value = None, True
+            self.nodes += 1
+            if self.nodes > max_nodes:
+                raise self.over_limit("nodes", self.nodes, path, mark)
+            value: str | None = event.value
+            size = len(event.value)
+            if size > max_size:
+                raise self.over_limit("scalar_chars", size, path, mark)
+            self.chars += size
+            if self.chars > max_chars:
+                raise self.over_limit("text_chars", self.chars, path, mark)
+            if not keep:
+                continue
+            style = event.style
+            if not style and value in _NULLS:
+                value = None
+            value_marks.setdefault(path, (mark.line + 1, mark.column + 1))
+            if container.__class__ is list:
+                container.append(value)
+            else:
+                container[key] = value  # type: ignore[index,call-overload]
+            if not style:  # the few unquoted values SCH10 looks at more closely, as in `scalar`
+                last: Any = event.end_mark
+                if text[last.index : last.index + 1] in _BLANKS or last.line != mark.line or (
+                        value is not None and (value[:1] == "•" or ("." in value and value[:1].isdigit()))):
+                    self.typed_as_read(event, path, value)
+
     def typed_as_read(self, event: yaml.ScalarEvent, path: Loc, value: str | None) -> None:
         """An unquoted value that is surely not what was typed (SCH10): cut by a ` #` comment,
         bullets over several lines, a number standing for a code."""
@@ -563,7 +649,12 @@ class _Builder:
         top.key, top.keep_value = name, True
         if event.tag not in _ACCEPTED_TAGS and not self.check_tag(event.tag, path, mark):
             top.keep_value = False  # a tagged key is refused with its value
-        elif name == "<<" and not event.style:
+        else:
+            self.odd_key(event, top, name, path, mark)
+
+    def odd_key(self, event: yaml.ScalarEvent, top: _Frame, name: str, path: Loc, mark: Any) -> None:
+        """An accepted key, counted: a merge key and a duplicate are refused, any other noted."""
+        if name == "<<" and not event.style:
             self.problem(
                 "SCH05",
                 "Clé de fusion YAML « << » refusée : ce qu'elle fusionnerait n'est pas lu.",
@@ -733,24 +824,8 @@ def parse_text(text: str, doc: Document, limits: Limits = DEFAULT_LIMITS) -> Non
     text, surrogates = _SurrogateEscapes.hide(text)
     builder = _Builder(doc, limits, surrogates, text)
     loader = _Loader(text)
-    # Each event to its handler by its class (the parser makes exactly these classes; the stream's
-    # and documents' ends need nothing): this runs for each of a file's hundreds of events.
-    handlers: dict[type[yaml.Event], Any] = {
-        yaml.ScalarEvent: builder.scalar,
-        yaml.MappingStartEvent: builder.open,
-        yaml.SequenceStartEvent: builder.open,
-        yaml.MappingEndEvent: builder.close,
-        yaml.SequenceEndEvent: builder.close,
-        yaml.AliasEvent: builder.alias,
-        yaml.DocumentStartEvent: builder.document,
-    }
-    check_event, get_event = loader.check_event, loader.get_event
     try:
-        while check_event():
-            event = get_event()
-            handler = handlers.get(event.__class__)
-            if handler is not None:
-                handler(event)
+        builder.run(loader.get_event)
     except _Stop:
         doc.data = None
     except yaml.MarkedYAMLError as exc:
