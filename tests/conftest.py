@@ -348,13 +348,18 @@ def mixed_batch(_mixed_batch_made: tuple[Path, list[str]], monkeypatch: pytest.M
 
 
 @pytest.fixture
-def own_mixed_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The batch of tests/mixed_batch.py, written in the current folder, `tmp_path` (no CI annotations)."""
-    from mixed_batch import make_batch
-
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    return make_batch(tmp_path)
+def own_mixed_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _mixed_batch_made: tuple[Path, list[str]]
+) -> Iterator[list[str]]:
+    """The batch of tests/mixed_batch.py in the current folder, `tmp_path` (no CI annotations),
+    for a test that writes there: its files hard links to the session's batch, which the test
+    must leave as it is."""
+    folder, files = _mixed_batch_made
+    with read_only(folder):
+        shutil.copytree(folder / "lot", tmp_path / "lot", symlinks=True, copy_function=os.link)
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+        yield files
 
 
 # --- the program as the console script runs it ------------------------------------------------
