@@ -287,11 +287,7 @@ def _build_model(document: Document, ref: Referentiel, add: _Add, pruner: _Prune
             "Partez du modèle donné par cdv-check init.",
         ))
         return None
-    context = {
-        "statuts": [s.id for s in ref.statuts_porteur],
-        "axes": [a.id for a in ref.appel.axes_transversaux],
-        "pieces": ref.piece_ids,
-    }
+    context, with_minimum = _for_model(ref)
     for _ in range(_PRUNE_ROUNDS):
         try:
             model = Dossier.model_validate(data, context=context)
@@ -308,9 +304,6 @@ def _build_model(document: Document, ref: Referentiel, add: _Add, pruner: _Prune
         for loc in map(pruner.in_file_loc, missing_required(model)):
             if not document.was_dropped(loc):
                 add("SCH03", _blank(loc) if loc in document.value_marks else _missing(loc), refuses=True)
-        # The texts given a minimum length, by place (their paths name no list item: the model's
-        # place is the file's), so that no text's path is spelt out unless it has one.
-        with_minimum = {parse_path(path): path for path in ref.seuils.textes_longueur_min}
         for text, path, reason in placeholders(model, ref, with_minimum):
             text = text._replace(loc=pruner.in_file_loc(text.loc))
             if not document.was_dropped(text.loc):
@@ -321,6 +314,25 @@ def _build_model(document: Document, ref: Referentiel, add: _Add, pruner: _Prune
                 add("SCH10", issue)
         return model
     return None
+
+
+_FOR_MODEL: list[tuple[Referentiel, dict[str, frozenset[str]], dict[Loc, str]]] = []
+
+
+def _for_model(ref: Referentiel) -> tuple[dict[str, frozenset[str]], dict[Loc, str]]:
+    """What the model's build reads of the référentiel, worked out once for a batch's dossiers:
+    the validation context (the ids the model accepts) and the texts given a minimum length, by
+    place (their paths name no list item: the model's place is the file's), so that no text's
+    path is spelt out unless it has one."""
+    if not _FOR_MODEL or _FOR_MODEL[0][0] is not ref:
+        context = {
+            "statuts": frozenset(s.id for s in ref.statuts_porteur),
+            "axes": frozenset(a.id for a in ref.appel.axes_transversaux),
+            "pieces": ref.piece_ids,
+        }
+        with_minimum = {parse_path(path): path for path in ref.seuils.textes_longueur_min}
+        _FOR_MODEL[:] = [(ref, context, with_minimum)]
+    return _FOR_MODEL[0][1], _FOR_MODEL[0][2]
 
 
 def _loc_of(err: Any) -> Loc:
