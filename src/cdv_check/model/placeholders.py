@@ -9,7 +9,7 @@ référentiel (`textes_a_completer`, `seuils.textes_longueur_min`); this module 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache, partial
 from typing import Any, NamedTuple
 
@@ -65,7 +65,16 @@ def placeholders(model: BaseModel, ref: Referentiel, minimum_at: Mapping[Loc, st
     found: list[Text] = []
     _collect_texts(model, (), found)
     suspects = _suspects([text.value for text in found], ref)
-    for index, text in enumerate(found):
+    if suspects is None:
+        looked_at: Iterable[int] = range(len(found))
+    elif "" in ref.seuils.textes_longueur_min:  # a minimum length for every text
+        looked_at = range(len(found))
+    else:  # the suspects and the texts given a minimum length, in the model's order
+        names = {loc[-1] for loc in minimum_at if loc}  # a cheap look first: a field's name
+        given = [index for index, text in enumerate(found) if text.loc[-1] in names and text.loc in minimum_at]
+        looked_at = sorted(suspects.union(given))
+    for index in looked_at:
+        text = found[index]
         path = minimum_at.get(text.loc, "")
         if suspects is None or index in suspects:
             reason = placeholder_reason(text.value, ref, path)
@@ -82,29 +91,29 @@ def _suspects(values: list[str], ref: Referentiel) -> set[int] | None:
     if together is None:
         return None
     data, others = together
-    # Each text's words between spaces: a placeholder's words are all there, or it is not.
-    words = b" " + data.replace(b"\x00", b" ") + b" "
-    if any(all(word in words for word in needle) for needle in _needles(ref.textes_a_completer.folded)):
+    # A filler's first word begins with « xxx »; a text that holds a placeholder holds each of its
+    # words as a word, its longest one included.
+    spaced = b" " + data.replace(b"\x00", b" ") + b" "
+    if any(needle in spaced for needle in _needles(ref.textes_a_completer.folded)):
         return None
     # A text without a letter or a digit: nothing of it is left between two NUL once the spaces go.
-    bare = b"\x00" + data.translate(None, b" ") + b"\x00"
-    if b"\x00\x00" in bare:
+    if b"\x00\x00" in b"\x00" + data.translate(None, b" ") + b"\x00":
         return None
     return set(others)
 
 
 @cache
-def _needles(folded: tuple[tuple[str, ...], tuple[tuple[str, str], ...]]) -> tuple[tuple[bytes, ...], ...]:
-    """For each head and marker of the référentiel, its words, each as a whole word (« b" todo " »);
-    and « b" xxx" », the beginning of a filler. Only lowercase ASCII words: a text whose fold holds
-    any other character is not left out (`fold_together`)."""
+def _needles(folded: tuple[tuple[str, ...], tuple[tuple[str, str], ...]]) -> tuple[bytes, ...]:
+    """« xxx» (a filler's beginning) and the longest word of each head and marker of the
+    référentiel, as a word (« todo »). Only lowercase ASCII words: a text whose fold holds any
+    other character is not left out (`fold_together`)."""
     heads, markers = folded
-    needles: list[tuple[bytes, ...]] = [(b" xxx",)]
+    needles = [b" xxx"]
     for text in (*heads, *(marker for marker, _ in markers)):
         words = text.split()
         if words and all(word.isascii() and word.isalnum() and word == word.lower() for word in words):
-            needles.append(tuple(f" {word} ".encode() for word in words))
-    return tuple(needles)
+            needles.append(f" {max(words, key=len)} ".encode())
+    return tuple(dict.fromkeys(needles))
 
 
 class Text(NamedTuple):
@@ -129,27 +138,50 @@ def texts(model: BaseModel, path: Loc = ()) -> Iterator[Text]:
 
 def _collect_texts(model: BaseModel, path: Loc, found: list[Text]) -> None:
     # Into one list, not through nested generators: this runs for every dossier, over some fifty
-    # texts; each model class's fields are looked at once per process (`_text_fields`).
+    # texts; each model class's fields are looked at once per process (`_text_fields`), and what
+    # to do with a value once per type (`_KINDS`).
+    kinds = _KINDS
     for name, required, about in _text_fields(type(model)):
         value: Any = getattr(model, name)
-        if value is None:  # left out: most optional fields
+        try:
+            kind = kinds[type(value)]
+        except KeyError:
+            kind = _kind(type(value))
+        if kind == _NOTHING:  # None (most optional fields left out), a number, a date
             continue
-        if isinstance(value, str):
+        if kind == _STR:
             found.append(_text(((*path, name), value, required, about)))
-        elif isinstance(value, BaseModel):
+        elif kind == _MODEL:
             _collect_texts(value, (*path, name), found)
-        elif isinstance(value, dict):  # the pieces, keyed by the référentiel's ids
+        elif kind == _DICT:  # the pieces, keyed by the référentiel's ids
             for key, item in value.items():
                 if isinstance(item, str):
                     what = f"le chemin du fichier de la pièce « {key} »"
                     found.append(_text(((*path, name, key), item, False, what)))
-        elif isinstance(value, list):
+        else:
             here = (*path, name)
             for index, item in enumerate(value):
                 if isinstance(item, str):
                     found.append(_text(((*here, index), item, False, about)))
                 elif isinstance(item, BaseModel):
                     _collect_texts(item, (*here, index), found)
+
+
+_NOTHING, _STR, _MODEL, _DICT, _LIST = range(5)
+_KINDS: dict[type, int] = {}
+"""What `_collect_texts` does with a value, by its type (`_kind`)."""
+
+
+def _kind(cls: type) -> int:
+    kind = (
+        _STR if issubclass(cls, str)
+        else _MODEL if issubclass(cls, BaseModel)
+        else _DICT if issubclass(cls, dict)
+        else _LIST if issubclass(cls, list)
+        else _NOTHING
+    )
+    _KINDS[cls] = kind
+    return kind
 
 
 @cache
