@@ -690,3 +690,18 @@ def test_past_the_bound_the_lot01_keys_and_the_carriers_leave_memory(ref: Refere
     assert grown < 50_000, f"{grown} bytes for 1 000 dossiers"
     built = builder.build()
     assert (built.totals.dossiers, built.totals.subvention_demandee, len(built.carriers)) == (1100, Decimal(1100), 1100)
+
+
+def test_a_piece_found_as_written_keeps_the_size_its_check_read(ref: Referentiel, tmp_path: Path) -> None:
+    from cdv_check.reading.piece_files import inspect_piece
+
+    (tmp_path / "pieces").mkdir()
+    (tmp_path / "pieces" / "rib.pdf").write_bytes(b"%PDF-1.4\n" + b"x" * 50)
+    model = dossier(pieces={"rib": "pieces/rib.pdf", "cerfa": "./pieces/rib.pdf"})
+    checks = {path: inspect_piece(tmp_path, path, 8) for path in ("pieces/rib.pdf", "./pieces/rib.pdf")}
+    assert checks["pieces/rib.pdf"].path == str(tmp_path / "pieces" / "rib.pdf")
+    (tmp_path / "pieces" / "rib.pdf").write_bytes(b"%PDF-1.4\n")  # rewritten since: only the other is looked up
+    assert demande_of(model, ref, None, checks, tmp_path).pieces == (
+        ("rib", "rib.pdf", 59, None),
+        ("cerfa", "rib.pdf", 9, None),
+    )

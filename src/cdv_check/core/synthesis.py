@@ -222,10 +222,13 @@ def _pieces(
         check = checks.get(path)
         size = pages = None
         if folder is not None and check is not None and getattr(check, "ok", False):
-            try:
-                size = os.lstat(folder / path).st_size
-            except OSError:
-                size = None
+            if getattr(check, "path", None) == os.path.join(str(folder), path):  # found as written: its size is known
+                size = check.size
+            else:  # found through another spelling (« ./ », a Unicode form): as written, if it is there
+                try:
+                    size = os.lstat(folder / path).st_size
+                except OSError:
+                    size = None
             header: bytes = check.header
             if header.startswith(b"%PDF-") and len(header) == size:
                 pages = len(_PAGE.findall(header)) or None

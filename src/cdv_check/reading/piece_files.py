@@ -44,6 +44,8 @@ class PieceCheck(NamedTuple):
     """The file's device and inode, when ok: two pieces naming one file (PCE10) share them."""
     size: int = 0
     """The file's size in bytes, when ok."""
+    path: str = ""
+    """The file's path as found (the folder, then each name as on disk), when ok."""
 
 
 def _refused(reason: str, advice: str = _RELATIVE_ADVICE) -> PieceCheck:
@@ -213,7 +215,7 @@ def _read_header(path: Path | str, seen: os.stat_result, header_bytes: int) -> P
         if opened.st_size == 0:
             return _refused("le fichier est vide (0 octet)")
         return PieceCheck(True, header=_read_at_most(fd, header_bytes), identity=(opened.st_dev, opened.st_ino),
-                          size=opened.st_size)
+                          size=opened.st_size, path=str(path))
     finally:
         os.close(fd)
 
