@@ -11,7 +11,7 @@ from unittest import mock
 import pytest
 
 from cdv_check.reading import piece_files as files
-from cdv_check.reading.piece_files import PieceCheck, inspect_piece
+from cdv_check.reading.piece_files import Directories, PieceCheck, inspect_piece
 
 HEADER = 8
 
@@ -291,3 +291,21 @@ def test_a_folder_is_listed_at_most_max_listed_entries_for_a_suggestion(
     assert "Vouliez-vous dire « pieces/rib.pdf » ?" in inspect_piece(folder, "pieces/RIB.pdf", HEADER).advice
     monkeypatch.setattr(files, "_MAX_LISTED", 0)
     assert "Vouliez-vous" not in inspect_piece(folder, "pieces/RIB.pdf", HEADER).advice
+
+
+def test_a_folder_walked_through_once_is_not_looked_at_again(folder: Path) -> None:
+    # The pieces of one dossier share their folders: each is looked at (lstat) once, and what was
+    # found of it (a folder, not a link) stands for the next pieces.
+    directories: Directories = {}
+    first = inspect_piece(folder, "pieces/rib.pdf", HEADER, directories)
+    assert first.ok and list(directories) == [str(folder / "pieces")]
+    (folder / "pieces" / "autre.pdf").write_bytes(b"%PDF-1.4 autre")
+    second = inspect_piece(folder, "pieces/autre.pdf", HEADER, directories)
+    assert second.ok and second.path == str(folder / "pieces" / "autre.pdf")
+    # A link is never kept as a folder walked through: it is refused each time.
+    (folder / "lien").symlink_to(folder / "pieces")
+    for _ in range(2):
+        assert "lien symbolique" in inspect_piece(folder, "lien/rib.pdf", HEADER, directories).reason
+    assert list(directories) == [str(folder / "pieces")]
+    # The last name is always looked at: a file is never taken from the folders walked through.
+    assert "n'est pas un répertoire" in inspect_piece(folder, "pieces/rib.pdf/x", HEADER, directories).reason

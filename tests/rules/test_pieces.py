@@ -328,15 +328,15 @@ def test_later_request_needs_no_extranet_codes(make_case: MakeCase) -> None:
 
 
 def test_each_piece_file_is_read_once_per_dossier(make_case: MakeCase, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cdv_check.reading.piece_files import PieceCheck
+    from cdv_check.reading.piece_files import Directories, PieceCheck
     from cdv_check.reading.piece_files import inspect_piece as real
     from cdv_check.rules import pieces
 
     opened: list[str] = []
 
-    def counting(folder: Path, declared: str, header_bytes: int) -> PieceCheck:
+    def counting(folder: Path, declared: str, header_bytes: int, directories: Directories | None = None) -> PieceCheck:
         opened.append(declared)
-        return real(folder, declared, header_bytes)
+        return real(folder, declared, header_bytes, directories)
 
     monkeypatch.setattr(pieces, "inspect_piece", counting)
     result = make_case().check()

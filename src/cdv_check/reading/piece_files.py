@@ -52,17 +52,25 @@ def _refused(reason: str, advice: str = _RELATIVE_ADVICE) -> PieceCheck:
     return PieceCheck(False, reason=reason, advice=advice)
 
 
-def inspect_piece(folder: Path, declared: str, header_bytes: int) -> PieceCheck:
+Directories = dict[str, tuple[str, os.stat_result]]
+"""The folders already walked through for one dossier's pieces (`_walk`), by path: each with its
+name on disk and its lstat."""
+
+
+def inspect_piece(
+    folder: Path, declared: str, header_bytes: int, directories: Directories | None = None
+) -> PieceCheck:
     """Check that `declared` names a regular, non-empty file inside `folder`; read its first bytes.
 
     Symbolic links are refused altogether, wherever they are in the path: following one could
-    leave the folder, and a dossier sent by e-mail never needs one.
+    leave the folder, and a dossier sent by e-mail never needs one. `directories`, given the same
+    for the pieces of one dossier, spares looking at their common folders again.
     """
     parts = _parts_or_refusal(declared)
     if isinstance(parts, PieceCheck):
         return parts
     try:
-        found = _walk(str(folder), parts)
+        found = _walk(str(folder), parts, directories)
         if isinstance(found, PieceCheck):
             return found
         path, seen = found
@@ -106,19 +114,25 @@ def _parts_or_refusal(declared: str) -> list[str] | PieceCheck:
     return parts
 
 
-def _walk(folder: str, parts: list[str]) -> tuple[str, os.stat_result] | PieceCheck:
+def _walk(
+    folder: str, parts: list[str], directories: Directories | None = None
+) -> tuple[str, os.stat_result] | PieceCheck:
     """Follow `parts` from `folder` with lstat only; refuse links, missing or odd components.
 
-    Gives the file's path and its lstat, which the opened file must still match.
+    Gives the file's path and its lstat, which the opened file must still match. A folder on the
+    way found in `directories` is not looked at again; one found here is added to it.
     """
     current = folder
     seen: os.stat_result | None = None
+    last = len(parts) - 1
     for index, part in enumerate(parts):
-        found = _entry(current, part)
-        shown = "/".join([*parts[:index], part])
+        here = _join(current, part)
+        found = directories.get(here) if directories is not None and index < last else None
         if found is None:
-            last = index == len(parts) - 1
-            what = "le fichier" if last else "le répertoire"
+            found = _entry(current, part)
+        shown = "/".join(parts[: index + 1])
+        if found is None:
+            what = "le fichier" if index == last else "le répertoire"
             near = _similar_entry(current, part)
             hint = f"Vouliez-vous dire « {'/'.join([*parts[:index], near])} » ? " if near else ""
             return _refused(
@@ -127,17 +141,25 @@ def _walk(folder: str, parts: list[str]) -> tuple[str, os.stat_result] | PieceCh
                 "extension) ; le chemin est relatif au répertoire du fichier du dossier.",
             )
         entry, seen = found
-        current = os.path.join(current, entry)
+        current = here if entry == part else _join(current, entry)
         mode = seen.st_mode
         if stat.S_ISLNK(mode):
             return _refused(
                 f"« {shown} » est un lien symbolique : les liens ne sont jamais suivis",
                 "Copiez le fichier lui-même dans le répertoire du dossier.",
             )
-        if index < len(parts) - 1 and not stat.S_ISDIR(mode):
-            return _refused(f"« {shown} » n'est pas un répertoire")
+        if index < last:
+            if not stat.S_ISDIR(mode):
+                return _refused(f"« {shown} » n'est pas un répertoire")
+            if directories is not None:
+                directories[here] = found
     assert seen is not None  # parts is never empty
     return current, seen
+
+
+def _join(directory: str, name: str) -> str:
+    """`os.path.join` of a folder and one name (never empty, never beginning with « / »)."""
+    return directory + name if not directory or directory.endswith("/") else f"{directory}/{name}"
 
 
 def _entry(directory: str, name: str) -> tuple[str, os.stat_result] | None:
@@ -148,7 +170,7 @@ def _entry(directory: str, name: str) -> tuple[str, os.stat_result] | None:
     typed in the dossier must find « é » on disk either way.
     """
     try:
-        return name, os.lstat(os.path.join(directory, name))
+        return name, os.lstat(_join(directory, name))
     except FileNotFoundError:
         pass
     except NotADirectoryError:
@@ -162,7 +184,7 @@ def _entry(directory: str, name: str) -> tuple[str, os.stat_result] | None:
         return None
     for entry in entries:
         if unicodedata.normalize("NFC", entry) == wanted:
-            return entry, os.lstat(os.path.join(directory, entry))
+            return entry, os.lstat(_join(directory, entry))
     return None
 
 
@@ -246,7 +268,7 @@ def _read_at_most(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def piece_digest(folder: Path, declared: str, limit: int) -> str | None:
+def piece_digest(folder: Path, declared: str, limit: int, directories: Directories | None = None) -> str | None:
     """The SHA-256 of a piece's content, read as `inspect_piece` reads (no link followed, nothing
     but a regular file), or None when it cannot be read or is larger than `limit` bytes."""
     import hashlib
@@ -255,7 +277,7 @@ def piece_digest(folder: Path, declared: str, limit: int) -> str | None:
     if isinstance(parts, PieceCheck):
         return None
     try:
-        found = _walk(str(folder), parts)
+        found = _walk(str(folder), parts, directories)
         if isinstance(found, PieceCheck) or not stat.S_ISREG(found[1].st_mode) or found[1].st_size > limit:
             return None
         fd = os.open(found[0], _OPEN_FLAGS)

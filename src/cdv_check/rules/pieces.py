@@ -13,7 +13,7 @@ from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
 from cdv_check.model.dossier import Dossier
 from cdv_check.model.referentiel import Piece, Referentiel
-from cdv_check.reading.piece_files import PieceCheck, inspect_piece
+from cdv_check.reading.piece_files import Directories, PieceCheck, inspect_piece
 
 if TYPE_CHECKING:
     from cdv_check.reading.pdf import PdfFacts
@@ -314,6 +314,23 @@ def _declared_paths(ctx: Context) -> Iterator[tuple[str, str]]:
             yield piece.id, path
 
 
+def _forms(ctx: Context) -> frozenset[str]:
+    """The paths declared for the référentiel's forms (the CERFA), once per dossier."""
+    key = ("forms",)  # not a string: no declared path names it
+    forms: frozenset[str] | None = ctx.piece_checks.get(key)
+    if forms is None:
+        forms = ctx.piece_checks[key] = frozenset(
+            path for p in ctx.ref.pieces if p.formulaire and (path := _declared(ctx.dossier, p.id)) is not None
+        )
+    return forms
+
+
+def _directories(ctx: Context) -> Directories:
+    """The folders the dossier's pieces were found in, walked once per dossier (`inspect_piece`)."""
+    directories: Directories = ctx.piece_checks.setdefault(("directories",), {})
+    return directories
+
+
 def _inspect(ctx: Context, declared: str) -> PieceCheck | None:
     """The file check, or None when files are not checked (`--no-files`, standard input)."""
     if not ctx.check_files or ctx.folder is None:
@@ -322,9 +339,9 @@ def _inspect(ctx: Context, declared: str) -> PieceCheck | None:
         # The CERFA is read whole, up to the PDF limit and one byte more (to know it is over),
         # in the same walk and open as its check: its text is read (_cerfa_facts). The other
         # pieces show their first bytes only.
-        cerfa = any(p.formulaire and declared == _declared(ctx.dossier, p.id) for p in ctx.ref.pieces)
+        cerfa = declared in _forms(ctx)
         size = ctx.limits.pdf_bytes + 1 if cerfa else ctx.limits.piece_header_bytes
-        ctx.piece_checks[declared] = inspect_piece(ctx.folder, declared, size)
+        ctx.piece_checks[declared] = inspect_piece(ctx.folder, declared, size, _directories(ctx))
     result: PieceCheck = ctx.piece_checks[declared]
     return result
 

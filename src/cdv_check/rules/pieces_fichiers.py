@@ -17,6 +17,7 @@ from cdv_check.reading.piece_files import PieceCheck, piece_digest
 # The pieces' accessor and their reading, kept in one place (rules.pieces).
 from cdv_check.rules.pieces import _cerfa_facts as _form_facts
 from cdv_check.rules.pieces import _declared as _declared
+from cdv_check.rules.pieces import _directories as _directories
 from cdv_check.rules.pieces import _inspect as _inspect
 
 _SECTION = "4 La démarche à suivre (pièces)"
@@ -112,7 +113,7 @@ def same_file(ctx: Context) -> Iterator[Issue]:
             continue
         digests: dict[str, tuple[str, str]] = {}
         for piece_id, declared in same_size:
-            digest = piece_digest(ctx.folder, declared, ctx.limits.pdf_bytes)
+            digest = piece_digest(ctx.folder, declared, ctx.limits.pdf_bytes, _directories(ctx))
             if digest is None:
                 continue
             first = digests.setdefault(digest, (piece_id, declared))
