@@ -99,6 +99,17 @@ def fold_together(texts: list[str]) -> tuple[bytes, list[int]] | None:
     return data, [index for index, text in enumerate(texts) if any(c in text for c in others)]
 
 
+_REMEMBERED = 4096
+"""Names looked up that a référentiel keeps (`qpv_named`, `financeur_by_spelling`): a lot names a
+few QPV and funders over and over; beyond this many, a hostile lot is forgotten and started again."""
+
+
+def _remember(known: dict[str, Any], text: str, found: Any) -> None:
+    if len(known) >= _REMEMBERED:
+        known.clear()
+    known[text] = found
+
+
 FORMAT = 2
 """The référentiel format this cdv-check reads (docs/spec/referentiel.md). A file without
 `format:` is read as format 1, the first one (data/referentiel.yaml before the key existed):
@@ -568,7 +579,18 @@ class Referentiel(_Frozen):
         (« Ville-Quartier », « quartier de Quartier », « quartier »)."""
         if len(text) > self.longest_qpv_spelling * 4:  # not a name: spare folding a long text
             return ()
-        return self._qpv_by_folded.get(fold(text), ()) or self._qpv_by_words(text)
+        known = self._qpv_named_before
+        found = known.get(text)
+        if found is None:
+            found = self._qpv_by_folded.get(fold(text), ()) or self._qpv_by_words(text)
+            _remember(known, text, found)
+        return found
+
+    @cached_property
+    def _qpv_named_before(self) -> dict[str, tuple[Qpv, ...]]:
+        """`qpv_named` of the names asked before: each dossier names its QPV in the checker, two
+        rules and the synthesis, and the dossiers of one programme name the same QPV."""
+        return {}
 
     def _qpv_by_words(self, text: str) -> tuple[Qpv, ...]:
         """The one QPV whose spelling holds each word of `text` (a word of four letters or more may
@@ -609,7 +631,17 @@ class Referentiel(_Frozen):
 
     def financeur_by_spelling(self, text: str) -> Financeur | None:
         """The funder a product line names, by its id, name or a variant (case and accents aside)."""
-        return self._financeur_by_folded.get(fold(text))
+        known = self._financeur_named_before
+        if text in known:
+            return known[text]
+        found = self._financeur_by_folded.get(fold(text))
+        _remember(known, text, found)
+        return found
+
+    @cached_property
+    def _financeur_named_before(self) -> dict[str, Financeur | None]:
+        """`financeur_by_spelling` of the names asked before (the same few in every budget)."""
+        return {}
 
     @cached_property
     def _financeur_by_folded(self) -> dict[str, Financeur]:
