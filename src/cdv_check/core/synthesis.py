@@ -171,7 +171,7 @@ def demande_of(
     porteur, action, budget = model.porteur, model.action, model.budget
     public = action.public if action else None
     objectives = _texts(action.objectifs if action else None)
-    codes = ref.objective_codes()
+    codes = ref.objective_labels
     axes = tuple(dict.fromkeys(code.split(".")[0] for code in objectives if code in codes))
     charges = budget.charges if budget else None
     quartiers: tuple[str, ...] = ()

@@ -8,7 +8,7 @@ YAML file; this module only knows its shape and its invariants.
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
@@ -661,6 +661,12 @@ class Referentiel(_Frozen):
     def objective_codes(self) -> dict[str, list[str]]:
         """Every valid objective code (x.y and x.y.z) with its label(s); 1.5.3 has two."""
         return dict(self._objective_codes)
+
+    @property
+    def objective_labels(self) -> Mapping[str, list[str]]:
+        """`objective_codes` to read only, not copied: the rules and the synthesis ask for each
+        dossier."""
+        return self._objective_codes
 
     @cached_property
     def _objective_codes(self) -> dict[str, list[str]]:

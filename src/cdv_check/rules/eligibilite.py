@@ -238,7 +238,7 @@ def qpv_known(ctx: Context) -> Iterator[Issue]:
 
 
 def _labelled(ref: Referentiel, code: str) -> str:
-    labels = ref.objective_codes().get(code, [])
+    labels = ref.objective_labels.get(code, [])
     return f"{code} {quoted(shorten(labels[0], 60))}" if labels else code
 
 
@@ -292,7 +292,7 @@ def objectives_known(ctx: Context) -> Iterator[Issue]:
             ("action", "objectifs"),
         )
         return
-    valid = ctx.ref.objective_codes()
+    valid = ctx.ref.objective_labels
     suggest: Suggestions[list[str]] = Suggestions(
         lambda code: closest_objective_codes(ctx.ref, code, n=_MAX_SUGGESTED_CODES), [],
         ctx.limits.findings_per_dossier,
