@@ -360,6 +360,7 @@ _LATIN_AND_MORE = st.characters(max_codepoint=0x36F) | st.sampled_from(
 @given(st.lists(st.text(alphabet=_LATIN_AND_MORE)))
 @example(["Crèche « l’été »", "mise en œuvre", "ᴬbc", "", "  ", "x\u0301"])
 @example(["a\x00b", "c"])
+@example(["".join(map(chr, range(0xC0, 0x180))), "œ" + "".join(map(chr, range(0xFF21, 0xFF5B)))])  # many to fold
 @settings(max_examples=max(300, getattr(settings.default, "max_examples", 0)))
 def test_fold_together_folds_each_text_as_fold(texts: list[str]) -> None:
     together = fold_together(texts)

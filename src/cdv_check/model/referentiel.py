@@ -50,7 +50,7 @@ _ASCII_FOLDING = bytes(
 ) + bytes(range(128, 256))
 """`fold` of each ASCII character as a byte (a letter lowered, a digit kept, the rest a space), but
 NUL, which stays and separates texts (`fold_together`); a byte of a longer character stays."""
-_NON_ASCII = re.compile("[^\x00-\x7f]")
+_NON_ASCII = re.compile("[^\x00-\x7f]+")
 _CHARACTER_FOLDS: dict[str, str | None] = {}
 """`_character_fold` of the characters seen, so that each is folded once per process; emptied
 when full (a text may hold any character)."""
@@ -85,18 +85,29 @@ def fold_together(texts: list[str]) -> tuple[bytes, list[int]] | None:
     joined = "\x00".join(texts)
     if joined.count("\x00") != max(len(texts) - 1, 0):
         return None
-    others: list[str] = []
+    others: set[str] = set()
     if not joined.isascii():
-        for c in set(_NON_ASCII.findall(joined)):
+        folds: dict[str, str] = {}
+        for c in set("".join(_NON_ASCII.findall(joined))):
             folded = _character_fold(c)
             if folded is None:
-                others.append(c)
+                others.add(c)
             else:
+                folds[c] = folded
+        if len(folds) <= _REPLACED:  # a few accents: one replacement each, at C speed
+            for c, folded in folds.items():
                 joined = joined.replace(c, folded)
+        else:  # a hostile text of many characters: one pass all the same
+            joined = joined.translate({ord(c): folded for c, folded in folds.items()})
     data = joined.encode("utf-8", "surrogatepass").translate(_ASCII_FOLDING)
     if not others:
         return data, []
-    return data, [index for index, text in enumerate(texts) if any(c in text for c in others)]
+    return data, [index for index, text in enumerate(texts) if not others.isdisjoint(text)]
+
+
+_REPLACED = 32
+"""Beyond this many characters to fold, `fold_together` translates in one pass rather than
+replacing each throughout (a text of thousands of distinct characters would be read as often)."""
 
 
 _REMEMBERED = 4096
