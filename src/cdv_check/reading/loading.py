@@ -746,23 +746,34 @@ class _Builder:
             self.stack.append(_Frame({} if isinstance(event, yaml.MappingStartEvent) else [], key_path, None,
                                      self.nodes, chars_at_start=self.chars, is_key=True))
             return
-        path, keep = self.place()
-        if len(self.stack) + 1 > self.limits.depth:
-            raise self.over_limit("depth", len(self.stack) + 1, path, mark)
-        self.count(1, path, mark)
-        container: dict[str, Any] | list[Any] = (
-            {} if isinstance(event, yaml.MappingStartEvent) else []
-        )
-        accepted = self.check_tag(event.tag, path, mark)
-        if accepted and keep:
-            self.attach(path, container, mark)
-        elif self.stack and isinstance(self.stack[-1].container, list) and keep:
-            self.attach(path, None, mark)
+        # `place`, `count` and the tag's check written out (a file opens tens of lists and mappings).
+        stack = self.stack
+        parent: Any = None
+        if stack:
+            top = stack[-1]
+            parent = top.container
+            if parent.__class__ is list:
+                path: Loc = (*top.path, len(parent))
+                keep = True
+            else:
+                assert top.key is not None  # not expecting a key: checked above
+                path = (*top.path, top.key)
+                keep = top.keep_value
+                top.key, top.keep_value = None, True
+        else:
+            path, keep = (), True
+        if len(stack) + 1 > self.limits.depth:
+            raise self.over_limit("depth", len(stack) + 1, path, mark)
+        self.nodes += 1
+        if self.nodes > self.limits.nodes:
+            raise self.over_limit("nodes", self.nodes, path, mark)
+        container: dict[str, Any] | list[Any] = {} if event.__class__ is yaml.MappingStartEvent else []
+        accepted = event.tag in _ACCEPTED_TAGS or self.check_tag(event.tag, path, mark)
+        if keep and (accepted or parent.__class__ is list):
+            self.attach(path, container if accepted else None, mark)
         if event.anchor is not None:
             self.open_anchors.add(event.anchor)
-        self.stack.append(
-            _Frame(container, path, event.anchor, self.nodes, chars_at_start=self.chars, refused=not accepted)
-        )
+        stack.append(_Frame(container, path, event.anchor, self.nodes, chars_at_start=self.chars, refused=not accepted))
 
     def refuse_key(self, shown: str) -> None:
         """The key just read is refused (SCH04 said so): its value is read through, not kept."""
