@@ -434,3 +434,14 @@ def test_a_json_that_does_not_validate_gives_way_to_the_yaml(tmp_path: Path, mon
     assert load.__wrapped__().id == "metz-metropole-2016"
     monkeypatch.setattr(referentiel, "COMPILED_PATH", tmp_path / "absent.json")
     assert load.__wrapped__().id == "metz-metropole-2016"
+
+
+def test_names_looked_up_are_remembered_within_bounds() -> None:
+    ref = Referentiel.model_validate(_raw())
+    for n in range(referentiel._REMEMBERED + 10):
+        ref.financeur_by_spelling(f"financeur {n}")
+    assert len(ref._financeur_named_before) <= referentiel._REMEMBERED
+    long_name = "Ville de Metz " * 100
+    assert ref.financeur_by_spelling(long_name) is None and long_name not in ref._financeur_named_before
+    assert ref.financeur_by_spelling("Etat") is ref.financeur_by_spelling("Etat") is not None
+    assert ref.qpv_named("Borny") == ref.qpv_named("Borny") != ()

@@ -116,9 +116,14 @@ few QPV and funders over and over; beyond this many, a hostile lot is forgotten 
 
 
 def _remember(known: dict[str, Any], text: str, found: Any) -> None:
+    if len(text) > _REMEMBERED_LENGTH:  # no name: not worth the memory
+        return
     if len(known) >= _REMEMBERED:
         known.clear()
     known[text] = found
+
+
+_REMEMBERED_LENGTH = 200
 
 
 FORMAT = 2
