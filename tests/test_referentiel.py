@@ -445,3 +445,10 @@ def test_names_looked_up_are_remembered_within_bounds() -> None:
     assert ref.financeur_by_spelling(long_name) is None and long_name not in ref._financeur_named_before
     assert ref.financeur_by_spelling("Etat") is ref.financeur_by_spelling("Etat") is not None
     assert ref.qpv_named("Borny") == ref.qpv_named("Borny") != ()
+
+
+def test_fold_together_folds_french_text_without_fold() -> None:
+    assert fold_together(["Crèche « l’été »", "ÉCOLE ﬁn", ""]) == (b"creche   l ete  \x00ecole fin\x00", [])
+    assert fold_together(["mise en œuvre", "ᴬ", "e\u0301"]) == (b"mise en \xc5\x93uvre\x00\xe1\xb4\xac\x00e", [0, 1])
+    assert fold_together([]) == (b"", [])
+    assert referentiel._character_fold("é") == "e" and referentiel._character_fold("œ") is None

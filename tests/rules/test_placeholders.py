@@ -173,3 +173,38 @@ def test_placeholders_of_all_texts_at_once_are_those_of_each_text(fields: dict[s
 
 
 REF = load()
+
+
+def test_what_is_done_with_a_value_is_decided_once_per_type() -> None:
+    from datetime import date as day
+    from decimal import Decimal
+
+    from cdv_check.model import placeholders as ph
+
+    class _Name(str):
+        pass
+
+    ph._KINDS.clear()
+    assert [ph._kind(cls) for cls in (str, _Name, _Line, _Texts, dict, list, type(None), int, Decimal, day)] == [
+        ph._STR, ph._STR, ph._MODEL, ph._MODEL, ph._DICT, ph._LIST, ph._NOTHING, ph._NOTHING, ph._NOTHING, ph._NOTHING
+    ]
+    assert ph._KINDS[_Name] == ph._STR and len(ph._KINDS) == 10
+    ph._KINDS.clear()
+    model = _Texts(besoin="a", partenaires=["b"], lignes=[_Line(libelle="c"), _Line()])
+    assert [t.loc for t in texts(model)] == [("besoin",), ("partenaires", 0), ("lignes", 0, "libelle")]
+
+
+def test_only_the_texts_that_may_hold_a_placeholder_are_looked_at_closely() -> None:
+    from cdv_check.model.placeholders import _needles, _suspects
+
+    # A French dossier's texts: none is a suspect; « œ » is folded by fold(), its text a suspect.
+    assert _suspects(["Atelier « couture » à l’été", "Crèche n° 2", "pieces/rib.pdf"], REF) == set()
+    assert _suspects(["Atelier", "mise en œuvre", "Bilan"], REF) == {1}
+    for suspect in ("TODO", "xxxx", "…", " ", "À compléter", "Voir lorem ipsum"):
+        assert _suspects(["Atelier", suspect], REF) is None, suspect
+    assert _suspects(["a\x00b"], REF) is None
+    # The longest word of each head and marker; a word beyond lowercase ASCII cannot be in a text
+    # folded into ASCII.
+    assert _needles((("a completer", "œuvre a faire"), ((" todo ", "TODO"), (" lorem ipsum ", "lorem ipsum")))) == (
+        b" xxx", b" completer ", b" todo ", b" lorem "
+    )
