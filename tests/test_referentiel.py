@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -361,7 +361,8 @@ _LATIN_AND_MORE = st.characters(max_codepoint=0x36F) | st.sampled_from(
 @example(["Crèche « l’été »", "mise en œuvre", "ᴬbc", "", "  ", "x\u0301"])
 @example(["a\x00b", "c"])
 @example(["".join(map(chr, range(0xC0, 0x180))), "œ" + "".join(map(chr, range(0xFF21, 0xFF5B)))])  # many to fold
-@settings(max_examples=max(300, getattr(settings.default, "max_examples", 0)))
+@settings(max_examples=max(300, getattr(settings.default, "max_examples", 0)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # a loaded machine
 def test_fold_together_folds_each_text_as_fold(texts: list[str]) -> None:
     together = fold_together(texts)
     if any("\x00" in text for text in texts):

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 from typer.testing import CliRunner
@@ -158,7 +158,8 @@ def _texts_of(words: st.SearchStrategy[str]) -> st.SearchStrategy[dict[str, Any]
 
 
 @given(st.one_of(_texts_of(_CLEAN), _texts_of(_WORDS), _texts_of(st.text(max_size=8))))
-@settings(max_examples=max(200, getattr(settings.default, "max_examples", 0)))
+@settings(max_examples=max(200, getattr(settings.default, "max_examples", 0)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # a loaded machine
 def test_placeholders_of_all_texts_at_once_are_those_of_each_text(fields: dict[str, Any]) -> None:
     # Folding all the texts together and looking closely only at the suspects finds what
     # placeholder_reason finds on each text, in the same order.
