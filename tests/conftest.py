@@ -107,6 +107,10 @@ or the file name, which every parameter set still tests in this process. `pytest
 runs every twin."""
 
 
+PROPERTIES_INSIDE = {"tests/test_schema_agreement.py::test_schema_and_check_agree_on_every_value"}
+"""Tests that run a hypothesis property of their own inside (marked `property` as the others)."""
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--all-twins", action="store_true",
                      help="run the subprocess twin of every parameter set of the cdv fixture's tests")
@@ -120,7 +124,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         module = item.nodeid.split("::", 1)[0]
         test = item.nodeid.split("[", 1)[0]
         function = getattr(item, "obj", None)
-        if module in SLOW_MODULES or test in SLOW_TESTS or getattr(function, "is_hypothesis_test", False):
+        hypothesis = getattr(function, "is_hypothesis_test", False) or test in PROPERTIES_INSIDE
+        if hypothesis:
+            item.add_marker(pytest.mark.property)
+        if module in SLOW_MODULES or test in SLOW_TESTS or hypothesis:
             item.add_marker(slow)
         params = getattr(getattr(item, "callspec", None), "params", {})
         if params.get("cdv") == "subprocess" and not config.getoption("--all-twins"):
