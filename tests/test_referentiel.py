@@ -453,3 +453,18 @@ def test_fold_together_folds_french_text_without_fold() -> None:
     assert fold_together(["mise en œuvre", "ᴬ", "e\u0301"]) == (b"mise en \xc5\x93uvre\x00\xe1\xb4\xac\x00e", [0, 1])
     assert fold_together([]) == (b"", [])
     assert referentiel._character_fold("é") == "e" and referentiel._character_fold("œ") is None
+
+
+def test_each_character_is_folded_once_and_names_of_up_to_200_characters_are_remembered() -> None:
+    referentiel._CHARACTER_FOLDS.clear()
+    assert [referentiel._character_fold(c) for c in "éœ’ﬁᴬ²"] == ["e", None, " ", "fi", None, "2"]
+    assert referentiel._CHARACTER_FOLDS == {"é": "e", "œ": None, "’": " ", "ﬁ": "fi", "ᴬ": None, "²": "2"}
+    known: dict[str, Any] = {}
+    referentiel._remember(known, "n" * 200, 1)
+    referentiel._remember(known, "n" * 201, 2)
+    assert known == {"n" * 200: 1}
+    for n in range(referentiel._REMEMBERED - 1):
+        referentiel._remember(known, str(n), n)
+    assert len(known) == referentiel._REMEMBERED
+    referentiel._remember(known, "de trop", 0)
+    assert known == {"de trop": 0}

@@ -209,3 +209,11 @@ def test_only_the_texts_that_may_hold_a_placeholder_are_looked_at_closely() -> N
     assert _needles((("a completer", "œuvre a faire"), ((" todo ", "TODO"), (" lorem ipsum ", "lorem ipsum")))) == (
         b" xxx", b" completer ", b" todo ", b" lorem "
     )
+
+
+def test_a_text_of_just_the_minimum_length_is_long_enough() -> None:
+    minimum = REF.seuils.textes_longueur_min["action.besoin"]
+    assert placeholder_reason("b" * minimum, REF, "action.besoin") is None
+    assert "au moins" in (placeholder_reason("b" * (minimum - 1), REF, "action.besoin") or "")
+    model = _Texts(besoin="b" * (minimum - 3) + "   b")  # spaces joined: one short of the minimum
+    assert [path for _, path, _ in placeholders(model, REF, {("besoin",): "action.besoin"})] == ["action.besoin"]
