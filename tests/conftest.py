@@ -334,6 +334,16 @@ def read_only(folder: Path) -> Iterator[None]:
     assert snapshot(folder) == before, f"this test wrote into {folder}, shared by other tests: give it a copy"
 
 
+@contextlib.contextmanager
+def in_shared_folder(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The current folder is `folder`, shared by other tests (no CI annotations): the test fails
+    if it changed anything in it (`read_only`)."""
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    with read_only(folder):
+        yield
+
+
 @pytest.fixture(scope="session")
 def _mixed_batch_made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     from mixed_batch import make_batch
@@ -348,9 +358,7 @@ def mixed_batch(_mixed_batch_made: tuple[Path, list[str]], monkeypatch: pytest.M
     per test session for the tests that only read it: the current folder is shared, so a test
     that writes a file (a report, say) takes `own_mixed_batch`."""
     folder, files = _mixed_batch_made
-    monkeypatch.chdir(folder)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    with read_only(folder):
+    with in_shared_folder(folder, monkeypatch):
         yield files
 
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
-from conftest import EXAMPLES, read_only
+from conftest import EXAMPLES, in_shared_folder
 
 GOOD = EXAMPLES / "nouvelle-action"
 
@@ -67,9 +67,7 @@ def _lot_made(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def lot(_lot_made: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The batch above, in the current folder, written once for the tests that only read it."""
-    monkeypatch.chdir(_lot_made.parent)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    with read_only(_lot_made.parent):
+    with in_shared_folder(_lot_made.parent, monkeypatch):
         yield _lot_made
 
 

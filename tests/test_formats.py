@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from cdv_check.cli.app import app
 from cdv_check.core.findings import Severity
 from cdv_check.core.registry import all_rules
-from conftest import EXAMPLES, Main, read_only
+from conftest import EXAMPLES, Main, in_shared_folder
 
 HOSTILE_SIRET = 'siret: "1\\n::warning::x\\a\\x1b[31m\\u202e"'
 
@@ -59,9 +59,7 @@ def _batch_made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[st
 def batch(_batch_made: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The batch above in the current folder, written once for the tests that only read it."""
     root, files = _batch_made
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    with read_only(root):
+    with in_shared_folder(root, monkeypatch):
         yield files
 
 
