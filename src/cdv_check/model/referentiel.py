@@ -72,6 +72,11 @@ def _character_fold(c: str) -> str | None:
     return folded
 
 
+_REPLACED = 32
+"""Beyond this many characters to fold, `fold_together` translates in one pass rather than
+replacing each throughout (a text of thousands of distinct characters would be read as often)."""
+
+
 def fold_together(texts: list[str]) -> tuple[bytes, list[int]] | None:
     """The texts folded at once, as `fold` folds each one but for its spaces (a run of spaces
     is not joined into one, nor trimmed at the ends): one ASCII string of bytes where NUL ends each
@@ -105,25 +110,19 @@ def fold_together(texts: list[str]) -> tuple[bytes, list[int]] | None:
     return data, [index for index, text in enumerate(texts) if not others.isdisjoint(text)]
 
 
-_REPLACED = 32
-"""Beyond this many characters to fold, `fold_together` translates in one pass rather than
-replacing each throughout (a text of thousands of distinct characters would be read as often)."""
-
-
 _REMEMBERED = 4096
 """Names looked up that a référentiel keeps (`qpv_named`, `financeur_by_spelling`): a lot names a
 few QPV and funders over and over; beyond this many, a hostile lot is forgotten and started again."""
+_REMEMBERED_LENGTH = 200
+"""Longer texts are no names: not worth the memory."""
 
 
 def _remember(known: dict[str, Any], text: str, found: Any) -> None:
-    if len(text) > _REMEMBERED_LENGTH:  # no name: not worth the memory
+    if len(text) > _REMEMBERED_LENGTH:
         return
     if len(known) >= _REMEMBERED:
         known.clear()
     known[text] = found
-
-
-_REMEMBERED_LENGTH = 200
 
 
 FORMAT = 2
