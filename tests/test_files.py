@@ -309,3 +309,43 @@ def test_a_folder_walked_through_once_is_not_looked_at_again(folder: Path) -> No
     assert list(directories) == [str(folder / "pieces")]
     # The last name is always looked at: a file is never taken from the folders walked through.
     assert "n'est pas un répertoire" in inspect_piece(folder, "pieces/rib.pdf/x", HEADER, directories).reason
+
+
+def test_a_small_piece_is_read_whole_in_the_one_open_of_its_check(folder: Path) -> None:
+    result = inspect_piece(folder, "pieces/rib.pdf", HEADER)
+    assert result.header == b"%PDF-1.4"
+    assert result.content == b"%PDF-1.4\n" + b"x" * 100
+    whole = b"%PDF-1.4\n" + b"x" * (files._WHOLE - 9)
+    (folder / "pieces" / "juste.pdf").write_bytes(whole)
+    assert inspect_piece(folder, "pieces/juste.pdf", HEADER).content == whole
+
+
+def test_a_larger_piece_gives_its_first_bytes_only(folder: Path) -> None:
+    (folder / "pieces" / "gros.pdf").write_bytes(b"%PDF-1.4\n" + b"x" * files._WHOLE)
+    result = inspect_piece(folder, "pieces/gros.pdf", HEADER)
+    assert result.ok and result.size == files._WHOLE + 9
+    assert (result.header, result.content) == (b"%PDF-1.4", None)
+
+
+def test_a_header_larger_than_the_file_is_the_whole_file(folder: Path) -> None:
+    # The CERFA: read up to the PDF limit and one byte more, i.e. whole; header and content are one.
+    big = b"%PDF-1.4\n" + b"x" * (2 * files._WHOLE)
+    (folder / "pieces" / "cerfa.pdf").write_bytes(big)
+    result = inspect_piece(folder, "pieces/cerfa.pdf", 3 * files._WHOLE)
+    assert result.header == big
+    assert result.content is result.header
+
+
+def test_a_piece_read_whole_in_small_reads_is_read_to_its_size(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, size: real_read(fd, min(size, 7)))
+    result = inspect_piece(folder, "pieces/rib.pdf", HEADER)
+    assert (result.header, result.content) == (b"%PDF-1.4", b"%PDF-1.4\n" + b"x" * 100)
+
+
+def test_a_piece_shorter_than_its_size_when_read_has_no_content(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Truncated between fstat and read: its header still, but no content to hash (PCE10 reads it again).
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, size: real_read(fd, 20) if size > 20 else b"")
+    result = inspect_piece(folder, "pieces/rib.pdf", HEADER)
+    assert result.ok and (result.header, result.content) == (b"%PDF-1.4", None)

@@ -4,6 +4,7 @@ permitted share followed by a forbidden one, two files of one size, a RIB sent a
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from make_pdf import tiny_pdf
 FICHE = "fiche_synthese: pieces/fiche-synthese.pdf"
 RIB = "rib: pieces/rib.pdf"
 CERFA = "cerfa: pieces/cerfa-12156.pdf"
+STATUTS = "statuts_bureau: pieces/statuts-bureau.pdf"
 
 
 def _pce10(case: Case, ref: Referentiel | None = None) -> list[Finding]:
@@ -90,3 +92,37 @@ def test_a_form_without_its_number_given_as_the_rib_too_is_pce10(make_case: Make
     case = make_case({RIB: "rib: pieces/cerfa-12156.pdf"})
     (case.path.parent / "pieces" / "cerfa-12156.pdf").write_bytes(tiny_pdf("Document"))
     assert located(_pce10(case)) == [("PCE10", "pieces.rib", *_value(case, "rib: pieces/cerfa-12156.pdf"))]
+
+
+def test_pieces_of_one_small_size_are_compared_without_being_opened_again(
+    make_case: MakeCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    case = make_case({RIB: "rib: pieces/rib-2.pdf", STATUTS: "statuts_bureau: pieces/s.pdf"})
+    folder = case.path.parent / "pieces"
+    (folder / "rib-2.pdf").write_bytes(tiny_pdf("Relevé A"))
+    (folder / "s.pdf").write_bytes(tiny_pdf("Relevé A"))
+    opened: list[str] = []
+    real_open = os.open
+
+    def counting_open(path: Any, *args: Any, **kwargs: Any) -> int:
+        opened.append(os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", counting_open)
+    assert located(_pce10(case)) == [("PCE10", "pieces.statuts_bureau", *case.at("pieces/s.pdf"))]
+    pieces = [p for p in opened if "/pieces/" in p]
+    assert len(pieces) == len(set(pieces)) == 5
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_pieces_of_one_large_size_are_read_again_to_be_compared(make_case: MakeCase, same: bool) -> None:
+    from cdv_check.reading.piece_files import _WHOLE
+
+    case = make_case({RIB: "rib: pieces/rib-2.pdf", STATUTS: "statuts_bureau: pieces/s.pdf"})
+    folder = case.path.parent / "pieces"
+    (folder / "rib-2.pdf").write_bytes(b"%PDF-1.4\n" + b"a" * _WHOLE)
+    (folder / "s.pdf").write_bytes(b"%PDF-1.4\n" + (b"a" if same else b"b") * _WHOLE)
+    expected = [("PCE10", "pieces.statuts_bureau", *case.at("pieces/s.pdf"))] if same else []
+    assert located(_pce10(case)) == expected

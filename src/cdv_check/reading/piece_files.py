@@ -46,6 +46,9 @@ class PieceCheck(NamedTuple):
     """The file's size in bytes, when ok."""
     path: str = ""
     """The file's path as found (the folder, then each name as on disk), when ok."""
+    content: bytes | None = None
+    """The whole file, when it was read whole (at most `_WHOLE` bytes, or all of a smaller
+    `header_bytes`): PCE10 hashes it rather than opening the file again."""
 
 
 def _refused(reason: str, advice: str = _RELATIVE_ADVICE) -> PieceCheck:
@@ -217,6 +220,11 @@ def _similar_entry(directory: str, name: str) -> str | None:
     return by_folded[close[0]] if close else None
 
 
+_WHOLE = 64 * 1024
+"""A piece this small is read whole when it is opened for its header (one read either way): the
+pieces of one size are hashed (PCE10) without being opened again."""
+
+
 def _read_header(path: Path | str, seen: os.stat_result, header_bytes: int) -> PieceCheck:
     kind = _kind_refusal(seen.st_mode)
     if kind:
@@ -234,10 +242,17 @@ def _read_header(path: Path | str, seen: os.stat_result, header_bytes: int) -> P
         same = (opened.st_dev, opened.st_ino) == (seen.st_dev, seen.st_ino)
         if not same or not stat.S_ISREG(opened.st_mode):
             return _refused("le fichier a changé pendant la vérification")
-        if opened.st_size == 0:
+        size = opened.st_size
+        if size == 0:
             return _refused("le fichier est vide (0 octet)")
-        return PieceCheck(True, header=_read_at_most(fd, header_bytes), identity=(opened.st_dev, opened.st_ino),
-                          size=opened.st_size, path=str(path))
+        if size > header_bytes and size > _WHOLE:
+            return PieceCheck(True, header=_read_at_most(fd, header_bytes), identity=(opened.st_dev, opened.st_ino),
+                              size=size, path=str(path))
+        # Read whole, as fstat sizes it: no further read to meet the end of the file.
+        data = _read_at_most(fd, size)
+        return PieceCheck(True, header=data if len(data) <= header_bytes else data[:header_bytes],
+                          identity=(opened.st_dev, opened.st_ino), size=size, path=str(path),
+                          content=data if len(data) == size else None)
     finally:
         os.close(fd)
 

@@ -8,6 +8,7 @@ link followed), once per dossier (`rules.pieces` keeps what was read in `ctx.pie
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 
 from cdv_check.core.findings import Issue, Severity
@@ -85,14 +86,14 @@ def same_file(ctx: Context) -> Iterator[Issue]:
     """
     given = _given(ctx)
     by_identity: dict[tuple[int, int], tuple[str, str]] = {}
-    by_size: dict[int, list[tuple[str, str]]] = {}
+    by_size: dict[int, list[tuple[str, str, PieceCheck]]] = {}
     reported: set[str] = set()
     for piece_id, declared, result in given:
         assert result.identity is not None
         first = by_identity.get(result.identity)
         if first is None:
             by_identity[result.identity] = (piece_id, declared)
-            by_size.setdefault(result.size, []).append((piece_id, declared))
+            by_size.setdefault(result.size, []).append((piece_id, declared, result))
             continue
         if _may_share(ctx, first[0], piece_id):
             continue
@@ -112,8 +113,8 @@ def same_file(ctx: Context) -> Iterator[Issue]:
         if len(same_size) < 2:
             continue
         digests: dict[str, tuple[str, str]] = {}
-        for piece_id, declared in same_size:
-            digest = piece_digest(ctx.folder, declared, ctx.limits.pdf_bytes, _directories(ctx))
+        for piece_id, declared, result in same_size:
+            digest = _digest(ctx, declared, result)
             if digest is None:
                 continue
             first = digests.setdefault(digest, (piece_id, declared))
@@ -126,6 +127,17 @@ def same_file(ctx: Context) -> Iterator[Issue]:
                 "instruit.",
                 ("pieces", piece_id),
             )
+
+
+def _digest(ctx: Context, declared: str, result: PieceCheck) -> str | None:
+    """The SHA-256 of a piece's content: of the bytes read by its check when it was read whole,
+    else read again (`piece_digest`); None when it cannot be read or is larger than the PDF limit."""
+    if result.content is None:
+        assert ctx.folder is not None
+        return piece_digest(ctx.folder, declared, ctx.limits.pdf_bytes, _directories(ctx))
+    if len(result.content) > ctx.limits.pdf_bytes:
+        return None
+    return hashlib.sha256(result.content).hexdigest()
 
 
 @rule("PCE11", (Severity.ERROR, Severity.WARNING, Severity.INFO), section=_SECTION,
