@@ -506,28 +506,69 @@ class _Builder:
             yaml.DocumentStartEvent: self.document,
         }
         scalar_event, stream_end = yaml.ScalarEvent, yaml.StreamEndEvent
+        mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
         stack = self.stack
         value_marks, key_marks = self.doc.value_marks, self.doc.key_marks
         limits = self.limits
         max_nodes, max_size, max_chars = limits.nodes, limits.scalar_chars, limits.text_chars
+        max_depth = limits.depth
         text = self.text
         slow = self.surrogates is not None
         while True:
             event = get_event()
             kind = event.__class__
             if kind is not scalar_event or slow or not stack or event.anchor is not None or event.tag is not None:
+                # The commonest list and mapping events, read here as `open` and `close` read them, in
+                # the same order: an untagged list or mapping without an anchor, where a value is
+                # expected (a file opens and closes a few tens of them); any other goes to its handler.
+                if kind is mapping_end or kind is sequence_end:
+                    frame = stack[-1]
+                    if frame.anchor is None and not frame.is_key:
+                        stack.pop()
+                        continue
+                elif (kind is mapping_start or kind is sequence_start) and stack and event.anchor is None and (
+                        event.tag is None):
+                    top = stack[-1]
+                    parent = top.container
+                    key = top.key
+                    if parent.__class__ is list:
+                        path: Loc = (*top.path, len(parent))
+                        keep = True
+                    elif key is not None:
+                        path = (*top.path, key)
+                        keep = top.keep_value
+                        top.key, top.keep_value = None, True
+                    else:  # where a key is expected: refused, by `open`
+                        self.open(event)
+                        continue
+                    mark: Any = event.start_mark
+                    if len(stack) + 1 > max_depth:
+                        raise self.over_limit("depth", len(stack) + 1, path, mark)
+                    self.nodes += 1
+                    if self.nodes > max_nodes:
+                        raise self.over_limit("nodes", self.nodes, path, mark)
+                    container: dict[str, Any] | list[Any] = {} if kind is mapping_start else []
+                    if keep:
+                        value_marks.setdefault(path, (mark.line + 1, mark.column + 1))
+                        if parent.__class__ is list:
+                            parent.append(container)
+                        else:
+                            parent[key] = container  # type: ignore[index,call-overload]
+                    stack.append(_Frame(container, path, None, self.nodes, chars_at_start=self.chars))
+                    continue
                 handler = handlers.get(kind)
                 if handler is not None:
                     handler(event)
                 elif kind is stream_end or event is None:
                     return
                 continue
-            mark: Any = event.start_mark
+            mark = event.start_mark
             top = stack[-1]
             container = top.container
             key = top.key
             if container.__class__ is list:
-                path: Loc = (*top.path, len(container))
+                path = (*top.path, len(container))
                 keep = True
             elif key is None:  # a mapping's key
                 name: str = event.value
