@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -446,17 +447,47 @@ def missing_required(model: BaseModel, path: tuple[str | int, ...] = ()) -> Iter
 
 def _missing_into(found: list[tuple[str | int, ...]], model: BaseModel, path: tuple[str | int, ...]) -> None:
     values = model.__dict__  # the fields' values, as getattr reads them
-    for name, is_required in _fields_required(type(model)):
+    for name, is_required, plain in _missing_plan(type(model)):
         value = values[name]
         if value is None or (isinstance(value, str) and not value.strip()):  # `blank`, written out
             if is_required:
                 found.append((*path, name))
+        elif plain:
+            continue
         elif isinstance(value, BaseModel):
             _missing_into(found, value, (*path, name))
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     _missing_into(found, item, (*path, name, index))
+
+
+@cache
+def _missing_plan(cls: type[BaseModel]) -> tuple[tuple[str, bool, bool], ...]:
+    """The fields of `cls` that `_missing_into` has something to look at, in order: whether the
+    contract requires each, and whether it holds only plain values (never a part to look into).
+    An optional field of plain values (a text, a list of codes: most optional fields) is left out,
+    worked out once per class: nothing in it is ever missing."""
+    plan = []
+    for name, is_required in _fields_required(cls):
+        plain = _plain(cls.model_fields[name].annotation)
+        if is_required or not plain:
+            plan.append((name, is_required, plain))
+    return tuple(plan)
+
+
+_PLAIN = (str, bool, int, Decimal, date, type(None))
+
+
+def _plain(annotation: Any) -> bool:
+    """Whether a field of this type holds only texts, numbers, dates, and lists and mappings of
+    them, never a part (a BaseModel); any other type (`Any` included) may hold one."""
+    if annotation in _PLAIN:
+        return True
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _plain(args[0])
+    return origin in (Union, UnionType, list, dict) and all(_plain(arg) for arg in args)
 
 
 def known_keys(loc: tuple[str | int, ...]) -> list[str]:
