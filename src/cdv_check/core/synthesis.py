@@ -149,12 +149,17 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, check_circular=False, sort_keys=True, default=str)
+"""`json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)`, made once; no check for a
+cycle: the reader builds a tree (an alias is a copy, a recursive one is refused)."""
+
+
 def content_key(data: Any) -> bytes | None:
     """A digest of a dossier's data: two files that say the same thing have the same key."""
     if not isinstance(data, dict) or not data:
         return None
     try:
-        text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+        text = _CANONICAL.encode(data)
     except (TypeError, ValueError):  # keys of several types: not a dossier anyone sends twice
         return None
     return _digest(text)
