@@ -319,3 +319,35 @@ def test_two_priority_ideas_are_written_in_the_plural_and_all_shown(make_case: M
 
 def test_no_priority_idea_left_no_advice(make_case: MakeCase, ref: Referentiel) -> None:
     assert make_case(_claim_all_but(ref)).findings("OBJ04") == []
+
+
+def test_priority_ideas_of_two_qpv_follow_the_call_s_order_not_the_dossier_s(make_case: MakeCase) -> None:
+    # Bellecroix's priorities come before Hauts-de-Vallières' in the call, whichever the dossier names first.
+    for quartiers in ("[Bellecroix, Hauts de Vallières]", "[Hauts de Vallières, Bellecroix]"):
+        [finding] = make_case({QUARTIERS: f"quartiers: {quartiers}"}).findings("OBJ04")
+        assert finding.message.startswith("19 priorités")
+        assert finding.advice.index("bellecroix-hors-les-murs") < finding.advice.index(
+            "hauts-de-vallieres-espace-public"
+        ) < finding.advice.index("tous-discriminations-egalite")
+
+
+def test_a_copy_of_the_referentiel_with_other_priorities_has_ideas_of_its_own(
+    make_case: MakeCase, ref: Referentiel
+) -> None:
+    # The priorities' lines are worked out once per référentiel, by its identity: a copy that says
+    # other things (a test's, a call's) is not read through the first one's lines.
+    from datetime import date
+
+    from cdv_check.core.checker import Settings, check_path
+
+    case = make_case()
+    settings = Settings(today=date(2016, 1, 5))
+    first = [f.advice for f in check_path(case.path, ref, settings).findings if f.rule == "OBJ04"]
+    other = ref.model_copy(update={"priorites": [
+        p.model_copy(update={"texte": "Un autre texte."}) if p.id == "bellecroix-hors-les-murs" else p
+        for p in ref.priorites
+    ]})
+    [advice] = [f.advice for f in check_path(case.path, other, settings).findings if f.rule == "OBJ04"]
+    assert "bellecroix-hors-les-murs (Bellecroix : « Un autre texte. »)" in advice
+    assert first != [advice]
+    assert [f.advice for f in check_path(case.path, ref, settings).findings if f.rule == "OBJ04"] == first

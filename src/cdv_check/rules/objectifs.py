@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
+from typing import NamedTuple
 
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
 from cdv_check.core.suggestions import Suggestions
 from cdv_check.model.dossier import Action
 from cdv_check.model.referentiel import ObjectifOperationnel, Priorite, Qpv, Referentiel
+from cdv_check.rules._once import per_referentiel
 from cdv_check.text.french import join_fr, plural, quoted, shorten
 
 _SECTION = "Priorités de l'appel (objectifs)"
@@ -128,6 +130,37 @@ def transversal_axes(ctx: Context) -> Iterator[Issue]:
 # --- OBJ03 -----------------------------------------------------------------------------------
 
 
+class _Priorities(NamedTuple):
+    """The référentiel's priorities as OBJ03 and OBJ04 read them, worked out once (`per_referentiel`)."""
+
+    by_id: dict[str, Priorite]
+    own: dict[str, list[tuple[int, Priorite]]]
+    """Each QPV's priorities (by slug), each with its place in the call's list."""
+    everywhere: list[tuple[int, Priorite]]
+    """The priorities of « Tous QPV », each with its place, in the call's order."""
+    shown: dict[int, str]
+    """Each priority's line in OBJ04's advice, by its place in the call's list."""
+    with_axes: list[tuple[Priorite, frozenset[str]]]
+    """The « Tous QPV » priorities that name transversal axes, with those axes."""
+
+
+def _priorities(ref: Referentiel) -> _Priorities:
+    own: dict[str, list[tuple[int, Priorite]]] = {}
+    for index, p in enumerate(ref.priorites):
+        if p.qpv is not None:
+            own.setdefault(p.qpv, []).append((index, p))
+    return _Priorities(
+        by_id={p.id: p for p in ref.priorites},
+        own=own,
+        everywhere=[(index, p) for index, p in enumerate(ref.priorites) if p.qpv is None],
+        shown={
+            index: f"{p.id} ({_qpv_name(ref, p.qpv)} : {quoted(shorten(p.texte, 60))})"
+            for index, p in enumerate(ref.priorites)
+        },
+        with_axes=[(p, frozenset(p.axes)) for p in ref.priorites if p.qpv is None and p.axes],
+    )
+
+
 def closest_priorities(ref: Referentiel, text: str, n: int = 3) -> list[str]:
     import difflib
 
@@ -174,7 +207,7 @@ def priorities_known(ctx: Context) -> Iterator[Issue]:
             ("action", "priorites"),
         )
         return
-    by_id = {p.id: p for p in ctx.ref.priorites}
+    by_id = per_referentiel(ctx.ref, _priorities).by_id
     covered = {q.slug for q in known_qpv(ctx.ref, action)}
     suggest: Suggestions[list[str]] = Suggestions(
         lambda text: closest_priorities(ctx.ref, text), [], ctx.limits.findings_per_dossier
@@ -211,13 +244,25 @@ def priorities_known(ctx: Context) -> Iterator[Issue]:
 # --- OBJ04 -----------------------------------------------------------------------------------
 
 
+def _unclaimed(ref: Referentiel, slugs: Iterable[str], claimed: Container[str]) -> list[tuple[int, Priorite]]:
+    """(place, priority) of the priorities of the QPV `slugs`, then of « Tous QPV », not `claimed`."""
+    table = per_referentiel(ref, _priorities)
+    own: list[tuple[int, Priorite]] = []
+    for slug in dict.fromkeys(slugs):
+        own += table.own.get(slug, ())
+    if len(own) > 1:
+        own.sort(key=_place)  # the call's order, whatever the dossier's order of its QPV
+    return [(index, p) for index, p in own + table.everywhere if p.id not in claimed]
+
+
+def _place(item: tuple[int, Priorite]) -> int:
+    return item[0]
+
+
 def unclaimed_priorities(ref: Referentiel, action: Action) -> list[Priorite]:
     """Priorities of the action's QPV, then of « Tous QPV », that the action does not claim."""
-    slugs = [q.slug for q in known_qpv(ref, action)]
     claimed = {p.strip() for p in action.priorites or []}
-    candidates = ref.priorities_for(set(slugs))
-    ordered = sorted(candidates, key=lambda p: p.qpv is None)  # the QPV's own first (stable)
-    return [p for p in ordered if p.id not in claimed]
+    return [p for _, p in _unclaimed(ref, (q.slug for q in known_qpv(ref, action)), claimed)]
 
 
 @rule("OBJ04", Severity.INFO, section=_SECTION, title="Priorités des QPV à considérer", reads={
@@ -254,9 +299,11 @@ def priority_ideas(ctx: Context) -> Iterator[Issue]:
     action = ctx.dossier.action
     if action is None:
         return
-    axis_priorities = _axis_priorities_missed(ctx.ref, action)
+    ref = ctx.ref
+    claimed = {p.strip() for p in action.priorites or []}
+    axis_priorities = _axis_priorities_missed(ref, action, claimed)
     for priority in axis_priorities:
-        named = join_fr([_axis_name(ctx.ref, a) for a in priority.axes], "ni")
+        named = join_fr([_axis_name(ref, a) for a in priority.axes], "ni")
         yield Issue(
             f"Le dossier ne revendique ni {named}, alors que la priorité « Tous QPV » "
             f"{priority.id} le demande : {quoted(priority.texte)}",
@@ -264,16 +311,16 @@ def priority_ideas(ctx: Context) -> Iterator[Issue]:
             f"comment dans la description (ou ajoutez {priority.id} à action.priorites).",
             ("action", "axes_transversaux"),
         )
-    if not known_qpv(ctx.ref, action):
+    known = known_qpv(ref, action)
+    if not known:
         return
-    quoted_already = {p.id for p in axis_priorities}  # by id: comparing pydantic models is slow
-    ideas = [p for p in unclaimed_priorities(ctx.ref, action) if p.id not in quoted_already]
+    if axis_priorities:  # quoted already: by id, comparing pydantic models is slow
+        claimed |= {p.id for p in axis_priorities}
+    ideas = _unclaimed(ref, (q.slug for q in known), claimed)
     if not ideas:
         return
-    shown = [
-        f"{p.id} ({_qpv_name(ctx.ref, p.qpv)} : {quoted(shorten(p.texte, 60))})"
-        for p in ideas[:_MAX_IDEAS]
-    ]
+    lines = per_referentiel(ref, _priorities).shown
+    shown = [lines[index] for index, _ in ideas[:_MAX_IDEAS]]
     more = len(ideas) - len(shown)
     rest = f" ; et {plural(more, 'autre')} (cdv-check qpv les liste toutes)" if more else ""
     if len(ideas) == 1:
@@ -289,17 +336,16 @@ def priority_ideas(ctx: Context) -> Iterator[Issue]:
     )
 
 
-def _axis_priorities_missed(ref: Referentiel, action: Action) -> list[Priorite]:
+def _axis_priorities_missed(ref: Referentiel, action: Action, claimed: Container[str]) -> list[Priorite]:
     """The « Tous QPV » priorities naming transversal axes of which the dossier claims none.
 
     Only when it claims some axis: with none at all, OBJ02 already warns (and quotes them)."""
-    claimed_axes = set(action.axes_transversaux or [])
-    claimed = {p.strip() for p in action.priorites or []}
-    if not claimed_axes:
+    if not action.axes_transversaux:
         return []
+    claimed_axes = set(action.axes_transversaux)
     return [
-        p for p in ref.priorites
-        if p.qpv is None and p.axes and not claimed_axes & set(p.axes) and p.id not in claimed
+        p for p, axes in per_referentiel(ref, _priorities).with_axes
+        if not claimed_axes & axes and p.id not in claimed
     ]
 
 
