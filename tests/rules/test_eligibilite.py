@@ -446,3 +446,36 @@ def test_a_blank_objective_does_not_stop_the_next_ones_and_an_axis_with_a_dot_is
     findings = case.findings("ELG04")
     assert [f.path for f in findings] == ["action.objectifs[0]", "action.objectifs[1]", "action.objectifs[2]"]
     assert findings[2].message.startswith("« 2 » désigne l'axe stratégique 2 ")
+
+
+def test_the_codes_near_an_unknown_one_are_worked_out_once_per_referentiel(
+    make_case: MakeCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cdv_check.model import codes
+    from cdv_check.rules import eligibilite
+
+    asked: list[str] = []
+    real = codes.closest_objective_codes
+
+    def counting(ref: Referentiel, code: str, **options: int) -> list[str]:
+        asked.append(code)
+        return real(ref, code, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(eligibilite, "closest_objective_codes", counting)
+    typo = "2.1.97" + "7" * eligibilite._REMEMBERED_LENGTH  # too long to be remembered
+    case = make_case({OBJECTIVES: f"objectifs: [2.9.7, 2.12.2, {typo}]"})
+    first = case.findings("ELG04")
+    assert [f.advice for f in case.findings("ELG04")] == [f.advice for f in first]
+    assert first[0].advice.startswith("Codes proches : 2.9.1 «")
+    assert asked.count("2.9.7") == 1
+    assert asked.count(typo) == 2
+
+
+def test_the_codes_remembered_are_bounded(ref: Referentiel, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdv_check.rules import _once, eligibilite
+
+    monkeypatch.setattr(eligibilite, "_REMEMBERED_CODES", 3)
+    copy = ref.model_copy()
+    for n in range(5):
+        assert eligibilite._closest_codes(copy, f"9.{n}") == eligibilite._closest_codes(copy, f"9.{n}")
+        assert len(_once.per_referentiel(copy, eligibilite._codes_suggested)) <= 3

@@ -9,6 +9,7 @@ from cdv_check.core.registry import Context, rule
 from cdv_check.core.suggestions import Suggestions
 from cdv_check.model.codes import closest_objective_codes
 from cdv_check.model.referentiel import Axe, Qpv, Referentiel, StatutPorteur, fold, walk
+from cdv_check.rules._once import per_referentiel
 from cdv_check.text.french import french_date, join_fr, plural, quoted, shorten
 from cdv_check.text.words import example_objective, first_qpv_name, objectives_table, of_objectives_table
 
@@ -186,7 +187,7 @@ def qpv_known(ctx: Context) -> Iterator[Issue]:
     action = ctx.dossier.action
     if action is None:
         return
-    names = _qpv_names(ctx.ref)
+    names = per_referentiel(ctx.ref, _qpv_names)
     if not action.quartiers:
         yield Issue(
             "Aucun QPV n'est indiqué (action.quartiers).",
@@ -257,6 +258,30 @@ def _axis_issue(axe: Axe, index: int) -> Issue:
     )
 
 
+_REMEMBERED_CODES = 1024
+"""Unknown codes whose suggestions a référentiel keeps: a lot repeats a few typos (a few
+milliseconds of comparisons each); beyond this many, a hostile lot is forgotten and started again."""
+_REMEMBERED_LENGTH = 200
+"""Longer texts are no codes: not worth the memory."""
+
+
+def _codes_suggested(ref: Referentiel) -> dict[str, list[str]]:
+    return {}
+
+
+def _closest_codes(ref: Referentiel, code: str) -> list[str]:
+    """`closest_objective_codes` of an unknown code, remembered per référentiel (never changed)."""
+    known = per_referentiel(ref, _codes_suggested)
+    found = known.get(code)
+    if found is None:
+        found = closest_objective_codes(ref, code, n=_MAX_SUGGESTED_CODES)
+        if len(code) <= _REMEMBERED_LENGTH:
+            if len(known) >= _REMEMBERED_CODES:
+                known.clear()
+            known[code] = found
+    return found
+
+
 @rule("ELG04", Severity.ERROR, section=_SECTION, title="Objectif opérationnel absent ou inconnu",
       reads={"action.objectifs[*]": "la liste des objectifs est incomplète"})
 def objectives_known(ctx: Context) -> Iterator[Issue]:
@@ -294,8 +319,7 @@ def objectives_known(ctx: Context) -> Iterator[Issue]:
         return
     valid = ctx.ref.objective_labels
     suggest: Suggestions[list[str]] = Suggestions(
-        lambda code: closest_objective_codes(ctx.ref, code, n=_MAX_SUGGESTED_CODES), [],
-        ctx.limits.findings_per_dossier,
+        lambda code: _closest_codes(ctx.ref, code), [], ctx.limits.findings_per_dossier
     )
     for index, raw in enumerate(action.objectifs):
         code = raw.strip()
