@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from cdv_check.core.checker import DossierResult
@@ -33,6 +34,54 @@ def dossier_object(result: DossierResult, *, strict: bool) -> dict[str, Any]:
         obj["omitted"] = result.omitted
     obj["dossier"] = result.demande.as_json(result.statut)  # its texts are valid Unicode already
     return obj
+
+
+def dossier_text(result: DossierResult, *, strict: bool) -> str:
+    """The dossier's object as JSON text: exactly `_dumps(dossier_object(result))`, written
+    without building the findings' dicts. The main process writes a batch's report alone, so
+    this is on a batch's critical path; the findings' texts repeat from dossier to dossier
+    (the same deadline, the same advice), and each distinct text is escaped once."""
+    counts = result.counts()
+    parts = [
+        '{"file": ', encode_basestring_ascii(unicode_only(result.file)),
+        ', "passed": ', "true" if result.passed(strict=strict, counts=counts) else "false",
+        ', "counts": {', ", ".join(f"{encode_basestring_ascii(k)}: {n}" for k, n in counts.items()),
+        '}, "findings": [',
+    ]
+    for n, f in enumerate(result.findings):
+        parts += [
+            ', {"rule": ' if n else '{"rule": ', encode_basestring_ascii(f.rule),
+            ', "severity": ', encode_basestring_ascii(f.severity.value),
+            ', "message": ', _escaped(f.text),
+            ', "path": ', encode_basestring_ascii(f.path),
+            ', "line": ', _number(f.line), ', "column": ', _number(f.column), "}",
+        ]
+    parts.append("]")
+    if result.omitted:
+        parts.append(f', "omitted": {result.omitted}')
+    parts += [', "dossier": ', json.dumps(result.demande.as_json(result.statut), ensure_ascii=True), "}"]
+    return "".join(parts).replace("##[", "#\\u0023[")
+
+
+def _number(value: int | None) -> str:
+    return "null" if value is None else int.__repr__(value)
+
+
+_ESCAPED: dict[str, str] = {}
+_ESCAPED_SIZE = 2048
+"""Distinct texts kept escaped; a text over _ESCAPED_LENGTH characters is escaped each time."""
+_ESCAPED_LENGTH = 4096
+
+
+def _escaped(text: str) -> str:
+    found = _ESCAPED.get(text)
+    if found is None:
+        found = encode_basestring_ascii(text)
+        if len(text) <= _ESCAPED_LENGTH:
+            if len(_ESCAPED) >= _ESCAPED_SIZE:
+                _ESCAPED.clear()
+            _ESCAPED[text] = found
+    return found
 
 
 def _inert(value: Any) -> Any:
@@ -83,7 +132,7 @@ class JsonReporter:
     def dossier(self, result: DossierResult) -> str:
         sep = "" if self.first else ",\n"
         self.first = False
-        return sep + _dumps(dossier_object(result, strict=self.strict))
+        return sep + dossier_text(result, strict=self.strict)
 
     def end(self, summary: Summary) -> Iterator[str]:
         yield f'\n], "summary": {_dumps(summary.as_dict())}, "synthese": '
@@ -99,7 +148,7 @@ class JsonLinesReporter:
         return ""
 
     def dossier(self, result: DossierResult) -> str:
-        return _dumps(dossier_object(result, strict=self.strict)) + "\n"
+        return dossier_text(result, strict=self.strict) + "\n"
 
     def end(self, summary: Summary) -> Iterator[str]:
         """A last line of type synthesis: `{"type": "synthese", "summary": …, "synthese": …}`."""
