@@ -225,3 +225,26 @@ def test_the_first_result_comes_before_the_discovery_ends(tmp_path: Path) -> Non
     first = next(results)
     assert first.file == str(dossier) and len(given) < 300
     assert len(list(results)) == 299 and len(given) == 300
+
+
+def test_the_chunks_sent_to_the_workers_shrink_at_the_end_and_lose_no_dossier() -> None:
+    """Chunks of 1, 2, 4… 16 dossiers; once the walk is over, each at most an equal share of what
+    is left, so that both workers finish together; never read far ahead of what is sent."""
+    from cdv_check.core.batch import _chunks
+
+    read: list[int] = []
+
+    def walk() -> Iterator[tuple[str, bool]]:
+        for n in range(100):
+            read.append(n)
+            yield f"d{n}.yaml", False
+
+    chunks = _chunks(walk(), 2)
+    first = next(chunks)
+    assert first == [("d0.yaml", False)] and len(read) <= 4
+    sizes = [len(first)] + [len(chunk) for chunk in chunks]
+    assert sizes[:5] == [1, 2, 4, 8, 16]
+    assert sum(sizes) == 100 and max(sizes) == 16
+    assert sizes[-4:] == sorted(sizes[-4:], reverse=True) and sizes[-1] == 1
+    everything = [task for chunk in _chunks(walk(), 2) for task in chunk]
+    assert everything == [(f"d{n}.yaml", False) for n in range(100)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
@@ -377,18 +378,33 @@ def _one_by_one(
 
 
 _LARGEST_CHUNK = 16
-"""A chunk's results come back together, when its last dossier is checked: at the end of a batch,
-one worker may wait idle for the other's last chunk, and this process then writes that whole
-chunk alone. 16 dossiers (some 40 ms of checking) keep that tail short; 64 made it four times
+"""A chunk's results come back together, when its last dossier is checked. 16 dossiers (some
+40 ms of checking) cost few messages between the processes; 64 made a batch's end four times
 longer, for a saving of 45 messages of a few kilobytes in a batch of 1 000."""
 
 
-def _chunks(tasks: Iterator[_Task]) -> Iterator[list[_Task]]:
+def _chunks(tasks: Iterator[_Task], workers: int) -> Iterator[list[_Task]]:
     """The tasks in chunks of 1, 2, 4… up to 16 dossiers: the first dossier goes to a worker at
-    once, and a large batch still costs few messages between the processes."""
+    once, and a large batch still costs few messages between the processes.
+
+    Once every task is known (the walk is over), the chunks shrink towards the end, each at most
+    an equal share of what is left: the workers then finish together, not one idle while the
+    other checks a last full chunk alone."""
     size = 1
-    while chunk := list(islice(tasks, size)):
-        yield chunk
+    known: deque[_Task] = deque()
+    walked = False
+    while True:
+        # Read ahead only as far as the next few chunks, so the first is sent before the walk ends.
+        while not walked and len(known) < 2 * workers * size:
+            task = next(tasks, None)
+            if task is None:
+                walked = True
+            else:
+                known.append(task)
+        if not known:
+            return
+        share = size if not walked else max(1, min(size, len(known) // (2 * workers)))
+        yield [known.popleft() for _ in range(min(share, len(known)))]
         size = min(size * 2, _LARGEST_CHUNK)
 
 
@@ -403,14 +419,13 @@ def _in_workers(
     """The pool is driven by this thread alone, which never gets an exception from a signal
     handler: a KeyboardInterrupt raised inside the pool's code (while it forks a worker, say)
     would leave a worker it does not know of. The signal is looked at between short waits."""
-    from collections import deque
     from concurrent.futures import ProcessPoolExecutor  # imported here: one dossier never pays for it
     from concurrent.futures.process import BrokenProcessPool
 
     # The rule modules, which each worker would import at its first dossier and this process at the
     # end (the batch's synthesis runs LOT01-LOT03): imported once, here, and inherited by the fork.
     all_rules()
-    chunks = _chunks(tasks)
+    chunks = _chunks(tasks, count)
     executor = ProcessPoolExecutor(
         max_workers=count,
         mp_context=_context(),
@@ -434,7 +449,8 @@ def _in_workers(
         # A worker was killed (by the system, short of memory…): the rest is checked here.
         _end_workers(executor)
         left = [task for _future, chunk in pending for task in chunk]
-        yield from _one_by_one(chain(left, unsent, tasks), ref, settings, interruption)
+        rest = chain.from_iterable(chunks)  # the tasks read ahead by `_chunks`, then the others
+        yield from _one_by_one(chain(left, unsent, rest), ref, settings, interruption)
     except BaseException:  # a signal, or the reader stopped (GeneratorExit): no worker outlives us
         _end_workers(executor)
         raise
