@@ -101,10 +101,11 @@ it times alone: what reading the synthesis' data costs (the time spent in `deman
 `content_key` during the checks of the batch), and the synthesis itself (the fold over the results)."""
 TARGET_BATCH_FORMAT = 1.10
 """csv and html (and the synthesis they and json share) add at most 10 % to the json batch run."""
-TARGET_BATCH_FLOOR = 2.0
+TARGET_BATCH_FLOOR = 1.6
 TARGET_BATCH_PEER = 0.15
 TARGET_ONE_FLOOR = 1.3
-"""One dossier against the one-model floor (issue 10); the batch against the parse floor."""
+"""One dossier against the one-model floor (issue 10); the batch against the parse floor (2.0 at
+first, 1.6 since issue 21)."""
 TARGET_MEMORY_MB = 150
 
 
