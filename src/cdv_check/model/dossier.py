@@ -43,9 +43,14 @@ def yes_no(value: object, *, expected: str = "« oui » ou « non » attendu") -
     """
     if isinstance(value, bool):
         return value
+    if isinstance(value, str) and (word := _BOOLEAN_WORDS.get(value)) is not None:
+        return word  # the usual spelling, as the pattern below reads it
     if isinstance(value, str) and (m := _compiled(forms.BOOLEAN).fullmatch(value)):
         return m.group(1).casefold() in forms.TRUE_WORDS
     raise ValueError(expected)
+
+
+_BOOLEAN_WORDS = {**dict.fromkeys(forms.TRUE_WORDS, True), **dict.fromkeys(forms.FALSE_WORDS, False)}
 
 
 _SPACES = re.compile(forms.SPACE + "+")
@@ -72,6 +77,8 @@ def siret_grouped(siret: str) -> str:
 
 
 def _parse_amount(value: Any) -> Any:
+    if value.__class__ is str and len(value) <= 9 and value.isdigit() and value.isascii():
+        return Decimal(value)  # the usual amount (`4000`), as forms.AMOUNT reads it: whole euros
     if isinstance(value, bool):
         raise ValueError("un montant en euros est attendu")
     if isinstance(value, (int, Decimal)):
@@ -107,6 +114,14 @@ def parse_date(value: Any) -> Any:
         return value
     if not isinstance(value, str):
         raise ValueError("date attendue au format AAAA-MM-JJ ou JJ/MM/AAAA")
+    # The usual date (`AAAA-MM-JJ`): one that exists is the one forms.DATE reads; any other text
+    # goes on below.
+    if len(value) == 10 and value[4] == "-" == value[7] and value.isascii() and (
+            value[:4].isdigit() and value[5:7].isdigit() and value[8:].isdigit()):
+        try:
+            return date(int(value[:4]), int(value[5:7]), int(value[8:]))
+        except ValueError:
+            pass
     if _compiled(forms.DATE).fullmatch(value):
         if m := _ISO_DATE.fullmatch(value):
             year, month, day = (int(g) for g in m.groups()[:3])
@@ -252,6 +267,10 @@ def _optional_blocks(cls: type[BaseModel]) -> frozenset[str]:
     )
 
 
+_BLOCKS: dict[type[BaseModel], frozenset[str]] = {}
+"""`_optional_blocks` of each part, as `_Part._empty_is_absent` reads it."""
+
+
 class _Part(BaseModel):
     # defer_build: only Dossier is validated, so its validator is built once, at the first
     # dossier, with its parts inside; each part's own validator would never be used.
@@ -265,10 +284,16 @@ class _Part(BaseModel):
         not an empty cell: where a text is expected, the rules read it as blank.)"""
         if not isinstance(data, dict):
             return data
-        if "" not in data.values() and not _optional_blocks(cls).intersection(data):
+        blocks = _BLOCKS.get(cls)  # a dict read: this runs for each part of each dossier
+        if blocks is None:
+            blocks = _BLOCKS[cls] = _optional_blocks(cls)
+        if "" not in data.values() and blocks.isdisjoint(data):
             return data  # the usual part: no empty cell, no optional block
         optional = _optional_fields(cls)
-        empty = [name for name in optional.keys() & data.keys() if _empty(optional[name], data[name])]
+        # `_empty`'s own first test, written out: a filled text is said at once.
+        empty = [name for name, value in data.items()
+                 if (value is None or value == "" or isinstance(value, dict)) and name in optional
+                 and _empty(optional[name], value)]
         if not empty:
             return data
         return {name: value for name, value in data.items() if name not in empty}
