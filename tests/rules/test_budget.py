@@ -136,12 +136,28 @@ def test_cerfa_accounts_are_accepted(make_case: MakeCase) -> None:
 @pytest.mark.parametrize(
     ("compte", "account"),
     [("60", "60"), ("6064", "60"), (" 64 ", "64"), ("60a", None), ("6", None), ("", None),
-     ("6 4", None), ("a60", None), (None, None)],
+     ("6 4", None), ("a60", None), (None, None), ("６０", None), ("٦٠", None), ("²⁰", None), ("60\n", "60"),
+     ("\u00a064", "64"), ("007", "00")],
 )
 def test_account_class_is_the_first_two_digits_of_an_all_digits_account(
     compte: str | None, account: str | None
 ) -> None:
     assert account_class(compte) == account
+
+
+def test_account_class_reads_as_its_pattern_every_short_text() -> None:
+    # An account is all ASCII digits, at least two, spaces around it aside: every text of up to
+    # three characters from digits of all kinds, spaces and letters, against that pattern.
+    import itertools
+    import re
+
+    pattern = re.compile(r"[0-9]{2,}")
+    alphabet = "06 a\n\t\u00a0６٦²"
+    for size in range(4):
+        for chars in itertools.product(alphabet, repeat=size):
+            text = "".join(chars)
+            stripped = text.strip()
+            assert account_class(text) == (stripped[:2] if pattern.fullmatch(stripped) else None), text
 
 
 def test_an_account_with_a_letter_is_unknown_even_when_it_starts_with_a_charges_account(

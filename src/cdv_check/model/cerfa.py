@@ -7,7 +7,6 @@ year's call: they are constants here, not référentiel data.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -17,23 +16,32 @@ CHARGES_ACCOUNTS = frozenset({"60", "61", "62", "63", "64", "65", "66", "67", "6
 PRODUITS_ACCOUNTS = frozenset({"70", "71", "72", "73", "74", "75", "76", "77", "78", "79"})
 IN_KIND_CHARGES = "86"
 IN_KIND_PRODUITS = "87"
-_ACCOUNT = re.compile(r"[0-9]{2,}")
+_IN_KIND = frozenset({IN_KIND_CHARGES})
+_TWO_DIGITS = {f"{n:02d}": f"{n:02d}" for n in range(100)}
+"""The accounts written as two digits and nothing else, as most are: each is its own class."""
 
 
 def account_class(compte: str | None) -> str | None:
     """The two-digit CERFA account of `compte` (« 6064 » → « 60 »); None if not all digits."""
     if compte is None:
         return None
+    found = _TWO_DIGITS.get(compte)
+    if found is not None:
+        return found
     text = compte.strip()
-    return text[:2] if _ACCOUNT.fullmatch(text) else None
+    # ASCII digits only, at least two (« ６０ » or « ²⁰ » are digits to str.isdigit, not accounts).
+    return text[:2] if len(text) >= 2 and text.isascii() and text.isdigit() else None
 
 
 def total_of(lines: Iterable[LigneBudget], accounts: frozenset[str]) -> Decimal:
     """Sum of the lines whose account is in `accounts`. A line whose account or amount was
     refused or is missing never reaches here: the rules that total declare what they read, and
     are not run over a refused value (core.checker)."""
-    return sum((line.montant for line in lines if account_class(line.compte) in accounts and line.montant is not None),
-               Decimal(0))
+    total = Decimal(0)
+    for line in lines:
+        if line.montant is not None and account_class(line.compte) in accounts:
+            total += line.montant
+    return total
 
 
 def action_cost(charges: Iterable[LigneBudget]) -> Decimal:
@@ -43,7 +51,7 @@ def action_cost(charges: Iterable[LigneBudget]) -> Decimal:
 
 def in_kind(charges: Iterable[LigneBudget]) -> Decimal:
     """The contributions in kind used (account 86)."""
-    return total_of(charges, frozenset({IN_KIND_CHARGES}))
+    return total_of(charges, _IN_KIND)
 
 
 def marked_total(produits: list[LigneBudget] | None) -> Decimal | None:
