@@ -94,11 +94,13 @@ def siret_checksum_ok(digits: str) -> bool:
     return whole and _luhn_ok(digits[:9])
 
 
+_PLAIN = {str(d): d for d in range(10)}
+_DOUBLED = {str(d): 2 * d - 9 if d > 4 else 2 * d for d in range(10)}
+"""A digit's part in Luhn's sum: as it is, or doubled (less 9 past 9), every second one from the right."""
+
+
 def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
+    total = sum(map(_PLAIN.__getitem__, digits[::-2])) + sum(map(_DOUBLED.__getitem__, digits[-2::-2]))
     return total % 10 == 0
 
 
