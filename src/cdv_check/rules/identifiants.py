@@ -239,7 +239,8 @@ def email_reason(address: str) -> str | None:
 
 
 _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*")
-_PLAIN_LABEL = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+_PLAIN_DOMAIN = re.compile(r"(?:[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\.)+[A-Za-z]{2,}")
+"""Labels of letters and digits, a hyphen inside; two at least, the last of two letters or more."""
 _SPECIAL_USE_TLDS = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
 
 
@@ -247,18 +248,16 @@ def plainly_valid_email(address: str) -> bool:
     """An ASCII address of the everyday shape (julie.marchal@asso-quartier.fr), that email_validator
     accepts too (checked by the tests); anything else is left to email_validator."""
     local, _, domain = address.partition("@")
-    labels = domain.split(".")
-    tld = labels[-1]
-    return (
+    if not (
         len(address) <= 254
         and len(local) <= 64
         and _PLAIN_LOCAL.fullmatch(local) is not None
-        and len(labels) >= 2
-        and all(len(label) <= 63 and _PLAIN_LABEL.fullmatch(label) for label in labels)
-        and len(tld) >= 2
-        and tld.isascii()
-        and tld.isalpha()
-        and tld.lower() not in _SPECIAL_USE_TLDS
+        and _PLAIN_DOMAIN.fullmatch(domain) is not None
+    ):
+        return False
+    labels = domain.split(".")
+    return (len(domain) <= 63 or all(len(label) <= 63 for label in labels)) and (
+        labels[-1].lower() not in _SPECIAL_USE_TLDS
     )
 
 
