@@ -13,6 +13,7 @@ import re
 import stat
 import unicodedata
 from pathlib import Path
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import NamedTuple
 
 from cdv_check.text.oserrors import french_os_error
@@ -132,28 +133,27 @@ def _walk(
         here = _join(current, part)
         found = directories.get(here) if directories is not None and index < last else None
         if found is None:
-            found = _entry(current, part)
-        shown = "/".join(parts[: index + 1])
-        if found is None:
-            what = "le fichier" if index == last else "le répertoire"
-            near = _similar_entry(current, part)
-            hint = f"Vouliez-vous dire « {'/'.join([*parts[:index], near])} » ? " if near else ""
-            return _refused(
-                f"{what} « {shown} » est introuvable dans le répertoire du dossier",
-                f"{hint}Le nom s'écrit exactement comme sur le disque (majuscules, accents, "
-                "extension) ; le chemin est relatif au répertoire du fichier du dossier.",
-            )
+            found = _entry(current, part, here)
+            if found is None:
+                what = "le fichier" if index == last else "le répertoire"
+                near = _similar_entry(current, part)
+                hint = f"Vouliez-vous dire « {'/'.join([*parts[:index], near])} » ? " if near else ""
+                return _refused(
+                    f"{what} « {'/'.join(parts[: index + 1])} » est introuvable dans le répertoire du dossier",
+                    f"{hint}Le nom s'écrit exactement comme sur le disque (majuscules, accents, "
+                    "extension) ; le chemin est relatif au répertoire du fichier du dossier.",
+                )
         entry, seen = found
         current = here if entry == part else _join(current, entry)
         mode = seen.st_mode
-        if stat.S_ISLNK(mode):
+        if S_ISLNK(mode):
             return _refused(
-                f"« {shown} » est un lien symbolique : les liens ne sont jamais suivis",
+                f"« {'/'.join(parts[: index + 1])} » est un lien symbolique : les liens ne sont jamais suivis",
                 "Copiez le fichier lui-même dans le répertoire du dossier.",
             )
         if index < last:
-            if not stat.S_ISDIR(mode):
-                return _refused(f"« {shown} » n'est pas un répertoire")
+            if not S_ISDIR(mode):
+                return _refused(f"« {'/'.join(parts[: index + 1])} » n'est pas un répertoire")
             if directories is not None:
                 directories[here] = found
     assert seen is not None  # parts is never empty
@@ -165,15 +165,15 @@ def _join(directory: str, name: str) -> str:
     return directory + name if not directory or directory.endswith("/") else f"{directory}/{name}"
 
 
-def _entry(directory: str, name: str) -> tuple[str, os.stat_result] | None:
-    """The directory entry named `name`, or one equal to it once Unicode-normalized, with its
-    lstat.
+def _entry(directory: str, name: str, path: str) -> tuple[str, os.stat_result] | None:
+    """The directory entry named `name` (at `path`, their join), or one equal to it once
+    Unicode-normalized, with its lstat.
 
     macOS writes names decomposed (NFD), most other systems and editors composed (NFC): « é »
     typed in the dossier must find « é » on disk either way.
     """
     try:
-        return name, os.lstat(_join(directory, name))
+        return name, os.lstat(path)
     except FileNotFoundError:
         pass
     except NotADirectoryError:
@@ -226,9 +226,8 @@ pieces of one size are hashed (PCE10) without being opened again."""
 
 
 def _read_header(path: Path | str, seen: os.stat_result, header_bytes: int) -> PieceCheck:
-    kind = _kind_refusal(seen.st_mode)
-    if kind:
-        return _refused(kind)
+    if not S_ISREG(seen.st_mode):
+        return _refused(_kind_refusal(seen.st_mode))
     if seen.st_size == 0:
         return _refused(
             "le fichier est vide (0 octet)",
@@ -239,20 +238,19 @@ def _read_header(path: Path | str, seen: os.stat_result, header_bytes: int) -> P
     try:
         opened = os.fstat(fd)
         # The entry may have been replaced between lstat and open.
-        same = (opened.st_dev, opened.st_ino) == (seen.st_dev, seen.st_ino)
-        if not same or not stat.S_ISREG(opened.st_mode):
+        identity = (opened.st_dev, opened.st_ino)
+        if identity != (seen.st_dev, seen.st_ino) or not S_ISREG(opened.st_mode):
             return _refused("le fichier a changé pendant la vérification")
         size = opened.st_size
         if size == 0:
             return _refused("le fichier est vide (0 octet)")
+        path = str(path)
         if size > header_bytes and size > _WHOLE:
-            return PieceCheck(True, header=_read_at_most(fd, header_bytes), identity=(opened.st_dev, opened.st_ino),
-                              size=size, path=str(path))
+            return PieceCheck(True, _read_at_most(fd, header_bytes), "", "", identity, size, path)
         # Read whole, as fstat sizes it: no further read to meet the end of the file.
         data = _read_at_most(fd, size)
-        return PieceCheck(True, header=data if len(data) <= header_bytes else data[:header_bytes],
-                          identity=(opened.st_dev, opened.st_ino), size=size, path=str(path),
-                          content=data if len(data) == size else None)
+        header = data if len(data) <= header_bytes else data[:header_bytes]
+        return PieceCheck(True, header, "", "", identity, size, path, data if len(data) == size else None)
     finally:
         os.close(fd)
 
@@ -272,8 +270,11 @@ def _kind_refusal(mode: int) -> str:
 
 
 def _read_at_most(fd: int, size: int) -> bytes:
-    chunks: list[bytes] = []
-    left = size
+    chunk = os.read(fd, size) if size > 0 else b""
+    if len(chunk) == size or not chunk:  # the usual case: all of it at once, or nothing there
+        return chunk
+    chunks = [chunk]
+    left = size - len(chunk)
     while left > 0:
         chunk = os.read(fd, left)
         if not chunk:
