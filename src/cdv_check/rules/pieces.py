@@ -7,13 +7,14 @@ Which pieces, under which condition and under which rule ID, comes from the réf
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
 from cdv_check.model.dossier import Dossier
 from cdv_check.model.referentiel import Piece, Referentiel
 from cdv_check.reading.piece_files import Directories, PieceCheck, inspect_piece
+from cdv_check.rules._once import per_referentiel
 
 if TYPE_CHECKING:
     from cdv_check.reading.pdf import PdfFacts
@@ -30,10 +31,48 @@ _SIGNATURES = (
 )
 
 
-def _declared(dossier: Dossier, piece_id: str) -> str | None:
-    """The path given for a piece, or None when it is absent or blank."""
-    value = dossier.pieces.get(piece_id) if dossier.pieces is not None else None
-    return value if isinstance(value, str) and value.strip() else None
+def _given_paths(ctx: Context) -> dict[str, str]:
+    """The path given for each piece of the référentiel that the dossier names (not absent, not
+    blank), by piece id, in the référentiel's order; once per dossier."""
+    key = ("given",)  # not a string: no declared path names it
+    given: dict[str, str] | None = ctx.piece_checks.get(key)
+    if given is None:
+        given = ctx.piece_checks[key] = {}
+        pieces = ctx.dossier.pieces
+        if pieces:
+            for piece in ctx.ref.pieces:
+                value = pieces.get(piece.id)
+                if isinstance(value, str) and value.strip():
+                    given[piece.id] = value
+    return given
+
+
+class _Listed(NamedTuple):
+    """The référentiel's pieces as the PCE rules read them, worked out once (`per_referentiel`)."""
+
+    by_rule: dict[str, list[tuple[Piece, list[Piece]]]]
+    """The pieces each rule lists (PCE01…PCE06), each with its alternatives."""
+    forms_by_rule: dict[str, list[Piece]]
+    """The form pieces each rule lists (the CERFA, under PCE01)."""
+    forms: list[Piece]
+    """The form pieces, whatever their rule."""
+    rib: str | None
+    """The id of the piece of bank details."""
+
+
+def _listed(ref: Referentiel) -> _Listed:
+    by_rule: dict[str, list[tuple[Piece, list[Piece]]]] = {}
+    forms_by_rule: dict[str, list[Piece]] = {}
+    for piece in ref.pieces:
+        by_rule.setdefault(piece.regle, []).append((piece, [p for p in ref.pieces if p.alternative_a == piece.id]))
+        if piece.formulaire:
+            forms_by_rule.setdefault(piece.regle, []).append(piece)
+    return _Listed(
+        by_rule=by_rule,
+        forms_by_rule=forms_by_rule,
+        forms=[p for p in ref.pieces if p.formulaire],
+        rib=next((p.id for p in ref.pieces if p.releve_bancaire), None),
+    )
 
 
 def _required(piece: Piece, dossier: Dossier) -> bool:
@@ -66,13 +105,12 @@ def _missing_pieces(ctx: Context, rule_id: str) -> Iterator[Issue]:
     replaced by an alternative); an alternative that is provisional, given alone, is a warning.
     The form given under this rule that is a RIB is said too."""
     ref = ctx.ref
-    for piece in ref.pieces:
-        if piece.regle != rule_id or not _required(piece, ctx.dossier):
+    paths = _given_paths(ctx)
+    listed = per_referentiel(ref, _listed)
+    for piece, alternatives in listed.by_rule.get(rule_id, ()):
+        if piece.id in paths or not _required(piece, ctx.dossier):
             continue
-        if _declared(ctx.dossier, piece.id) is not None:
-            continue
-        alternatives = [p for p in ref.pieces if p.alternative_a == piece.id]
-        given = [p for p in alternatives if _declared(ctx.dossier, p.id) is not None]
+        given = [p for p in alternatives if p.id in paths]
         if any(not p.provisoire for p in given):
             continue
         if given:
@@ -99,19 +137,18 @@ def _missing_pieces(ctx: Context, rule_id: str) -> Iterator[Issue]:
             if alternatives:
                 advice += " À défaut : " + " ; ".join(f"{p.libelle} (« {p.id}: … »)" for p in alternatives) + "."
         yield Issue(message, advice, ("pieces", piece.id))
-    yield from _forms_sent_as_rib(ctx, rule_id)
+    if rule_id in listed.forms_by_rule:
+        yield from _forms_sent_as_rib(ctx, listed.forms_by_rule[rule_id], listed.rib)
 
 
-def _forms_sent_as_rib(ctx: Context, rule_id: str) -> Iterator[Issue]:
-    """A form piece listed under `rule_id` whose PDF shows bank details and no form number."""
+def _forms_sent_as_rib(ctx: Context, forms: list[Piece], rib: str | None) -> Iterator[Issue]:
+    """A form piece of `forms` whose PDF shows bank details and no form number."""
     ref = ctx.ref
-    for piece in ref.pieces:
-        if piece.regle != rule_id or not piece.formulaire:
-            continue
-        declared = _declared(ctx.dossier, piece.id)
+    paths = _given_paths(ctx)
+    for piece in forms:
+        declared = paths.get(piece.id)
         facts = _cerfa_facts(ctx, declared) if declared is not None else None
         if facts is not None and facts.readable and facts.bank_details and not facts.form_number:
-            rib = next((p.id for p in ref.pieces if p.releve_bancaire), None)
             advice = f"Indiquez sous « {piece.id}: » le CERFA saisi{ref.depot.saisie} et imprimé en PDF"
             advice += f" ; le RIB va sous « {rib}: »." if rib is not None else "."
             yield Issue(
@@ -304,23 +341,14 @@ def bilan_present(ctx: Context) -> Iterator[Issue]:
     yield from _missing_pieces(ctx, "PCE06")
 
 
-def _declared_paths(ctx: Context) -> Iterator[tuple[str, str]]:
-    """(piece key, declared path) for every piece the dossier names, in the référentiel's order."""
-    if ctx.dossier.pieces is None:
-        return
-    for piece in ctx.ref.pieces:
-        path = _declared(ctx.dossier, piece.id)
-        if path is not None:
-            yield piece.id, path
-
-
 def _forms(ctx: Context) -> frozenset[str]:
     """The paths declared for the référentiel's forms (the CERFA), once per dossier."""
     key = ("forms",)  # not a string: no declared path names it
     forms: frozenset[str] | None = ctx.piece_checks.get(key)
     if forms is None:
+        paths = _given_paths(ctx)
         forms = ctx.piece_checks[key] = frozenset(
-            path for p in ctx.ref.pieces if p.formulaire and (path := _declared(ctx.dossier, p.id)) is not None
+            paths[p.id] for p in per_referentiel(ctx.ref, _listed).forms if p.id in paths
         )
     return forms
 
@@ -376,7 +404,7 @@ def piece_files(ctx: Context) -> Iterator[Issue]:
     Que faire : placez la pièce dans le répertoire du dossier (ou un sous-répertoire) et écrivez
     son chemin relatif avec des « / », par exemple « pieces/rib.pdf ».
     """
-    for name, declared in _declared_paths(ctx):
+    for name, declared in _given_paths(ctx).items():
         result = _inspect(ctx, declared)
         if result is not None and not result.ok:
             yield Issue(f"Pièce « {name} » : {result.reason}.", result.advice, ("pieces", name))
@@ -414,10 +442,11 @@ def cerfa_is_pdf(ctx: Context) -> Iterator[Issue]:
     au format PDF »), et indiquez ce fichier ; un document Word renommé en .pdf reste un document
     Word.
     """
+    paths = _given_paths(ctx)
     for piece in ctx.ref.pieces:
         if not piece.pdf:
             continue
-        declared = _declared(ctx.dossier, piece.id)
+        declared = paths.get(piece.id)
         result = _inspect(ctx, declared) if declared is not None else None
         if result is not None and result.ok and not result.header.startswith(_PDF_SIGNATURE):
             yield _not_pdf(ctx, piece, declared or "", result.header)

@@ -13,12 +13,14 @@ from collections.abc import Iterator
 
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
+from cdv_check.model.referentiel import Piece, Referentiel
 from cdv_check.reading.piece_files import PieceCheck, piece_digest
+from cdv_check.rules._once import per_referentiel
 
 # The pieces' accessor and their reading, kept in one place (rules.pieces).
 from cdv_check.rules.pieces import _cerfa_facts as _form_facts
-from cdv_check.rules.pieces import _declared as _declared
 from cdv_check.rules.pieces import _directories as _directories
+from cdv_check.rules.pieces import _given_paths as _given_paths
 from cdv_check.rules.pieces import _inspect as _inspect
 
 _SECTION = "4 La démarche à suivre (pièces)"
@@ -28,23 +30,26 @@ def _given(ctx: Context) -> list[tuple[str, str, PieceCheck]]:
     """(piece id, declared path, file check) of each piece whose file was found, in the
     référentiel's order; nothing when files are not checked."""
     found = []
-    for piece in ctx.ref.pieces:
-        declared = _declared(ctx.dossier, piece.id)
-        result = _inspect(ctx, declared) if declared is not None else None
-        if result is not None and result.ok and result.identity is not None and declared is not None:
-            found.append((piece.id, declared, result))
+    for piece_id, declared in _given_paths(ctx).items():
+        result = _inspect(ctx, declared)
+        if result is not None and result.ok and result.identity is not None:
+            found.append((piece_id, declared, result))
     return found
+
+
+def _by_id(ref: Referentiel) -> dict[str, Piece]:
+    return {p.id: p for p in ref.pieces}
 
 
 def _may_share(ctx: Context, first: str, second: str) -> bool:
     """The référentiel lets one file serve both; or the form is a RIB, which PCE01 already says
     (one cause, one finding)."""
-    pieces = {p.id: p for p in ctx.ref.pieces}
+    pieces = per_referentiel(ctx.ref, _by_id)
     if second in pieces[first].meme_fichier_que or first in pieces[second].meme_fichier_que:
         return True
     for one, other in ((first, second), (second, first)):
         if pieces[one].formulaire and pieces[other].releve_bancaire:
-            declared = _declared(ctx.dossier, one)
+            declared = _given_paths(ctx).get(one)
             facts = _form_facts(ctx, declared) if declared is not None else None
             if facts is not None and facts.bank_details and not facts.form_number:
                 return True
@@ -170,10 +175,11 @@ def form_number(ctx: Context) -> Iterator[Issue]:
     expected = ctx.ref.depot.cerfa
     number, _, version = expected.partition("*")
     site = ctx.ref.depot.saisie_en_ligne  # none for a call by e-mail or on paper
+    paths = _given_paths(ctx)
     for piece in ctx.ref.pieces:
         if not piece.formulaire:
             continue
-        declared = _declared(ctx.dossier, piece.id)
+        declared = paths.get(piece.id)
         facts = _form_facts(ctx, declared) if declared is not None else None
         if facts is None or not facts.readable:
             continue  # not read (no files, not found, not a PDF, too large) or unreadable: PCE07, PCE08
