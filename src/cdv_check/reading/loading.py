@@ -515,6 +515,9 @@ class _Builder:
         max_depth = limits.depth
         text = self.text
         slow = self.surrogates is not None
+        # The counts, kept here (a local is read faster than an attribute) and handed to the
+        # handlers, which count too, around each call.
+        nodes, chars = self.nodes, self.chars
         while True:
             event = get_event()
             kind = event.__class__
@@ -540,14 +543,16 @@ class _Builder:
                         keep = top.keep_value
                         top.key, top.keep_value = None, True
                     else:  # where a key is expected: refused, by `open`
+                        self.nodes, self.chars = nodes, chars
                         self.open(event)
+                        nodes, chars = self.nodes, self.chars
                         continue
                     mark: Any = event.start_mark
                     if len(stack) + 1 > max_depth:
                         raise self.over_limit("depth", len(stack) + 1, path, mark)
-                    self.nodes += 1
-                    if self.nodes > max_nodes:
-                        raise self.over_limit("nodes", self.nodes, path, mark)
+                    nodes += 1
+                    if nodes > max_nodes:
+                        raise self.over_limit("nodes", nodes, path, mark)
                     container: dict[str, Any] | list[Any] = {} if kind is mapping_start else []
                     if keep:
                         value_marks.setdefault(path, (mark.line + 1, mark.column + 1))
@@ -555,12 +560,15 @@ class _Builder:
                             parent.append(container)
                         else:
                             parent[key] = container  # type: ignore[index,call-overload]
-                    stack.append(_Frame(container, path, None, self.nodes, chars_at_start=self.chars))
+                    stack.append(_Frame(container, path, None, nodes, chars_at_start=chars))
                     continue
                 handler = handlers.get(kind)
                 if handler is not None:
+                    self.nodes, self.chars = nodes, chars
                     handler(event)
+                    nodes, chars = self.nodes, self.chars
                 elif kind is stream_end or event is None:
+                    self.nodes, self.chars = nodes, chars
                     return
                 continue
             mark = event.start_mark
@@ -573,14 +581,14 @@ class _Builder:
             elif key is None:  # a mapping's key
                 name: str = event.value
                 path = (*top.path, name)
-                self.nodes += 1
-                if self.nodes > max_nodes:
-                    raise self.over_limit("nodes", self.nodes, path, mark)
+                nodes += 1
+                if nodes > max_nodes:
+                    raise self.over_limit("nodes", nodes, path, mark)
                 if len(name) > max_size:
                     raise self.over_limit("scalar_chars", len(name), path, mark)
-                self.chars += len(name)
-                if self.chars > max_chars:
-                    raise self.over_limit("text_chars", self.chars, path, mark)
+                chars += len(name)
+                if chars > max_chars:
+                    raise self.over_limit("text_chars", chars, path, mark)
                 top.key, top.keep_value = name, True
                 if name in container or path in key_marks or (name == "<<" and not event.style):
                     self.odd_key(event, top, name, path, mark)
@@ -591,16 +599,16 @@ class _Builder:
                 path = (*top.path, key)
                 keep = top.keep_value
                 top.key, top.keep_value = None, True
-            self.nodes += 1
-            if self.nodes > max_nodes:
-                raise self.over_limit("nodes", self.nodes, path, mark)
+            nodes += 1
+            if nodes > max_nodes:
+                raise self.over_limit("nodes", nodes, path, mark)
             value: str | None = event.value
             size = len(event.value)
             if size > max_size:
                 raise self.over_limit("scalar_chars", size, path, mark)
-            self.chars += size
-            if self.chars > max_chars:
-                raise self.over_limit("text_chars", self.chars, path, mark)
+            chars += size
+            if chars > max_chars:
+                raise self.over_limit("text_chars", chars, path, mark)
             if not keep:
                 continue
             style = event.style
