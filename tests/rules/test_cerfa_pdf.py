@@ -350,3 +350,24 @@ def test_pypdf_warnings_are_silenced_even_when_its_logger_has_a_level_of_its_own
         assert pypdf_logger.level == logging.WARNING
     finally:
         pypdf_logger.setLevel(logging.NOTSET)
+
+
+@pytest.mark.parametrize("form", ["12156", "1", ""])
+def test_the_number_searched_from_its_first_digit_matches_as_the_number_with_no_digit_around(form: str) -> None:
+    # `_patterns` looks behind the number for a digit (a search that skips from one occurrence to
+    # the next): the same matches and versions as « no digit before, the number, no digit after ».
+    import itertools
+    import re
+
+    from cdv_check.reading import pdf
+
+    plain = r"(?<![0-9])" + re.escape(form) + r"(?![0-9])"
+    number, in_bytes, versioned, in_text = pdf._patterns(form)
+    pieces = [form, "1", "0", " ", "*", "a", "*03", " * 3"]
+    for size in range(5):
+        for parts in itertools.product(pieces, repeat=size):
+            text = "".join(parts)
+            assert [m.span() for m in number.finditer(text)] == [m.span() for m in re.finditer(plain, text)]
+            assert (in_bytes.search(text.encode()) is None) == (re.search(plain, text) is None)
+            assert versioned.findall(text.encode()) == re.findall((plain + pdf._VERSION).encode(), text.encode())
+            assert in_text.findall(text) == re.findall(plain + pdf._VERSION, text)

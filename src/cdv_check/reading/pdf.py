@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -72,9 +73,8 @@ def pdf_facts(
     """Read `data` as a PDF: whether it names `form_number`, whether it holds bank details;
     within `content` bytes of content streams, `operations` operators and `seconds` of reading
     (else `over_budget`)."""
-    number = re.compile(r"(?<![0-9])" + re.escape(form_number) + r"(?![0-9])")
-    if _plainly_the_form(data, re.compile(number.pattern.encode("ascii"))):
-        versioned = re.compile(number.pattern.encode("ascii") + _VERSION.encode("ascii"))
+    number, in_bytes, versioned, in_text = _patterns(form_number)
+    if _plainly_the_form(data, in_bytes):
         return PdfFacts(readable=True, form_number=True, versions=_versions(versioned.findall(data)), text=True)
     import io
     import logging
@@ -91,7 +91,6 @@ def pdf_facts(
     level = logger.level
     logger.setLevel(logging.CRITICAL + 1)
     seen: list[str] = []
-    in_text = re.compile(number.pattern + _VERSION)
     budget = _Budget(seconds, operations, content)
     try:
         with warnings.catch_warnings(), _lowered_limits():
@@ -119,6 +118,24 @@ def pdf_facts(
 
 _VERSION = r"[ \t]*\*[ \t]*([0-9]{1,2})(?![0-9])"
 """What follows the form's number when it names its version: « NNNNN*03 », « NNNNN * 3 »."""
+
+
+@lru_cache(maxsize=16)
+def _patterns(form_number: str) -> tuple[re.Pattern[str], re.Pattern[bytes], re.Pattern[bytes], re.Pattern[str]]:
+    """The form's number as a number of its own (no digit just before or after it), in a text and
+    in bytes; and followed by its version (`_VERSION`), in bytes and in a text.
+
+    The number comes first and the digit before it is looked at behind it (« 12156(?<![0-9]12156) »
+    for « (?<![0-9])12156 »: the same matches), so that a search goes from one occurrence of the
+    number to the next instead of trying every position of a file."""
+    literal = re.escape(form_number)
+    pattern = f"{literal}(?<![0-9]{literal})(?![0-9])"
+    return (
+        re.compile(pattern),
+        re.compile(pattern.encode("ascii")),
+        re.compile((pattern + _VERSION).encode("ascii")),
+        re.compile(pattern + _VERSION),
+    )
 
 
 def _versions(found: list[str] | list[bytes]) -> tuple[str, ...]:
