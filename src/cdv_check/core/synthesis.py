@@ -221,6 +221,7 @@ def _pieces(
     file they accepted: inside the dossier's folder, no link). Pages are counted in the bytes
     read, when they are the whole file and its page objects are not compressed."""
     out = []
+    base = os.path.join(str(folder), "") if folder is not None else ""
     for piece, path in (model.pieces or {}).items():
         name = _text(path)
         if path is None or name is None:
@@ -228,7 +229,9 @@ def _pieces(
         check = checks.get(path)
         size = pages = None
         if folder is not None and check is not None and getattr(check, "ok", False):
-            if getattr(check, "path", None) == os.path.join(str(folder), path):  # found as written: its size is known
+            # `os.path.join(str(folder), path)`, the folder joined once (an accepted path is relative).
+            joined = path if path.startswith("/") else base + path
+            if getattr(check, "path", None) == joined:  # found as written: its size is known
                 size = check.size
             else:  # found through another spelling (« ./ », a Unicode form): as written, if it is there
                 try:
@@ -265,12 +268,19 @@ def _text(value: str | None) -> str | None:
     `unicode_only`), so that no report has to go through a Demande again."""
     if value is None:
         return None
-    text = unicode_only(" ".join(value.split()))
+    text = " ".join(value.split())
+    if not text.isascii():  # an ASCII text holds no lone surrogate
+        text = unicode_only(text)
     return text or None
 
 
 def _texts(values: list[str] | None) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(t for t in (_text(v) for v in values or []) if t))
+    found: dict[str, None] = {}
+    for value in values or ():
+        text = _text(value)
+        if text:
+            found[text] = None
+    return tuple(found)
 
 
 def _siret(value: str | None) -> str | None:
