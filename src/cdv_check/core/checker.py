@@ -165,7 +165,7 @@ def _run_rules(
     stage.pieces = context.piece_checks  # what the rules read of each piece file, for the synthesis
     refusals = stage.refusals
     for rule in _run_order(tuple(settings.select), tuple(settings.ignore)):
-        if rule.check is None or refusals.block(rule):
+        if rule.check is None or (refusals.by_path and refusals.block(rule)):  # most dossiers refuse nothing
             continue
         for issue in rule.check(context):
             issue = pruner.in_file(issue)  # the model's lists lack their refused items
