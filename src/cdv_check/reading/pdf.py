@@ -125,8 +125,8 @@ def _patterns(form_number: str) -> tuple[re.Pattern[str], re.Pattern[bytes], re.
     """The form's number as a number of its own (no digit just before or after it), in a text and
     in bytes; and followed by its version (`_VERSION`), in bytes and in a text.
 
-    The number comes first and the digit before it is looked at behind it (« 12156(?<![0-9]12156) »
-    for « (?<![0-9])12156 »: the same matches), so that a search goes from one occurrence of the
+    The number comes first and the digit before it is looked at behind it (« NNNNN(?<![0-9]NNNNN) »
+    for « (?<![0-9])NNNNN »: the same matches), so that a search goes from one occurrence of the
     number to the next instead of trying every position of a file."""
     literal = re.escape(form_number)
     pattern = f"{literal}(?<![0-9]{literal})(?![0-9])"
