@@ -514,6 +514,9 @@ class _Builder:
         max_nodes, max_size, max_chars = limits.nodes, limits.scalar_chars, limits.text_chars
         max_depth = limits.depth
         text = self.text
+        # What the SCH10 look below can find in this file at all (a plain value is the file's own
+        # text): a comment after a value needs a blank then « # », bullets on one line need « • ».
+        may_cut, may_bullet = " #" in text or "\t#" in text, "•" in text
         slow = self.surrogates is not None
         # The counts, kept here (a local is read faster than an attribute) and handed to the
         # handlers, which count too, around each call.
@@ -621,8 +624,9 @@ class _Builder:
                 container[key] = value  # type: ignore[index,call-overload]
             if not style:  # the few unquoted values SCH10 looks at more closely, as in `scalar`
                 last: Any = event.end_mark
-                if text[last.index : last.index + 1] in _BLANKS or last.line != mark.line or (
-                        value is not None and (value[:1] == "•" or ("." in value and value[:1].isdigit()))):
+                if (may_cut and text[last.index : last.index + 1] in _BLANKS) or last.line != mark.line or (
+                        value is not None and ((may_bullet and value[:1] == "•") or (
+                            "." in value and value[:1].isdigit()))):
                     self.typed_as_read(event, path, value)
 
     def typed_as_read(self, event: yaml.ScalarEvent, path: Loc, value: str | None) -> None:
