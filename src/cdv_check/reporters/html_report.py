@@ -50,6 +50,9 @@ class HtmlReporter:
         self.strict = strict
         self.dossiers: Spool[_Dossier] = Spool()
         """Kept on disk until the end: the page's memory does not grow with the batch."""
+        self.page: Any = None
+        """The page's template: Jinja2 imported and the template compiled at the first dossier,
+        while the workers check the others, not after the last one, when nothing else runs."""
 
     def begin(self) -> str:
         return ""
@@ -59,31 +62,16 @@ class HtmlReporter:
             (where(result.file, f.line, f.column), f.rule, f.severity.value, f.text) for f in result.findings
         )
         self.dossiers.add(_Dossier(row_of(result, self.ref), findings, result.omitted))
+        if self.page is None:
+            self.page = _template()
         return ""
 
     def end(self, summary: Summary) -> Iterator[str]:
         """The page, piece by piece as Jinja2 renders it (`generate`), each dossier read back
         from the spool when its line is written."""
-        from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-        from markupsafe import Markup
-
-        def xml_safe_value(value: Any) -> Any:
-            """Every value the page prints, made of characters an HTML (or XHTML) reader accepts:
-            U+FFFE or a control is a parse error. The template's own markup is left as it is."""
-            return xml_safe(value) if isinstance(value, str) and not isinstance(value, Markup) else value
-
-        environment = Environment(
-            loader=FileSystemLoader(TEMPLATES),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            finalize=xml_safe_value,
-        )
-        environment.filters["euros"] = _euros
-        environment.filters["text"] = _text
+        page = self.page if self.page is not None else _template()
         synthesis = summary.finish()
-        yield from _chunks(environment.get_template("rapport.html.j2").generate(
+        yield from _chunks(page.generate(
             summary=summary,
             synthesis=synthesis,
             version=self.version,
@@ -99,6 +87,28 @@ class HtmlReporter:
             opinions=OPINIONS,
         ))
         self.dossiers.close()
+
+
+def _template() -> Any:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from markupsafe import Markup
+
+    def xml_safe_value(value: Any) -> Any:
+        """Every value the page prints, made of characters an HTML (or XHTML) reader accepts:
+        U+FFFE or a control is a parse error. The template's own markup is left as it is."""
+        return xml_safe(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=xml_safe_value,
+    )
+    environment.filters["euros"] = _euros
+    environment.filters["text"] = _text
+    return environment.get_template("rapport.html.j2")
 
 
 class _Requests:

@@ -45,11 +45,21 @@ class XlsxReporter:
         self.ref = ref
         self.rows: Spool[Row] = Spool()
         self.findings: Spool[tuple[tuple[Cell, ...], ...]] = Spool()
+        self.prepared = False
 
     def begin(self) -> str:
         return ""
 
     def dossier(self, result: DossierResult) -> str:
+        if not self.prepared:
+            # openpyxl imported at the first dossier, while the workers check the others, not
+            # after the last one, when nothing else runs.
+            import openpyxl.cell
+            import openpyxl.styles
+            import openpyxl.utils
+            import openpyxl.worksheet._write_only  # noqa: F401
+
+            self.prepared = True
         self.rows.add(row_of(result, self.ref))
         if result.findings:
             self.findings.add(tuple(
