@@ -217,3 +217,25 @@ def test_a_text_of_just_the_minimum_length_is_long_enough() -> None:
     assert "au moins" in (placeholder_reason("b" * (minimum - 1), REF, "action.besoin") or "")
     model = _Texts(besoin="b" * (minimum - 3) + "   b")  # spaces joined: one short of the minimum
     assert [path for _, path, _ in placeholders(model, REF, {("besoin",): "action.besoin"})] == ["action.besoin"]
+
+
+def test_fields_typed_only_as_numbers_dates_or_yes_no_are_not_looked_at_for_texts() -> None:
+    from datetime import date, datetime
+    from decimal import Decimal
+    from typing import Annotated, Any, Optional, Union
+
+    from pydantic import BeforeValidator
+
+    from cdv_check.model import placeholders as module
+    from cdv_check.model.dossier import Action, LigneBudget
+
+    never = module._never_text
+    assert never(bool) and never(int) and never(Decimal) and never(date) and never(datetime) and never(type(None))
+    assert never(Optional[Annotated[bool, BeforeValidator(bool)]])  # noqa: UP045 (the form pydantic reports)
+    assert never(Decimal | None) and never(Union[int, date, None])  # noqa: UP007
+    for maybe in (str, str | None, list[str], dict[str, str | None], Any, Annotated[str, "x"], int | str, LigneBudget,
+                  list[LigneBudget] | None):
+        assert not never(maybe), maybe
+    assert [name for name, _, _ in module._text_fields(LigneBudget)] == ["compte", "libelle", "financeur"]
+    assert "nouvelle" not in [name for name, _, _ in module._text_fields(Action)]
+    assert "intitule" in [name for name, _, _ in module._text_fields(Action)]

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from decimal import Decimal
 from functools import cache, partial
-from typing import Any, NamedTuple
+from types import UnionType
+from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -186,9 +189,30 @@ def _kind(cls: type) -> int:
 
 @cache
 def _text_fields(cls: type[BaseModel]) -> tuple[tuple[str, bool, str], ...]:
-    """Each field of `cls`: its name, whether the contract requires it, what it expects."""
+    """Each field of `cls` that may hold a text: its name, whether the contract requires it, what
+    it expects. A field typed only as a number, a date or a yes/no never holds one once validated
+    (a budget line's amount, the dates): it is not looked at."""
     from cdv_check.model.dossier import field_is_required
 
     return tuple(
-        (name, field_is_required(cls, name), info.description or name) for name, info in cls.model_fields.items()
+        (name, field_is_required(cls, name), info.description or name)
+        for name, info in cls.model_fields.items()
+        if not _never_text(info.annotation)
     )
+
+
+_NEVER_TEXT = (bool, int, float, Decimal, date, type(None))
+"""Types whose validated values are no text and hold none (datetime is a date)."""
+
+
+def _never_text(annotation: Any) -> bool:
+    """Whether a field's type is made only of `_NEVER_TEXT` (through Optional, unions and
+    Annotated); anything else, or anything unknown, may hold a text."""
+    if isinstance(annotation, type) and not get_args(annotation):
+        return issubclass(annotation, _NEVER_TEXT)
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _never_text(get_args(annotation)[0])
+    if origin is Union or origin is UnionType:
+        return all(_never_text(arg) for arg in get_args(annotation))
+    return False
