@@ -65,26 +65,32 @@ def placeholders(model: BaseModel, ref: Referentiel, minimum_at: Mapping[Loc, st
     The texts are folded together (`fold_together`), and only those that may hold a
     placeholder go through `placeholder_reason`; the others can only be too short.
     """
-    found: list[Text] = []
-    _collect_texts(model, (), found)
-    suspects = _suspects([text.value for text in found], ref)
+    values: list[str] = []
+    places: list[_Place] = []
+    _collect_texts(model, (), values, places)
+    suspects = _suspects(values, ref)
     if suspects is None:
-        looked_at: Iterable[int] = range(len(found))
+        looked_at: Iterable[int] = range(len(values))
     elif "" in ref.seuils.textes_longueur_min:  # a minimum length for every text
-        looked_at = range(len(found))
+        looked_at = range(len(values))
     else:  # the suspects and the texts given a minimum length, in the model's order
         names = {loc[-1] for loc in minimum_at if loc}  # a cheap look first: a field's name
-        given = [index for index, text in enumerate(found) if text.loc[-1] in names and text.loc in minimum_at]
+        given = [
+            index for index, (parent, last, _, _) in enumerate(places)
+            if last in names and (*parent, last) in minimum_at
+        ]
         looked_at = sorted(suspects.union(given))
     for index in looked_at:
-        text = found[index]
-        path = minimum_at.get(text.loc, "")
+        parent, last, required, about = places[index]
+        loc = (*parent, last)
+        value = values[index]
+        path = minimum_at.get(loc, "")
         if suspects is None or index in suspects:
-            reason = placeholder_reason(text.value, ref, path)
+            reason = placeholder_reason(value, ref, path)
         else:
-            reason = _too_short(text.value, ref, path)
+            reason = _too_short(value, ref, path)
         if reason is not None:
-            yield text, path, reason
+            yield _text((loc, value, required, about)), path, reason
 
 
 def _suspects(values: list[str], ref: Referentiel) -> set[int] | None:
@@ -134,15 +140,23 @@ _text = partial(tuple.__new__, Text)
 
 def texts(model: BaseModel, path: Loc = ()) -> Iterator[Text]:
     """Every text of the model (list items included), in the model's order."""
-    found: list[Text] = []
-    _collect_texts(model, path, found)
-    return iter(found)
+    values: list[str] = []
+    places: list[_Place] = []
+    _collect_texts(model, path, values, places)
+    return (_text(((*parent, last), value, required, about)) for value, (parent, last, required, about)
+            in zip(values, places, strict=True))
 
 
-def _collect_texts(model: BaseModel, path: Loc, found: list[Text]) -> None:
-    # Into one list, not through nested generators: this runs for every dossier, over some fifty
-    # texts; each model class's fields are looked at once per process (`_text_fields`), and what
-    # to do with a value once per type (`_KINDS`).
+_Place = tuple[Loc, str | int, bool, str]
+"""Where a text is (the place holding it, and its field's name, key or index within it), whether
+the contract requires it, and what its field expects: a `Text` but for its value, its place not
+joined (only the texts looked at closely are made into a `Text`)."""
+
+
+def _collect_texts(model: BaseModel, path: Loc, values: list[str], places: list[_Place]) -> None:
+    # Into two flat lists, not through nested generators: this runs for every dossier, over some
+    # fifty texts; each model class's fields are looked at once per process (`_text_fields`), and
+    # what to do with a value once per type (`_KINDS`).
     kinds = _KINDS
     for name, required, about in _text_fields(type(model)):
         value: Any = getattr(model, name)
@@ -153,21 +167,24 @@ def _collect_texts(model: BaseModel, path: Loc, found: list[Text]) -> None:
         if kind == _NOTHING:  # None (most optional fields left out), a number, a date
             continue
         if kind == _STR:
-            found.append(_text(((*path, name), value, required, about)))
+            values.append(value)
+            places.append((path, name, required, about))
         elif kind == _MODEL:
-            _collect_texts(value, (*path, name), found)
+            _collect_texts(value, (*path, name), values, places)
         elif kind == _DICT:  # the pieces, keyed by the référentiel's ids
+            here = (*path, name)
             for key, item in value.items():
                 if isinstance(item, str):
-                    what = f"le chemin du fichier de la pièce « {key} »"
-                    found.append(_text(((*path, name, key), item, False, what)))
+                    values.append(item)
+                    places.append((here, key, False, f"le chemin du fichier de la pièce « {key} »"))
         else:
             here = (*path, name)
             for index, item in enumerate(value):
                 if isinstance(item, str):
-                    found.append(_text(((*here, index), item, False, about)))
+                    values.append(item)
+                    places.append((here, index, False, about))
                 elif isinstance(item, BaseModel):
-                    _collect_texts(item, (*here, index), found)
+                    _collect_texts(item, (*here, index), values, places)
 
 
 _NOTHING, _STR, _MODEL, _DICT, _LIST = range(5)
