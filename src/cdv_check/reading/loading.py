@@ -36,7 +36,9 @@ def where(file: str, line: int | None, column: int | None) -> str:
     return f"{file}:{line}:{column}" if column is not None else f"{file}:{line}"
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Only the parser's events are read: libyaml's parser alone (CSafeLoader's constructor and resolver
+# would never be used), else PyYAML's own loader.
+_Loader: Any = (getattr(yaml, "_yaml", None) and getattr(yaml._yaml, "CParser", None)) or yaml.SafeLoader
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TAG_PREFIX = "tag:yaml.org,2002:"
 _ACCEPTED_TAGS = frozenset(
@@ -292,8 +294,8 @@ class _Frame:
         path: Loc,
         anchor: str | None,
         nodes_at_start: int,
-        *,
         chars_at_start: int,
+        *,
         is_key: bool = False,
         refused: bool = False,
     ) -> None:
@@ -563,7 +565,7 @@ class _Builder:
                             parent.append(container)
                         else:
                             parent[key] = container  # type: ignore[index,call-overload]
-                    stack.append(_Frame(container, path, None, nodes, chars_at_start=chars))
+                    stack.append(_Frame(container, path, None, nodes, chars))
                     continue
                 handler = handlers.get(kind)
                 if handler is not None:
@@ -593,10 +595,10 @@ class _Builder:
                 if chars > max_chars:
                     raise self.over_limit("text_chars", chars, path, mark)
                 top.key, top.keep_value = name, True
-                if name in container or path in key_marks or (name == "<<" and not event.style):
+                at = (mark.line + 1, mark.column + 1)
+                # Noted unless odd (the path looked up once): a duplicate or a merge key, as `odd_key` says.
+                if name in container or (name == "<<" and not event.style) or key_marks.setdefault(path, at) is not at:
                     self.odd_key(event, top, name, path, mark)
-                else:
-                    key_marks[path] = (mark.line + 1, mark.column + 1)
                 continue
             else:
                 path = (*top.path, key)
@@ -606,7 +608,7 @@ class _Builder:
             if nodes > max_nodes:
                 raise self.over_limit("nodes", nodes, path, mark)
             value: str | None = event.value
-            size = len(event.value)
+            size = len(value)  # type: ignore[arg-type]
             if size > max_size:
                 raise self.over_limit("scalar_chars", size, path, mark)
             chars += size
