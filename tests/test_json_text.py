@@ -1,4 +1,4 @@
-"""A dossier's object in the JSON and JSON Lines reports is written as text directly (the
+"""A dossier's object and a carrier's in the JSON and JSON Lines reports are written as text directly (the
 findings' texts escaped once per distinct text): it must be the very text `json.dumps` writes of
 `dossier_object`, whatever a dossier holds, and the escaped texts kept stay bounded."""
 
@@ -71,3 +71,25 @@ def test_the_escaped_texts_kept_are_bounded_and_a_long_text_is_not_kept() -> Non
     assert long.text not in json_report._ESCAPED
     assert json.loads(text)["findings"][2999]["message"] == "texte 2999 é"
     assert json.loads(text)["findings"][-1]["message"] == long.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    siret=st.none() | _TEXT, names=st.lists(_TEXT, max_size=4), files=st.integers(0, 3), ready=st.integers(0, 3),
+    cents=st.integers(-10**12, 10**12),
+)
+def test_a_carrier_text_is_what_json_dumps_writes_of_its_object(
+    siret: str | None, names: list[str], files: int, ready: int, cents: int
+) -> None:
+    from decimal import Decimal
+
+    from cdv_check.core.synthesis import Carrier
+
+    carrier = Carrier(siret)
+    for n, name in enumerate(names):
+        carrier.add(f"d{n}.yaml", name)
+    carrier.dossiers += files
+    carrier.prets += ready
+    carrier.subvention_demandee += Decimal(cents) / 100
+    expected = json_report._dumps(json_report._inert(carrier.as_json()))
+    assert json_report.carrier_text(carrier) == expected

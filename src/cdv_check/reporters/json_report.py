@@ -9,6 +9,7 @@ from typing import Any
 
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
+from cdv_check.core.synthesis import Carrier, money
 from cdv_check.text.safety import unicode_only
 
 
@@ -106,12 +107,31 @@ def synthesis_text(summary: Summary) -> Iterator[str]:
         if key == "par_porteur":
             before = "["
             for carrier in synthesis.carriers:  # read from disk in a large batch: never a list
-                yield before + _dumps(_inert(carrier.as_json()))
+                yield before + carrier_text(carrier)
                 before = ", "
             yield "[]" if before == "[" else "]"
         else:
             yield _dumps(value)
     yield "}"
+
+
+def carrier_text(carrier: Carrier) -> str:
+    """A carrier's object as JSON text: exactly `_dumps(_inert(carrier.as_json()))`, written
+    directly. The carriers (about one per dossier) are written after the last dossier is
+    checked, when this process runs alone."""
+    names = ", ".join(_inert_string(name) for name in carrier.names.values())
+    amount = money(carrier.subvention_demandee)
+    text = (
+        f'{{"siret": {"null" if carrier.siret is None else _inert_string(carrier.siret)}, "noms": [{names}], '
+        f'"dossiers": {int.__repr__(carrier.dossiers)}, '
+        f'"subvention_demandee": {"null" if amount is None else encode_basestring_ascii(amount)}, '
+        f'"dossiers_prets": {int.__repr__(carrier.prets)}}}'
+    )
+    return text.replace("##[", "#\\u0023[")
+
+
+def _inert_string(text: str) -> str:
+    return encode_basestring_ascii(text if text.isascii() else unicode_only(text))
 
 
 def _dumps(value: Any) -> str:
