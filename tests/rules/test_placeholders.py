@@ -209,6 +209,11 @@ def test_only_the_texts_that_may_hold_a_placeholder_are_looked_at_closely() -> N
     assert _needles((("a completer", "œuvre a faire"), ((" todo ", "TODO"), (" lorem ipsum ", "lorem ipsum")))) == (
         b" xxx", b" completer ", b" todo ", b" lorem "
     )
+    # A word, not a part of one; in any text, the first or the last.
+    for suspect in ("todo", "Voir : TODO.", "à compléter"):
+        assert _suspects([suspect, "Atelier"], REF) is None and _suspects(["Atelier", suspect], REF) is None
+    assert _suspects(["todos", "método", "xxx", "Atelier"], REF) is None  # « xxx » begins a filler
+    assert _suspects(["todos", "método", "Atelier"], REF) == set()
 
 
 def test_a_text_of_just_the_minimum_length_is_long_enough() -> None:
