@@ -62,6 +62,8 @@ _SIDE_RANGE = {"charges": "60 à 68 et 86", "produits": "70 à 79 et 87"}
 
 
 _total = total_of
+_IN_KIND_CHARGES = frozenset({IN_KIND_CHARGES})
+_IN_KIND_PRODUITS = frozenset({IN_KIND_PRODUITS})
 
 
 def _budget(ctx: Context) -> Budget | None:
@@ -164,8 +166,8 @@ def in_kind_balanced(ctx: Context) -> Iterator[Issue]:
     budget = _budget(ctx)
     if budget is None or budget.charges is None or budget.produits is None:
         return
-    used = _total(budget.charges, frozenset({IN_KIND_CHARGES}))
-    given = _total(budget.produits, frozenset({IN_KIND_PRODUITS}))
+    used = _total(budget.charges, _IN_KIND_CHARGES)
+    given = _total(budget.produits, _IN_KIND_PRODUITS)
     if used == given:
         return
     yield Issue(

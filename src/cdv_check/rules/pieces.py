@@ -499,14 +499,24 @@ def extranet_codes(ctx: Context) -> Iterator[Issue]:
     Que faire : demandez les codes d'accès à {{saisie_en_ligne}} au plus tôt, avant la date
     limite, pour pouvoir saisir le CERFA en ligne.
     """
-    porteur, depot = ctx.dossier.porteur, ctx.ref.depot
-    if porteur is None or porteur.premiere_demande is not True or depot.contact_codes_extranet is None:
-        return  # no codes to request for this call's platform
-    contacts = [c for c in ctx.ref.contacts if c.institution == depot.contact_codes_extranet]
+    porteur = ctx.dossier.porteur
+    if porteur is None or porteur.premiere_demande is not True:
+        return
+    issue = per_referentiel(ctx.ref, _codes_advice)
+    if issue is not None:  # else no codes to request for this call's platform
+        yield issue
+
+
+def _codes_advice(ref: Referentiel) -> Issue | None:
+    """PCE09's advice, the same for every first request of the call (it names its contacts)."""
+    depot = ref.depot
+    if depot.contact_codes_extranet is None:
+        return None
+    contacts = [c for c in ref.contacts if c.institution == depot.contact_codes_extranet]
     people = " ou ".join(f"{c.nom} ({c.telephone}, {c.courriel})" for c in contacts)
     advice = f"Demandez-les d'abord ({depot.contact_codes_extranet})"
     advice += f" : {people}." if people else "."
-    yield Issue(
+    return Issue(
         f"Première demande : la saisie en ligne sur {depot.saisie_en_ligne} demande des codes "
         "d'accès.",
         advice,
