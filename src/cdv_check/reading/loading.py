@@ -619,14 +619,15 @@ class _Builder:
             style = event.style
             if not style and value in _NULLS:
                 value = None
-            value_marks.setdefault(path, (mark.line + 1, mark.column + 1))
+            line = mark.line
+            value_marks.setdefault(path, (line + 1, mark.column + 1))
             if container.__class__ is list:
                 container.append(value)
             else:
                 container[key] = value  # type: ignore[index,call-overload]
             if not style:  # the few unquoted values SCH10 looks at more closely, as in `scalar`
                 last: Any = event.end_mark
-                if (may_cut and text[last.index : last.index + 1] in _BLANKS) or last.line != mark.line or (
+                if (may_cut and text[last.index : last.index + 1] in _BLANKS) or last.line != line or (
                         value is not None and ((may_bullet and value[:1] == "•") or (
                             "." in value and value[:1].isdigit()))):
                     self.typed_as_read(event, path, value)
