@@ -50,7 +50,7 @@ _ASCII_FOLDING = bytes(
 ) + bytes(range(128, 256))
 """`fold` of each ASCII character as a byte (a letter lowered, a digit kept, the rest a space), but
 NUL, which stays and separates texts (`fold_together`); a byte of a longer character stays."""
-_NON_ASCII = re.compile("[^\x00-\x7f]+")
+_ASCII_BYTES = bytes(range(128))
 _CHARACTER_FOLDS: dict[str, str | None] = {}
 """`_character_fold` of the characters seen, so that each is folded once per process; emptied
 when full (a text may hold any character)."""
@@ -93,7 +93,10 @@ def fold_together(texts: list[str]) -> tuple[bytes, list[int]] | None:
     others: set[str] = set()
     if not joined.isascii():
         folds: dict[str, str] = {}
-        for c in set("".join(_NON_ASCII.findall(joined))):
+        # Its characters beyond ASCII: its UTF-8 bytes but the ASCII ones, read back (a pass at C
+        # speed; a regular expression's search for them costs ten times as much).
+        beyond = joined.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+        for c in set(beyond.decode("utf-8", "surrogatepass")):
             folded = _character_fold(c)
             if folded is None:
                 others.add(c)
