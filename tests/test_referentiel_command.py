@@ -195,3 +195,21 @@ def test_the_format_document_names_every_key() -> None:
     doc = (Path(__file__).resolve().parents[1] / "docs" / "spec" / "referentiel.md").read_text(encoding="utf-8")
     missing = sorted(key for key in _keys(Referentiel) if f"`{key}`" not in doc and f"{key}:" not in doc)
     assert missing == [], "document these keys in docs/spec/referentiel.md"
+
+
+@pytest.mark.parametrize(("key", "said"), [
+    ("action.descriptoin", "« action.descriptoin » n'est pas le chemin d'un texte du dossier : vouliez-vous dire "
+                           "« action.description » ?"),
+    ('""', "une clé vide n'est pas le chemin d'un texte du dossier"),
+    ("budget.cout_total", "« budget.cout_total » n'est pas le chemin d'un texte du dossier"),
+])
+def test_a_minimum_length_for_no_text_of_the_dossier_is_said_at_its_key(tmp_path: Path, key: str, said: str) -> None:
+    # Such a minimum would be met by no text: SCH09 would silently never say a text is too short.
+    path, text = _broken(tmp_path, "  besoin_longueur_min: 40\n",
+                         f"  besoin_longueur_min: 40\n  textes_longueur_min:\n    action.besoin: 20\n    {key}: 20\n")
+    code, lines = _run(path)
+    line, column = _at(text, f"    {key}: 20")
+    assert code == 1
+    assert lines[0].startswith(f"{path}:{line}:{column + 4}: seuils.textes_longueur_min.")
+    assert said in lines[0] and "textes possibles : porteur.nom, " in lines[0]
+    assert lines[-1] == "Référentiel invalide : 1 erreur."

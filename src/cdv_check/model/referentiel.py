@@ -718,6 +718,10 @@ _NUMBERED = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 Loc = tuple[str | int, ...]
 
 
+class AtKey(tuple[Any, ...]):
+    """The place of a cross-reference problem that is the key itself, not its value."""
+
+
 class CrossReferences(ValueError):
     """The référentiel's parts disagree: each problem with its place (a path in the file)."""
 
@@ -751,6 +755,49 @@ def _cross_references(ref: "Referentiel") -> Iterator[tuple[Loc, str]]:
     yield from _duplicates(("pieces",), "id", [p.id for p in ref.pieces])
     yield from _pieces(ref.pieces)
     yield from _duplicates(("financeurs",), "id", [f.id for f in ref.financeurs])
+    yield from _text_minimums(ref)
+
+
+def _text_minimums(ref: "Referentiel") -> Iterator[tuple[Loc, str]]:
+    """Each key of `seuils.textes_longueur_min` names one text of the dossier: a misspelt path
+    (or an empty one) would otherwise give a minimum that no text ever meets."""
+    if not ref.seuils.textes_longueur_min:
+        return
+    from cdv_check.model.dossier import Dossier
+
+    texts = _text_paths(Dossier)
+    for path in ref.seuils.textes_longueur_min:
+        if path in texts:
+            continue
+        import difflib
+
+        close = difflib.get_close_matches(path, texts, n=1, cutoff=0.6)
+        hint = f"vouliez-vous dire « {close[0]} » ? " if close else ""
+        named = f"« {path} »" if path.strip() else "une clé vide"
+        yield AtKey(("seuils", "textes_longueur_min", path)), (
+            f"{named} n'est pas le chemin d'un texte du dossier : {hint}un minimum de longueur se donne à un "
+            f"texte, par son chemin (ex. action.description) ; textes possibles : {', '.join(texts)}"
+        )
+
+
+def _text_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """The dotted paths of a model's texts, in its fields' order, through its nested models (a
+    list's items have no single path: none is given)."""
+    from typing import get_args, get_origin
+
+    from cdv_check.model.fields import model_in
+
+    paths: list[str] = []
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if any(get_origin(a) in (list, dict, tuple) for a in (annotation, *get_args(annotation))):
+            continue
+        nested = model_in(annotation)
+        if nested is not None:
+            paths += _text_paths(nested, f"{prefix}{name}.")
+        elif annotation is str or str in get_args(annotation):
+            paths.append(prefix + name)
+    return paths
 
 
 def _objectives(ref: "Referentiel") -> Iterator[tuple[Loc, str]]:
@@ -942,7 +989,7 @@ def validate(source: Path) -> tuple[Referentiel | None, list[Located]]:
             places = cause.problems if isinstance(cause, CrossReferences) else [((), said)]
             for loc, message in places:
                 full = (*err["loc"], *loc)
-                line, column = document.locate(full, key=err["type"] == "extra_forbidden")
+                line, column = document.locate(full, key=err["type"] == "extra_forbidden" or isinstance(loc, AtKey))
                 found.append(Located(line, column, ".".join(str(p) for p in full), message))
         return None, found
 
