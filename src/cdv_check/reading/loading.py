@@ -67,8 +67,10 @@ class Document:
         self.source = source
         self.data: Any = None
         self.problems: list[ReadProblem] = []
-        self.value_marks: dict[Loc, tuple[int, int]] = {}
-        self.key_marks: dict[Loc, tuple[int, int]] = {}
+        self.value_marks: dict[Loc, Any] = {}
+        self.key_marks: dict[Loc, Any] = {}
+        """Where each value and each key starts: the parser's own mark (0-based `line` and `column`),
+        kept as it is (a file has hundreds); `locate` says it 1-based."""
         self.dropped: set[Loc] = set()
         """Paths whose value was left out because a problem about it was already reported."""
         self.bullets: dict[Loc, list[str]] = {}
@@ -87,10 +89,12 @@ class Document:
         """Line and column (1-based) of a path, or of its nearest ancestor present in the file."""
         loc = tuple(loc)
         if key and loc in self.key_marks:
-            return self.key_marks[loc]
+            mark = self.key_marks[loc]
+            return mark.line + 1, mark.column + 1
         while True:
             if loc in self.value_marks:
-                return self.value_marks[loc]
+                mark = self.value_marks[loc]
+                return mark.line + 1, mark.column + 1
             if not loc:
                 return None, None
             loc = loc[:-1]
@@ -406,7 +410,7 @@ class _Builder:
         return path, keep
 
     def attach(self, path: Loc, value: Any, mark: Any) -> None:
-        self.doc.value_marks.setdefault(path, (mark.line + 1, mark.column + 1))
+        self.doc.value_marks.setdefault(path, mark)
         if not self.stack:
             self.doc.data = value
             return
@@ -478,7 +482,7 @@ class _Builder:
             self.anchors[event.anchor] = (value, 1, size)
             self.refused_anchors.discard(event.anchor)
         if keep:
-            self.doc.value_marks.setdefault(path, (mark.line + 1, mark.column + 1))
+            self.doc.value_marks.setdefault(path, mark)
             if container is None:
                 self.doc.data = value
             elif container.__class__ is list:
@@ -560,7 +564,7 @@ class _Builder:
                         raise self.over_limit("nodes", nodes, path, mark)
                     container: dict[str, Any] | list[Any] = {} if kind is mapping_start else []
                     if keep:
-                        value_marks.setdefault(path, (mark.line + 1, mark.column + 1))
+                        value_marks.setdefault(path, mark)
                         if parent.__class__ is list:
                             parent.append(container)
                         else:
@@ -595,9 +599,9 @@ class _Builder:
                 if chars > max_chars:
                     raise self.over_limit("text_chars", chars, path, mark)
                 top.key, top.keep_value = name, True
-                at = (mark.line + 1, mark.column + 1)
                 # Noted unless odd (the path looked up once): a duplicate or a merge key, as `odd_key` says.
-                if name in container or (name == "<<" and not event.style) or key_marks.setdefault(path, at) is not at:
+                if name in container or (name == "<<" and not event.style) or (
+                        key_marks.setdefault(path, mark) is not mark):
                     self.odd_key(event, top, name, path, mark)
                 continue
             else:
@@ -619,15 +623,14 @@ class _Builder:
             style = event.style
             if not style and value in _NULLS:
                 value = None
-            line = mark.line
-            value_marks.setdefault(path, (line + 1, mark.column + 1))
+            value_marks.setdefault(path, mark)
             if container.__class__ is list:
                 container.append(value)
             else:
                 container[key] = value  # type: ignore[index,call-overload]
             if not style:  # the few unquoted values SCH10 looks at more closely, as in `scalar`
                 last: Any = event.end_mark
-                if (may_cut and text[last.index : last.index + 1] in _BLANKS) or last.line != line or (
+                if (may_cut and text[last.index : last.index + 1] in _BLANKS) or last.line != mark.line or (
                         value is not None and ((may_bullet and value[:1] == "•") or (
                             "." in value and value[:1].isdigit()))):
                     self.typed_as_read(event, path, value)
@@ -721,7 +724,8 @@ class _Builder:
             top.keep_value = False
             self.doc.dropped.add(path)
         elif name in top.container or path in self.doc.key_marks:
-            first_line, first_col = self.doc.key_marks.get(path, (None, None))
+            first = self.doc.key_marks.get(path)
+            first_line, first_col = (first.line + 1, first.column + 1) if first is not None else (None, None)
             self.problem(
                 "SCH06",
                 f"Clé « {name} » en double : déjà écrite ligne {first_line}, colonne {first_col}. "
@@ -732,7 +736,7 @@ class _Builder:
             )
             top.keep_value = False
         else:
-            self.doc.key_marks[path] = (mark.line + 1, mark.column + 1)
+            self.doc.key_marks[path] = mark
 
     def alias(self, event: yaml.AliasEvent) -> None:
         mark = event.start_mark
