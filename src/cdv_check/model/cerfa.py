@@ -38,9 +38,16 @@ def total_of(lines: Iterable[LigneBudget], accounts: frozenset[str]) -> Decimal:
     refused or is missing never reaches here: the rules that total declare what they read, and
     are not run over a refused value (core.checker)."""
     total = Decimal(0)
+    two_digits = _TWO_DIGITS.get
     for line in lines:
-        if line.montant is not None and account_class(line.compte) in accounts:
-            total += line.montant
+        montant = line.montant
+        if montant is None:
+            continue
+        compte = line.compte
+        # account_class(compte), its commonest case first without a call.
+        found = two_digits(compte) if compte is not None else None
+        if (found if found is not None else account_class(compte)) in accounts:
+            total += montant
     return total
 
 
