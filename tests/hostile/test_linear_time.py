@@ -108,13 +108,15 @@ def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_near_misses_are_looked_up_once_per_distinct_value_and_no_more_than_shown(
     tmp_path: Path, lookups: list[str], key: str, unknown: Callable[[int], str]
 ) -> None:
+    ref = REF.model_copy()  # its own memory of the codes near an unknown one (kept per référentiel)
     path = tmp_path / "distincts.yaml"
     path.write_text(_with(key, [unknown(i) for i in range(1000)]), encoding="utf-8")
-    result = check_path(path, REF, SETTINGS)
+    result = check_path(path, ref, SETTINGS)
     assert len(result.findings) + result.omitted >= 1000
     assert 0 < len(lookups) <= SETTINGS.limits.findings_per_dossier
     lookups.clear()
     path = tmp_path / "repetes.yaml"
-    path.write_text(_with(key, [unknown(7)] * 1000), encoding="utf-8")
-    check_path(path, REF, SETTINGS)
+    # A value the first file did not hold: the codes near one are remembered from a dossier to the next.
+    path.write_text(_with(key, [unknown(1000)] * 1000), encoding="utf-8")
+    check_path(path, ref, SETTINGS)
     assert len(lookups) == 1
