@@ -71,8 +71,6 @@ def placeholders(model: BaseModel, ref: Referentiel, minimum_at: Mapping[Loc, st
     suspects = _suspects(values, ref)
     if suspects is None:
         looked_at: Iterable[int] = range(len(values))
-    elif "" in ref.seuils.textes_longueur_min:  # a minimum length for every text
-        looked_at = range(len(values))
     else:  # the suspects and the texts given a minimum length, in the model's order
         names = {loc[-1] for loc in minimum_at if loc}  # a cheap look first: a field's name
         given = [
