@@ -468,3 +468,14 @@ def test_each_character_is_folded_once_and_names_of_up_to_200_characters_are_rem
     assert len(known) == referentiel._REMEMBERED
     referentiel._remember(known, "de trop", 0)
     assert known == {"de trop": 0}
+
+
+def test_a_copy_with_other_values_does_not_keep_what_was_worked_out_from_the_old_ones() -> None:
+    # A library user (or a test) who copies the référentiel with other pieces or QPV must get
+    # lookups of the copy, not the original's, cached before the copy was made.
+    ref = load()
+    assert len(ref.piece_ids) == len(ref.pieces) > 2 and ref.qpv_by_spelling(ref.qpv[-1].nom) is not None
+    copied = ref.model_copy(update={"pieces": ref.pieces[:2], "qpv": ref.qpv[:1]})
+    assert copied.piece_ids == {p.id for p in ref.pieces[:2]}
+    assert copied.qpv_by_spelling(ref.qpv[-1].nom) is None
+    assert len(ref.piece_ids) == len(ref.pieces)  # the original keeps its own

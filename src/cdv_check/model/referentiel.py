@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -23,6 +23,19 @@ from cdv_check.model.fields import keys_at
 class _Frozen(BaseModel):
     # defer_build: only Referentiel is validated (once), with its parts inside; see model.dossier.
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with other values (`update`), without what was worked out from the old ones:
+        pydantic copies the instance's dictionary, where each cached property keeps its value."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in _cached_properties(type(self)):
+            copied.__dict__.pop(name, None)
+        return copied
+
+
+@cache
+def _cached_properties(cls: type) -> tuple[str, ...]:
+    return tuple(name for klass in cls.__mro__ for name, v in vars(klass).items() if isinstance(v, cached_property))
 
 
 _LATIN_FOLDING: dict[int, str | None] = {
