@@ -434,9 +434,17 @@ def _in_workers(
     )
     pending: deque[tuple[Future[list[DossierResult]], list[_Task]]] = deque()
     unsent: list[_Task] = []
+    all_sent = False
     try:
         while True:
-            while len(pending) < count * 4 and (chunk := next(chunks, None)) is not None:
+            while not all_sent and len(pending) < count * 4:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    # Nothing more to send: the workers end as soon as the last chunk is done,
+                    # while this process still writes its results (the chunks sent still run).
+                    all_sent = True
+                    executor.shutdown(wait=False)
+                    break
                 unsent = chunk
                 pending.append((executor.submit(_check_chunk, chunk), chunk))
                 unsent = []
