@@ -60,8 +60,12 @@ def dossier_text(result: DossierResult, *, strict: bool) -> str:
     parts.append("]")
     if result.omitted:
         parts.append(f', "omitted": {result.omitted}')
-    parts += [', "dossier": ', json.dumps(result.demande.as_json(result.statut), ensure_ascii=True), "}"]
+    parts += [', "dossier": ', _TREE.encode(result.demande.as_json(result.statut)), "}"]
     return "".join(parts).replace("##[", "#\\u0023[")
+
+
+_TREE = json.JSONEncoder(ensure_ascii=True, check_circular=False)
+"""`json.dumps(value, ensure_ascii=True)` of a tree just built (no cycle to look for), made once."""
 
 
 def _number(value: int | None) -> str:
