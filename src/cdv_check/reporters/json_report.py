@@ -44,7 +44,7 @@ def dossier_text(result: DossierResult, *, strict: bool) -> str:
     (the same deadline, the same advice), and each distinct text is escaped once."""
     counts = result.counts()
     parts = [
-        '{"file": ', encode_basestring_ascii(unicode_only(result.file)),
+        '{"file": ', _inert_string(result.file),
         ', "passed": ', "true" if result.passed(strict=strict, counts=counts) else "false",
         ', "counts": {', ", ".join(f"{encode_basestring_ascii(k)}: {n}" for k, n in counts.items()),
         '}, "findings": [',
@@ -61,7 +61,7 @@ def dossier_text(result: DossierResult, *, strict: bool) -> str:
     if result.omitted:
         parts.append(f', "omitted": {result.omitted}')
     parts += [', "dossier": ', _TREE.encode(result.demande.as_json(result.statut)), "}"]
-    return "".join(parts).replace("##[", "#\\u0023[")
+    return _no_command("".join(parts))
 
 
 _TREE = json.JSONEncoder(ensure_ascii=True, check_circular=False)
@@ -131,7 +131,7 @@ def carrier_text(carrier: Carrier) -> str:
         f'"subvention_demandee": {"null" if amount is None else encode_basestring_ascii(amount)}, '
         f'"dossiers_prets": {int.__repr__(carrier.prets)}}}'
     )
-    return text.replace("##[", "#\\u0023[")
+    return _no_command(text)
 
 
 def _inert_string(text: str) -> str:
@@ -139,9 +139,14 @@ def _inert_string(text: str) -> str:
 
 
 def _dumps(value: Any) -> str:
-    # ensure_ascii keeps every control or bidi character of a dossier escaped in the output;
-    # `##[` (a GitHub Actions command anywhere in a log line) is written `#\u0023[`, same value.
-    return json.dumps(value, ensure_ascii=True).replace("##[", "#\\u0023[")
+    # ensure_ascii keeps every control or bidi character of a dossier escaped in the output.
+    return _no_command(json.dumps(value, ensure_ascii=True))
+
+
+def _no_command(text: str) -> str:
+    """JSON text where `##[` (a GitHub Actions command anywhere in a log line) is written
+    `#\\u0023[`: the same value for a JSON reader."""
+    return text.replace("##[", "#\\u0023[")
 
 
 class JsonReporter:
