@@ -85,7 +85,16 @@ def stream(
     with interruption.abandoning():
         if interruption.signum is not None and not summary.interrupted:
             raise KeyboardInterrupt  # it came after the last dossier, as the batch was closing
-        _end(reporter, out, summary)
+        try:
+            _end(reporter, out, summary)
+        except Exception:
+            # Library code may catch the KeyboardInterrupt and raise something else (openpyxl's
+            # bare `except:` turns it into TypeError): the signal, not that error, is the cause.
+            if interruption.signum is not None and not summary.interrupted:
+                raise KeyboardInterrupt from None
+            raise
+        if interruption.signum is not None and not summary.interrupted:
+            raise KeyboardInterrupt  # the signal came while writing, and was swallowed on the way
 
 
 def _end(reporter: Reporter, out: IO[Any], summary: Summary) -> None:
