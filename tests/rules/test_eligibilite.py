@@ -472,10 +472,11 @@ def test_the_codes_near_an_unknown_one_are_worked_out_once_per_referentiel(
 
 
 def test_the_codes_remembered_are_bounded(ref: Referentiel, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cdv_check.rules import _once, eligibilite
+    from cdv_check.model import derived
+    from cdv_check.rules import eligibilite
 
     monkeypatch.setattr(eligibilite, "_REMEMBERED_CODES", 3)
     copy = ref.model_copy()
     for n in range(5):
         assert eligibilite._closest_codes(copy, f"9.{n}") == eligibilite._closest_codes(copy, f"9.{n}")
-        assert len(_once.per_referentiel(copy, eligibilite._codes_suggested)) <= 3
+        assert len(derived.per_referentiel(copy, eligibilite._codes_suggested)) <= 3

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cdv_check.core.synthesis import STATUS_LABELS, UNSPECIFIED_LABEL
+from cdv_check.model.derived import per_referentiel
 from cdv_check.model.dossier import siret_grouped
 
 if TYPE_CHECKING:
@@ -89,17 +90,12 @@ def _piece(name: str, size: int | None, pages: int | None) -> str:
     return f"{name} ({', '.join(facts)})" if facts else name
 
 
-_LABELS: dict[int, tuple[Referentiel, dict[str, str]]] = {}
+def _label_of_code(ref: Referentiel) -> dict[str, str]:
+    """Code → label of every coded level of the Annexe 1 tree (axes and objectives alike), the
+    label shown beside a code in the table (`per_referentiel`)."""
+    from cdv_check.model.referentiel import walk
 
-
-def objective_labels(ref: Referentiel) -> dict[str, str]:
-    """Code → label of every objective of the référentiel, made once per référentiel."""
-    known = _LABELS.get(id(ref))
-    if known is None or known[0] is not ref:
-        from cdv_check.model.referentiel import walk
-
-        known = _LABELS[id(ref)] = (ref, {p.code: p.libelle for p in walk(ref.annexe1) if p.code is not None})
-    return known[1]
+    return {p.code: p.libelle for p in walk(ref.annexe1) if p.code is not None}
 
 
 def row_of(result: DossierResult, ref: Referentiel) -> Row:
@@ -133,7 +129,7 @@ def row_of(result: DossierResult, ref: Referentiel) -> Row:
         counts["info"],
     )
     asked = dict(d.financeurs)
-    labels = objective_labels(ref) if d.objectifs else {}
+    labels = per_referentiel(ref, _label_of_code) if d.objectifs else {}
     extras: tuple[Cell, ...] = (
         result.counted,
         " ; ".join(f"{code} {labels[code]}" if code in labels else code for code in d.objectifs) or None,

@@ -8,8 +8,8 @@ from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
 from cdv_check.core.suggestions import Suggestions
 from cdv_check.model.codes import closest_objective_codes
+from cdv_check.model.derived import per_referentiel
 from cdv_check.model.referentiel import Axe, Qpv, Referentiel, StatutPorteur, fold, walk
-from cdv_check.rules._once import per_referentiel
 from cdv_check.text.french import french_date, join_fr, plural, quoted, shorten
 from cdv_check.text.words import example_objective, first_qpv_name, objectives_table, of_objectives_table
 

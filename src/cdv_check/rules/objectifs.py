@@ -8,9 +8,9 @@ from typing import NamedTuple
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
 from cdv_check.core.suggestions import Suggestions
+from cdv_check.model.derived import per_referentiel
 from cdv_check.model.dossier import Action
 from cdv_check.model.referentiel import ObjectifOperationnel, Priorite, Qpv, Referentiel
-from cdv_check.rules._once import per_referentiel
 from cdv_check.text.french import join_fr, plural, quoted, shorten
 
 _SECTION = "Priorités de l'appel (objectifs)"

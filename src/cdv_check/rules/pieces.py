@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
+from cdv_check.model.derived import per_referentiel
 from cdv_check.model.dossier import Dossier
 from cdv_check.model.referentiel import Piece, Referentiel
 from cdv_check.reading.piece_files import Directories, PieceCheck, inspect_piece
-from cdv_check.rules._once import per_referentiel
 
 if TYPE_CHECKING:
     from cdv_check.reading.pdf import PdfFacts

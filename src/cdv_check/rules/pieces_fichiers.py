@@ -13,9 +13,9 @@ from collections.abc import Iterator
 
 from cdv_check.core.findings import Issue, Severity
 from cdv_check.core.registry import Context, rule
+from cdv_check.model.derived import per_referentiel
 from cdv_check.model.referentiel import Piece, Referentiel
 from cdv_check.reading.piece_files import PieceCheck, piece_digest
-from cdv_check.rules._once import per_referentiel
 
 # The pieces' accessor and their reading, kept in one place (rules.pieces).
 from cdv_check.rules.pieces import _cerfa_facts as _form_facts
