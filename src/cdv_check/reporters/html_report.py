@@ -13,15 +13,15 @@ A4 landscape.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
-from cdv_check.core.synthesis import METHOD, STATUS_LABELS, Synthesis
+from cdv_check.core.synthesis import METHOD, STATUS_LABELS, UNSPECIFIED_LABEL, Synthesis
 from cdv_check.core.synthesis import Row as TotalRow
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reading.loading import where
@@ -32,15 +32,15 @@ from cdv_check.text.money import french_amount
 from cdv_check.text.safety import clean, xml_safe
 from cdv_check.text.words import call_title, priorities, requests_heading
 
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-@dataclass(frozen=True, slots=True)
-class _Dossier:
-    row: Row
-    findings: tuple[tuple[str, str, str, str], ...]
-    """(fichier:ligne:colonne, rule, severity, text) of each finding shown."""
-    omitted: int
+_LOT = "\x00"
+"""Where a line of the table takes its « Lot » cell's value, known only at the end. No printed
+value holds it (`finalize` makes each one XML-safe, and XML has no NUL), nor does the template."""
 
 
 class HtmlReporter:
@@ -48,28 +48,46 @@ class HtmlReporter:
         self.ref = ref
         self.version = version
         self.strict = strict
-        self.dossiers: Spool[_Dossier] = Spool()
-        """Kept on disk until the end: the page's memory does not grow with the batch."""
-        self.page: Any = None
-        """The page's template: Jinja2 imported and the template compiled at the first dossier,
-        while the workers check the others, not after the last one, when nothing else runs."""
+        self.funders = [*(f.nom for f in ref.financeurs), UNSPECIFIED_LABEL]
+        """The funders' names as the synthesis gives them (`Synthesis.funder_labels`)."""
+        # Each dossier's parts of the page, rendered as it arrives (while the workers check the
+        # others) and kept on disk until the end: the page's memory does not grow with the batch.
+        self.lines: Spool[tuple[str, str, str]] = Spool()
+        """Its line of the table: before the « Lot » cell's value, its file, after."""
+        self.sheets: Spool[str] = Spool()
+        """Its sheet for the committee, if the committee sees it."""
+        self.findings: Spool[str] = Spool()
+        """Its findings."""
+        self.templates: tuple[Any, Any] | None = None
+        """The page's template and the dossier's (fragments): Jinja2 imported and both compiled
+        at the first dossier."""
 
     def begin(self) -> str:
         return ""
 
     def dossier(self, result: DossierResult) -> str:
+        if self.templates is None:
+            self.templates = _templates()
+        from markupsafe import Markup  # with Jinja2, not before the first dossier
+
+        parts = self.templates[1]
         findings = tuple(
             (where(result.file, f.line, f.column), f.rule, f.severity.value, f.text) for f in result.findings
         )
-        self.dossiers.add(_Dossier(row_of(result, self.ref), findings, result.omitted))
-        if self.page is None:
-            self.page = _template()
+        d = _request(row_of(result, self.ref), findings, result.omitted, self.funders)
+        n = self.lines.count + 1  # its place in the batch: the anchor #dN
+        before, after = parts.ligne(d, n, Markup(_LOT)).split(_LOT)
+        self.lines.add((before, result.file, after))
+        sheet = parts.fiche(d)
+        if sheet:
+            self.sheets.add(str(sheet))
+        self.findings.add(str(parts.constats(d, n)))
         return ""
 
     def end(self, summary: Summary) -> Iterator[str]:
-        """The page, piece by piece as Jinja2 renders it (`generate`), each dossier read back
-        from the spool when its line is written."""
-        page = self.page if self.page is not None else _template()
+        """The page, piece by piece as Jinja2 renders it (`generate`), each dossier's parts read
+        back from the spools when the page comes to them."""
+        page, parts = self.templates if self.templates is not None else _templates()
         synthesis = summary.finish()
         yield from _chunks(page.generate(
             summary=summary,
@@ -77,7 +95,9 @@ class HtmlReporter:
             version=self.version,
             ref=self.ref,
             method=METHOD,
-            requests=_Requests(self.dossiers, synthesis),
+            lignes=_lines(self.lines, synthesis, parts),
+            fiches=_marked(self.sheets),
+            constats_par_dossier=_marked(self.findings),
             breakdowns=_breakdowns(synthesis),
             coverage=_coverage(synthesis, self.ref),
             statuses=STATUS_LABELS,
@@ -86,16 +106,20 @@ class HtmlReporter:
             priorities_words=priorities(self.ref),
             opinions=OPINIONS,
         ))
-        self.dossiers.close()
+        for spool in (self.lines, self.sheets, self.findings):
+            spool.close()
 
 
-def _template() -> Any:
+def _templates() -> tuple[Any, Any]:
+    """The page's template, and the module of the dossier's macros (dossier.html.j2)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
     from markupsafe import Markup
 
     def xml_safe_value(value: Any) -> Any:
         """Every value the page prints, made of characters an HTML (or XHTML) reader accepts:
         U+FFFE or a control is a parse error. The template's own markup is left as it is."""
+        if type(value) is str:  # most values (the page prints some 60 a dossier): one test
+            return value if value.isprintable() else xml_safe(value)
         return xml_safe(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
     environment = Environment(
@@ -108,18 +132,27 @@ def _template() -> Any:
     )
     environment.filters["euros"] = _euros
     environment.filters["text"] = _text
-    return environment.get_template("rapport.html.j2")
+    return environment.get_template("rapport.html.j2"), environment.get_template("dossier.html.j2").module
 
 
-class _Requests:
-    """The table's lines, read back from the spool each time the page goes through them."""
+def _lines(lines: Spool[tuple[str, str, str]], synthesis: Synthesis, parts: Any) -> Iterator[Markup]:
+    """The table's lines, each with its « Lot » cell: the rules of the batch findings about its file."""
+    from markupsafe import Markup
 
-    def __init__(self, dossiers: Spool[_Dossier], synthesis: Synthesis) -> None:
-        self.dossiers = dossiers
-        self.synthesis = synthesis
+    rules: dict[str, set[str]] = {}
+    for finding in synthesis.findings:
+        for file in finding.files:
+            rules.setdefault(file, set()).add(finding.rule)
+    for before, file, after in lines:
+        about = rules.get(file)
+        yield Markup(before + (parts.lot_cell(", ".join(sorted(about))) if about else "") + after)
 
-    def __iter__(self) -> Iterator[SimpleNamespace]:
-        return (_request(d, self.synthesis) for d in self.dossiers)
+
+def _marked(parts: Spool[str]) -> Iterator[Markup]:
+    """Parts rendered (and escaped) when their dossier arrived: printed as they are."""
+    from markupsafe import Markup
+
+    return (Markup(part) for part in parts)
 
 
 def _chunks(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
@@ -137,27 +170,34 @@ def _chunks(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
         yield "".join(gathered)
 
 
+@lru_cache(maxsize=1024)
 def _euros(amount: Decimal | None) -> str:
+    """Remembered: the same amounts come back from a dossier to the next (equal amounts written
+    differently, 6300 and 6300.00, are written alike)."""
     return "—" if amount is None else french_amount(amount).replace(" ", "\u202f")
 
 
 def _text(value: Any) -> str:
-    return "—" if value is None or value == "" else clean(str(value))
+    if value is None or value == "":
+        return "—"
+    return clean(value if type(value) is str else str(value))
 
 
-def _request(dossier: _Dossier, synthesis: Synthesis) -> SimpleNamespace:
-    cells = dossier.row.values(synthesis)
-    values: dict[str, Any] = dict(zip(_KEYS, cells[:len(_KEYS)], strict=True))
-    counted, labels, pieces, previous, *asked = cells[len(_KEYS):]
+def _request(
+    row: Row, findings: tuple[tuple[str, str, str, str], ...], omitted: int, funders: list[str]
+) -> SimpleNamespace:
+    """What the dossier's macros print of it: `findings` holds (fichier:ligne:colonne, rule,
+    severity, text) of each finding shown."""
+    values: dict[str, Any] = dict(zip(_KEYS, row.cells, strict=True))
+    counted, labels, pieces, previous, *asked = row.extras
     values["compte"] = counted
     values["objectifs_libelles"] = labels
     values["pieces"] = pieces
     values["subvention_precedente"] = previous
-    values["financeurs"] = [(label, amount) for label, amount in zip(synthesis.funder_labels, asked, strict=True)
-                            if amount]
-    values["statut_code"] = dossier.row.statut
-    values["findings"] = dossier.findings
-    values["omitted"] = dossier.omitted
+    values["financeurs"] = [(label, amount) for label, amount in zip(funders, asked, strict=True) if amount]
+    values["statut_code"] = row.statut
+    values["findings"] = findings
+    values["omitted"] = omitted
     return SimpleNamespace(**values)  # the template's `d.fichier` is an attribute: no failed lookup first
 
 
@@ -165,8 +205,9 @@ _KEYS = (
     "fichier", "statut", "porteur", "sigle", "siret", "statut_porteur", "intitule", "nouvelle", "qpv",
     "objectifs", "axes_strategiques", "axes_transversaux", "priorites", "debut", "fin", "beneficiaires",
     "beneficiaires_qpv", "cout_total", "contributions_nature", "subvention_demandee", "date_depot",
-    "erreurs", "avertissements", "conseils", "lot",
+    "erreurs", "avertissements", "conseils",
 )
+"""The names of `Row.cells` (the table's columns but the last, « Constats du lot »)."""
 
 
 def _breakdowns(synthesis: Synthesis) -> list[tuple[str, list[dict[str, Any]]]]:
