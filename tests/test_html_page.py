@@ -109,3 +109,16 @@ def test_an_interrupted_batch_has_a_whole_page_of_the_dossiers_done(
     assert len(table) == done and [row["Fichier"] for row in table] == ORDER[:done]
     _says_what_the_csv_says(page, table)
     assert page.interrupted
+
+
+@pytest.mark.parametrize("count", [3, 600])
+def test_the_parts_kept_on_disk_come_back_as_they_were(count: int) -> None:
+    from cdv_check.reporters.html_report import _Parts
+
+    parts = _Parts()
+    written = [f"<li>n° {n} — « {'é' * (n % 7)} »\r\n\t€</li>\n" for n in range(count)]
+    for text in written:
+        parts.add(text)
+    assert "".join(parts) == "".join(written)
+    assert "".join(parts) == "".join(written)  # read twice: the page is rendered once, but nothing forbids it
+    parts.close()

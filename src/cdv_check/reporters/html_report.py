@@ -12,12 +12,14 @@ A4 landscape.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import IO, Any
 
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
@@ -32,15 +34,14 @@ from cdv_check.text.money import french_amount
 from cdv_check.text.safety import clean, xml_safe
 from cdv_check.text.words import call_title, priorities, requests_heading
 
-if TYPE_CHECKING:
-    from markupsafe import Markup
-
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-_LOT = "\x00"
-"""Where a line of the table takes its « Lot » cell's value, known only at the end. No printed
-value holds it (`finalize` makes each one XML-safe, and XML has no NUL), nor does the template."""
+_MARK = "\x00"
+"""What marks, in text rendered ahead, where the text known later goes: in a line of the table,
+its « Lot » cell's value; in the page, each dossier's parts. No printed value holds it
+(`finalize` makes each one XML-safe, and XML has no NUL), nor does a template."""
+_LINES, _SHEETS, _FINDINGS = (f"{_MARK}{name}{_MARK}" for name in ("lignes", "fiches", "constats"))
 
 
 class HtmlReporter:
@@ -54,9 +55,9 @@ class HtmlReporter:
         # others) and kept on disk until the end: the page's memory does not grow with the batch.
         self.lines: Spool[tuple[str, str, str]] = Spool()
         """Its line of the table: before the « Lot » cell's value, its file, after."""
-        self.sheets: Spool[str] = Spool()
+        self.sheets = _Parts()
         """Its sheet for the committee, if the committee sees it."""
-        self.findings: Spool[str] = Spool()
+        self.findings = _Parts()
         """Its findings."""
         self.templates: tuple[Any, Any] | None = None
         """The page's template and the dossier's (fragments): Jinja2 imported and both compiled
@@ -75,8 +76,8 @@ class HtmlReporter:
             (where(result.file, f.line, f.column), f.rule, f.severity.value, f.text) for f in result.findings
         )
         d = _request(row_of(result, self.ref), findings, result.omitted, self.funders)
-        n = self.lines.count + 1  # its place in the batch: the anchor #dN
-        before, after = parts.ligne(d, n, Markup(_LOT)).split(_LOT)
+        n = str(len(self.lines) + 1)  # its place in the batch: the anchor #dN
+        before, after = str(parts.ligne(d, n, Markup(_MARK))).split(_MARK)
         self.lines.add((before, result.file, after))
         sheet = parts.fiche(d)
         if sheet:
@@ -85,19 +86,26 @@ class HtmlReporter:
         return ""
 
     def end(self, summary: Summary) -> Iterator[str]:
-        """The page, piece by piece as Jinja2 renders it (`generate`), each dossier's parts read
-        back from the spools when the page comes to them."""
+        """The page as Jinja2 renders it (`generate`), each dossier's parts read back from disk
+        where the page comes to them."""
+        from markupsafe import Markup
+
         page, parts = self.templates if self.templates is not None else _templates()
         synthesis = summary.finish()
-        yield from _chunks(page.generate(
+        sections: dict[str, Callable[[], Iterator[str]]] = {
+            _LINES: lambda: _lines(self.lines, synthesis, parts),
+            _SHEETS: lambda: iter(self.sheets),
+            _FINDINGS: lambda: iter(self.findings),
+        }
+        yield from _spliced(page.generate(
             summary=summary,
             synthesis=synthesis,
             version=self.version,
             ref=self.ref,
             method=METHOD,
-            lignes=_lines(self.lines, synthesis, parts),
-            fiches=_marked(self.sheets),
-            constats_par_dossier=_marked(self.findings),
+            lignes=[Markup(_LINES)],  # the page's loops over the dossiers' parts print a mark, once
+            fiches=[Markup(_SHEETS)],
+            constats_par_dossier=[Markup(_FINDINGS)],
             breakdowns=_breakdowns(synthesis),
             coverage=_coverage(synthesis, self.ref),
             statuses=STATUS_LABELS,
@@ -105,9 +113,55 @@ class HtmlReporter:
             requests_heading=requests_heading(self.ref),
             priorities_words=priorities(self.ref),
             opinions=OPINIONS,
-        ))
-        for spool in (self.lines, self.sheets, self.findings):
-            spool.close()
+        ), sections)
+        self.lines.close()
+        self.sheets.close()
+        self.findings.close()
+
+
+class _Parts:
+    """Text rendered as the dossiers arrive, in order: kept in an unnamed temporary file (the
+    last few hundred parts in memory) and read back once, in large blocks, at the end."""
+
+    def __init__(self) -> None:
+        self._file: IO[str] | None = None  # made when there is much to keep: most runs have one dossier
+        self._pending: list[str] = []
+
+    def add(self, text: str) -> None:
+        self._pending.append(text)
+        if len(self._pending) >= _PENDING:
+            self._write()
+
+    def _write(self) -> None:
+        if self._file is None:
+            # newline="": the text comes back as it was written (no line ending translated).
+            self._file = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass", newline="")  # noqa: SIM115 (closed with the parts)
+        self._file.write("".join(self._pending))
+        self._pending = []
+
+    def __iter__(self) -> Iterator[str]:
+        if self._file is None:
+            if self._pending:
+                yield "".join(self._pending)
+            return
+        if self._pending:
+            self._write()
+        self._file.seek(0)
+        while block := self._file.read(_BLOCK):
+            yield block
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        self._pending = []
+
+
+_PENDING = 256
+"""Parts kept in memory before they are written to disk, together."""
+_BLOCK = 1 << 16
+"""Characters read back at a time."""
+_PIECES = 1024
+"""The page's pieces (one per printed value) joined before they are written."""
 
 
 def _templates() -> tuple[Any, Any]:
@@ -135,39 +189,36 @@ def _templates() -> tuple[Any, Any]:
     return environment.get_template("rapport.html.j2"), environment.get_template("dossier.html.j2").module
 
 
-def _lines(lines: Spool[tuple[str, str, str]], synthesis: Synthesis, parts: Any) -> Iterator[Markup]:
-    """The table's lines, each with its « Lot » cell: the rules of the batch findings about its file."""
-    from markupsafe import Markup
-
+def _lines(lines: Spool[tuple[str, str, str]], synthesis: Synthesis, parts: Any) -> Iterator[str]:
+    """The table's lines, each with its « Lot » cell: the rules of the batch findings about its
+    file; a few hundred lines at a time."""
     rules: dict[str, set[str]] = {}
     for finding in synthesis.findings:
         for file in finding.files:
             rules.setdefault(file, set()).add(finding.rule)
+    joined: list[str] = []
     for before, file, after in lines:
         about = rules.get(file)
-        yield Markup(before + (parts.lot_cell(", ".join(sorted(about))) if about else "") + after)
+        joined += (before, str(parts.lot_cell(", ".join(sorted(about)))), after) if about else (before, after)
+        if len(joined) >= 2 * _PENDING:
+            yield "".join(joined)
+            joined = []
+    if joined:
+        yield "".join(joined)
 
 
-def _marked(parts: Spool[str]) -> Iterator[Markup]:
-    """Parts rendered (and escaped) when their dossier arrived: printed as they are."""
-    from markupsafe import Markup
-
-    return (Markup(part) for part in parts)
-
-
-def _chunks(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
-    """Jinja2's many small pieces (one per printed value) joined into pieces of about `size`
-    characters: the page is still written as it is rendered, in far fewer writes."""
-    gathered: list[str] = []
-    length = 0
-    for piece in pieces:
-        gathered.append(piece)
-        length += len(piece)
-        if length >= size:
-            yield "".join(gathered)
-            gathered, length = [], 0
-    if gathered:
-        yield "".join(gathered)
+def _spliced(pieces: Iterator[str], sections: dict[str, Callable[[], Iterator[str]]]) -> Iterator[str]:
+    """The page's pieces, joined `_PIECES` at a time (no Python code runs for each piece), with
+    each section's text where its mark is."""
+    while chunk := "".join(islice(pieces, _PIECES)):
+        start = 0
+        while (at := chunk.find(_MARK, start)) >= 0:
+            stop = chunk.index(_MARK, at + 1) + 1
+            if at > start:
+                yield chunk[start:at]
+            yield from sections.pop(chunk[at:stop])()
+            start = stop
+        yield chunk[start:]
 
 
 @lru_cache(maxsize=1024)
