@@ -13,7 +13,7 @@ A4 landscape.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from itertools import islice
@@ -186,6 +186,7 @@ def _templates() -> tuple[Any, Any]:
     )
     environment.filters["euros"] = _euros
     environment.filters["text"] = _text
+    environment.filters["texts"] = _texts
     return environment.get_template("rapport.html.j2"), environment.get_template("dossier.html.j2").module
 
 
@@ -232,6 +233,12 @@ def _text(value: Any) -> str:
     if value is None or value == "":
         return "—"
     return clean(value if type(value) is str else str(value))
+
+
+def _texts(values: Iterable[Any], separator: str) -> str:
+    """`map('text')|join(separator)` in one call (a line of the page per carrier is written after
+    the last dossier, when nothing else runs)."""
+    return separator.join(map(_text, values))
 
 
 def _request(
