@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, settings
 
 import cdv_check
@@ -141,28 +143,69 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if id(item) in kept]
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _one_click_command_per_app() -> Iterator[None]:
-    """typer's CliRunner builds the click command anew at each `invoke` (10 to 20 ms: it reads
-    every command function's signature), which the tests do a thousand times; the program
-    builds it once per run. Built once per app here (typer.testing's own import of
-    get_command, private: left alone if a typer version names it otherwise)."""
-    import typer.testing
-
-    build = getattr(typer.testing, "_get_command", None)
-    if build is None:
-        yield
-        return
+def _built_once(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`build(app)` made once per app (the app kept, so that its id stays its own)."""
     built: dict[int, tuple[object, Any]] = {}
 
     def once(app: Any) -> Any:
         if id(app) not in built:
-            built[id(app)] = (app, build(app))  # the app kept: its id stays its own
+            built[id(app)] = (app, build(app))
         return built[id(app)][1]
 
+    return once
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_click_command_per_app() -> Iterator[None]:
+    """typer builds the click command anew at each `invoke` of CliRunner and at each run of the
+    program's entry function in this process (`main_in_process`), 10 to 20 ms each (it reads
+    every command function's signature), which the tests do a thousand times; the program
+    builds it once per run. Built once per app here, once for each of the two doors (typer's
+    `get_command`, which the program calls, and typer.testing's own import of it, private: left
+    alone if a typer version names it otherwise). The program's command is made French in
+    place at each run (`click_french._frenchify`), the same each time."""
+    import typer.main
+    import typer.testing
+
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(typer.testing, "_get_command", once)
+        patch.setattr(typer.main, "get_command", _built_once(typer.main.get_command))
+        testing = getattr(typer.testing, "_get_command", None)
+        if testing is not None:
+            patch.setattr(typer.testing, "_get_command", _built_once(testing))
         yield
+
+
+HTML_TEMPLATES = ("_template", "_templates")
+"""The functions of reporters/html_report.py that import Jinja2 and compile the page's templates
+(the name changes with the page's pieces: either may be there)."""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _html_templates_compiled_once() -> Iterator[None]:
+    """The html report compiles its Jinja2 templates at its first dossier (0.1 to 0.2 s), once
+    per run of the program; the tests run the program in this process a few dozen times in html.
+    Compiled once per test session here: the same templates, from the same files, render each
+    report (a subprocess twin, in the full suite, still compiles its own)."""
+    from cdv_check.reporters import html_report
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in HTML_TEMPLATES:
+            compile_templates = getattr(html_report, name, None)
+            if compile_templates is not None:
+                patch.setattr(html_report, name, functools.cache(compile_templates))
+        yield
+
+
+def yaml_data(text: str) -> Any:
+    """`yaml.safe_load(text)`, by libyaml when PyYAML has it: the same data, ten times as fast on
+    the référentiel (0.25 s in pure Python, which tests that read it pay at each run)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def yaml_text(data: Any) -> str:
+    """`yaml.safe_dump(data, allow_unicode=True, sort_keys=False)`, by libyaml when PyYAML has it:
+    the same text."""
+    return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True, sort_keys=False)
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -224,12 +267,18 @@ Snapshot = dict[str, tuple[int, int, int]]
 def snapshot(tree: Path) -> Snapshot:
     """Each entry under `tree` (and `tree` itself) with its mode, size and modification time: what
     a write, a new file, a removal or a chmod changes."""
-    seen: Snapshot = {}
-    for folder, folders, files in os.walk(tree):
-        for name in [".", *folders, *files]:
-            path = os.path.join(folder, name)
-            status = os.lstat(path)
-            seen[os.path.relpath(path, tree)] = (status.st_mode, status.st_size, status.st_mtime_ns)
+    status = os.lstat(tree)
+    seen: Snapshot = {".": (status.st_mode, status.st_size, status.st_mtime_ns)}
+
+    def walk(folder: str, prefix: str) -> None:  # the keys os.walk and os.path.relpath would give
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                status = entry.stat(follow_symlinks=False)
+                seen[prefix + entry.name] = (status.st_mode, status.st_size, status.st_mtime_ns)
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+
+    walk(os.fspath(tree), "")
     return seen
 
 

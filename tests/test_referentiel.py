@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -20,14 +19,14 @@ from pydantic import ValidationError
 from cdv_check.model import referentiel
 from cdv_check.model.referentiel import Referentiel, ReferentielError, embedded_path, fold, fold_together, load
 from cdv_check.reading.loading import read_structured
+from conftest import yaml_data, yaml_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @cache
 def _parsed() -> dict[str, Any]:
-    with embedded_path().open(encoding="utf-8") as f:
-        data = yaml.load(f, Loader=yaml.SafeLoader)
+    data = yaml_data(embedded_path().read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 
@@ -308,7 +307,7 @@ def test_load_reports_a_broken_file(tmp_path: Path) -> None:
     data = _raw()
     _broken_priority(data)
     broken = tmp_path / "referentiel.yaml"
-    broken.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    broken.write_text(yaml_text(data), encoding="utf-8")
     with pytest.raises(ReferentielError, match="montigny"):
         load(broken)
 

@@ -8,23 +8,22 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from cdv_check.cli.app import app
 from cdv_check.model.referentiel import embedded_path
-from conftest import VALID_EXAMPLE
+from conftest import VALID_EXAMPLE, yaml_data, yaml_text
 
 
 @cache
 def _other_text() -> str:
     """The 2016 référentiel under another id, its first QPV renamed « Les Aulnes »."""
-    data = yaml.safe_load(embedded_path().read_text(encoding="utf-8"))
+    data = yaml_data(embedded_path().read_text(encoding="utf-8"))
     data["id"] = "autre-appel"
     data["qpv"][0]["nom"] = "Les Aulnes"
     data["textes"]["titre"] = "Contrat de Ville d'ailleurs"
     data["appel"]["titre"] = "Appel à projets d'ailleurs"
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return yaml_text(data)
 
 
 def _other_call(path: Path) -> Path:

@@ -11,6 +11,8 @@ import io
 import json
 import os
 import re
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from typer.testing import CliRunner
 from cdv_check.cli.app import app
 from cdv_check.reading.loading import read_structured
 from cdv_check.reporters import BINARY, FORMATS
+from conftest import ExamplePieces, read_only
 
 from .conftest import VALID_EXAMPLE, Batch
 
@@ -49,9 +52,12 @@ def _poison(value: Any) -> Any:
     return value
 
 
-@pytest.fixture
-def poisoned(batch: Batch) -> list[Path]:
-    """Three dossiers full of the payload: JSON, YAML, and one whose file name carries it."""
+@pytest.fixture(scope="module")
+def _poisoned(tmp_path_factory: pytest.TempPathFactory, example_pieces: ExamplePieces) -> list[Path]:
+    folder = tmp_path_factory.mktemp("piege") / "lot"
+    example_pieces.give(folder / "pieces", own=False)
+    shutil.copyfile(VALID_EXAMPLE / "dossier.yaml", folder / "valide.yaml")
+    batch = Batch(folder)
     data = _poison(read_structured(VALID_EXAMPLE / "dossier.yaml").data)
     # Keep a few values readable so that the rules run and echo the payload in their messages.
     data["action"]["quartiers"] = [PAYLOAD, "Bellecroix"]
@@ -71,6 +77,15 @@ def poisoned(batch: Batch) -> list[Path]:
     ]
 
 
+@pytest.fixture
+def poisoned(_poisoned: list[Path]) -> Iterator[list[Path]]:
+    """Three dossiers full of the payload: JSON, YAML, and one whose file name carries it; and one
+    whose name is not UTF-8. Written once for the module (the example's pieces beside them): the
+    tests only read them, and one that wrote there would fail."""
+    with read_only(_poisoned[0].parent):
+        yield _poisoned
+
+
 def _report(fmt: str, paths: list[Path]) -> Any:
     result = CliRunner().invoke(
         app,
@@ -80,6 +95,24 @@ def _report(fmt: str, paths: list[Path]) -> Any:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result
+
+
+@pytest.fixture(scope="module")
+def _poisoned_reports() -> dict[str, Any]:
+    return {}
+
+
+@pytest.fixture
+def poisoned_report(poisoned: list[Path], _poisoned_reports: dict[str, Any]) -> Callable[[str], Any]:
+    """`_report(fmt, poisoned)`: the report of the poisoned dossiers in `fmt`, made once for the
+    module, as several tests read the same one (the rich report, the JSON one)."""
+
+    def report(fmt: str) -> Any:
+        if fmt not in _poisoned_reports:
+            _poisoned_reports[fmt] = _report(fmt, poisoned)
+        return _poisoned_reports[fmt]
+
+    return report
 
 
 def _out(fmt: str, result: Any) -> str:
@@ -93,8 +126,8 @@ def _out(fmt: str, result: Any) -> str:
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_dossier_text_comes_out_inert(fmt: str, poisoned: list[Path]) -> None:
-    result = _report(fmt, poisoned)
+def test_dossier_text_comes_out_inert(fmt: str, poisoned_report: Callable[[str], Any]) -> None:
+    result = poisoned_report(fmt)
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     out = _out(fmt, result)
@@ -127,8 +160,8 @@ def test_file_name_starting_with_a_command_starts_no_line(
             assert OWN_COMMAND.match(line) is not None, line
 
 
-def test_rich_markup_is_printed_literally(poisoned: list[Path]) -> None:
-    out = _report("rich", poisoned).stdout
+def test_rich_markup_is_printed_literally(poisoned_report: Callable[[str], Any]) -> None:
+    out = poisoned_report("rich").stdout
     # Rich folds long lines: compare without the layout (spaces, new lines, box drawing).
     flat = re.sub(r"[\s│─╭╮╰╯┃━┏┓┗┛]+", "", out)
     for literal in (MARKUP, "[/]", ":euro:"):
@@ -136,8 +169,8 @@ def test_rich_markup_is_printed_literally(poisoned: list[Path]) -> None:
     assert "€clic" not in flat
 
 
-def test_json_keeps_the_text_escaped_and_intact(poisoned: list[Path]) -> None:
-    out = _report("json", poisoned).stdout
+def test_json_keeps_the_text_escaped_and_intact(poisoned_report: Callable[[str], Any]) -> None:
+    out = poisoned_report("json").stdout
     assert out.isascii()
     data = json.loads(out)
     messages = [f["message"] for d in data["dossiers"] for f in d["findings"]]
