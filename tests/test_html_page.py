@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import signal
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 import pytest
 
 import cdv_check.core.batch as batch
+import cdv_check.reporters.html_report as html_report
 from mixed_batch import ORDER, run
 
 
@@ -122,3 +125,26 @@ def test_the_parts_kept_on_disk_come_back_as_they_were(count: int) -> None:
     assert "".join(parts) == "".join(written)
     assert "".join(parts) == "".join(written)  # read twice: the page is rendered once, but nothing forbids it
     parts.close()
+
+
+def test_a_signal_while_the_page_is_written_leaves_no_file(
+    own_mixed_batch: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGTERM after the last dossier, as the table's lines rendered ahead are put in the page."""
+    spliced = html_report._lines
+
+    def signalled(*args: Any) -> Iterator[str]:
+        os.kill(os.getpid(), signal.SIGTERM)
+        yield from spliced(*args)
+
+    monkeypatch.setattr(html_report, "_lines", signalled)
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        result = run("--output", "rapport.html", "lot")
+    finally:  # the run ignores later signals until the process ends: this one goes on
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    assert result.exit_code == 143, result.output
+    assert "interrompu pendant l'écriture du rapport" in result.output
+    assert not Path("rapport.html").exists()
+    assert sorted(p.name for p in Path().iterdir()) == ["lot"]  # nor its temporary file
