@@ -59,6 +59,8 @@ SLOW_TESTS = {
     "tests/hostile/test_linear_time.py::test_twice_the_items_less_than_two_and_a_half_times_the_work": "megabytes",
     "tests/hostile/test_linear_time.py::test_near_misses_are_looked_up_once_per_distinct_value_and_no_more_than_shown":
         "dossiers of a thousand items",
+    "tests/test_synthesis_units.py::test_past_the_bound_the_lot01_keys_and_the_carriers_leave_memory":
+        "a thousand dossiers, under tracemalloc",
     "tests/hostile/test_structure.py::test_billion_laughs_stops_at_the_node_limit": "megabytes",
     "tests/hostile/test_structure.py::test_sixty_mebibyte_scalar_is_refused_by_size": "megabytes",
     "tests/hostile/test_structure.py::test_sixty_mebibytes_on_standard_input_are_refused_by_size": "megabytes",

@@ -35,7 +35,10 @@ def test_what_xml_refuses_is_exactly_the_complement_of_xml_chars() -> None:
     XML 1.0's `Char` production, over the whole of Unicode."""
     import re
     import sys
+    from array import array
 
     outside_xml = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    # every code point, surrogates included: read as UTF-32, five times as fast as a join of chr()
+    every = array("I", range(sys.maxunicode + 1)).tobytes().decode(f"utf-32-{sys.byteorder[0]}e", "surrogatepass")
+    assert len(every) == sys.maxunicode + 1 and every[0xD800] == chr(0xD800) and every[-1] == chr(sys.maxunicode)
     assert safety._NOT_XML.findall(every) == outside_xml.findall(every)
