@@ -183,6 +183,7 @@ def _templates() -> tuple[Any, Any]:
         trim_blocks=True,
         lstrip_blocks=True,
         finalize=xml_safe_value,
+        optimized=False,  # its constant folding finds next to nothing here; compiling is 10 % cheaper
     )
     environment.filters["euros"] = _euros
     environment.filters["text"] = _text
