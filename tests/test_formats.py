@@ -6,7 +6,7 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -82,6 +82,27 @@ def _run(fmt: str, files: list[str], *extra: str) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
+@pytest.fixture(scope="module")
+def _reports_of_batch() -> dict[tuple[str, ...], tuple[int, str]]:
+    return {}
+
+
+Report = Callable[..., tuple[int, str]]
+
+
+@pytest.fixture
+def batch_report(batch: list[str], _reports_of_batch: dict[tuple[str, ...], tuple[int, str]]) -> Report:
+    """`batch_report(fmt, *extra)`: `_run(fmt, batch, *extra)` on the shared batch, made once for the
+    module, as several tests read the same report (junit, sarif)."""
+
+    def made(fmt: str, *extra: str) -> tuple[int, str]:
+        if (fmt, *extra) not in _reports_of_batch:
+            _reports_of_batch[fmt, *extra] = _run(fmt, batch, *extra)
+        return _reports_of_batch[fmt, *extra]
+
+    return made
+
+
 def _json(files: list[str], *extra: str) -> dict[str, dict[str, Any]]:
     _code, out = _run("json", files, *extra)
     return {d["file"]: d for d in json.loads(out)["dossiers"]}
@@ -111,8 +132,8 @@ def test_text_gives_the_position_when_known_and_never_a_made_up_one(own_batch: l
 # --- junit --------------------------------------------------------------------------------------
 
 
-def test_junit_is_xml_with_one_testcase_per_dossier(batch: list[str]) -> None:
-    code, out = _run("junit", batch)
+def test_junit_is_xml_with_one_testcase_per_dossier(batch: list[str], batch_report: Report) -> None:
+    code, out = batch_report("junit")
     assert code == 1
     suite = ET.fromstring(out).find("testsuite")
     assert suite is not None
@@ -133,8 +154,8 @@ def test_junit_is_xml_with_one_testcase_per_dossier(batch: list[str]) -> None:
                 assert line.startswith(f"{place} {finding['rule']} erreur ")
 
 
-def test_junit_attributes_and_system_out_say_what_the_json_says(batch: list[str]) -> None:
-    _, out = _run("junit", batch)
+def test_junit_attributes_and_system_out_say_what_the_json_says(batch: list[str], batch_report: Report) -> None:
+    _, out = batch_report("junit")
     assert out.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')
     root = ET.fromstring(out)
     expected = _json(batch)
@@ -168,8 +189,8 @@ def test_junit_attributes_and_system_out_say_what_the_json_says(batch: list[str]
         ]
 
 
-def test_junit_keeps_hostile_text_inert(batch: list[str]) -> None:
-    _, out = _run("junit", batch)
+def test_junit_keeps_hostile_text_inert(batch_report: Report) -> None:
+    _, out = batch_report("junit")
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     case = next(c for c in ET.fromstring(out).iter("testcase") if c.get("name") == "hostile/dossier.yaml")
     failure = case.find("failure")
@@ -200,8 +221,8 @@ def test_junit_strict_fails_a_dossier_with_warnings_only(tmp_path: Path, monkeyp
 # --- sarif --------------------------------------------------------------------------------------
 
 
-def test_sarif_results_refer_to_the_registry_and_every_dossier_appears(batch: list[str]) -> None:
-    code, out = _run("sarif", batch)
+def test_sarif_results_refer_to_the_registry_and_every_dossier_appears(batch: list[str], batch_report: Report) -> None:
+    code, out = batch_report("sarif")
     assert code == 1
     report = json.loads(out)
     assert report["version"] == "2.1.0"
@@ -253,9 +274,9 @@ def sarif_validator() -> jsonschema.Draft4Validator:
 
 @pytest.mark.parametrize("extra", [(), ("--strict",)])
 def test_sarif_is_valid_against_the_sarif_2_1_0_schema(
-    batch: list[str], sarif_validator: jsonschema.Draft4Validator, extra: tuple[str, ...]
+    batch_report: Report, sarif_validator: jsonschema.Draft4Validator, extra: tuple[str, ...]
 ) -> None:
-    _, out = _run("sarif", batch, *extra)
+    _, out = batch_report("sarif", *extra)
     report = json.loads(out)
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in sarif_validator.iter_errors(report)]
     assert errors == []
@@ -263,18 +284,18 @@ def test_sarif_is_valid_against_the_sarif_2_1_0_schema(
 
 
 def test_the_sarif_schema_refuses_what_sarif_consumers_refuse(
-    batch: list[str], sarif_validator: jsonschema.Draft4Validator
+    batch_report: Report, sarif_validator: jsonschema.Draft4Validator
 ) -> None:
-    report = json.loads(_run("sarif", batch)[1])
-    result = report["runs"][0]["results"][0]
+    sarif = json.loads(batch_report("sarif")[1])
+    result = sarif["runs"][0]["results"][0]
     result["level"] = "info"  # a cdv-check severity, not a SARIF level
     result["locations"][0]["physicalLocation"]["region"] = {"startLine": 0}
-    paths = sorted(list(e.absolute_path)[-1] for e in sarif_validator.iter_errors(report))
+    paths = sorted(list(e.absolute_path)[-1] for e in sarif_validator.iter_errors(sarif))
     assert paths == ["level", "startLine"]
 
 
-def test_sarif_messages_are_inert(batch: list[str]) -> None:
-    _, out = _run("sarif", batch)
+def test_sarif_messages_are_inert(batch_report: Report) -> None:
+    _, out = batch_report("sarif")
     texts = [r["message"]["text"] for r in json.loads(out)["runs"][0]["results"]]
     siret = next(t for t in texts if t.startswith("SIRET"))
     assert "\n" not in siret and "\x1b" not in siret and "\u202e" not in siret

@@ -89,14 +89,16 @@ def test_the_refused_example_gives_the_finding_and_its_correction_removes_it(
     make_case: MakeCase, rule_id: str
 ) -> None:
     refused, corrected = _examples(rule_id)
+    case = make_case(text=_dossier_with(refused))
+    ref = load().model_copy(update=OTHER_CALLS.get(rule_id, {}))
 
-    def found(fragment: str) -> set[tuple[str, Severity, str]]:
-        case = make_case(text=_dossier_with(fragment))
-        ref = load().model_copy(update=OTHER_CALLS.get(rule_id, {}))
+    def found() -> set[tuple[str, Severity, str]]:
         result = check_path(case.path, ref, Settings(today=TODAY))
         return {(f.path, f.severity, f.message) for f in result.findings if f.rule == rule_id}
 
-    before, after = found(refused), found(corrected)
+    before = found()
+    case.path.write_text(_dossier_with(corrected), encoding="utf-8")  # beside the same pieces
+    after = found()
     assert before - after, f"{rule_id}: the refused example does not give the finding ({before} → {after})"
     places = {(path, severity) for path, severity, _ in before}
     worse = {(path, severity) for path, severity, _ in after if severity is not Severity.INFO} - places

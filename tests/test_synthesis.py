@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -26,12 +27,36 @@ def report(*args: str) -> dict[str, Any]:
     return parsed
 
 
+LotReport = Callable[[], dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def _lot_text() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def lot_report(mixed_batch: list[str], _lot_text: list[str]) -> LotReport:
+    """`report("lot")` on the shared mixed batch: its JSON report made once for the module (five
+    tests read it), read anew for each call."""
+
+    def made() -> dict[str, Any]:
+        if not _lot_text:
+            result = run("--format", "json", "lot")
+            assert result.exit_code in (0, 1), result.output
+            _lot_text.append(result.stdout)
+        parsed: dict[str, Any] = json.loads(_lot_text[0])
+        return parsed
+
+    return made
+
+
 def amount(text: str | None) -> Decimal:
     return Decimal(text) if text is not None else Decimal(0)
 
 
-def test_each_dossier_says_what_it_asks_for(mixed_batch: list[str]) -> None:
-    dossiers = {d["file"]: d["dossier"] for d in report("lot")["dossiers"]}
+def test_each_dossier_says_what_it_asks_for(mixed_batch: list[str], lot_report: LotReport) -> None:
+    dossiers = {d["file"]: d["dossier"] for d in lot_report()["dossiers"]}
     assert list(dossiers) == mixed_batch
     good = dossiers["lot/a-atelier/dossier.yaml"]
     assert good == {
@@ -60,8 +85,8 @@ def test_each_dossier_says_what_it_asks_for(mixed_batch: list[str]) -> None:
     assert dossiers["lot/k-formule/dossier.yaml"]["intitule"] == FORMULA_TITLE
 
 
-def test_every_total_is_the_recomputed_one(mixed_batch: list[str]) -> None:
-    full = report("lot")
+def test_every_total_is_the_recomputed_one(mixed_batch: list[str], lot_report: LotReport) -> None:
+    full = lot_report()
     synthese = full["synthese"]
     # A LOT01 group counts once, by its first file in the batch's order; the ready others are
     # « doublon », in no total.
@@ -105,8 +130,8 @@ def test_every_total_is_the_recomputed_one(mixed_batch: list[str]) -> None:
     assert (nowhere["cle"], nowhere["dossiers"]) == (None, 2)  # the unreadable one and g (a misspelt key)
 
 
-def test_carriers_and_priorities(mixed_batch: list[str]) -> None:
-    full = report("lot")
+def test_carriers_and_priorities(mixed_batch: list[str], lot_report: LotReport) -> None:
+    full = lot_report()
     dossiers = [(d["file"], d["dossier"]) for d in full["dossiers"]]
     synthese = full["synthese"]
     by_siret: dict[str | None, list[str]] = {}
@@ -128,8 +153,8 @@ def test_carriers_and_priorities(mixed_batch: list[str]) -> None:
     )
 
 
-def test_the_batch_rules(mixed_batch: list[str]) -> None:
-    findings = report("lot")["synthese"]["findings"]
+def test_the_batch_rules(mixed_batch: list[str], lot_report: LotReport) -> None:
+    findings = lot_report()["synthese"]["findings"]
     lot01 = [f["dossiers"] for f in findings if f["rule"] == "LOT01"]
     assert lot01 == [
         ["lot/a-atelier/dossier.yaml", "lot/c-copie/dossier.yaml"],  # the same content
@@ -140,7 +165,7 @@ def test_the_batch_rules(mixed_batch: list[str]) -> None:
     assert "Maison des jeunes de Borny" in lot02[0]["message"]
     # LOT03: one finding per QPV (and « Tous QPV »), naming each priority no ready dossier claims.
     lot03 = [f for f in findings if f["rule"] == "LOT03"]
-    synthese = report("lot")["synthese"]
+    synthese = lot_report()["synthese"]
     uncovered = [p for p in synthese["priorites"] if p["id"] in synthese["priorites_non_couvertes"]]
     assert [f["message"].split(" : ")[0] for f in lot03] == list(dict.fromkeys(p["qpv_nom"] for p in uncovered))
     assert all(f["dossiers"] == [] for f in lot03)
@@ -270,8 +295,8 @@ def test_markdown_keeps_dossier_text_inert() -> None:
     )
 
 
-def test_strategic_axes_are_named_as_the_call_quotes_them(mixed_batch: list[str]) -> None:
-    rows = {r["cle"]: r["libelle"] for r in report("lot")["synthese"]["par_axe_strategique"]}
+def test_strategic_axes_are_named_as_the_call_quotes_them(mixed_batch: list[str], lot_report: LotReport) -> None:
+    rows = {r["cle"]: r["libelle"] for r in lot_report()["synthese"]["par_axe_strategique"]}
     assert rows["1"] == "Développer les potentiels des quartiers"
     assert rows["3"] == "Mieux arrimer les quartiers à la trame urbaine et économique de l'agglomération"
 
