@@ -77,12 +77,13 @@ class HtmlReporter:
         )
         d = _request(row_of(result, self.ref), findings, result.omitted, self.funders)
         n = str(len(self.lines) + 1)  # its place in the batch: the anchor #dN
-        before, after = str(parts.ligne(d, n, Markup(_MARK))).split(_MARK)
+        # str's own split: plain strings, not Markup's copies of each part.
+        before, after = str.split(parts.ligne(d, n, Markup(_MARK)), _MARK)
         self.lines.add((before, result.file, after))
         sheet = parts.fiche(d)
         if sheet:
-            self.sheets.add(str(sheet))
-        self.findings.add(str(parts.constats(d, n)))
+            self.sheets.add(sheet)  # Markup is a str: joined with the others into plain text
+        self.findings.add(parts.constats(d, n))
         return ""
 
     def end(self, summary: Summary) -> Iterator[str]:
