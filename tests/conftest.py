@@ -177,11 +177,6 @@ def _one_click_command_per_app() -> Iterator[None]:
         yield
 
 
-HTML_TEMPLATES = ("_template", "_templates")
-"""The functions of reporters/html_report.py that import Jinja2 and compile the page's templates
-(the name changes with the page's pieces: either may be there)."""
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _html_templates_compiled_once() -> Iterator[None]:
     """The html report compiles its Jinja2 templates at its first dossier (0.1 to 0.2 s), once
@@ -191,10 +186,7 @@ def _html_templates_compiled_once() -> Iterator[None]:
     from cdv_check.reporters import html_report
 
     with pytest.MonkeyPatch.context() as patch:
-        for name in HTML_TEMPLATES:
-            compile_templates = getattr(html_report, name, None)
-            if compile_templates is not None:
-                patch.setattr(html_report, name, functools.cache(compile_templates))
+        patch.setattr(html_report, "_templates", functools.cache(html_report._templates))
         yield
 
 

@@ -116,9 +116,9 @@ def test_an_interrupted_batch_has_a_whole_page_of_the_dossiers_done(
 
 @pytest.mark.parametrize("count", [3, 600])
 def test_the_parts_kept_on_disk_come_back_as_they_were(count: int) -> None:
-    from cdv_check.reporters.html_report import _Parts
+    from cdv_check.reporters.spool import TextSpool
 
-    parts = _Parts()
+    parts = TextSpool()
     written = [f"<li>n° {n} — « {'é' * (n % 7)} »\r\n\t€</li>\n" for n in range(count)]
     for text in written:
         parts.add(text)

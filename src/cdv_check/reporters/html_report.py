@@ -12,14 +12,13 @@ A4 landscape.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from types import SimpleNamespace
-from typing import IO, Any
+from typing import Any
 
 from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
@@ -27,7 +26,7 @@ from cdv_check.core.synthesis import METHOD, STATUS_LABELS, UNSPECIFIED_LABEL, S
 from cdv_check.core.synthesis import Row as TotalRow
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reading.loading import where
-from cdv_check.reporters.spool import Spool
+from cdv_check.reporters.spool import Spool, TextSpool
 from cdv_check.reporters.table import Row, row_of
 from cdv_check.reporters.xlsx_report import OPINIONS
 from cdv_check.text.money import french_amount
@@ -55,9 +54,9 @@ class HtmlReporter:
         # others) and kept on disk until the end: the page's memory does not grow with the batch.
         self.lines: Spool[tuple[str, str, str]] = Spool()
         """Its line of the table: before the « Lot » cell's value, its file, after."""
-        self.sheets = _Parts()
+        self.sheets = TextSpool()
         """Its sheet for the committee, if the committee sees it."""
-        self.findings = _Parts()
+        self.findings = TextSpool()
         """Its findings."""
         self.templates: tuple[Any, Any] | None = None
         """The page's template and the dossier's (fragments): Jinja2 imported and both compiled
@@ -120,47 +119,8 @@ class HtmlReporter:
         self.findings.close()
 
 
-class _Parts:
-    """Text rendered as the dossiers arrive, in order: kept in an unnamed temporary file (the
-    last few hundred parts in memory) and read back once, in large blocks, at the end."""
-
-    def __init__(self) -> None:
-        self._file: IO[str] | None = None  # made when there is much to keep: most runs have one dossier
-        self._pending: list[str] = []
-
-    def add(self, text: str) -> None:
-        self._pending.append(text)
-        if len(self._pending) >= _PENDING:
-            self._write()
-
-    def _write(self) -> None:
-        if self._file is None:
-            # newline="": the text comes back as it was written (no line ending translated).
-            self._file = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass", newline="")  # noqa: SIM115 (closed with the parts)
-        self._file.write("".join(self._pending))
-        self._pending = []
-
-    def __iter__(self) -> Iterator[str]:
-        if self._file is None:
-            if self._pending:
-                yield "".join(self._pending)
-            return
-        if self._pending:
-            self._write()
-        self._file.seek(0)
-        while block := self._file.read(_BLOCK):
-            yield block
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-        self._pending = []
-
-
-_PENDING = 256
-"""Parts kept in memory before they are written to disk, together."""
-_BLOCK = 1 << 16
-"""Characters read back at a time."""
+_LINES_JOINED = 512
+"""Pieces of the table's lines (two or three a line) joined before they are written."""
 _PIECES = 1024
 """The page's pieces (one per printed value) joined before they are written."""
 
@@ -203,7 +163,7 @@ def _lines(lines: Spool[tuple[str, str, str]], synthesis: Synthesis, parts: Any)
     for before, file, after in lines:
         about = rules.get(file)
         joined += (before, str(parts.lot_cell(", ".join(sorted(about)))), after) if about else (before, after)
-        if len(joined) >= 2 * _PENDING:
+        if len(joined) >= _LINES_JOINED:
             yield "".join(joined)
             joined = []
     if joined:
