@@ -19,7 +19,7 @@ from cdv_check.core.checker import DossierResult
 from cdv_check.core.summary import Summary
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reporters.spool import Spool
-from cdv_check.reporters.table import Cell, Row, columns, row_of
+from cdv_check.reporters.table import Cell, Row, batch_rules, columns, row_of
 from cdv_check.text.safety import clean
 
 BOM = "\ufeff"
@@ -67,8 +67,9 @@ class CsvReporter:
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
         buffer.write(BOM)
         writer.writerow(columns(self.ref))
+        batch = batch_rules(synthesis)
         for number, row in enumerate(self.rows, start=1):
-            writer.writerow([french_cell(v) for v in row.values(synthesis)])
+            writer.writerow([french_cell(v) for v in row.values(batch)])
             if number % 1000 == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)

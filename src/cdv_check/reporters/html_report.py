@@ -27,7 +27,7 @@ from cdv_check.core.synthesis import Row as TotalRow
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reading.loading import where
 from cdv_check.reporters.spool import Spool, TextSpool
-from cdv_check.reporters.table import Row, row_of
+from cdv_check.reporters.table import Row, batch_rules, row_of
 from cdv_check.reporters.xlsx_report import OPINIONS
 from cdv_check.text.money import french_amount
 from cdv_check.text.safety import clean, xml_safe
@@ -153,16 +153,12 @@ def _templates() -> tuple[Any, Any]:
 
 
 def _lines(lines: Spool[tuple[str, str, str]], synthesis: Synthesis, parts: Any) -> Iterator[str]:
-    """The table's lines, each with its « Lot » cell: the rules of the batch findings about its
-    file; a few hundred lines at a time."""
-    rules: dict[str, set[str]] = {}
-    for finding in synthesis.findings:
-        for file in finding.files:
-            rules.setdefault(file, set()).add(finding.rule)
+    """The table's lines, each with its « Lot » cell (`batch_rules`); a few hundred lines at a time."""
+    batch = batch_rules(synthesis)
     joined: list[str] = []
     for before, file, after in lines:
-        about = rules.get(file)
-        joined += (before, str(parts.lot_cell(", ".join(sorted(about)))), after) if about else (before, after)
+        about = batch.get(file)
+        joined += (before, str(parts.lot_cell(about)), after) if about else (before, after)
         if len(joined) >= _LINES_JOINED:
             yield "".join(joined)
             joined = []

@@ -6,6 +6,7 @@ only write it their way (French text for csv, typed cells for xlsx, escaped HTML
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -75,9 +76,19 @@ class Row:
     extras: tuple[Cell, ...] = ()
     """The values of the columns after COLUMNS (see `columns`)."""
 
-    def values(self, synthesis: Synthesis) -> tuple[Cell, ...]:
-        rules = sorted({f.rule for f in synthesis.findings_about(self.file)})
-        return (*self.cells, ", ".join(rules) or None, *self.extras)
+    def values(self, batch: Mapping[str, str]) -> tuple[Cell, ...]:
+        """Its cells, its « Constats du lot » taken from `batch` (`batch_rules`)."""
+        return (*self.cells, batch.get(self.file), *self.extras)
+
+
+def batch_rules(synthesis: Synthesis) -> dict[str, str]:
+    """The « Constats du lot » cell of each file the batch findings name: their rules, sorted
+    (« LOT01, LOT02 »); worked out once for the whole table."""
+    rules: dict[str, set[str]] = {}
+    for finding in synthesis.findings:
+        for file in finding.files:
+            rules.setdefault(file, set()).add(finding.rule)
+    return {file: ", ".join(sorted(found)) for file, found in rules.items()}
 
 
 def _piece(name: str, size: int | None, pages: int | None) -> str:

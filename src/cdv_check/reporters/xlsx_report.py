@@ -20,7 +20,16 @@ from cdv_check.core.synthesis import METHOD, Synthesis
 from cdv_check.core.synthesis import Row as TotalRow
 from cdv_check.model.referentiel import Referentiel
 from cdv_check.reporters.spool import Spool
-from cdv_check.reporters.table import COUNTED_COLUMN, DATE_COLUMNS, Cell, Row, amount_columns, columns, row_of
+from cdv_check.reporters.table import (
+    COUNTED_COLUMN,
+    DATE_COLUMNS,
+    Cell,
+    Row,
+    amount_columns,
+    batch_rules,
+    columns,
+    row_of,
+)
 from cdv_check.text.safety import xml_text
 
 if TYPE_CHECKING:
@@ -79,7 +88,8 @@ class XlsxReporter:
         amounts = amount_columns(self.ref)
         decisions = _decision_titles(self.ref)
         blank = (None,) * len(decisions)
-        _table(book, "Demandes", header + decisions, ((*row.values(synthesis), *blank) for row in self.rows),
+        lot = batch_rules(synthesis)
+        _table(book, "Demandes", header + decisions, ((*row.values(lot), *blank) for row in self.rows),
                amounts={i for i, c in enumerate(header) if c in amounts} | _decision_amounts(header, self.ref),
                dates={i for i, c in enumerate(header) if c in DATE_COLUMNS},
                fixed_widths={len(header) + i: 18 if i % 3 < 2 else 30 for i in range(len(decisions))},
