@@ -82,19 +82,20 @@ def stream(
     if interruption is None:
         _end(reporter, out, summary)
         return
+    def abandoned() -> bool:  # a signal after the last dossier: the report is not written
+        return interruption.signum is not None and not summary.interrupted
+
     with interruption.abandoning():
-        if interruption.signum is not None and not summary.interrupted:
-            raise KeyboardInterrupt  # it came after the last dossier, as the batch was closing
         try:
-            _end(reporter, out, summary)
+            if not abandoned():
+                _end(reporter, out, summary)
         except Exception:
             # Library code may catch the KeyboardInterrupt and raise something else (openpyxl's
             # bare `except:` turns it into TypeError): the signal, not that error, is the cause.
-            if interruption.signum is not None and not summary.interrupted:
-                raise KeyboardInterrupt from None
-            raise
-        if interruption.signum is not None and not summary.interrupted:
-            raise KeyboardInterrupt  # the signal came while writing, and was swallowed on the way
+            if not abandoned():
+                raise
+        if abandoned():  # before the end, during it, or swallowed by the library on the way
+            raise KeyboardInterrupt
 
 
 def _end(reporter: Reporter, out: IO[Any], summary: Summary) -> None:
