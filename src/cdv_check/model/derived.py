@@ -4,9 +4,9 @@ rather than once per dossier.
 A référentiel is read once per run and never changes; tables drawn from it (a priority's line in
 an advice, the pieces a rule lists, an objective's label in the table of requests) are built the
 first time a dossier needs them. Lookups that belong to the référentiel itself are its cached
-properties (`model/referentiel.py`); the tables of one rule or one report are kept here. They are kept
-by the référentiel's identity, not its value: a copy made with other values (`model_copy`, as
-tests do) gets tables of its own.
+properties (`model/referentiel.py`); the tables of one rule or one report are kept here, by the
+référentiel's identity, not its value: a copy made with other values (`model_copy`, as tests do)
+gets tables of its own.
 """
 
 from __future__ import annotations
